@@ -1,0 +1,51 @@
+# Vigie: `make demo` runs the main job on the embedded default, `make test` runs the tests.
+# Both set up everything: .venv from requirements.lock (spaCy's French model included) and the
+# local Elasticsearch node (downloaded once into ~/.cache/vigie, data in .vigie/es).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test es-start es-stop es-status lint lock bench clean
+
+$(STAMP): requirements.lock setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Vigie needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/vigie demo
+
+test: install
+	$(BIN)/python -m pytest
+
+es-start: install
+	$(BIN)/vigie es start
+
+es-stop: install
+	$(BIN)/vigie es stop
+
+es-status: install
+	$(BIN)/vigie es status
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/bench_index.py
+
+# Re-pin after changing the ranges in setup.cfg.
+lock: install
+	$(BIN)/uv pip compile setup.cfg --extra dev --python-version 3.11 --generate-hashes \
+		--output-file requirements.lock
+
+clean:
+	-$(BIN)/vigie es stop
+	rm -rf $(VENV) .vigie .pytest_cache .ruff_cache *.egg-info

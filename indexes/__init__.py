@@ -1,0 +1,1 @@
+"""Elasticsearch: mapping, analysis, templates and aliases, bulk writer, queries, local node."""

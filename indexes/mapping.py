@@ -1,0 +1,70 @@
+"""The Elasticsearch mapping of ``vigie.schema.Document``, field by field.
+
+``tests/test_mapping.py`` walks the model and this mapping together: a field in
+one and not the other, or with an incompatible type, fails the suite.
+"""
+
+from __future__ import annotations
+
+KW = {"type": "keyword"}
+KW_LOWER = {"type": "keyword", "normalizer": "vigie_lowercase"}
+URL = {"type": "keyword", "ignore_above": 4096}
+DATE = {"type": "date"}
+COUNT = {"type": "long"}
+FRENCH = {"type": "text", "analyzer": "vigie_french"}
+FRENCH_KW = {"type": "text", "analyzer": "vigie_french",
+             "fields": {"raw": {"type": "keyword", "ignore_above": 512}}}
+
+
+def _obj(**properties: dict) -> dict:
+    return {"type": "object", "properties": properties}
+
+
+DOCUMENT_PROPERTIES: dict = {
+    # identity and source
+    "doc_id": KW,
+    "item_id": KW,
+    "platform": KW,
+    "source_id": KW,
+    "source_kind": KW,
+    "watch_ids": KW,
+    "kind": KW,
+    "thread_id": KW,
+    "parent_id": KW,
+    "url": URL,
+    "canonical_url": URL,
+    "title": FRENCH_KW,
+    "text": FRENCH,
+    "language": KW,
+    "author": _obj(
+        id=KW, handle=KW_LOWER, name=FRENCH_KW, url=URL, followers=COUNT,
+        pseudonymised={"type": "boolean"},
+    ),
+    "engagement": _obj(likes=COUNT, shares=COUNT, replies=COUNT, views=COUNT),
+    "published_at": DATE,
+    "crawled_at": DATE,
+    "schema_version": {"type": "integer"},
+    # enrichment
+    "enriched_at": DATE,
+    "territory": _obj(
+        communes=_obj(insee=KW, name=KW, departement=KW),
+        places=KW,
+        location={"type": "geo_point"},
+    ),
+    "topics": KW,
+    "services": KW,
+    "sentiment": _obj(label=KW, score={"type": "float"}),
+    "toxicity": _obj(score={"type": "float"}, categories=KW, flagged={"type": "boolean"}),
+    "request": _obj(is_request={"type": "boolean"}, kind=KW, service=KW, answered={"type": "boolean"}),
+    "entities": _obj(persons=KW, organisations=KW, locations=KW),
+    "hashtags": KW_LOWER,
+    "mentions": KW_LOWER,
+    "links": URL,
+    "keyphrases": KW,
+}
+
+DOCUMENT_MAPPING: dict = {
+    "dynamic": "strict",
+    "_source": {"enabled": True},
+    "properties": DOCUMENT_PROPERTIES,
+}

@@ -1,0 +1,82 @@
+"""Install the index template and aliases, idempotently, on every start."""
+
+from __future__ import annotations
+
+import logging
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+from indexes import names
+from indexes.analysis import analysis_settings, cluster_flavour
+from indexes.mapping import DOCUMENT_MAPPING
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_VERSION = 1
+
+
+def watch_filter(watch_id: str) -> dict:
+    return {"term": {"watch_ids": watch_id}}
+
+
+def _known_watch_aliases(client: Elasticsearch) -> dict[str, dict]:
+    """Watch aliases already in the template: a setup for one watch file keeps the others'."""
+    try:
+        found = client.indices.get_index_template(name=names.documents_template())
+    except NotFoundError:
+        return {}
+    aliases = {}
+    for item in found.get("index_templates", []):
+        for alias, body in item["index_template"].get("template", {}).get("aliases", {}).items():
+            if alias != names.documents_alias():
+                aliases[alias] = body
+    return aliases
+
+
+def template_body(flavour: str, aliases: dict[str, dict]) -> dict:
+    return {
+        "index_patterns": [names.documents_pattern()],
+        "priority": 200,
+        "version": TEMPLATE_VERSION,
+        "_meta": {"managed_by": "vigie", "description": "Vigie documents, one index per month"},
+        "template": {
+            "settings": {
+                "number_of_shards": 1,
+                "number_of_replicas": 0,
+                "refresh_interval": "1s",
+                "analysis": analysis_settings(flavour),
+            },
+            "mappings": DOCUMENT_MAPPING,
+            "aliases": {names.documents_alias(): {}, **aliases},
+        },
+    }
+
+
+def install(client: Elasticsearch, watch_ids: list[str] | tuple[str, ...] = ()) -> dict:
+    """Put the template and point the aliases; safe to run any number of times."""
+    flavour = cluster_flavour(client)
+    aliases = _known_watch_aliases(client)
+    for watch_id in watch_ids:
+        aliases[names.watch_alias(watch_id)] = {"filter": watch_filter(watch_id)}
+    client.indices.put_index_template(name=names.documents_template(),
+                                      **template_body(flavour, aliases))
+    existing = list(client.indices.get(index=names.documents_pattern(), expand_wildcards="open"))
+    if existing and watch_ids:
+        actions = [
+            {"add": {"index": index, "alias": names.watch_alias(w), "filter": watch_filter(w)}}
+            for index in existing for w in watch_ids
+        ]
+        client.indices.update_aliases(actions=actions)
+    log.info("index template %s installed (%s analysis, %d watch aliases, %d indices)",
+             names.documents_template(), flavour, len(aliases), len(existing))
+    return {"flavour": flavour, "aliases": sorted(aliases), "indices": sorted(existing)}
+
+
+def ensure_index(client: Elasticsearch, index: str) -> None:
+    """Create a monthly index ahead of a bulk write (the template applies)."""
+    if not client.indices.exists(index=index):
+        try:
+            client.indices.create(index=index)
+        except Exception as exc:  # created meanwhile by another writer
+            if "resource_already_exists_exception" not in str(exc):
+                raise

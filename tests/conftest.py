@@ -1,0 +1,83 @@
+"""Shared fixtures: one real Elasticsearch node per test session, isolated index prefixes.
+
+The node is ``ELASTICSEARCH_URL`` when set, otherwise the project's local node on
+``VIGIE_TEST_ES_PORT`` (default 9250, data under ``.vigie/test``), started here once
+and stopped at the end unless it was already running (or ``VIGIE_TEST_KEEP_ES=1``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+VIGIE = str(Path(sys.executable).with_name("vigie"))
+
+
+@pytest.fixture(scope="session")
+def es_url():
+    if os.environ.get("ELASTICSEARCH_URL"):
+        yield os.environ["ELASTICSEARCH_URL"]
+        return
+    from indexes.local_node import LocalNode
+    from vigie.settings import state_dir
+
+    node = LocalNode(port=int(os.environ.get("VIGIE_TEST_ES_PORT", "9250")), state=state_dir() / "test")
+    already = bool(node.pid() and node.health())
+    node.start()
+    yield node.url
+    if not already and os.environ.get("VIGIE_TEST_KEEP_ES") != "1":
+        node.stop()
+
+
+def delete_prefixed(client, prefix: str) -> None:
+    """Delete the indices and templates of one test prefix, by name (wildcard deletes may be refused)."""
+    found = list(client.indices.get(index=f"{prefix}-*", expand_wildcards="all"))
+    for start in range(0, len(found), 50):
+        client.indices.delete(index=",".join(found[start:start + 50]))
+    templates = client.indices.get_index_template(name=f"{prefix}-*").get("index_templates", []) \
+        if client.indices.exists_index_template(name=f"{prefix}-*") else []
+    for template in templates:
+        client.indices.delete_index_template(name=template["name"])
+
+
+@pytest.fixture
+def es_env(es_url, monkeypatch):
+    """Environment of one test: the test node and an index prefix of its own."""
+    prefix = f"vigie-test-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("ELASTICSEARCH_URL", es_url)
+    monkeypatch.setenv("VIGIE_INDEX_PREFIX", prefix)
+    return {"ELASTICSEARCH_URL": es_url, "VIGIE_INDEX_PREFIX": prefix}
+
+
+@pytest.fixture
+def es(es_env):
+    from indexes.client import connect
+
+    client = connect()
+    yield client
+    delete_prefixed(client, es_env["VIGIE_INDEX_PREFIX"])
+    client.close()
+
+
+@pytest.fixture
+def cli_env(es_env):
+    """Environment for running the real ``vigie`` executable in a subprocess."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ELASTICSEARCH_", "VIGIE_"))}
+    env.update(es_env)
+    env["COLUMNS"] = "120"
+    return env
+
+
+@pytest.fixture
+def unused_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,300 @@
+"""The ``vigie`` command line.  Heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+EXIT_CONFIG = 2
+EXIT_CLUSTER = 3
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    """Crawled text is printed as text, never as console markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def handles_errors(func):
+    """Turn the errors a user can fix into a clear message and an exit code."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        from indexes.client import ClusterUnavailable
+        from indexes.local_node import LocalNodeError
+        from vigie.config import ConfigError
+
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"error: {exc.path} is not a valid watch file:", err=True)
+            for problem in exc.problems:
+                click.echo(f"  - {problem}", err=True)
+            sys.exit(EXIT_CONFIG)
+        except ClusterUnavailable as exc:
+            _fail(str(exc), EXIT_CLUSTER)
+        except LocalNodeError as exc:
+            _fail(str(exc), EXIT_CLUSTER)
+        except Exception as exc:
+            from elasticsearch import ConnectionError as ESConnectionError
+
+            from vigie.settings import ESSettings
+
+            if isinstance(exc, ESConnectionError):
+                _fail(f"lost the connection to Elasticsearch at {ESSettings.from_env().display_url}: "
+                      "nothing already written is lost; run the same command again once it is back.",
+                      EXIT_CLUSTER)
+            raise
+
+    return wrapper
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log progress and details.")
+@click.version_option(package_name="vigie")
+def main(verbose: bool) -> None:
+    """Vigie: social listening and territorial watch for French local authorities."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+
+
+# --------------------------------------------------------------------------- es
+@main.group()
+def es() -> None:
+    """Manage the local Elasticsearch node (127.0.0.1, data under .vigie/es)."""
+
+
+def _node(port: int | None = None, heap: str | None = None):
+    from indexes.local_node import LocalNode
+
+    return LocalNode(port=port, heap=heap)
+
+
+@es.command("start")
+@click.option("--port", type=int, help="HTTP port (default: $VIGIE_ES_PORT or 9200).")
+@click.option("--heap", help="JVM heap, e.g. 512m (default: $VIGIE_ES_HEAP or 512m).")
+@click.option("--timeout", type=float, default=180, show_default=True, help="Seconds to wait for health.")
+@handles_errors
+def es_start(port, heap, timeout) -> None:
+    """Download (once), start and wait until the node is healthy."""
+    node = _node(port, heap)
+    if node.pid() and node.health():
+        click.echo(f"Elasticsearch {node.version} is already running at {node.url}")
+        return
+    click.echo(f"Starting Elasticsearch {node.version} on {node.url} (first run downloads it)…")
+    status = node.start(timeout=timeout)
+    click.echo(f"Elasticsearch {status['version']} is up at {status['url']} "
+               f"(cluster {status['cluster_status']}, data in {status['data']})")
+
+
+@es.command("stop")
+@click.option("--port", type=int)
+@handles_errors
+def es_stop(port) -> None:
+    """Stop the local node."""
+    node = _node(port)
+    click.echo("Elasticsearch stopped." if node.stop() else "Elasticsearch was not running.")
+
+
+@es.command("status")
+@click.option("--port", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def es_status(port, as_json) -> None:
+    """Say whether the local node runs, where, and its health."""
+    status = _node(port).status()
+    if as_json:
+        click.echo(json.dumps(status, indent=2))
+    elif status["running"]:
+        click.echo(f"running: Elasticsearch {status['version']} at {status['url']}, pid {status['pid']}, "
+                   f"cluster {status['cluster_status']}, data in {status['data']}")
+    else:
+        click.echo(f"not running (would listen on {status['url']}); start it with `vigie es start`")
+    sys.exit(0 if status["running"] else 1)
+
+
+# ----------------------------------------------------------------- config/setup
+@main.group()
+def config() -> None:
+    """Watch configuration files."""
+
+
+@config.command("check")
+@click.argument("path", type=click.Path(path_type=Path))
+@handles_errors
+def config_check(path: Path) -> None:
+    """Validate a watch file and summarise it."""
+    from vigie.config import load_config
+
+    watches = load_config(path)
+    for watch in watches.watches:
+        kinds = ", ".join(sorted({s.kind for s in watch.sources})) or "no source"
+        click.echo(f"{watch.id}: {watch.name} — {len(watch.territory.communes)} commune(s), "
+                   f"{len(watch.sources)} source(s) ({kinds})")
+    click.echo(f"{path}: OK")
+
+
+def _connect():
+    from indexes.client import connect
+
+    return connect()
+
+
+def _watch_ids(config_path: Path | None) -> list[str]:
+    if not config_path:
+        return []
+    from vigie.config import load_config
+
+    return [w.id for w in load_config(config_path).watches]
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml: adds per-watch aliases.")
+@handles_errors
+def setup(config_path: Path | None) -> None:
+    """Install the index template and aliases (idempotent)."""
+    from indexes.setup import install
+
+    watch_ids = _watch_ids(config_path)
+    result = install(_connect(), watch_ids)
+    click.echo(f"template installed ({result['flavour']} French analysis); "
+               f"watch aliases: {', '.join(result['aliases']) or 'none'}")
+
+
+# ------------------------------------------------------------------ index/search
+@main.command("index")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (for watch aliases).")
+@click.option("--watch", "watch_id", help="Add this watch id to every document.")
+@click.option("--rejects", type=click.Path(path_type=Path), help="Rejects file (default: FILE.rejects.jsonl).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@handles_errors
+def index_cmd(path: Path, config_path, watch_id, rejects, as_json) -> None:
+    """Index a JSON Lines file of Documents (full or minimal: id, text, published_at)."""
+    from indexes.setup import install
+    from indexes.writer import index_file
+
+    client = _connect()
+    watch_ids = _watch_ids(config_path) + ([watch_id] if watch_id else [])
+    install(client, watch_ids)
+    report = index_file(client, path, rejects_path=rejects, watch_id=watch_id)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(f"{path}: {report.read} line(s) read, {report.indexed} indexed "
+                   f"({report.created} new, {report.updated} updated), {len(report.rejects)} rejected")
+        for reject in report.rejects[:10]:
+            click.echo(f"  line {reject.line}: {reject.reason}", err=True)
+        if len(report.rejects) > 10:
+            click.echo(f"  … and {len(report.rejects) - 10} more", err=True)
+        if report.rejects_path:
+            click.echo(f"rejected lines and reasons: {report.rejects_path}")
+
+
+def print_hits(total: int, hits, query: str) -> None:
+    """Hits as a numbered list: readable in any terminal width."""
+    console = _console()
+    if not hits:
+        console.print(f"Aucun résultat pour « {query} ».")
+        return
+    console.print(f"[bold]{total} résultat(s) pour « {query} »[/bold]"
+                  + (f" (les {len(hits)} premiers)" if total > len(hits) else ""))
+    for rank, hit in enumerate(hits, start=1):
+        src = hit.source
+        when = (src.get("published_at") or "")[:16].replace("T", " ")
+        eng = src.get("engagement") or {}
+        figures = " ".join(f"{label} {eng[key]}" for key, label in
+                           (("likes", "j'aime"), ("shares", "partages"), ("replies", "réponses"))
+                           if eng.get(key))
+        console.print(f"\n[bold]{rank}.[/bold] {when} · {src.get('platform')}/{src.get('source_id')}"
+                      + (f" · {figures}" if figures else ""), markup=True)
+        if src.get("title"):
+            console.print(f"   [bold]{escape(src['title'])}[/bold]")
+        console.print(f"   {escape(hit.snippet)}")
+        if src.get("url"):
+            console.print(f"   {escape(src['url'])}", style="dim")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--watch", "watch_id", help="Only this watch's documents.")
+@click.option("--size", type=int, default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@handles_errors
+def search(query: str, watch_id: str | None, size: int, as_json: bool) -> None:
+    """French full-text search: "phrases", -exclusions, a | b."""
+    from elasticsearch import NotFoundError
+
+    from indexes.search import search as run_search
+
+    try:
+        total, hits = run_search(_connect(), query, watch_id=watch_id, size=size)
+    except NotFoundError:
+        scope = f"watch {watch_id!r}" if watch_id else "Vigie"
+        _fail(f"no index for {scope} yet: index documents first (`vigie index FILE`)", 1)
+    if as_json:
+        for hit in hits:
+            click.echo(json.dumps({"doc_id": hit.doc_id, "score": hit.score, "snippet": hit.snippet,
+                                   **hit.source}, ensure_ascii=False))
+    else:
+        print_hits(total, hits, query)
+
+
+# ---------------------------------------------------------------------- demo
+@main.command()
+@click.option("--query", default="inondations", show_default=True)
+@click.option("--config", "config_path", type=click.Path(exists=True, path_type=Path),
+              help="Demo watch file (default: config/demo.yaml of the clone).")
+@handles_errors
+def demo(query: str, config_path: Path | None) -> None:
+    """Start the local node (unless ELASTICSEARCH_URL is set), index the demo territory, search it."""
+    from indexes.local_node import LocalNode
+    from indexes.setup import install
+    from indexes.writer import index_file
+    from indexes.search import search as run_search
+    from vigie.config import load_config
+    from vigie.settings import ESSettings, project_root, state_dir
+
+    config_path = config_path or project_root() / "config" / "demo.yaml"
+    watches = load_config(config_path)
+    es_settings = ESSettings.from_env()
+    if not es_settings.external:
+        node = LocalNode()
+        click.echo(f"Local Elasticsearch {node.version} at {node.url} (first run downloads it)…")
+        node.start()
+    client = _connect()
+    watch = watches.watches[0]
+    install(client, [w.id for w in watches.watches])
+    imports = [s for s in watch.sources if s.kind == "import" and s.enabled]
+    if not imports:
+        _fail(f"{config_path}: the demo watch needs an enabled source of kind 'import'", EXIT_CONFIG)
+    data_file = (config_path.parent / imports[0].options["path"]).resolve()
+    report = index_file(client, data_file, rejects_path=state_dir() / "demo.rejects.jsonl",
+                        watch_id=watch.id)
+    click.echo(f"Demo territory « {watch.name} »: {report.indexed} documents indexed "
+               f"({report.created} new, {report.updated} updated, {len(report.rejects)} rejected).")
+    total, hits = run_search(client, query, watch_id=watch.id, size=5)
+    print_hits(total, hits, query)
+    click.echo(f"\nSearch it yourself: .venv/bin/vigie search \"école\" --watch {watch.id}")
+
+
+if __name__ == "__main__":
+    main()
