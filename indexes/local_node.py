@@ -40,6 +40,7 @@ from vigie import settings
 ES_VERSION = "8.19.21"
 MAVEN_ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 JAVA_RANGE = (17, 24)  # Java versions Elasticsearch 8.19 supports
+JVM_DIRS = [Path("/usr/lib/jvm"), Path("/usr/local/lib/jvm")]  # where distributions install JDKs
 PLUGIN_NAME = "vigie-analysis-fr"
 PLUGIN_DIR = Path(__file__).resolve().parent / "es_plugin"
 NAMED_COMPONENTS = {
@@ -85,9 +86,9 @@ def _java_candidates() -> list[Path]:
     on_path = shutil.which("java")
     if on_path:
         homes.append(Path(on_path).resolve().parent.parent)
-    jvm = Path("/usr/lib/jvm")
-    if jvm.is_dir():
-        homes += sorted(p for p in jvm.iterdir() if p.is_dir() and not p.is_symlink())
+    for jvm in JVM_DIRS:
+        if jvm.is_dir():
+            homes += sorted(p for p in jvm.iterdir() if p.is_dir() and not p.is_symlink())
     seen, unique = set(), []
     for home in homes:
         if home not in seen:
@@ -121,11 +122,13 @@ def find_java() -> Java:
     )
 
 
+@contextlib.contextmanager
 def _lock(path: Path):
+    """An exclusive lock across processes (two clones installing at once)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "w")
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    return handle
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 class LocalNode:
@@ -296,7 +299,7 @@ class LocalNode:
         if wait:
             url += f"?wait_for_status=yellow&timeout={wait}"
         try:
-            with urllib.request.urlopen(url, timeout=10) as resp:
+            with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 (http://127.0.0.1 only)
                 return json.loads(resp.read())
         except (urllib.error.URLError, OSError, ValueError):
             return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from vigie import settings
 
@@ -29,7 +29,7 @@ def documents_index(published_at: datetime) -> str:
     A document keeps its ``published_at`` across re-crawls, so a re-write always
     lands in the index that already holds it.
     """
-    month = published_at.astimezone(timezone.utc).strftime("%Y.%m")
+    month = published_at.astimezone(UTC).strftime("%Y.%m")
     return f"{prefix()}-documents-{month}"
 
 

@@ -5,6 +5,7 @@ The client under test talks to the real node through it; nothing is replaced.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from urllib.parse import urlsplit
@@ -35,10 +36,8 @@ class CuttingProxy:
     def _shutdown(self) -> None:
         with self._lock:
             for sock in [self._server, *self._sockets]:
-                try:
+                with contextlib.suppress(OSError):
                     sock.close()
-                except OSError:
-                    pass
 
     def _accept(self) -> None:
         while True:
@@ -71,16 +70,12 @@ class CuttingProxy:
             pass
         finally:
             for sock in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def _cut_now(self) -> None:
         self.cut = True
         with self._lock:
             for sock in [self._server, *self._sockets]:
-                try:
+                with contextlib.suppress(OSError):
                     sock.close()
-                except OSError:
-                    pass

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -44,7 +44,7 @@ def test_json_round_trip():
 
 
 def test_minimal_record_is_filled():
-    now = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, tzinfo=UTC)
     doc = from_record({"id": "a1", "text": "Bonjour", "published_at": "2026-11-18T10:00:00Z",
                        "url": "https://x.example/a1", "watch_ids": ["lambersart"]}, now=now)
     assert doc.platform == "import" and doc.source_id == "import"

@@ -267,9 +267,9 @@ def search(query: str, watch_id: str | None, size: int, as_json: bool) -> None:
 def demo(query: str, config_path: Path | None) -> None:
     """Start the local node (unless ELASTICSEARCH_URL is set), index the demo territory, search it."""
     from indexes.local_node import LocalNode
+    from indexes.search import search as run_search
     from indexes.setup import install
     from indexes.writer import index_file
-    from indexes.search import search as run_search
     from vigie.config import load_config
     from vigie.settings import ESSettings, project_root, state_dir
 

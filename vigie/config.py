@@ -186,11 +186,11 @@ def _secret_literals(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[
         for key, value in data.items():
             k = str(key).lower()
             if isinstance(value, (str, int)) and any(w in k for w in SECRET_WORDS) and not k.endswith("_env"):
-                found.append((path + (key,), k))
-            found += _secret_literals(value, path + (key,))
+                found.append(((*path, key), k))
+            found += _secret_literals(value, (*path, key))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            found += _secret_literals(value, path + (i,))
+            found += _secret_literals(value, (*path, i))
     return found
 
 

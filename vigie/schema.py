@@ -12,8 +12,8 @@ and ``parent_id`` hold doc ids too (``make_doc_id`` of the root and parent).
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
-from enum import Enum
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -29,7 +29,7 @@ def make_doc_id(platform: str, item_id: str) -> str:
     return hashlib.blake2b(key, digest_size=16).hexdigest()
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     article = "article"
     post = "post"
     comment = "comment"
@@ -203,7 +203,7 @@ def from_record(record: dict[str, Any], *, default_platform: str = "import",
         "published_at": record["published_at"],
         "platform": record.get("platform") or default_platform,
         "source_id": record.get("source_id") or default_source,
-        "crawled_at": now or datetime.now(timezone.utc),
+        "crawled_at": now or datetime.now(UTC),
     }
     for key in ("title", "url", "kind", "watch_ids"):
         if record.get(key) is not None:

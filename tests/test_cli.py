@@ -1,0 +1,94 @@
+"""The real `vigie` executable: index, search, config check, demo, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from .conftest import ROOT, VIGIE
+
+
+def run(env, *args, timeout=300):
+    return subprocess.run([VIGIE, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_index_then_search_json(cli_env, es, tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_text(
+        '{"id": "p1", "text": "Coupure d\'eau rue Victor Hugo", "published_at": "2026-11-10T08:00:00+01:00"}\n'
+        "not json\n"
+        '{"id": "p2", "text": "Les poubelles débordent place de la Mairie", '
+        '"published_at": "2026-11-11T08:00:00+01:00", "url": "https://x.example/p2"}\n',
+        encoding="utf-8")
+    done = run(cli_env, "index", str(path), "--watch", "lambersart")
+    assert done.returncode == 0, done.stderr
+    assert "3 line(s) read, 2 indexed (2 new, 0 updated), 1 rejected" in done.stdout
+    assert "line 2: invalid JSON" in done.stderr
+    rejects = tmp_path / "export.jsonl.rejects.jsonl"
+    assert json.loads(rejects.read_text())["line"] == 2
+
+    again = run(cli_env, "index", str(path), "--watch", "lambersart", "--json")
+    report = json.loads(again.stdout)
+    assert (report["indexed"], report["created"], report["updated"]) == (2, 0, 2)
+
+    found = run(cli_env, "search", "poubelle", "--watch", "lambersart", "--json")
+    assert found.returncode == 0, found.stderr
+    hits = [json.loads(line) for line in found.stdout.splitlines()]
+    assert [h["item_id"] for h in hits] == ["p2"]
+    assert hits[0]["url"] == "https://x.example/p2"
+
+
+def test_search_prints_french_results(cli_env, es, tmp_path):
+    path = tmp_path / "f.jsonl"
+    path.write_text('{"id": "1", "title": "Écoles fermées", "text": "Les écoles ferment à cause de la neige.",'
+                    ' "published_at": "2026-11-10T08:00:00+01:00"}\n', encoding="utf-8")
+    assert run(cli_env, "index", str(path)).returncode == 0
+    out = run(cli_env, "search", "ecole").stdout
+    assert "1 résultat(s) pour « ecole »" in out and "Écoles fermées" in out
+    assert "Aucun résultat" in run(cli_env, "search", "tempête").stdout
+
+
+def test_crawled_text_is_not_console_markup(cli_env, es, tmp_path):
+    path = tmp_path / "f.jsonl"
+    path.write_text('{"id": "1", "text": "Alerte [bold red]inondation[/bold red] [link=http://evil]ici[/link]",'
+                    ' "published_at": "2026-11-10T08:00:00+01:00"}\n', encoding="utf-8")
+    assert run(cli_env, "index", str(path)).returncode == 0
+    out = run(cli_env, "search", "inondation").stdout
+    assert "[bold red]" in out and "[link=http://evil]" in out
+
+
+def test_unreachable_cluster_exits_with_a_clear_message(cli_env, tmp_path, unused_port):
+    env = {**cli_env, "ELASTICSEARCH_URL": f"http://127.0.0.1:{unused_port}"}
+    path = tmp_path / "f.jsonl"
+    path.write_text('{"id": "1", "text": "x", "published_at": "2026-11-10T08:00:00+01:00"}\n')
+    for args in (["index", str(path)], ["search", "x"], ["setup"]):
+        done = run(env, *args)
+        assert done.returncode == 3, (args, done.stdout, done.stderr)
+        assert f"Elasticsearch is not reachable at http://127.0.0.1:{unused_port}" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_config_check(cli_env, tmp_path):
+    ok = run(cli_env, "config", "check", str(ROOT / "config" / "demo.yaml"))
+    assert ok.returncode == 0 and "lambersart: Ville de Lambersart" in ok.stdout
+    bad = tmp_path / "w.yaml"
+    bad.write_text("watches:\n  - id: x\n    name: X\n    territory: {communes: [abc]}\n")
+    done = run(cli_env, "config", "check", str(bad))
+    assert done.returncode == 2
+    assert f"{bad} is not a valid watch file" in done.stderr
+    assert "watches[0].territory.communes (line 4): 'abc' is not an INSEE commune code" in done.stderr
+
+
+def test_search_before_any_index(cli_env, es):
+    done = run(cli_env, "search", "x", "--watch", "nowhere")
+    assert done.returncode == 1 and "no index for watch 'nowhere' yet" in done.stderr
+
+
+def test_demo_indexes_the_territory_and_searches(cli_env, es):
+    done = run(cli_env, "demo")
+    assert done.returncode == 0, done.stderr
+    lines = sum(1 for line in (ROOT / "vigie/demo/lambersart.jsonl").read_text().splitlines() if line.strip())
+    assert f"{lines} documents indexed ({lines} new, 0 updated, 0 rejected)" in done.stdout
+    assert "résultat(s) pour « inondations »" in done.stdout
+    again = run(cli_env, "demo")
+    assert f"{lines} documents indexed (0 new, {lines} updated, 0 rejected)" in again.stdout
