@@ -1,0 +1,1 @@
+"""Scrapy crawlers, one spider per source kind (issue: crawlers). Not built yet."""

@@ -1,0 +1,1 @@
+"""Airflow DAGs, thin (issue: Airflow orchestration). Not built yet."""

@@ -1,0 +1,1 @@
+"""spaCy French pipeline and its components (issue: French NLP). Not built yet."""

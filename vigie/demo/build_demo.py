@@ -13,7 +13,7 @@ platform item id); this script fills the platform defaults, computes
 every record with :class:`vigie.schema.Document` and writes one JSON object
 per line, sorted by ``published_at``::
 
-    /work/main/.venv/bin/python vigie/demo/build_demo.py
+    .venv/bin/python vigie/demo/build_demo.py
 """
 
 from __future__ import annotations
