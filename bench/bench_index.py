@@ -48,9 +48,9 @@ def main() -> None:
     from indexes.local_node import LocalNode
     from indexes.setup import ensure_index, install
     from indexes.writer import index_file
+    from tests.conftest import delete_prefixed
     from vigie.schema import Document
     from vigie.settings import ESSettings
-    from tests.conftest import delete_prefixed
 
     if not ESSettings.from_env().external:
         LocalNode().start()
@@ -85,7 +85,8 @@ def main() -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"baseline  one request per doc : {len(baseline):>6} docs in {base_s:6.2f}s = {base_rate:8.0f} docs/s")
         print(f"vigie     index_file (bulk)   : {len(docs):>6} docs in {bulk_s:6.2f}s = {bulk_rate:8.0f} docs/s")
-        print(f"vigie     re-run, same file   : {len(docs):>6} docs in {rerun_s:6.2f}s = {len(docs)/rerun_s:8.0f} docs/s")
+        rerun_rate = len(docs) / rerun_s
+        print(f"vigie     re-run, same file   : {len(docs):>6} docs in {rerun_s:6.2f}s = {rerun_rate:8.0f} docs/s")
         print(f"ratio     bulk / baseline     : {bulk_rate / base_rate:8.1f}x")
         print(f"peak RSS of this process      : {rss:8.0f} MiB")
     finally:
