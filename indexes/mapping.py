@@ -44,6 +44,9 @@ DOCUMENT_PROPERTIES: dict = {
     "published_at": DATE,
     "crawled_at": DATE,
     "schema_version": {"type": "integer"},
+    "content_hash": KW,
+    "near_duplicate_of": KW,
+    "version_of": KW,
     # enrichment
     "enriched_at": DATE,
     "territory": _obj(
@@ -54,13 +57,15 @@ DOCUMENT_PROPERTIES: dict = {
     "topics": KW,
     "services": KW,
     "sentiment": _obj(label=KW, score={"type": "float"}),
-    "toxicity": _obj(score={"type": "float"}, categories=KW, flagged={"type": "boolean"}),
+    "toxicity": _obj(score={"type": "float"}, labels=KW, flagged={"type": "boolean"}),
     "request": _obj(is_request={"type": "boolean"}, kind=KW, service=KW, answered={"type": "boolean"}),
     "entities": _obj(persons=KW, organisations=KW, locations=KW),
     "hashtags": KW_LOWER,
     "mentions": KW_LOWER,
     "links": URL,
     "keyphrases": KW,
+    "emojis": KW,
+    "flags": KW,
 }
 
 DOCUMENT_MAPPING: dict = {

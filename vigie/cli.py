@@ -296,5 +296,25 @@ def demo(query: str, config_path: Path | None) -> None:
     click.echo(f"\nSearch it yourself: .venv/bin/vigie search \"école\" --watch {watch.id}")
 
 
+# Commands of the other packages: each exposes COMMANDS, a list of click commands.
+PLUGIN_MODULES = ("crawlers.cli", "nlp.cli")
+
+
+def _register_plugin_commands() -> None:
+    import importlib
+
+    for name in PLUGIN_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # that package has no commands yet
+                continue
+            raise
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register_plugin_commands()
+
 if __name__ == "__main__":
     main()

@@ -91,6 +91,15 @@ class Source(_Model):
         return self
 
 
+class TopicRule(_Model):
+    """Adds a topic to the taxonomy, or extends/re-routes an existing one, for one watch."""
+
+    id: str = Field(pattern=SLUG)
+    label: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    service: str | None = None
+
+
 class Digest(_Model):
     recipients: list[str] = Field(default_factory=list)
     time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -109,6 +118,8 @@ class Watch(_Model):
     territory: Territory
     sources: list[Source] = Field(default_factory=list)
     own_accounts: list[str] = Field(default_factory=list)
+    topics: list[TopicRule] = Field(default_factory=list)
+    user_agent_contact: str | None = None  # URL or email put in the crawlers' User-Agent
     digest: Digest = Field(default_factory=Digest)
     privacy: Privacy = Field(default_factory=Privacy)
 

@@ -82,9 +82,12 @@ class Sentiment(Strict):
     score: float | None = Field(default=None, ge=-1, le=1)
 
 
+TOXICITY_LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data")
+
+
 class Toxicity(Strict):
     score: float | None = Field(default=None, ge=0, le=1)
-    categories: list[str] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)  # among TOXICITY_LABELS
     flagged: bool = False
 
 
@@ -124,6 +127,10 @@ class Document(Strict):
     published_at: datetime
     crawled_at: datetime | None = None
     schema_version: int = SCHEMA_VERSION
+    # deduplication and versions (crawlers)
+    content_hash: str | None = None       # hash of the normalised main text
+    near_duplicate_of: str | None = None  # doc_id of the first copy (syndicated articles…)
+    version_of: str | None = None         # doc_id of the first version of a page that changed
 
     # enrichment (filled by nlp/)
     enriched_at: datetime | None = None
@@ -138,6 +145,8 @@ class Document(Strict):
     mentions: list[str] = Field(default_factory=list)
     links: list[str] = Field(default_factory=list)
     keyphrases: list[str] = Field(default_factory=list)
+    emojis: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)  # processing notes: truncated, mojibake_repaired…
 
     @field_validator("published_at", "crawled_at", "enriched_at")
     @classmethod

@@ -1,0 +1,1 @@
+"""spaCy components of Vigie, one module per concern, each a registered factory."""
