@@ -1,14 +1,78 @@
-"""Full-text search over the documents, for the CLI and for those without Kibana."""
+"""Full-text search with filters, for the CLI and for those without Kibana."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from elasticsearch import Elasticsearch
 
 from indexes import names
 
 SEARCH_FIELDS = ["title^2", "text", "author.name"]
+INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+RELATIVE = re.compile(r"^(\d+)([hdw])$")
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+@dataclass
+class Filters:
+    """What `vigie search` can narrow a search to; every field is optional."""
+
+    topics: list[str] = field(default_factory=list)
+    communes: list[str] = field(default_factory=list)  # INSEE codes or names
+    sentiment: str | None = None
+    since: str | None = None  # ISO date/datetime, or 24h / 7d / 2w
+    sources: list[str] = field(default_factory=list)  # source id, platform or source kind
+    request: bool = False  # citizen requests not yet answered
+
+    def clauses(self, now: datetime | None = None) -> list[dict]:
+        out: list[dict] = []
+        if self.topics:
+            out.append({"terms": {"topics": self.topics}})
+        if self.communes:
+            should = []
+            for commune in self.communes:
+                if INSEE.match(commune):
+                    should.append({"term": {"territory.communes.insee": commune}})
+                else:
+                    should.append({"term": {"territory.communes.name": {"value": commune, "case_insensitive": True}}})
+            out.append({"bool": {"should": should, "minimum_should_match": 1}})
+        if self.sentiment:
+            if self.sentiment not in SENTIMENTS:
+                raise ValueError(f"sentiment must be one of {', '.join(SENTIMENTS)}, not {self.sentiment!r}")
+            out.append({"term": {"sentiment.label": self.sentiment}})
+        if self.since:
+            out.append({"range": {"published_at": {"gte": parse_since(self.since, now)}}})
+        if self.sources:
+            out.append({"bool": {"should": [
+                {"terms": {"source_id": self.sources}},
+                {"terms": {"platform": self.sources}},
+                {"terms": {"source_kind": self.sources}},
+            ], "minimum_should_match": 1}})
+        if self.request:
+            out.append({"term": {"request.is_request": True}})
+            out.append({"bool": {"must_not": {"term": {"request.answered": True}}}})
+        return out
+
+
+def parse_since(value: str, now: datetime | None = None) -> str:
+    """'7d', '24h', '2w', or an ISO date/datetime -> an ISO datetime for a range query."""
+    value = value.strip()
+    match = RELATIVE.match(value)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
+        return ((now or datetime.now().astimezone()) - delta).isoformat()
+    try:
+        return datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"--since takes a date (2026-11-01), a datetime, or 24h / 7d / 2w; not {value!r}") from None
 
 
 @dataclass
@@ -25,22 +89,19 @@ class Hit:
         return (self.source.get("text") or "")[:200]
 
 
-def build_query(query: str) -> dict:
-    """French full-text query; users may write "phrases", -exclusions and OR (|)."""
-    return {
-        "simple_query_string": {
-            "query": query,
-            "fields": SEARCH_FIELDS,
-            "default_operator": "and",
-        }
-    }
+def build_query(query: str, filters: Filters | None = None) -> dict:
+    """French full-text query; users may write "phrases", -exclusions and a | b."""
+    must = [{"simple_query_string": {"query": query, "fields": SEARCH_FIELDS, "default_operator": "and"}}] \
+        if query.strip() else [{"match_all": {}}]
+    return {"bool": {"must": must, "filter": filters.clauses() if filters else []}}
 
 
-def search(client: Elasticsearch, query: str, watch_id: str | None = None, size: int = 10) -> tuple[int, list[Hit]]:
+def search(client: Elasticsearch, query: str, watch_id: str | None = None, size: int = 10,
+           filters: Filters | None = None) -> tuple[int, list[Hit]]:
     index = names.watch_alias(watch_id) if watch_id else names.documents_alias()
     resp = client.search(
         index=index,
-        query=build_query(query),
+        query=build_query(query, filters),
         size=size,
         sort=["_score", {"published_at": "desc"}],
         highlight={

@@ -92,3 +92,24 @@ def test_demo_indexes_the_territory_and_searches(cli_env, es):
     assert "résultat(s) pour « inondations »" in done.stdout
     again = run(cli_env, "demo")
     assert f"{lines} documents indexed (0 new, {lines} updated, 0 rejected)" in again.stdout
+
+
+def test_search_filters_and_table(cli_env, es, tmp_path):
+    path = tmp_path / "f.jsonl"
+    docs = [
+        {"item_id": "a", "platform": "facebook", "source_id": "ville-fb", "watch_ids": ["lambersart"],
+         "text": "Quand la rue Foch sera-t-elle réparée ?", "published_at": "2026-11-18T09:00:00+01:00",
+         "topics": ["voirie"], "sentiment": {"label": "negative", "score": -0.5},
+         "request": {"is_request": True, "kind": "question", "service": "voirie"}},
+        {"item_id": "b", "platform": "facebook", "source_id": "ville-fb", "watch_ids": ["lambersart"],
+         "text": "Merci pour la réparation de la rue Foch", "published_at": "2026-11-19T09:00:00+01:00",
+         "topics": ["voirie"], "sentiment": {"label": "positive", "score": 0.7}},
+    ]
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    assert run(cli_env, "index", str(path)).returncode == 0
+    found = run(cli_env, "search", "--topic", "voirie", "--request", "--json")
+    assert [json.loads(line)["item_id"] for line in found.stdout.splitlines()] == ["a"]
+    table = run(cli_env, "search", "rue foch", "--sentiment", "positive", "--format", "table")
+    assert "1 résultat(s) pour « rue foch »" in table.stdout and "Merci pour la" in table.stdout
+    bad = run(cli_env, "search", "x", "--since", "hier")
+    assert bad.returncode == 2 and "--since takes a date" in bad.stderr

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
-from indexes.search import search
+from indexes.search import Filters, parse_since, search
 from indexes.setup import install
 from indexes.writer import index_file
 
@@ -66,3 +67,71 @@ def test_watch_alias_scopes_the_search(indexed):
 def test_hits_are_highlighted(indexed):
     _, hits = search(indexed, "inondations")
     assert any("«inondations»" in h.snippet for h in hits)
+
+
+def enriched(item_id, text, published_at, **fields):
+    return {"item_id": item_id, "platform": fields.pop("platform", "facebook"),
+            "source_id": fields.pop("source_id", "ville-fb"), "text": text, "published_at": published_at,
+            "watch_ids": ["lambersart"], **fields}
+
+
+ENRICHED = [
+    enriched("e1", "Quand la rue Foch sera-t-elle réparée ? Toujours des nids-de-poule.",
+             "2026-11-18T09:00:00+01:00", topics=["voirie"], sentiment={"label": "negative", "score": -0.6},
+             request={"is_request": True, "kind": "question", "service": "voirie"},
+             territory={"communes": [{"insee": "59328", "name": "Lambersart", "departement": "59"}]}),
+    enriched("e2", "Merci pour le nouveau parc, les enfants adorent !", "2026-11-10T15:00:00+01:00",
+             topics=["environnement"], sentiment={"label": "positive", "score": 0.8}, source_kind="facebook_page",
+             territory={"communes": [{"insee": "59360", "name": "Lomme", "departement": "59"}]}),
+    enriched("e3", "Les poubelles de la rue de Lille ne sont toujours pas ramassées.",
+             "2026-11-19T08:00:00+01:00", topics=["proprete"], sentiment={"label": "negative", "score": -0.5},
+             request={"is_request": True, "kind": "complaint", "service": "proprete", "answered": True},
+             platform="mastodon", source_id="mastodon-59", source_kind="mastodon"),
+]
+
+
+@pytest.fixture
+def enriched_index(es, tmp_path):
+    install(es, ["lambersart"])
+    path = tmp_path / "enriched.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in ENRICHED), encoding="utf-8")
+    assert index_file(es, path).indexed == len(ENRICHED)
+    return es
+
+
+NOW = datetime.fromisoformat("2026-11-20T12:00:00+01:00")
+
+
+@pytest.mark.parametrize(
+    ("query", "filters", "expected"),
+    [
+        ("", Filters(topics=["voirie"]), {"e1"}),
+        ("", Filters(topics=["voirie", "proprete"]), {"e1", "e3"}),
+        ("", Filters(communes=["59328"]), {"e1"}),
+        ("", Filters(communes=["lomme"]), {"e2"}),  # names match whatever their case
+        ("", Filters(sentiment="negative"), {"e1", "e3"}),
+        ("", Filters(since="2026-11-15"), {"e1", "e3"}),
+        ("", Filters(sources=["mastodon"]), {"e3"}),        # a platform
+        ("", Filters(sources=["ville-fb"]), {"e1", "e2"}),  # a source id
+        ("", Filters(sources=["facebook_page"]), {"e2"}),   # a source kind
+        ("", Filters(request=True), {"e1"}),                # e3 is answered
+        ("rue", Filters(sentiment="negative", topics=["proprete"]), {"e3"}),
+        ("parc", Filters(sentiment="negative"), set()),
+    ],
+)
+def test_filters(enriched_index, query, filters, expected):
+    _, hits = search(enriched_index, query, filters=filters)
+    assert ids(hits) == expected
+
+
+def test_relative_since():
+    assert parse_since("2d", NOW) == "2026-11-18T12:00:00+01:00"
+    assert parse_since("24h", NOW) == "2026-11-19T12:00:00+01:00"
+    assert parse_since("1w", NOW) == "2026-11-13T12:00:00+01:00"
+    with pytest.raises(ValueError, match="--since takes"):
+        parse_since("last week")
+
+
+def test_unknown_sentiment_is_refused():
+    with pytest.raises(ValueError, match="sentiment must be one of"):
+        Filters(sentiment="angry").clauses()

@@ -233,29 +233,65 @@ def print_hits(total: int, hits, query: str) -> None:
             console.print(f"   {escape(src['url'])}", style="dim")
 
 
+def print_table(total: int, hits, query: str) -> None:
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title=f"{total} résultat(s) pour « {query or '*'} »", show_lines=False, expand=True)
+    for column in ("Date", "Source", "Thèmes", "Tonalité", "Extrait"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        src = hit.source
+        table.add_row(
+            (src.get("published_at") or "")[:16].replace("T", " "),
+            escape(f"{src.get('platform')}/{src.get('source_id')}"),
+            escape(", ".join(src.get("topics") or [])),
+            escape((src.get("sentiment") or {}).get("label") or ""),
+            escape((src.get("title") + " — " if src.get("title") else "") + hit.snippet),
+        )
+    console.print(table)
+
+
 @main.command()
-@click.argument("query")
+@click.argument("query", default="")
 @click.option("--watch", "watch_id", help="Only this watch's documents.")
+@click.option("--topic", "topics", multiple=True, help="Topic id (repeatable), e.g. voirie.")
+@click.option("--commune", "communes", multiple=True, help="Commune named in the text: INSEE code or name.")
+@click.option("--sentiment", type=click.Choice(["negative", "neutral", "positive"]))
+@click.option("--since", help="From this date (2026-11-01) or for the last 24h / 7d / 2w.")
+@click.option("--source", "sources", multiple=True, help="Source id, platform or source kind (repeatable).")
+@click.option("--request", is_flag=True, help="Only citizen requests not yet answered.")
 @click.option("--size", type=int, default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@click.option("--format", "fmt", type=click.Choice(["list", "table", "json"]), default="list", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json: one JSON object per hit.")
 @handles_errors
-def search(query: str, watch_id: str | None, size: int, as_json: bool) -> None:
-    """French full-text search: "phrases", -exclusions, a | b."""
+def search(query: str, watch_id, topics, communes, sentiment, since, sources, request, size, fmt, as_json) -> None:
+    """French full-text search: "phrases", -exclusions, a | b; filters narrow it down."""
     from elasticsearch import NotFoundError
 
+    from indexes.search import Filters, parse_since
     from indexes.search import search as run_search
 
+    if since:
+        try:
+            parse_since(since)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--since") from None
+    filters = Filters(topics=list(topics), communes=list(communes), sentiment=sentiment, since=since,
+                      sources=list(sources), request=request)
     try:
-        total, hits = run_search(_connect(), query, watch_id=watch_id, size=size)
+        total, hits = run_search(_connect(), query, watch_id=watch_id, size=size, filters=filters)
     except NotFoundError:
         scope = f"watch {watch_id!r}" if watch_id else "Vigie"
         _fail(f"no index for {scope} yet: index documents first (`vigie index FILE`)", 1)
-    if as_json:
+    if as_json or fmt == "json":
         for hit in hits:
             click.echo(json.dumps({"doc_id": hit.doc_id, "score": hit.score, "snippet": hit.snippet,
                                    **hit.source}, ensure_ascii=False))
+    elif fmt == "table" and hits:
+        print_table(total, hits, query)
     else:
-        print_hits(total, hits, query)
+        print_hits(total, hits, query or "*")
 
 
 # ---------------------------------------------------------------------- demo
