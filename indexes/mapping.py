@@ -73,3 +73,56 @@ DOCUMENT_MAPPING: dict = {
     "_source": {"enabled": True},
     "properties": DOCUMENT_PROPERTIES,
 }
+
+
+# Alerts (emerging topics, spikes, saved queries) and authors (influence), one index each,
+# seen per watch through filtered aliases on ``watch_id``.  The alerts and influence stages
+# write them; Kibana's data views read them.
+ALERT_MAPPING: dict = {
+    "dynamic": "strict",
+    "properties": {
+        "alert_id": KW,
+        "watch_id": KW,
+        "kind": KW,            # emerging_topic | negative_spike | crisis_keywords | toxicity_spike | saved_query
+        "title": FRENCH_KW,
+        "status": KW,          # open | acknowledged | snoozed | closed
+        "level": {"type": "integer"},  # escalation level, 1 when first fired
+        "first_seen": DATE,
+        "fired_at": DATE,
+        "last_seen": DATE,
+        "magnitude": {"type": "float"},
+        "growth": {"type": "float"},
+        "doc_count": COUNT,
+        "communes": KW,
+        "topics": KW,
+        "terms": KW,
+        "sources": KW,
+        "sample_doc_ids": KW,
+        "sentiment": _obj(negative=COUNT, neutral=COUNT, positive=COUNT),
+    },
+}
+
+AUTHOR_MAPPING: dict = {
+    "dynamic": "strict",
+    "properties": {
+        "author_key": KW,      # platform + author id (or handle), pseudonymised when the watch asks
+        "watch_id": KW,
+        "platform": KW,
+        "handle": KW_LOWER,
+        "name": FRENCH_KW,
+        "url": URL,
+        "followers": COUNT,
+        "own_account": {"type": "boolean"},
+        "documents": COUNT,
+        "engagement_received": COUNT,
+        "replies_received": COUNT,
+        "mentions_received": COUNT,
+        "quotes_received": COUNT,
+        "local_share": {"type": "float"},
+        "main_topics": KW,
+        "first_seen": DATE,
+        "last_seen": DATE,
+        "influence_score": {"type": "float"},
+        "computed_at": DATE,
+    },
+}

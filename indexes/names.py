@@ -36,3 +36,19 @@ def documents_index(published_at: datetime) -> str:
 def watch_alias(watch_id: str) -> str:
     """Filtered alias showing one watch's documents only."""
     return f"{prefix()}-watch-{watch_id}"
+
+
+def alerts_index() -> str:
+    return f"{prefix()}-alerts"
+
+
+def authors_index() -> str:
+    return f"{prefix()}-authors"
+
+
+def watch_alerts_alias(watch_id: str) -> str:
+    return f"{prefix()}-watch-{watch_id}-alerts"
+
+
+def watch_authors_alias(watch_id: str) -> str:
+    return f"{prefix()}-watch-{watch_id}-authors"

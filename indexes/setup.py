@@ -8,7 +8,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 
 from indexes import names
 from indexes.analysis import analysis_settings, cluster_flavour
-from indexes.mapping import DOCUMENT_MAPPING
+from indexes.mapping import ALERT_MAPPING, AUTHOR_MAPPING, DOCUMENT_MAPPING
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,28 @@ def install(client: Elasticsearch, watch_ids: list[str] | tuple[str, ...] = ()) 
             for index in existing for w in watch_ids
         ]
         client.indices.update_aliases(actions=actions)
+    _ensure_single(client, names.alerts_index(), ALERT_MAPPING, flavour, watch_ids, names.watch_alerts_alias)
+    _ensure_single(client, names.authors_index(), AUTHOR_MAPPING, flavour, watch_ids, names.watch_authors_alias)
     log.info("index template %s installed (%s analysis, %d watch aliases, %d indices)",
              names.documents_template(), flavour, len(aliases), len(existing))
     return {"flavour": flavour, "aliases": sorted(aliases), "indices": sorted(existing)}
+
+
+def _ensure_single(client: Elasticsearch, index: str, mapping: dict, flavour: str, watch_ids, alias_of) -> None:
+    """A one-index store (alerts, authors) with a filtered alias per watch on ``watch_id``."""
+    if not client.indices.exists(index=index):
+        try:
+            client.indices.create(index=index, mappings=mapping, settings={
+                "number_of_shards": 1, "number_of_replicas": 0, "analysis": analysis_settings(flavour)})
+        except Exception as exc:  # created meanwhile by another process
+            if "resource_already_exists_exception" not in str(exc):
+                raise
+    else:
+        client.indices.put_mapping(index=index, **mapping)
+    if watch_ids:
+        client.indices.update_aliases(actions=[
+            {"add": {"index": index, "alias": alias_of(w), "filter": {"term": {"watch_id": w}}}} for w in watch_ids
+        ])
 
 
 def ensure_index(client: Elasticsearch, index: str) -> None:

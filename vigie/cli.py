@@ -294,6 +294,73 @@ def search(query: str, watch_id, topics, communes, sentiment, since, sources, re
         print_hits(total, hits, query or "*")
 
 
+# ---------------------------------------------------------------------- kibana
+@main.group()
+def kibana() -> None:
+    """Kibana saved objects per watch: data views, saved searches, visualisations, dashboard."""
+
+
+def _watch_of(config_path: Path | None, watch_id: str):
+    from vigie.config import load_config
+    from vigie.settings import project_root
+
+    watches = load_config(config_path or project_root() / "config" / "demo.yaml")
+    try:
+        return watches.watch(watch_id)
+    except KeyError as exc:
+        _fail(str(exc.args[0]), EXIT_CONFIG)
+
+
+@kibana.command("export")
+@click.option("--watch", "watch_id", required=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="NDJSON file to write.")
+@handles_errors
+def kibana_export(watch_id: str, config_path: Path | None, out: Path) -> None:
+    """Write the watch's saved objects as an NDJSON file for Kibana 8.8+ and 9.x."""
+    from indexes.kibana.context import watch_view
+    from indexes.kibana.export import export_ndjson
+
+    result = export_ndjson(watch_view(_watch_of(config_path, watch_id)), out)
+    kinds = ", ".join(f"{n} {t}" for t, n in sorted(result["by_type"].items()))
+    click.echo(f"{out}: {result['objects']} saved objects ({kinds})")
+
+
+@kibana.command("import")
+@click.option("--url", envvar="KIBANA_URL", required=True, help="Kibana URL (or $KIBANA_URL).")
+@click.option("--watch", "watch_id", required=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--space", help="Kibana space id (default: the default space).")
+@click.option("--file", "ndjson", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Import this export instead of building it now.")
+@handles_errors
+def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str | None, ndjson: Path | None) -> None:
+    """Create or overwrite the watch's saved objects in Kibana (credentials: KIBANA_API_KEY or user/password)."""
+    import tempfile
+
+    from indexes.kibana.context import watch_view
+    from indexes.kibana.export import export_ndjson
+    from indexes.kibana.importer import KibanaImportError, import_ndjson
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if ndjson is None:
+            ndjson = Path(tmp) / f"vigie-{watch_id}.ndjson"
+            export_ndjson(watch_view(_watch_of(config_path, watch_id)), ndjson)
+        try:
+            report = import_ndjson(url, ndjson, space=space)
+        except KibanaImportError as exc:
+            _fail(str(exc), EXIT_CLUSTER)
+    for label, items in (("created", report.created), ("overwritten", report.overwritten)):
+        click.echo(f"{len(items)} {label}")
+        for kind, title in items:
+            click.echo(f"  {kind}: {title}")
+    if report.errors:
+        click.echo(f"{len(report.errors)} failed", err=True)
+        for kind, title, reason in report.errors:
+            click.echo(f"  {kind}: {title} — {reason}", err=True)
+        sys.exit(1)
+
+
 # ---------------------------------------------------------------------- demo
 @main.command()
 @click.option("--query", default="inondations", show_default=True)
