@@ -8,7 +8,7 @@ elision -> lowercase -> French stop words -> light stemming -> ASCII folding.
 
 from __future__ import annotations
 
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, AuthorizationException, Elasticsearch
 
 FRENCH_ARTICLES = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 
@@ -32,9 +32,27 @@ class AnalysisUnavailable(RuntimeError):
     pass
 
 
+def _probe(client: Elasticsearch, filter_spec) -> bool:
+    try:
+        client.indices.analyze(tokenizer="standard", filter=[filter_spec], text="l'école")
+        return True
+    except ApiError:
+        return False
+
+
 def cluster_flavour(client: Elasticsearch) -> str:
     """``builtin`` when every node has analysis-common, ``plugin`` when every node has ours."""
-    nodes = client.nodes.info(metric="plugins")["nodes"]
+    try:
+        nodes = client.nodes.info(metric="plugins")["nodes"]
+    except AuthorizationException:
+        # A key without the monitor privilege: ask the analysis chain itself.
+        if _probe(client, {"type": "elision", "articles": ["l"]}):
+            return "builtin"
+        if _probe(client, "vigie_french_elision"):
+            return "plugin"
+        raise AnalysisUnavailable(
+            "Cannot tell which French analysis filters the cluster has: give Vigie's credentials the "
+            "'monitor' cluster privilege, or check that the analysis-common module is installed.") from None
     kinds = set()
     for node in nodes.values():
         names = {m["name"] for m in node.get("modules", [])} | {p["name"] for p in node.get("plugins", [])}

@@ -48,7 +48,12 @@ NAMED_COMPONENTS = {
         "vigie_french_elision": "org.vigie.analysis.FrenchElisionFactory",
         "vigie_french_light_stem": "org.vigie.analysis.FrenchLightStemFactory",
         "vigie_asciifolding": "org.vigie.analysis.AsciiFoldingFactory",
-    }
+        "pattern_capture": "org.vigie.analysis.PatternCaptureFactory",
+        "unique": "org.vigie.analysis.UniqueFactory",
+    },
+    "org.elasticsearch.plugin.analysis.TokenizerFactory": {
+        "uax_url_email": "org.vigie.analysis.UaxUrlEmailTokenizerFactory",
+    },
 }
 
 
@@ -133,7 +138,8 @@ def _lock(path: Path):
 
 class LocalNode:
     def __init__(self, port: int | None = None, version: str | None = None,
-                 heap: str | None = None, state: Path | None = None, cache: Path | None = None):
+                 heap: str | None = None, state: Path | None = None, cache: Path | None = None,
+                 secure: bool = False):
         self.version = version or os.environ.get("VIGIE_ES_VERSION") or ES_VERSION
         self.port = port or settings.local_es_port()
         self.heap = heap or os.environ.get("VIGIE_ES_HEAP") or "512m"
@@ -141,7 +147,11 @@ class LocalNode:
         self.base = (state or settings.state_dir()) / "es"
         self.pid_file = self.base / "es.pid"
         self.log_dir = self.base / "logs"
-        self.url = f"http://127.0.0.1:{self.port}"
+        # secure: HTTPS with a CA of its own and security on (file-realm admin, API keys), as a
+        # production cluster would be; used to test Vigie against such clusters.
+        self.secure = secure
+        self.certs = self.base / "certs"
+        self.url = f"{'https' if secure else 'http'}://127.0.0.1:{self.port}"
 
     # ------------------------------------------------------------------ install
     @property
@@ -268,20 +278,69 @@ class LocalNode:
             "network.host": "127.0.0.1",
             "http.port": self.port,
             "discovery.type": "single-node",
-            "xpack.security.enabled": False,
+            "xpack.security.enabled": self.secure,
             "path.data": str(data),
             "path.logs": str(self.log_dir),
             # A laptop disk that fills up must not turn the demo read-only.
             "cluster.routing.allocation.disk.threshold_enabled": False,
         }
+        if self.secure:
+            yml.update({
+                "xpack.security.http.ssl.enabled": True,
+                # Elasticsearch reads SSL files only inside its config folder.
+                "xpack.security.http.ssl.certificate": "certs/node.crt",
+                "xpack.security.http.ssl.key": "certs/node.key",
+                "xpack.security.http.ssl.certificate_authorities": ["certs/ca.crt"],
+                "xpack.security.authc.api_key.enabled": True,
+            })
         (conf / "elasticsearch.yml").write_text(
             "# Written by `vigie es start`; edits are overwritten.\n"
             + "".join(f"{k}: {json.dumps(v)}\n" for k, v in yml.items())
         )
+        if self.secure:
+            self._secure_config(home, conf)
         (conf / "jvm.options.d" / "vigie.options").write_text(
             f"-Xms{self.heap}\n-Xmx{self.heap}\n-Xlog:disable\n-XX:HeapDumpPath={self.log_dir}\n"
         )
         return conf
+
+    @property
+    def ca_cert(self) -> Path:
+        return self.certs / "ca.crt"
+
+    @property
+    def admin(self) -> tuple[str, str]:
+        return "vigie-admin", (self.base / "admin-password").read_text().strip()
+
+    def _secure_config(self, home: Path, conf: Path) -> None:
+        """A CA and a node certificate for 127.0.0.1 (openssl), and a file-realm superuser."""
+        openssl = shutil.which("openssl")
+        if not openssl:
+            raise LocalNodeError("openssl is needed to make the certificates of a secure local node")
+        self.certs.mkdir(parents=True, exist_ok=True)
+        if not (self.certs / "node.crt").exists():
+            run = lambda *args: subprocess.run([openssl, *args], check=True, capture_output=True)  # noqa: E731
+            c = self.certs
+            run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=Vigie local CA",
+                "-keyout", str(c / "ca.key"), "-out", str(c / "ca.crt"))
+            run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-keyout", str(c / "node.key"), "-out", str(c / "node.csr"))
+            (c / "san.cnf").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+            run("x509", "-req", "-in", str(c / "node.csr"), "-CA", str(c / "ca.crt"), "-CAkey", str(c / "ca.key"),
+                "-CAcreateserial", "-days", "30", "-extfile", str(c / "san.cnf"), "-out", str(c / "node.crt"))
+        (conf / "certs").mkdir(exist_ok=True)
+        for name in ("ca.crt", "node.crt", "node.key"):
+            shutil.copy2(self.certs / name, conf / "certs" / name)
+        password_file = self.base / "admin-password"
+        if not password_file.exists():
+            password_file.write_text(os.urandom(12).hex())
+            password_file.chmod(0o600)
+        user, password = self.admin
+        env = {**self._env(find_java()), "ES_PATH_CONF": str(conf)}
+        done = subprocess.run([str(home / "bin" / "elasticsearch-users"), "useradd", user, "-p", password,
+                               "-r", "superuser"], capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise LocalNodeError(f"Creating the local admin user failed: {done.stdout}{done.stderr}")
 
     def pid(self) -> int | None:
         try:
@@ -298,8 +357,17 @@ class LocalNode:
         url = f"{self.url}/_cluster/health"
         if wait:
             url += f"?wait_for_status=yellow&timeout={wait}"
+        request = urllib.request.Request(url)  # noqa: S310 (http(s)://127.0.0.1 only)
+        context = None
+        if self.secure:
+            import base64
+            import ssl
+
+            context = ssl.create_default_context(cafile=str(self.ca_cert))
+            user, password = self.admin
+            request.add_header("Authorization", "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode())
         try:
-            with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 (http://127.0.0.1 only)
+            with urllib.request.urlopen(request, timeout=10, context=context) as resp:  # noqa: S310 (127.0.0.1)
                 return json.loads(resp.read())
         except (urllib.error.URLError, OSError, ValueError):
             return None

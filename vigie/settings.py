@@ -24,6 +24,11 @@ def state_dir() -> Path:
     return Path(os.environ.get("VIGIE_STATE_DIR") or project_root() / ".vigie")
 
 
+def data_dir() -> Path:
+    """Where the stages keep their JSON Lines (raw/, enriched/…): retention and erasure rewrite them."""
+    return Path(os.environ.get("VIGIE_DATA_DIR") or state_dir() / "data")
+
+
 def cache_dir() -> Path:
     """User cache shared by every clone (the Elasticsearch download lives here)."""
     if os.environ.get("VIGIE_CACHE_DIR"):

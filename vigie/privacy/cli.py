@@ -1,0 +1,118 @@
+"""`vigie privacy enforce|report` and `vigie forget`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from vigie.cli import EXIT_CONFIG, _connect, _fail, handles_errors
+
+
+def _watches(config_path: Path | None, watch_id: str | None):
+    from vigie.config import load_config
+    from vigie.settings import project_root
+
+    watches = load_config(config_path or project_root() / "config" / "demo.yaml").watches
+    if watch_id:
+        watches = [w for w in watches if w.id == watch_id]
+        if not watches:
+            _fail(f"no watch {watch_id!r} in the watch file", EXIT_CONFIG)
+    return watches
+
+
+@click.group()
+def privacy() -> None:
+    """Personal data: retention and the report of what is kept."""
+
+
+@privacy.command("enforce")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--watch", "watch_id", help="Only this watch.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def enforce_cmd(config_path, watch_id, as_json) -> None:
+    """Delete what is older than each watch's privacy.retention_days (Elasticsearch and files)."""
+    from vigie.privacy.retention import enforce
+    from vigie.settings import data_dir
+
+    watches = _watches(config_path, watch_id)
+    results = enforce(_connect(), watches, data_dir())
+    if as_json:
+        click.echo(json.dumps(results, indent=2))
+        return
+    for w in watches:
+        if not w.privacy.retention_days:
+            click.echo(f"{w.id}: no retention set, nothing deleted")
+    for r in results:
+        click.echo(f"{r['watch']}: retention {r['retention_days']} days (before {r['cutoff'][:10]}): "
+                   f"{r['documents_deleted']} documents deleted, {r['documents_unlinked']} kept for other watches, "
+                   f"{r['authors_deleted']} author records and {r['alerts_deleted']} alerts deleted, "
+                   f"{r['file_lines_removed']} file lines removed")
+
+
+@privacy.command("report")
+@click.option("--watch", "watch_id", required=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def report_cmd(watch_id, config_path, as_json) -> None:
+    """What is stored for a watch, where, how much, since when, retention and pseudonymisation."""
+    from vigie.privacy.report import privacy_report
+    from vigie.settings import data_dir
+
+    watch = _watches(config_path, watch_id)[0]
+    report = privacy_report(_connect(), watch, data_dir())
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    es, files = report["elasticsearch"], report["files"]
+    retention = f"{report['retention_days']} days" if report["retention_days"] else "not set (kept until erased)"
+    lines = [
+        f"Privacy report for {report['name']} ({report['watch']})",
+        f"  Elasticsearch: {es['documents']} documents by {es['authors']} authors in {', '.join(es['indices']) or '-'}"
+        f" (alias {es['alias']})",
+        f"  Published from {es['oldest'] or '-'} to {es['newest'] or '-'}",
+        "  By platform: " + (", ".join(f"{k} {v}" for k, v in es["by_platform"].items()) or "-"),
+        f"  Author records: {es['author_records']}; alerts: {es['alerts']}",
+        f"  Files: {files['lines']} lines in {files['files']} files ({files['bytes']} bytes) under {files['folder']}",
+        f"  Retention: {retention}",
+        f"  Pseudonymised authors: {'yes' if report['pseudonymise_authors'] else 'no'}"
+        f" ({es['pseudonymised_documents']} documents with a pseudonymised author)",
+        f"  Public accounts kept in clear: {', '.join(report['public_accounts']) or '-'}",
+        f"  Erasure requests recorded: {report['erasure_requests']}; objections: {report['objections']}",
+        f"  Political opinions: {report['political_opinions']}",
+    ]
+    click.echo("\n".join(lines))
+
+
+@click.command()
+@click.option("--platform", required=True, help="e.g. facebook, mastodon, reddit.")
+@click.option("--author", "handle", required=True, help="The author's handle on that platform.")
+@click.option("--watch", "watch_id", help="Only in this watch (default: everywhere).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def forget(platform, handle, watch_id, config_path, as_json) -> None:
+    """Erase an author's documents and records everywhere, log the request, stop collecting them."""
+    from vigie.privacy.erasure import forget as run_forget
+    from vigie.privacy.pseudonym import for_watch
+    from vigie.settings import data_dir
+
+    watches = _watches(config_path, None)
+    if watch_id and watch_id not in {w.id for w in watches}:
+        _fail(f"no watch {watch_id!r} in the watch file", EXIT_CONFIG)
+    pseudonymisers = {w.id: for_watch(w) for w in watches}
+    entry = run_forget(_connect(), platform, handle, watches, data_dir(), pseudonymisers, scope=watch_id)
+    if as_json:
+        click.echo(json.dumps(entry, indent=2))
+        return
+    c = entry["counts"]
+    click.echo(f"Erased ({entry['scope']}): {c['documents_deleted']} documents deleted, "
+               f"{c['documents_unlinked']} unlinked from this watch, {c['author_records_deleted']} author records, "
+               f"{c['alert_samples_updated']} alerts cleaned, {c['file_lines_removed']} file lines removed. "
+               f"Request logged; the author will not be collected again.")
+
+
+COMMANDS = [privacy, forget]

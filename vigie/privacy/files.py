@@ -1,0 +1,47 @@
+"""Rewrite the JSON Lines files of the stages (raw, enriched…), dropping or changing lines."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+Decision = bool | dict  # True keeps the line, False drops it, a dict replaces it
+
+
+def rewrite_tree(root: Path, decide: Callable[[dict], Decision]) -> dict:
+    """Apply ``decide`` to every document line of every ``*.jsonl`` below ``root``, atomically per file.
+
+    Lines that are not JSON objects are kept as they are (nothing is lost by a privacy job).
+    """
+    counts = {"files": 0, "files_changed": 0, "removed": 0, "changed": 0, "kept": 0}
+    if not root.exists():
+        return counts
+    for path in sorted(root.rglob("*.jsonl")):
+        counts["files"] += 1
+        out, changed = [], False
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            for line in handle:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    record = None
+                decision = decide(record) if isinstance(record, dict) else True
+                if decision is True:
+                    out.append(line)
+                    counts["kept"] += 1
+                elif decision is False:
+                    changed = True
+                    counts["removed"] += 1
+                else:
+                    out.append(json.dumps(decision, ensure_ascii=False) + "\n")
+                    changed = True
+                    counts["changed"] += 1
+        if changed:
+            tmp = path.with_name(path.name + ".tmp")
+            with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as handle:
+                handle.writelines(out)
+            os.replace(tmp, path)
+            counts["files_changed"] += 1
+    return counts
