@@ -26,6 +26,7 @@ class Filters:
     since: str | None = None  # ISO date/datetime, or 24h / 7d / 2w
     sources: list[str] = field(default_factory=list)  # source id, platform or source kind
     request: bool = False  # citizen requests not yet answered
+    authors: list[str] = field(default_factory=list)  # author handles (any case, with or without @)
 
     def clauses(self, now: datetime | None = None) -> list[dict]:
         out: list[dict] = []
@@ -51,6 +52,8 @@ class Filters:
                 {"terms": {"platform": self.sources}},
                 {"terms": {"source_kind": self.sources}},
             ], "minimum_should_match": 1}})
+        if self.authors:
+            out.append({"terms": {"author.handle": [a.strip().lstrip("@").lower() for a in self.authors]}})
         if self.request:
             out.append({"term": {"request.is_request": True}})
             out.append({"bool": {"must_not": {"term": {"request.answered": True}}}})

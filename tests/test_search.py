@@ -82,6 +82,7 @@ ENRICHED = [
              territory={"communes": [{"insee": "59328", "name": "Lambersart", "departement": "59"}]}),
     enriched("e2", "Merci pour le nouveau parc, les enfants adorent !", "2026-11-10T15:00:00+01:00",
              topics=["environnement"], sentiment={"label": "positive", "score": 0.8}, source_kind="facebook_page",
+             author={"handle": "jeanne59"},
              territory={"communes": [{"insee": "59360", "name": "Lomme", "departement": "59"}]}),
     enriched("e3", "Les poubelles de la rue de Lille ne sont toujours pas ramassées.",
              "2026-11-19T08:00:00+01:00", topics=["proprete"], sentiment={"label": "negative", "score": -0.5},
@@ -115,6 +116,7 @@ NOW = datetime.fromisoformat("2026-11-20T12:00:00+01:00")
         ("", Filters(sources=["ville-fb"]), {"e1", "e2"}),  # a source id
         ("", Filters(sources=["facebook_page"]), {"e2"}),   # a source kind
         ("", Filters(request=True), {"e1"}),                # e3 is answered
+        ("", Filters(authors=["@Jeanne59"]), {"e2"}),       # handles match whatever their case
         ("rue", Filters(sentiment="negative", topics=["proprete"]), {"e3"}),
         ("parc", Filters(sentiment="negative"), set()),
     ],

@@ -261,11 +261,13 @@ def print_table(total: int, hits, query: str) -> None:
 @click.option("--since", help="From this date (2026-11-01) or for the last 24h / 7d / 2w.")
 @click.option("--source", "sources", multiple=True, help="Source id, platform or source kind (repeatable).")
 @click.option("--request", is_flag=True, help="Only citizen requests not yet answered.")
+@click.option("--author", "authors", multiple=True, help="Author handle (repeatable), e.g. for an access request.")
 @click.option("--size", type=int, default=10, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["list", "table", "json"]), default="list", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json: one JSON object per hit.")
 @handles_errors
-def search(query: str, watch_id, topics, communes, sentiment, since, sources, request, size, fmt, as_json) -> None:
+def search(query: str, watch_id, topics, communes, sentiment, since, sources, request, authors, size, fmt,
+           as_json) -> None:
     """French full-text search: "phrases", -exclusions, a | b; filters narrow it down."""
     from elasticsearch import NotFoundError
 
@@ -278,7 +280,7 @@ def search(query: str, watch_id, topics, communes, sentiment, since, sources, re
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--since") from None
     filters = Filters(topics=list(topics), communes=list(communes), sentiment=sentiment, since=since,
-                      sources=list(sources), request=request)
+                      sources=list(sources), request=request, authors=list(authors))
     try:
         total, hits = run_search(_connect(), query, watch_id=watch_id, size=size, filters=filters)
     except NotFoundError:
