@@ -110,6 +110,8 @@ def search(client: Elasticsearch, query: str, watch_id: str | None = None, size:
         highlight={
             "fields": {"text": {"fragment_size": 160, "number_of_fragments": 2}, "title": {}},
             "pre_tags": ["«"], "post_tags": ["»"],
+            # Long texts (a hostile or broken page) are highlighted on their first 100,000 characters.
+            "max_analyzed_offset": 100_000,
         },
         track_total_hits=True,
     )

@@ -113,3 +113,25 @@ def test_search_filters_and_table(cli_env, es, tmp_path):
     assert "1 résultat(s) pour « rue foch »" in table.stdout and "Merci pour la" in table.stdout
     bad = run(cli_env, "search", "x", "--since", "hier")
     assert bad.returncode == 2 and "--since takes a date" in bad.stderr
+
+
+HOSTILE = [
+    {"id": "h1", "title": "<script>alert('x')</script> Inondation", "published_at": "2026-11-17T20:00:00+01:00",
+     "text": "Inondation \x1b[2J\x1b[31mterminal effacé\x1b[0m [bold]markup[/bold] "
+             "<a href=\"javascript:alert(1)\">clic</a> \u202eesrever\u202c"},
+    {"id": "h2", "title": "Inondation " + "très long " * 5000, "text": "Inondation " + "x" * 1_000_000,
+     "published_at": "2026-11-17T21:00:00+01:00"},
+]
+
+
+def test_hostile_text_is_inert_in_cli_output(cli_env, es, tmp_path):
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in HOSTILE), encoding="utf-8")
+    assert run(cli_env, "index", str(path)).returncode == 0
+    for fmt in ("list", "table"):
+        out = run(cli_env, "search", "inondation", "--format", fmt).stdout
+        assert "\x1b" not in out and "\u202e" not in out
+        assert "[bold]markup[/bold]" in out or fmt == "table"
+        assert len(out) < 20_000  # huge titles and texts are cut
+    raw = run(cli_env, "search", "inondation", "--json").stdout
+    assert "\x1b" not in raw and "\\u001b" in raw  # JSON escapes control characters

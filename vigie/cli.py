@@ -20,11 +20,13 @@ def _console():
     return Console(highlight=False, soft_wrap=True)
 
 
-def escape(text: str) -> str:
-    """Crawled text is printed as text, never as console markup."""
+def escape(text: str | None, limit: int | None = None) -> str:
+    """Crawled text is printed as text: no console markup, no control characters, bounded length."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    from vigie.textsafe import printable
+
+    return rich_escape(printable(text, limit))
 
 
 def _fail(message: str, code: int = 1):
@@ -73,7 +75,7 @@ def main(verbose: bool) -> None:
     """Vigie: social listening and territorial watch for French local authorities."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+    logging.getLogger("elastic_transport").setLevel(logging.INFO if verbose else logging.ERROR)
 
 
 # --------------------------------------------------------------------------- es
@@ -224,13 +226,13 @@ def print_hits(total: int, hits, query: str) -> None:
         figures = " ".join(f"{label} {eng[key]}" for key, label in
                            (("likes", "j'aime"), ("shares", "partages"), ("replies", "réponses"))
                            if eng.get(key))
-        console.print(f"\n[bold]{rank}.[/bold] {when} · {src.get('platform')}/{src.get('source_id')}"
+        console.print(f"\n[bold]{rank}.[/bold] {when} · {escape(src.get('platform'))}/{escape(src.get('source_id'))}"
                       + (f" · {figures}" if figures else ""), markup=True)
         if src.get("title"):
-            console.print(f"   [bold]{escape(src['title'])}[/bold]")
-        console.print(f"   {escape(hit.snippet)}")
+            console.print(f"   [bold]{escape(src['title'], 300)}[/bold]")
+        console.print(f"   {escape(hit.snippet, 600)}")
         if src.get("url"):
-            console.print(f"   {escape(src['url'])}", style="dim")
+            console.print(f"   {escape(src['url'], 300)}", style="dim")
 
 
 def print_table(total: int, hits, query: str) -> None:
@@ -245,9 +247,9 @@ def print_table(total: int, hits, query: str) -> None:
         table.add_row(
             (src.get("published_at") or "")[:16].replace("T", " "),
             escape(f"{src.get('platform')}/{src.get('source_id')}"),
-            escape(", ".join(src.get("topics") or [])),
-            escape((src.get("sentiment") or {}).get("label") or ""),
-            escape((src.get("title") + " — " if src.get("title") else "") + hit.snippet),
+            escape(", ".join(src.get("topics") or []), 200),
+            escape((src.get("sentiment") or {}).get("label") or "", 20),
+            escape((src.get("title") + " — " if src.get("title") else "") + hit.snippet, 600),
         )
     console.print(table)
 
