@@ -84,21 +84,35 @@ ALERT_MAPPING: dict = {
         "alert_id": KW,
         "watch_id": KW,
         "kind": KW,            # emerging_topic | negative_spike | crisis_keywords | toxicity_spike | saved_query
+        "key": KW,             # crisis pack, saved query name, topic, "own_pages"; "" for emerging topics
+        "label": KW,           # crisis packs, query label, topic label
         "title": FRENCH_KW,
         "status": KW,          # open | acknowledged | snoozed | closed
         "level": {"type": "integer"},  # escalation level, 1 when first fired
         "first_seen": DATE,
         "fired_at": DATE,
         "last_seen": DATE,
+        "start": DATE,         # start of the burst interval
+        "duration_slices": {"type": "integer"},
+        "slice_minutes": {"type": "integer"},
         "magnitude": {"type": "float"},
         "growth": {"type": "float"},
         "doc_count": COUNT,
+        "base_count": COUNT,   # doc_count at level 1
         "communes": KW,
+        "commune_names": KW,
         "topics": KW,
         "terms": KW,
+        "entities": KW,
         "sources": KW,
         "sample_doc_ids": KW,
-        "sentiment": _obj(negative=COUNT, neutral=COUNT, positive=COUNT),
+        "samples": _obj(doc_id=KW, url=URL, title={"type": "text", "index": False},
+                        excerpt={"type": "text", "index": False}, published_at=DATE, platform=KW, source_id=KW),
+        "doc_ids": KW,         # every document of the alert (at most 2000): dedup across runs
+        "history": _obj(level={"type": "integer"}, fired_at=DATE, doc_count=COUNT),
+        "acked_at": DATE,
+        "snoozed_until": DATE,
+        "sentiment": _obj(negative=COUNT, neutral=COUNT, positive=COUNT, unknown=COUNT),
     },
 }
 

@@ -111,6 +111,113 @@ class Privacy(_Model):
     public_accounts: list[str] = Field(default_factory=list)
 
 
+ALERT_KINDS = ("emerging_topic", "crisis_keywords", "negative_spike", "toxicity_spike", "saved_query")
+WEBHOOK_FORMATS = ("slack", "mattermost", "teams", "teams_adaptive", "json")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AlertWebhook(_Model):
+    """An incoming webhook; its URL is a secret, so the file names the variable that holds it."""
+
+    name: str = Field(pattern=SLUG)
+    url_env: str
+    format: str = "json"
+    kinds: list[str] = Field(default_factory=list)  # empty: every kind
+
+    @field_validator("url_env")
+    @classmethod
+    def _env(cls, name: str) -> str:
+        if not ENV_NAME.match(name):
+            raise ValueError(f"{name!r} must name an environment variable holding the URL (e.g. VIGIE_WEBHOOK_SLACK)")
+        return name
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, fmt: str) -> str:
+        if fmt not in WEBHOOK_FORMATS:
+            raise ValueError(f"got {fmt!r}; expected one of: {', '.join(WEBHOOK_FORMATS)}")
+        return fmt
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, kinds: list[str]) -> list[str]:
+        return _check_kinds(kinds)
+
+
+def _check_kinds(kinds: list[str]) -> list[str]:
+    for kind in kinds:
+        if kind not in ALERT_KINDS:
+            raise ValueError(f"got {kind!r}; expected alert kinds among: {', '.join(ALERT_KINDS)}")
+    return kinds
+
+
+class SavedQuery(_Model):
+    """An Elasticsearch query string; an alert when ``threshold`` documents match within ``window``."""
+
+    name: str = Field(pattern=SLUG)
+    label: str | None = None
+    query: str = Field(min_length=1)
+    threshold: int = Field(ge=1)
+    window: str = Field(default="1h", pattern=r"^[1-9]\d*[mhd]$")
+
+    @property
+    def window_seconds(self) -> int:
+        return int(self.window[:-1]) * {"m": 60, "h": 3600, "d": 86400}[self.window[-1]]
+
+
+class AlertThresholds(_Model):
+    similarity: float = Field(default=0.5, gt=0, le=1)        # first-story detection: cosine to join a thread
+    fsd_window_hours: float = Field(default=24, gt=0)          # first-story detection: sliding window
+    min_docs: int = Field(default=5, ge=1)                    # emerging topic: documents in the burst
+    min_magnitude: float = Field(default=4.0, ge=0)           # burst: sum of (observed - expected)
+    min_growth: float = Field(default=3.0, ge=1)              # burst: observed / expected
+    min_significance: float = Field(default=8.0, ge=0)        # burst: -log10 P(Poisson(expected) >= observed)
+    crisis_min_significance: float = Field(default=5.0, ge=0)  # the same for crisis packs and toxicity
+    lookback_slices: int = Field(default=16, ge=1, le=672)    # longest burst interval considered
+    crisis_min_docs: int = Field(default=3, ge=1)
+    negative_min_docs: int = Field(default=5, ge=1)
+    negative_share: float = Field(default=0.5, gt=0, le=1)    # negative share of the topic's documents
+    toxicity_min_docs: int = Field(default=3, ge=1)
+    escalation_factor: float = Field(default=2.0, gt=1)       # a new level each time the volume is ×2
+    warmup_hours: float = Field(default=24, ge=0)             # no burst alert before this much history
+    close_after_hours: float = Field(default=24, gt=0)        # an alert quiet this long is closed
+    same_event_hours: float = Field(default=12, gt=0)         # a pack or topic back after a longer pause: new alert
+    history_days: int = Field(default=7, ge=1, le=90)         # history of `alerts run` and of bursts
+
+
+class Alerts(_Model):
+    enabled: bool = True
+    recipients: list[str] = Field(default_factory=list)
+    webhooks: list[AlertWebhook] = Field(default_factory=list)
+    slice_minutes: int = Field(default=15, ge=1, le=1440)
+    kinds: list[str] = Field(default_factory=lambda: list(ALERT_KINDS))
+    crisis_packs: list[str] = Field(default_factory=lambda: ["all"])
+    thresholds: AlertThresholds = Field(default_factory=AlertThresholds)
+    saved_queries: list[SavedQuery] = Field(default_factory=list)
+
+    @field_validator("recipients")
+    @classmethod
+    def _emails(cls, emails: list[str]) -> list[str]:
+        for email in emails:
+            if not EMAIL.match(email):
+                raise ValueError(f"{email!r} is not an email address")
+        return emails
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, kinds: list[str]) -> list[str]:
+        return _check_kinds(kinds)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Alerts:
+        for what, items in (("webhook", self.webhooks), ("saved query", self.saved_queries)):
+            names = [i.name for i in items]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"{what} names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+
 class Watch(_Model):
     id: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
@@ -122,6 +229,7 @@ class Watch(_Model):
     user_agent_contact: str | None = None  # URL or email put in the crawlers' User-Agent
     digest: Digest = Field(default_factory=Digest)
     privacy: Privacy = Field(default_factory=Privacy)
+    alerts: Alerts = Field(default_factory=Alerts)
 
     @field_validator("timezone")
     @classmethod

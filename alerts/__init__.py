@@ -1,0 +1,1 @@
+"""Alerts on emerging local topics: detect, deduplicate, escalate, deliver (see docs/alerts.md)."""

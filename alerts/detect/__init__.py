@@ -1,0 +1,1 @@
+"""Detectors: each turns the documents of closed time slices into alert candidates."""

@@ -1,0 +1,219 @@
+"""One emerging topic, one alert: match candidates to alerts, escalate, acknowledge, snooze, close.
+
+- A candidate updates the open alert it belongs to: the same crisis pack, saved query, topic (negative
+  spikes) or own pages (toxicity) seen again before the alert closes; for emerging topics, an open
+  emerging-topic or crisis alert sharing at least a third of its documents (or two of its three
+  main terms).  Crisis packs firing on the same documents (inondation, tempête, évacuation) join one
+  alert, and so does a negative spike made mostly of the documents of an open emerging-topic or crisis
+  alert.  Otherwise it opens a new alert whose id hashes the watch, kind, key and first document, so
+  a replay of the same documents gives the same ids.
+- Escalation: level = 1 + ⌊log_f(doc_count / base_count)⌋ with f = ``escalation_factor`` (2: the volume
+  doubled).  A higher level emits an ``escalation`` event; anything else only updates the record.
+- A crisis pack or a topic's negative spike seen again after a pause longer than ``same_event_hours``
+  with no document in common is another event: a new alert.
+- An alert quiet for ``close_after_hours`` closes; the same words later open a new alert.
+- Acknowledged alerts stay acknowledged; their escalations are still emitted and sent (it got worse).
+  Snoozed alerts emit events with ``deliver: false`` until ``snoozed_until``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import UTC, datetime
+
+from alerts.model import Alert, Candidate, DocInfo, alert_id, french_title, iso, sentiment_mix
+
+MAX_DOC_IDS = 2000
+KEYED = {"crisis_keywords", "saved_query", "negative_spike", "toxicity_spike"}
+TOPICAL = ("emerging_topic", "crisis_keywords")
+GENERIC = ("crisis_keywords", "negative_spike")  # one event seen by several detectors is one alert
+
+
+def parse_ts(value: str | None) -> float | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).timestamp()
+
+
+class Lifecycle:
+    def __init__(self, watch_id: str, *, slice_minutes: int = 15, escalation_factor: float = 2.0,
+                 close_after_hours: float = 24, known: list[Alert] = (),
+                 commune_names: dict[str, str] | None = None, window_label=None, rematch_seconds: float = 4 * 3600):
+        self.watch_id = watch_id
+        self.slice_minutes = slice_minutes
+        self.factor = escalation_factor
+        self.close_after = close_after_hours * 3600
+        self.rematch = rematch_seconds
+        self.alerts: dict[str, Alert] = {}
+        self.docsets: dict[str, set[str]] = {}
+        self.counters: dict[str, dict[str, Counter]] = {}
+        self.commune_names = commune_names or {}
+        self.window_label = window_label or (lambda c: "")
+        self.touched: set[str] = set()
+        for alert in known:
+            self.alerts[alert.alert_id] = alert
+            self.docsets[alert.alert_id] = set(alert.doc_ids)
+            self.counters[alert.alert_id] = {
+                "communes": Counter({c: len(alert.communes) - i for i, c in enumerate(alert.communes)}),
+                "topics": Counter({t: len(alert.topics) - i for i, t in enumerate(alert.topics)}),
+                "sources": Counter({s: len(alert.sources) - i for i, s in enumerate(alert.sources)}),
+                "entities": Counter({e: len(alert.entities) - i for i, e in enumerate(alert.entities)}),
+            }
+
+    # ------------------------------------------------------------------ matching
+    def _open(self, end: float):
+        """Alerts open at ``end``.  Closing is a matter of time (quiet for ``close_after``), so an alert
+        stored as closed by a later run is open again while ``vigie alerts run`` replays the days
+        before it closed; acknowledged and snoozed alerts keep their status."""
+        for alert in self.alerts.values():
+            if (parse_ts(alert.last_seen) or 0) < end - self.close_after:
+                if alert.status != "closed":
+                    alert.status = "closed"
+                    self.touched.add(alert.alert_id)
+                continue
+            if alert.status == "closed":
+                alert.status = "open"
+            yield alert
+
+    def finish(self, end: float) -> None:
+        """Close what is quiet at the end of the run."""
+        for _ in self._open(end):
+            pass
+
+    def _match(self, cand: Candidate, end: float) -> Alert | None:
+        ids = {d.doc_id for d in cand.docs}
+        best, best_shared = None, 0
+        for alert in self._open(end):
+            # packs and topics are categories: the same one much later is another event
+            if cand.kind in KEYED and alert.kind == cand.kind and alert.key == cand.key and (
+                    cand.kind not in GENERIC or (parse_ts(alert.last_seen) or 0) >= end - self.rematch
+                    or ids & self.docsets[alert.alert_id]):
+                return alert
+            if alert.kind not in TOPICAL or cand.kind not in (*TOPICAL, "negative_spike"):
+                continue
+            shared = len(ids & self.docsets[alert.alert_id])
+            if cand.kind == "negative_spike":  # the negative side of a topic already alerted
+                if shared * 2 >= len(ids) and shared > best_shared:
+                    best, best_shared = alert, shared
+                continue
+            if shared * 3 >= min(len(ids), len(self.docsets[alert.alert_id]) or 1) and shared > best_shared:
+                best, best_shared = alert, shared
+            elif best is None and alert.kind == "emerging_topic" \
+                    and len(set(cand.terms[:3]) & set(alert.terms[:3])) >= 2:
+                best = alert
+        return best
+
+    # ------------------------------------------------------------------ updates
+    def apply(self, candidates: list[Candidate], end: float) -> list[dict]:
+        events = []
+        for cand in candidates:
+            if not cand.docs:
+                continue
+            alert = self._match(cand, end)
+            event = self._open_new(cand, end) if alert is None else self._update(alert, cand, end)
+            if event:
+                events.append(event)
+        for alert in list(self._open(end)):
+            if alert.status == "snoozed" and (parse_ts(alert.snoozed_until) or 0) <= end:
+                alert.status = "open"
+                self.touched.add(alert.alert_id)
+        return events
+
+    def _open_new(self, cand: Candidate, end: float) -> dict | None:
+        first = cand.docs[0]
+        aid = alert_id(self.watch_id, cand.kind, cand.key, first.doc_id)
+        if aid in self.alerts:  # known from an earlier run
+            return self._update(self.alerts[aid], cand, end)
+        alert = Alert(alert_id=aid, watch_id=self.watch_id, kind=cand.kind, key=cand.key, title="",
+                      first_seen=iso(first.ts), slice_minutes=self.slice_minutes, label=cand.label,
+                      sentiment={"negative": 0, "neutral": 0, "positive": 0, "unknown": 0})
+        self.alerts[aid] = alert
+        self.docsets[aid] = set()
+        self.counters[aid] = {k: Counter() for k in ("communes", "topics", "sources", "entities")}
+        self._absorb(alert, cand, end)
+        alert.base_count = alert.doc_count
+        alert.level = 1
+        alert.fired_at = iso(end)
+        alert.history = [{"level": 1, "fired_at": alert.fired_at, "doc_count": alert.doc_count}]
+        return self._event("new", alert, end)
+
+    def _update(self, alert: Alert, cand: Candidate, end: float) -> dict | None:
+        self._absorb(alert, cand, end)
+        level = 1
+        if alert.base_count and alert.doc_count > alert.base_count:
+            level = 1 + math.floor(math.log(alert.doc_count / alert.base_count, self.factor) + 1e-9)
+        if level <= alert.level:
+            return None
+        alert.level = level
+        alert.fired_at = iso(end)
+        alert.history.append({"level": level, "fired_at": alert.fired_at, "doc_count": alert.doc_count})
+        if alert.status == "closed":
+            alert.status = "open"
+        return self._event("escalation", alert, end)
+
+    def _absorb(self, alert: Alert, cand: Candidate, end: float) -> None:
+        aid = alert.alert_id
+        docset = self.docsets[aid]
+        new: list[DocInfo] = [d for d in cand.docs if d.doc_id not in docset]
+        counters = self.counters[aid]
+        for d in new:
+            docset.add(d.doc_id)
+            counters["communes"].update(c for c, _ in d.communes)
+            for insee, name in d.communes:
+                self.commune_names.setdefault(insee, name)
+            counters["topics"].update(d.topics)
+            counters["sources"].update([f"{d.platform}/{d.source_id}"])
+            counters["entities"].update(d.entities)
+        mix = sentiment_mix(new)
+        for k, v in mix.items():
+            alert.sentiment[k] = alert.sentiment.get(k, 0) + v
+        alert.doc_count = len(docset)
+        if len(alert.doc_ids) < MAX_DOC_IDS:
+            alert.doc_ids = (alert.doc_ids + [d.doc_id for d in new])[:MAX_DOC_IDS]
+        alert.last_seen = iso(max([parse_ts(alert.last_seen) or 0] + [d.ts for d in cand.docs]))
+        alert.magnitude = max(alert.magnitude, cand.magnitude)
+        alert.growth = cand.growth
+        if cand.start is not None and alert.start is None:
+            alert.start = iso(cand.start * self.slice_minutes * 60)
+        alert.duration_slices = max(alert.duration_slices, cand.duration_slices)
+        if cand.kind == alert.kind == "crisis_keywords" and cand.label and cand.label not in alert.label.split(", "):
+            alert.label = f"{alert.label}, {cand.label}"
+        terms = alert.terms + [t for t in cand.terms if t not in alert.terms]
+        alert.terms = terms[:8]
+        alert.communes = [c for c, _ in counters["communes"].most_common(10)]
+        alert.commune_names = [self.commune_names.get(c, c) for c in alert.communes]
+        alert.topics = [t for t, _ in counters["topics"].most_common(5)]
+        alert.sources = [s for s, _ in counters["sources"].most_common(10)]
+        alert.entities = [e for e, _ in counters["entities"].most_common(5)]
+        samples = {s["doc_id"]: s for s in alert.samples}
+        for d in cand.docs[:3] + cand.docs[-2:]:
+            samples.setdefault(d.doc_id, d.sample())
+        ordered = sorted(samples.values(), key=lambda s: s["published_at"] or "")
+        alert.samples = ordered[:3] + ordered[3:][-2:]
+        alert.sample_doc_ids = [s["doc_id"] for s in alert.samples]
+        # places named by at least two documents (one-off entities are often noise), else the commune
+        places = [e for e, n in counters["entities"].most_common(2) if n >= 2] or alert.commune_names[:1]
+        alert.title = french_title(alert.kind, alert.terms, places, alert.label, alert.doc_count,
+                                   self.window_label(alert))
+        self.touched.add(aid)
+
+    def _event(self, kind: str, alert: Alert, end: float) -> dict:
+        self.touched.add(alert.alert_id)
+        deliver = not (alert.status == "snoozed" and (parse_ts(alert.snoozed_until) or 0) > end)
+        data = alert.to_dict()
+        data.pop("doc_ids")
+        return {"event": kind, "deliver": deliver, **data}
+
+    # ------------------------------------------------------------------ user actions
+    @staticmethod
+    def acknowledge(alert: Alert, when: datetime) -> Alert:
+        alert.status = "acknowledged"
+        alert.acked_at = iso(when.timestamp())
+        return alert
+
+    @staticmethod
+    def snooze(alert: Alert, until: datetime) -> Alert:
+        alert.status = "snoozed"
+        alert.snoozed_until = iso(until.timestamp())
+        return alert

@@ -1,0 +1,163 @@
+"""Helpers of the alerts tests: documents built by hand, a watch, a real SMTP server and a real HTTP server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+PARIS = ZoneInfo("Europe/Paris")
+T0 = datetime(2026, 11, 10, 0, 0, tzinfo=PARIS)
+
+
+def make_doc(n: int | str, text: str, when: datetime, **fields):
+    from vigie.schema import Document
+
+    data = {"item_id": f"t-{n}", "platform": fields.pop("platform", "mastodon"), "source_id": "test",
+            "text": text, "published_at": when, "url": f"https://social.example/@a/{n}",
+            "watch_ids": ["testville"], **fields}
+    return Document.model_validate(data)
+
+
+def background(days: int = 2, per_hour: int = 4, start: datetime = T0):
+    """Ordinary posts: varied topics, none of them bursting."""
+    topics = ["Le marché du samedi est bien animé, beaucoup de producteurs locaux.",
+              "Travaux rue Foch : la circulation est alternée cette semaine.",
+              "La médiathèque propose un atelier lecture pour les enfants mercredi.",
+              "Le club de basket a gagné son match dimanche, bravo à l'équipe.",
+              "Les horaires de la piscine changent pendant les vacances scolaires.",
+              "Nouvelle boulangerie ouverte près de la gare, le pain est excellent.",
+              "Collecte des encombrants sur rendez-vous auprès des services techniques.",
+              "Réunion publique sur le plan local d'urbanisme jeudi à la mairie."]
+    docs = []
+    for h in range(days * 24):
+        for k in range(per_hour):
+            when = start + timedelta(hours=h, minutes=k * (60 // per_hour) + 3)
+            docs.append(make_doc(f"bg-{h}-{k}", topics[(h * per_hour + k) % len(topics)], when,
+                                 topics=["vie-locale"], sentiment={"label": "neutral", "score": 0.0}))
+    return docs
+
+
+WATCH = {
+    "id": "testville", "name": "Ville de Testville",
+    "territory": {"communes": ["59328"], "keywords": ["Testville"]},
+    "own_accounts": ["VilleDeTestville"],
+    "alerts": {"recipients": ["alertes@testville.example", "elus@testville.example"],
+               "thresholds": {"warmup_hours": 12}},
+}
+
+
+def watch_file(tmp_path, **alerts) -> str:
+    watch = json.loads(json.dumps(WATCH))
+    watch["alerts"].update(alerts)
+    path = tmp_path / "watch.yaml"
+    path.write_text(yaml.safe_dump({"watches": [watch]}, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def load_watch(tmp_path, **alerts):
+    from vigie.config import load_config
+
+    return load_config(watch_file(tmp_path, **alerts)).watches[0]
+
+
+@pytest.fixture
+def watch(tmp_path):
+    return load_watch(tmp_path)
+
+
+class _Smtp:
+    def __init__(self, port: int):
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        outer = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                import email
+                from email import policy
+
+                msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+                outer.messages.append((envelope.rcpt_tos, msg))
+                return "250 OK"
+
+        self.port = port
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp_factory():
+    """Start a real SMTP server (aiosmtpd) on 127.0.0.1 at a given port; stopped after the test."""
+    servers = []
+
+    def start(port):
+        server = _Smtp(port).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_env(monkeypatch, tmp_path):
+    """Environment of the alerts stage: its own state folder and SMTP settings pointing at loopback."""
+    monkeypatch.setenv("VIGIE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("VIGIE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("VIGIE_SMTP_FROM", "vigie@testville.example")
+    monkeypatch.setenv("VIGIE_SMTP_TIMEOUT", "5")
+    return monkeypatch
+
+
+class _Hooks:
+    def __init__(self):
+        self.received: list[tuple[str, dict]] = []
+        self.fail_next = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if outer.fail_next > 0:
+                    outer.fail_next -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                outer.received.append((self.path, json.loads(body)))
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def hooks():
+    """A real HTTP server on 127.0.0.1 that records the JSON posted to it (and can answer 503)."""
+    server = _Hooks()
+    yield server
+    server.close()

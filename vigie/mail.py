@@ -1,0 +1,107 @@
+"""Sending email over SMTP, with settings from the environment (or an Airflow connection).
+
+Used by the alerts and the daily digest.  Secrets are read from the environment only.
+
+| variable | meaning |
+|---|---|
+| ``VIGIE_SMTP_HOST`` / ``VIGIE_SMTP_PORT`` | server (port default: 465 with SSL, 587 with STARTTLS, else 25) |
+| ``VIGIE_SMTP_USER`` / ``VIGIE_SMTP_PASSWORD`` | login, when the server asks for one |
+| ``VIGIE_SMTP_STARTTLS`` / ``VIGIE_SMTP_SSL`` | ``true`` to upgrade with STARTTLS / to connect with TLS |
+| ``VIGIE_SMTP_FROM`` | sender address (default ``vigie@localhost``) |
+| ``VIGIE_SMTP_TIMEOUT`` | seconds (default 30) |
+| ``VIGIE_SMTP_CONN_ID`` | instead of the above: an Airflow connection id (``AIRFLOW_CONN_<ID>`` URI such as
+  ``smtp://user:pass@host:587?starttls=true&from=vigie%40ville.example``, or Airflow's metadata database) |
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TRUE = {"1", "true", "yes", "on"}
+
+
+class MailNotConfigured(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = False
+    ssl: bool = False
+    sender: str = "vigie@localhost"
+    timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> SmtpSettings:
+        env = os.environ if env is None else env
+        if env.get("VIGIE_SMTP_HOST"):
+            use_ssl = env.get("VIGIE_SMTP_SSL", "").lower() in TRUE
+            starttls = env.get("VIGIE_SMTP_STARTTLS", "").lower() in TRUE
+            port = int(env.get("VIGIE_SMTP_PORT") or (465 if use_ssl else 587 if starttls else 25))
+            return cls(env["VIGIE_SMTP_HOST"], port, env.get("VIGIE_SMTP_USER") or None,
+                       env.get("VIGIE_SMTP_PASSWORD") or None, starttls, use_ssl,
+                       env.get("VIGIE_SMTP_FROM") or "vigie@localhost", float(env.get("VIGIE_SMTP_TIMEOUT") or 30))
+        conn_id = env.get("VIGIE_SMTP_CONN_ID")
+        if conn_id:
+            uri = env.get(f"AIRFLOW_CONN_{conn_id.upper()}")
+            if uri:
+                return cls.from_uri(uri)
+            return cls.from_airflow(conn_id)
+        raise MailNotConfigured("no SMTP server configured: set VIGIE_SMTP_HOST (and VIGIE_SMTP_PORT, "
+                                "VIGIE_SMTP_USER, VIGIE_SMTP_PASSWORD, VIGIE_SMTP_STARTTLS or VIGIE_SMTP_SSL, "
+                                "VIGIE_SMTP_FROM) or VIGIE_SMTP_CONN_ID")
+
+    @classmethod
+    def from_uri(cls, uri: str) -> SmtpSettings:
+        parts = urlsplit(uri)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        use_ssl = parts.scheme in ("smtps",) or query.get("ssl", "").lower() in TRUE
+        starttls = query.get("starttls", "").lower() in TRUE
+        return cls(parts.hostname or "localhost", parts.port or (465 if use_ssl else 587 if starttls else 25),
+                   unquote(parts.username) if parts.username else None,
+                   unquote(parts.password) if parts.password else None, starttls, use_ssl,
+                   query.get("from") or "vigie@localhost", float(query.get("timeout") or 30))
+
+    @classmethod
+    def from_airflow(cls, conn_id: str) -> SmtpSettings:
+        try:
+            from airflow.hooks.base import BaseHook
+        except ImportError:
+            raise MailNotConfigured(f"VIGIE_SMTP_CONN_ID={conn_id!r} but neither AIRFLOW_CONN_{conn_id.upper()} "
+                                    "is set nor Airflow installed") from None
+        conn = BaseHook.get_connection(conn_id)
+        extra = conn.extra_dejson or {}
+        use_ssl = str(extra.get("ssl", extra.get("use_ssl", ""))).lower() in TRUE
+        starttls = str(extra.get("starttls", "")).lower() in TRUE or str(extra.get("disable_tls", "true")).lower() \
+            in ("false", "0")
+        return cls(conn.host, conn.port or (465 if use_ssl else 587 if starttls else 25), conn.login or None,
+                   conn.password or None, starttls, use_ssl, extra.get("from_email") or "vigie@localhost",
+                   float(extra.get("timeout") or 30))
+
+
+def send(message: EmailMessage, settings: SmtpSettings) -> list[str]:
+    """Send one message; returns the recipients the server accepted.  Raises on any failure."""
+    if "From" not in message:
+        message["From"] = settings.sender
+    context = ssl.create_default_context()
+    if settings.ssl:
+        server = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
+    else:
+        server = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    with server:
+        if settings.starttls and not settings.ssl:
+            server.starttls(context=context)
+        if settings.user:
+            server.login(settings.user, settings.password or "")
+        refused = server.send_message(message)
+    recipients = [a.strip() for h in ("To", "Cc", "Bcc") for a in (message.get_all(h) or []) for a in a.split(",")]
+    return [r for r in recipients if r and r not in refused]
