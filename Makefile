@@ -40,6 +40,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/bench_index.py
+	$(BIN)/python bench/crawl.py
 
 # Re-pin after changing the ranges in setup.cfg.
 lock: install

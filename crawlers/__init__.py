@@ -1,5 +1,2 @@
-"""Scrapy crawlers, one spider per source kind.
-
-ENGINEERS BUILDING THIS PACKAGE NOW: read crawlers/WORKING_RULES.md first (the issue text and the
-working rules your brief referred to as ISSUE3_TEXT and COMMON_RULES). Remove this paragraph when done.
-"""
+"""Scrapy crawlers: one spider per source kind, pure extractors, polite and safe middlewares,
+deduplicating pipelines, incremental state, one process per crawl (see docs/crawlers.md)."""

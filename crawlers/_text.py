@@ -1,0 +1,84 @@
+"""Text fingerprints shared by the pipelines and the state: content hashes and MinHash.
+
+Pure functions, no Scrapy: ``normalise_text`` folds whitespace and case so that a
+re-formatted page keeps its hash; ``minhash`` signs word 3-shingles so that two
+copies of a syndicated article with a different header or footer are near each other.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import unicodedata
+import zlib
+
+import numpy as np
+
+NUM_PERM = 64
+SCHEME = "affine32"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def normalise_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text or "")
+    return " ".join(text.split()).casefold()
+
+
+def content_hash(text: str, title: str | None = None) -> str:
+    """Hash (32 hex) of the normalised main text; the title counts only when there is no text."""
+    basis = normalise_text(text) or normalise_text(title or "")
+    return hashlib.blake2b(basis.encode(), digest_size=16).hexdigest()
+
+
+def fingerprint(*parts: object) -> str:
+    """Short hash of several values: what makes a re-crawled item "changed"."""
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.blake2b(joined.encode(), digest_size=12).hexdigest()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise_text(text))
+
+
+_PERMUTATIONS: list = []
+
+
+def shingle_hashes(tokens: list[str]) -> list[int]:
+    """32-bit hashes of the word 3-shingles: CRC-32 of each word, combined three by three with
+    numpy (building and hashing the shingle strings one by one cost more than the rest of the
+    pipelines together)."""
+    if not tokens:
+        return []
+    words_crc = np.fromiter((zlib.crc32(t.encode()) for t in tokens), dtype=np.uint64, count=len(tokens))
+    if len(words_crc) < 3:
+        return [int(np.bitwise_xor.reduce(words_crc))]
+    mixed = (words_crc[:-2] * np.uint64(0x9E3779B1) + words_crc[1:-1] * np.uint64(0x85EBCA77)
+             + words_crc[2:] * np.uint64(0xC2B2AE3D))
+    mixed ^= mixed >> np.uint64(29)
+    return np.unique(mixed & np.uint64(0xFFFFFFFF)).tolist()
+
+
+def minhash(tokens: list[str]):
+    """MinHash (datasketch, 64 permutations drawn once per process with a fixed seed, so that
+    signatures compare across runs) of the word 3-shingles of ``tokens``."""
+    from datasketch import MinHash
+
+    if not _PERMUTATIONS:
+        _PERMUTATIONS.append(MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=int, permutations=_PERMUTATIONS[0])
+    m.update_batch(shingle_hashes(tokens))
+    return m
+
+
+def encode_signature(m) -> str:
+    return base64.b64encode(np.asarray(m.hashvalues, dtype="<u4").tobytes()).decode()
+
+
+def decode_signature(data: str):
+    from datasketch import MinHash
+
+    values = np.frombuffer(base64.b64decode(data), dtype="<u4").astype(np.uint64)
+    if len(values) != NUM_PERM:
+        raise ValueError("signature of another MinHash size")
+    return MinHash(hashvalues=values, scheme=SCHEME)

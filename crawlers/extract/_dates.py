@@ -1,0 +1,98 @@
+"""Dates from feeds, pages and APIs, always with a timezone."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+_FR_MONTHS = {
+    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "mars": 3, "avril": 4,
+    "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9,
+    "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12,
+    "déc": 12, "dec": 12,
+}
+_FR_DATE = re.compile(
+    r"(?P<day>\d{1,2})(?:er)?\s+(?P<month>[a-zéû]+)\.?\s+(?P<year>\d{4})"
+    r"(?:\D{1,8}?(?P<hour>\d{1,2})\s*[h:]\s*(?P<minute>\d{2})?)?",
+    re.IGNORECASE,
+)
+_NUMERIC = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"
+                      r"(?:\D{1,8}?(?P<hour>\d{1,2})\s*[h:]\s*(?P<minute>\d{2})?)?")
+
+
+def aware(value: datetime, tz: ZoneInfo = PARIS) -> datetime:
+    """A naive datetime is read in ``tz`` (the watch's timezone, Paris by default)."""
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def parse_iso(value: str | None, tz: ZoneInfo = PARIS) -> datetime | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return aware(datetime.fromisoformat(value.replace("Z", "+00:00")), tz)
+    except ValueError:
+        return None
+
+
+def parse_rfc822(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return aware(parsed, UTC) if parsed else None
+
+
+def from_struct(value: time.struct_time | None) -> datetime | None:
+    """feedparser's ``*_parsed`` fields are UTC struct_times."""
+    if not value:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def from_timestamp(value: float | int | str | None) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(float(value), tz=UTC) if value not in (None, "") else None
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def parse_french(text: str | None, tz: ZoneInfo = PARIS, now: datetime | None = None) -> datetime | None:
+    """``12 novembre 2026 à 18h30``, ``12/11/2026 18:30``, ``aujourd'hui 09:12``, ``hier 21h05``…"""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    iso = parse_iso(text, tz)
+    if iso:
+        return iso
+    low = text.lower()
+    for word, days in (("aujourd'hui", 0), ("aujourd’hui", 0), ("hier", 1)):
+        if word in low:
+            base = (now or datetime.now(tz)).astimezone(tz) - timedelta(days=days)
+            clock = re.search(r"(\d{1,2})\s*[h:]\s*(\d{2})", low)
+            hour, minute = (int(clock.group(1)), int(clock.group(2))) if clock else (0, 0)
+            return base.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    match = _FR_DATE.search(low)
+    month = None
+    if match:
+        month = _FR_MONTHS.get(match.group("month").rstrip("."))
+    if match is None or month is None:
+        match = _NUMERIC.search(low)
+        if match is None:
+            return parse_rfc822(text)
+        month = int(match.group("month"))
+    try:
+        return datetime(int(match.group("year")), month, int(match.group("day")),
+                        int(match.group("hour") or 0), int(match.group("minute") or 0), tzinfo=tz)
+    except ValueError:
+        return None

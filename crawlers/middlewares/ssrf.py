@@ -1,0 +1,84 @@
+"""SSRF guard: never fetch private, loopback, link-local or reserved addresses.
+
+A watch file is written by users and the pages it leads to by anyone: a link, a feed entry
+or a redirect to ``http://127.0.0.1:9200/`` or ``http://169.254.169.254/`` must not reach
+services of the machine or of its network.  Every request (start URLs, links, robots.txt
+and each redirect, since redirected requests go through the middlewares again) has its host
+resolved, and the request is refused when any address is not public.  The address checked
+is the one the download uses: resolution goes through the reactor's caching resolver, which
+the HTTP handler then reads from its cache.
+
+Disabled (``NotConfigured``) when the source sets ``allow_private_networks: true``
+(``VIGIE_ALLOW_PRIVATE_NETWORKS``).  ``VIGIE_PRIVATE_NETWORK_EXCEPTIONS`` lists ``host:port``
+pairs reachable anyway: the tests use it for their fixture server only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import Any
+
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.httpobj import urlparse_cached
+
+from crawlers.spiders.base import VigieIgnore, count_error
+
+logger = logging.getLogger(__name__)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_public(address: str) -> bool:
+    """True for a globally routable unicast address."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[]").split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+class SSRFGuardMiddleware:
+    def __init__(self, crawler: Any, exceptions: set[str]):
+        self.crawler = crawler
+        self.exceptions = exceptions
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SSRFGuardMiddleware:
+        if crawler.settings.getbool("VIGIE_ALLOW_PRIVATE_NETWORKS"):
+            raise NotConfigured
+        exceptions = {e.lower() for e in crawler.settings.getlist("VIGIE_PRIVATE_NETWORK_EXCEPTIONS")}
+        return cls(crawler, exceptions)
+
+    async def process_request(self, request: Any) -> None:
+        parsed = urlparse_cached(request)
+        if parsed.scheme not in _DEFAULT_PORTS:
+            return None  # data: and file: never reach the network; others have no handler
+        host = (parsed.hostname or "").lower()
+        port = parsed.port or _DEFAULT_PORTS[parsed.scheme]
+        if f"{host}:{port}" in self.exceptions:
+            return None
+        address = host
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            address = await self._resolve(host)
+            if address is None:
+                return None  # the download fails on its own and is counted as a DNS error
+        if not is_public(address):
+            count_error(self.crawler.stats, "private_address")
+            logger.warning("refused %s: %s resolves to the non-public address %s "
+                           "(set allow_private_networks: true on the source to allow it)",
+                           request.url, host, address)
+            raise VigieIgnore("private_address", f"{host} resolves to non-public {address}")
+        return None
+
+    async def _resolve(self, host: str) -> str | None:
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+
+        try:
+            return await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[attr-defined]
+        except Exception:
+            return None

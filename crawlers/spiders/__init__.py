@@ -1,0 +1,28 @@
+"""One spider per source kind: ``crawlers/spiders/<kind>.py`` (``import_.py`` for
+``import``, a Python keyword) holds a ``VigieSpider`` subclass.
+
+``spider_for(kind)`` imports that module and returns the subclass whose ``kind`` matches, so a
+new kind needs no registration (see ``base.py`` for how a spider plugs in).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import keyword
+
+
+def spider_for(kind: str) -> type:
+    from crawlers.spiders.base import VigieSpider
+
+    name = f"{kind}_" if keyword.iskeyword(kind) else kind  # import -> import_.py
+    try:
+        module = importlib.import_module(f"crawlers.spiders.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"crawlers.spiders.{name}":
+            raise LookupError(f"no spider for source kind {kind!r} yet (crawlers/spiders/{kind}.py)") from None
+        raise
+    for _, obj in inspect.getmembers(module, inspect.isclass):
+        if issubclass(obj, VigieSpider) and obj is not VigieSpider and obj.kind == kind:
+            return obj
+    raise LookupError(f"crawlers/spiders/{kind}.py defines no VigieSpider subclass with kind = {kind!r}")

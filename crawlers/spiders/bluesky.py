@@ -1,0 +1,104 @@
+"""Bluesky: author feeds (public) and post search (with an app password session).
+
+Options: ``actors`` (handles or DIDs: ``app.bsky.feed.getAuthorFeed``), ``search`` (queries:
+``app.bsky.feed.searchPosts``, needs a session), ``api_url`` (public AppView, default
+``https://public.api.bsky.app``), ``pds_url`` (where sessions are made and authenticated calls go,
+default ``https://bsky.social``), ``max_list_pages`` per feed or query on a first run (default 3),
+``limit`` (default 50). Credentials: ``identifier`` (handle or email) and ``app_password``,
+needed for ``search`` only.
+
+Incremental: the newest post date of each feed or query is its cursor; author feeds are
+followed (``cursor``) only while a page still holds newer posts; searches ask ``since=<cursor>``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from crawlers.extract import bluesky as extract
+from crawlers.spiders._api import ApiSpider
+
+
+class BlueskySpider(ApiSpider):
+    kind = "bluesky"
+    name = "vigie-bluesky"
+    platform = "bluesky"
+
+    async def start(self):
+        self.api = self.base_url("api_url", "https://public.api.bsky.app")
+        self.pds = self.base_url("pds_url", "https://bsky.social")
+        for actor in self.option("actors", []):
+            yield self.feed_page(str(actor).lstrip("@"), None, 1)
+        if self.option("search"):
+            identifier = self.secret("identifier")
+            password = self.secret("app_password")
+            if identifier and password:
+                yield self.api_request(f"{self.pds}/xrpc/com.atproto.server.createSession", self.parse_session,
+                                       json_body={"identifier": identifier, "password": password})
+
+    # ------------------------------------------------------------- author feeds
+    def feed_page(self, actor: str, cursor: str | None, page: int):
+        return self.api_request(f"{self.api}/xrpc/app.bsky.feed.getAuthorFeed", self.parse_feed,
+                                params={"actor": actor, "limit": self.option("limit", 50), "cursor": cursor,
+                                        "filter": "posts_with_replies"},
+                                cb_kwargs={"actor": actor, "page": page})
+
+    def parse_feed(self, response: Any, actor: str, page: int):
+        payload = self.payload(response)
+        if payload is None:
+            return
+        out = extract.author_feed(payload, self.origin())
+        yield from self.emit(out, response.url)
+        key = f"newest:actor:{actor}"
+        since = self.state.cursors.get(key)  # as committed by the last complete run
+        dates = [utc_iso(d.published_at) for d in out.documents]
+        self._advance(key, dates)
+        older_only = bool(since and dates and min(dates) <= since)
+        follow = extract.cursor(payload)
+        if follow and out.documents and not older_only and not self.rate_limited(response) \
+                and (since or page < int(self.option("max_list_pages", 3))):
+            yield self.feed_page(actor, follow, page + 1)
+
+    # ------------------------------------------------------------------ search
+    def parse_session(self, response: Any):
+        payload = self.payload(response)
+        if payload is None:
+            return
+        token = extract.session_token(payload)
+        if token is None:
+            self.skip("auth_failed", response.url, "no session: check the identifier and app password")
+            return
+        self.auth = {"Authorization": f"Bearer {token}"}
+        for query in self.option("search", []):
+            yield self.search_page(str(query), None, 1)
+
+    def search_page(self, query: str, cursor: str | None, page: int):
+        since = self.state.cursors.get(f"newest:search:{query}")
+        return self.api_request(f"{self.pds}/xrpc/app.bsky.feed.searchPosts", self.parse_search,
+                                headers=self.auth,
+                                params={"q": query, "sort": "latest", "since": since, "cursor": cursor,
+                                        "limit": self.option("limit", 50)},
+                                cb_kwargs={"query": query, "page": page})
+
+    def parse_search(self, response: Any, query: str, page: int):
+        payload = self.payload(response)
+        if payload is None:
+            return
+        out = extract.search_posts(payload, self.origin())
+        yield from self.emit(out, response.url)
+        self._advance(f"newest:search:{query}", [utc_iso(d.published_at) for d in out.documents])
+        follow = extract.cursor(payload)
+        more = page < int(self.option("max_list_pages", 3))
+        if follow and out.documents and more and not self.rate_limited(response):
+            yield self.search_page(query, follow, page + 1)
+
+    def _advance(self, key: str, dates: list[str]) -> None:
+        current = self.state.cursor(key)
+        if dates:
+            self.state.set_cursor(key, max([*dates, current] if current else dates))
+
+
+def utc_iso(value: datetime) -> str:
+    """``2026-11-19T07:45:12.331Z``: one format, so cursors compare as strings."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

@@ -1,0 +1,59 @@
+"""SPIP sites: articles and their public forums.
+
+``url``/``urls``: the home page, a section (``spip.php?rubrique3``) or articles.  Options:
+``article_pattern`` (a regex for article links; default: ``spip.php?articleN``,
+``…-articleN.html``, ``?id_article=N``), ``max_articles`` (200 per run).
+
+Articles are fetched conditionally (SPIP sends Last-Modified); forum messages already
+written are skipped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawlers.extract import spip as extract
+from crawlers.spiders.base import VigieSpider
+from crawlers.urls import canonical_url
+
+
+class SpipSpider(VigieSpider):
+    kind = "spip"
+    name = "vigie-spip"
+    platform = extract.PLATFORM
+
+    async def start(self):
+        self.articles_queued = 0
+        for url in self.start_urls:
+            if extract.article_id(url):
+                yield self.request(canonical_url(url), self.parse_article, conditional=True)
+            else:
+                yield self.request(url, self.parse_listing)
+
+    def parse_listing(self, response: Any):
+        html = self.text(response)
+        if self.error_page(response, html):
+            return
+        for url in extract.article_links(html, response.url, self.option("article_pattern")):
+            if self.articles_queued >= int(self.option("max_articles", 200)):
+                return
+            self.articles_queued += 1
+            yield self.request(url, self.parse_article, conditional=True)
+
+    def parse_article(self, response: Any):
+        html = self.text(response)
+        data = extract.article(html, response.url)
+        if self.error_page(response, html, data["text"]):
+            return
+        if not data["id"]:
+            self.skip("not_an_article", response.url, "no SPIP article id")
+            return
+        if data["published_at"] is not None:
+            yield self.document(**extract.article_fields(data, response.url))
+        else:
+            self.skip("no_date", response.url)
+        for message in data["messages"]:
+            if message["published_at"] is None:
+                self.skip("no_date", f"{response.url}#forum{message['id']}")
+                continue
+            yield self.document(**extract.message_fields(message, data, response.url))

@@ -1,0 +1,66 @@
+"""Telegram public channels, from their web preview (``https://t.me/s/<channel>``).
+
+``url``: ``https://t.me/s/<channel>`` (or ``options.channel``).  Options: ``base_url``
+(``https://t.me``; the tests point it at the fixture server), ``max_pages`` of older posts (5).
+
+Incremental: the id of the newest post written is the cursor; pages of older posts are read
+until it is reached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawlers.extract import telegram as extract
+from crawlers.spiders.base import VigieSpider
+
+
+class TelegramSpider(VigieSpider):
+    kind = "telegram"
+    name = "vigie-telegram"
+    platform = extract.PLATFORM
+
+    def _channels(self) -> list[str]:
+        names = [extract.channel_of(u) for u in self.start_urls]
+        option = self.option("channel")
+        if option:
+            names += [extract.channel_of(c) for c in ([option] if isinstance(option, str) else option)]
+        return list(dict.fromkeys(names))
+
+    async def start(self):
+        base = str(self.option("base_url", "https://t.me")).rstrip("/")
+        channels = self._channels()
+        if not channels:
+            self.skip("bad_options", self.source.id, "a telegram source needs url https://t.me/s/<channel> "
+                                                     "or options.channel")
+            return
+        for channel in channels:
+            yield self.request(f"{base}/s/{channel}", self.parse_page,
+                               cb_kwargs={"channel": channel, "page": 1, "base": base, "newest": None})
+
+    def parse_page(self, response: Any, channel: str, page: int, base: str, newest: int | None):
+        html = self.text(response)
+        if self.error_page(response, html):
+            return
+        data = extract.page(html)
+        if not data["posts"]:
+            self.skip("no_posts", response.url, "no message in the preview page (private or unknown channel?)")
+            return
+        last = int(self.state.cursor(f"last:{channel}", 0))
+        newest = max([newest or 0, *(p["id"] for p in data["posts"])])
+        for post in data["posts"]:
+            if post["id"] <= last:
+                continue
+            if post["published_at"] is None:
+                self.skip("no_date", response.url, f"message {post['id']}")
+                continue
+            if not post["text"]:
+                self.stat("telegram/media_only")  # photos or videos without a caption
+                continue
+            yield self.document(**extract.post_fields(post, data["channel_title"]))
+        reached = min(p["id"] for p in data["posts"]) <= last + 1
+        if data["before"] and not reached and page < int(self.option("max_pages", 5)):
+            yield self.request(f"{base}/s/{channel}?before={data['before']}", self.parse_page,
+                               cb_kwargs={"channel": channel, "page": page + 1, "base": base, "newest": newest})
+        else:
+            self.state.set_cursor(f"last:{channel}", newest)
