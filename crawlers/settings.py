@@ -86,6 +86,7 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES: dict[str, int] = {}
 ITEM_PIPELINES = {
     "crawlers.pipelines.normalize.NormalizePipeline": 100,
+    "crawlers.pipelines.privacy.PrivacyPipeline": 150,
     "crawlers.pipelines.dedup.ExactDuplicatePipeline": 200,
     "crawlers.pipelines.neardup.NearDuplicatePipeline": 300,
     "crawlers.pipelines.jsonl.JsonLinesWriterPipeline": 800,
