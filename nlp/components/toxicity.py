@@ -1,0 +1,245 @@
+"""``vigie_toxicity``: moderation labels of a text and an overall toxicity score.
+
+Labels (``vigie.schema.TOXICITY_LABELS``):
+- ``insult`` and ``hate``: a sparse linear model per label (same features as sentiment plus lexicon
+  markers) trained on MLMA French (offensive/abusive/disrespectful → insult, hateful → hate), raised by
+  our insult lexicon and hate patterns (``nlp/lexicons``); the model's ``hate`` needs a word naming a
+  protected group in the text (``toxicity_groups.txt``);
+- ``threat``, ``harassment``, ``obscenity``: our own patterns and lexicons only (no training data);
+- ``personal_data``: a phone number, an e-mail address or a postal address of a person exposed in
+  the text (regular expressions; contact details of a mairie or a public service are not flagged).
+
+Reads only ``doc.text`` (works on ``spacy.blank("fr")``).  Writes
+``doc._.toxicity = {"score": 0..1, "labels": [...], "flagged": bool}``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path, registry
+
+from nlp import extensions
+from nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, fold, normalise, text_features
+from nlp.components.sentiment import ModelSource
+
+extensions.register()
+
+LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data")
+DEFAULT_MODEL = MODELS / "toxicity_v1.json.gz"
+MODEL_FILE = "model.json.gz"
+RULE_SCORES = {"threat": 0.9, "hate": 0.85, "harassment": 0.8, "personal_data": 0.8, "insult": 0.75,
+               "obscenity": 0.6}
+
+_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)\s?33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+_EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)*\.[a-z]{2,})\b", re.IGNORECASE)
+_STREET = re.compile(
+    r"\b\d{1,4}\s?(?:bis|ter)?\s*,?\s+(?:rue|avenue|av\.?|bd|boulevard|place|impasse|allee|chemin|route|quai|cours"
+    r"|square|residence|lotissement|chaussee|faubourg|passage|sentier|voie|cite|hameau|lieu-dit)\s+[\w' -]{2,40}")
+_POSTCODE = re.compile(r"\b(?:0[1-9]|[1-8]\d|9[0-8]|2[ab])\d{3}\s+[a-z]")
+_PERSON_CUE = re.compile(
+    r"\b(?:habite|habites|habitent|vit|vivent|domicile|domicilie|adresse|chez (?:lui|elle|eux)|portable"
+    r"|(?:son|sa|leur) (?:numero|tel|telephone|mail|email|maison|appart))\b")
+_INSTITUTION = re.compile(
+    r"\b(?:mairie|hotel de ville|accueil|standard|services?|ccas|police|office|mediatheque|bibliotheque"
+    r"|dechetterie|ecole|college|lycee|secretariat|permanence|guichet|pharmacie|association|joignable"
+    r"|renseignements?|inscriptions?|reservations?|candidatures?|cv|urgences?|samu|pompiers|gendarmerie)\b")
+_INSTITUTION_MAIL = re.compile(r"(?:^|[.-])(?:contact|accueil|mairie|info|infos|communication|rh|secretariat"
+                               r"|service|services|courrier|webmaster|presse|noreply|no-reply)(?:$|[.-])")
+_INSTITUTION_DOMAIN = re.compile(r"(?:mairie|ville|agglo|gouv|commune|metropole|departement|region|interieur"
+                                 r"|cc-|ccas|education|sante)")
+_SECOND_PERSON = re.compile(r"\b(?:tu|t'|toi|ton|ta|tes|te|espece de|vous etes|user)\b")
+_WORD = re.compile(r"\w+(?:-\w+)*")
+_ELONGATED = re.compile(r"(\w)\1{2,}")
+
+
+def _lines(name: str) -> list[str]:
+    return [line.strip() for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("# ")]
+
+
+class WordList:
+    """Exact words, prefix words (``word*``) and multi-word phrases, matched on folded text."""
+
+    def __init__(self, name: str):
+        self.exact, self.prefixes, phrases = set(), [], []
+        for entry in _lines(name):
+            entry = fold(entry)
+            if " " in entry:
+                phrases.append(re.escape(entry.rstrip("*")) + (r"\w*" if entry.endswith("*") else r"\b"))
+            elif entry.endswith("*"):
+                self.prefixes.append(entry[:-1])
+            else:
+                self.exact.add(entry)
+        self.prefixes = tuple(self.prefixes)
+        self.phrases = re.compile(r"\b(?:" + "|".join(phrases) + ")") if phrases else None
+
+    def hits(self, words: list[str], folded: str) -> int:
+        count = sum(1 for w in words if w in self.exact or w.startswith(self.prefixes))
+        if self.phrases is not None:
+            count += len(self.phrases.findall(folded))
+        return count
+
+
+class Rules:
+    """Our lexicons and patterns (``nlp/lexicons/toxicity_*``)."""
+
+    def __init__(self):
+        self.insults = WordList("toxicity_insults.txt")
+        self.obscenity = WordList("toxicity_obscenity.txt")
+        self.groups = WordList("toxicity_groups.txt")
+        self.patterns = {label: re.compile("|".join(f"(?:{p})" for p in _lines(f"toxicity_{label}.txt")))
+                         for label in ("threat", "harassment", "hate")}
+
+    @staticmethod
+    def prepare(text: str) -> tuple[str, list[str]]:
+        raw, _ = normalise(text)
+        folded = _ELONGATED.sub(r"\1\1", fold(raw))
+        return folded, _WORD.findall(folded)
+
+    def detect(self, text: str) -> tuple[dict[str, float], list[str]]:
+        """Rule scores per label, and marker features for the model."""
+        folded, words = self.prepare(text)
+        scores: dict[str, float] = {}
+        markers: list[str] = []
+        if "a la con" in folded:  # "à la con" qualifies a thing (vulgar), it does not insult a person
+            insults = self.insults.hits([w for w in _WORD.findall(folded.replace("a la con", "")) if w],
+                                        folded.replace("a la con", ""))
+        else:
+            insults = self.insults.hits(words, folded)
+        addressed = bool(_SECOND_PERSON.search(folded))
+        if insults:
+            scores["insult"] = RULE_SCORES["insult"]
+            markers += ["__insult_lex"] * insults + (["__insult_addressed"] if addressed else [])
+        if self.groups.hits(words, folded):
+            markers.append("__group")
+        if self.obscenity.hits(words, folded):
+            scores["obscenity"] = RULE_SCORES["obscenity"]
+            markers.append("__obscene_lex")
+        for label, pattern in self.patterns.items():
+            if pattern.search(folded):
+                scores[label] = RULE_SCORES[label]
+                markers.append(f"__{label}_rule")
+        if personal_data(text):
+            scores["personal_data"] = RULE_SCORES["personal_data"]
+        return scores, markers
+
+
+def _institutional(folded: str, start: int) -> bool:
+    return bool(_INSTITUTION.search(folded[max(0, start - 60): start + 20]))
+
+
+def personal_data(text: str) -> list[str]:
+    """Kinds of personal contact data exposed in the text: ``phone``, ``email``, ``address``."""
+    folded = fold(text[:20000])  # folding keeps the length for these scripts
+    found = []
+    for match in _PHONE.finditer(folded):
+        if not _institutional(folded, match.start()):
+            found.append("phone")
+            break
+    for match in _EMAIL.finditer(folded):
+        local, domain = match.group(1), match.group(2)
+        if not (_INSTITUTION_MAIL.search(local) or _INSTITUTION_DOMAIN.search(domain)
+                or _institutional(folded, match.start())):
+            found.append("email")
+            break
+    for match in _STREET.finditer(folded):
+        after = folded[match.start(): match.end() + 40]
+        if (_POSTCODE.search(after) or _PERSON_CUE.search(folded)) and not _institutional(folded, match.start()):
+            found.append("address")
+            break
+    return found
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    return Rules()
+
+
+def toxicity_features(text: str) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """Model features (sentiment features + rule markers) and rule scores of one text."""
+    base = text_features(text)
+    scores, markers = rules().detect(text)
+    return {"word": base["word"] + markers, "char": base["char"]}, scores
+
+
+@registry.misc("vigie.toxicity_model.v1")
+def toxicity_model(path: str | None = None) -> ModelSource:
+    """The toxicity model at ``path`` (default: the packaged ``nlp/data/models/toxicity_v1.json.gz``)."""
+    return ModelSource(path, DEFAULT_MODEL)
+
+
+@Language.factory(
+    "vigie_toxicity",
+    default_config={
+        "model": {"@misc": "vigie.toxicity_model.v1", "path": None},
+        "max_chars": 5000,
+        "flag_labels": list(LABELS),
+    },
+)
+def make_toxicity(nlp: Language, name: str, model: ModelSource, max_chars: int, flag_labels: list[str]):
+    return ToxicityComponent(name, model, max_chars=max_chars, flag_labels=flag_labels)
+
+
+class ToxicityComponent:
+    """Writes ``doc._.toxicity``: labels over their thresholds, the highest label score, and
+    ``flagged`` when one of ``flag_labels`` is present."""
+
+    def __init__(self, name: str, model: ModelSource, *, max_chars: int = 5000, flag_labels=LABELS):
+        unknown = set(flag_labels) - set(LABELS)
+        if unknown:
+            raise ValueError(f"unknown toxicity labels in flag_labels: {sorted(unknown)}; expected among {LABELS}")
+        self.name = name
+        self.source = model
+        self.max_chars = max_chars
+        self.flag_labels = set(flag_labels)
+
+    @property
+    def model(self) -> LinearTextModel:
+        return self.source.get()
+
+    def label_scores(self, text: str) -> dict[str, float]:
+        if not any(ch.isalnum() for ch in text):
+            return {}
+        features, scores = toxicity_features(text[: self.max_chars])
+        for label, prob in self.model.proba(features).items():
+            threshold = float(self.model.thresholds.get(label, 0.5))
+            # rescale so that the label's threshold maps to 0.5: one flagging threshold for all labels
+            if prob < threshold:
+                calibrated = 0.5 * prob / threshold
+            else:
+                calibrated = 0.5 + 0.5 * (prob - threshold) / (1.0 - threshold)
+            if label == "hate" and "__group" not in features["word"]:
+                calibrated = min(calibrated, 0.45)  # hate is aimed at a group: none is named
+            scores[label] = max(scores.get(label, 0.0), calibrated)
+        return scores
+
+    def predict(self, text: str) -> dict:
+        scores = self.label_scores(text)
+        labels = [label for label in LABELS if scores.get(label, 0.0) >= 0.5]
+        score = max(scores.values(), default=0.0)
+        return {"score": round(score, 4), "labels": labels,
+                "flagged": any(label in self.flag_labels for label in labels)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.toxicity = self.predict(doc.text)
+        return doc
+
+    def to_disk(self, path, *, exclude=()):
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.save(path / MODEL_FILE)
+
+    def from_disk(self, path, *, exclude=()):
+        self.source.set(LinearTextModel.load(ensure_path(path) / MODEL_FILE))
+        return self
+
+    def to_bytes(self, *, exclude=()):
+        return self.model.to_bytes()
+
+    def from_bytes(self, data: bytes, *, exclude=()):
+        self.source.set(LinearTextModel.from_bytes(data))
+        return self

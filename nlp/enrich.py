@@ -1,0 +1,451 @@
+"""Enrich JSON Lines: one output line per input line, in order, every input field kept.
+
+Accepted lines:
+- a full ``Document`` (it has ``item_id`` and validates): it is enriched and validated again;
+- any other JSON object with a ``text`` string (a user's export: ``id``, ``title``,
+  ``published_at``, ``watch_ids``… or anything else): its fields are kept as they are and the
+  enrichment fields are added (or replaced).
+Anything else (invalid JSON, not an object, no ``text``) is *malformed*: the line is written out
+unchanged, so lines stay aligned, and it is counted and logged with its line number (``--strict``
+turns malformed lines into a failing exit status).  Blank lines stay blank.
+
+What enrichment changes: the enrichment fields (``ENRICHMENT_FIELDS``), and ``text``/``title`` when
+normalisation repaired them (mojibake, HTML leftovers; see ``nlp.normalize``).  Flags are added to
+the ones already there, so enriching an enriched file gives the same file (with the same
+``--enriched-at``; otherwise only ``enriched_at`` changes).
+
+Both cores: documents go in batches to worker processes that each hold the pipeline; only the
+texts go in and small JSON-ready dicts come out.  ``doc_enrichment`` is the one place where Doc
+extensions become Document fields.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nlp.normalize import FLAG_TRUNCATED, MAX_CHARS, normalize, repair, truncate
+
+log = logging.getLogger(__name__)
+
+# Doc extension → Document field (same names; see nlp/extensions.py)
+ENRICHMENT_FIELDS = ("language", "flags", "territory", "topics", "services", "sentiment", "toxicity", "request",
+                     "entities", "hashtags", "mentions", "links", "emojis", "keyphrases")
+DEFAULT_BATCH = 128
+
+
+def doc_enrichment(doc) -> dict[str, Any]:
+    """The enrichment of a processed Doc as Document fields (fields of absent components are left out)."""
+    out: dict[str, Any] = {}
+    for name in ENRICHMENT_FIELDS:
+        value = getattr(doc._, name)
+        if value is None and name not in ("language", "flags"):
+            continue
+        out[name] = value
+    out["flags"] = list(out.get("flags") or [])
+    return out
+
+
+# ----------------------------------------------------------------- analysis of texts
+@dataclass
+class Item:
+    text: str
+    title: str | None = None
+    watch: Any = None  # WatchContext or None
+    meta: dict | None = None  # {"kind": …, "author": handle}: read by vigie_request
+
+
+@dataclass
+class Result:
+    fields: dict[str, Any]
+    text: str | None = None   # repaired text, when normalisation changed it
+    title: str | None = None
+    error: str | None = None
+
+
+def analyse(nlp, items: list[Item], batch_size: int = DEFAULT_BATCH) -> list[Result]:
+    """Run the pipeline over a batch; a document that breaks the pipeline gets an error, not the batch."""
+    prepared = []
+    for item in items:
+        norm = normalize(item.text)
+        title, title_flags = repair(item.title) if item.title else (item.title, [])
+        flags = list(dict.fromkeys(norm.flags + title_flags))
+        analysed = f"{title}\n\n{norm.analysed}" if title else norm.analysed
+        if title and len(analysed) > MAX_CHARS:
+            analysed = truncate(analysed)[0]
+            flags = list(dict.fromkeys([*flags, FLAG_TRUNCATED]))
+        prepared.append((analysed, flags, norm.text, title, item))
+    try:
+        docs = list(nlp.pipe((_make_doc(nlp, p[0], p[1], p[4]) for p in prepared), batch_size=batch_size))
+    except Exception:
+        docs = []  # find the documents that break it, one by one
+        for p in prepared:
+            try:
+                docs.append(nlp(_make_doc(nlp, p[0], p[1], p[4])))
+            except Exception as exc:
+                _log_failure(exc)
+                docs.append(f"{type(exc).__name__}: {exc}")
+    results = []
+    for (_, _, text, title, item), doc in zip(prepared, docs, strict=True):
+        if isinstance(doc, str):
+            results.append(Result({}, error=doc))
+            continue
+        results.append(Result(doc_enrichment(doc), text=text if text != item.text else None,
+                              title=title if title != item.title else None))
+    return results
+
+
+_FAILURES: dict[str, int] = {}
+
+
+def _log_failure(exc: Exception) -> None:
+    """The first failure of each kind with its traceback, the others counted (at debug level)."""
+    key = f"{type(exc).__name__}: {exc}"
+    _FAILURES[key] = _FAILURES.get(key, 0) + 1
+    if _FAILURES[key] == 1:
+        log.error("the pipeline failed on a document (%s); such documents are written unchanged", key,
+                  exc_info=exc)
+    else:
+        log.debug("the pipeline failed again (%s, %d times)", key, _FAILURES[key])
+
+
+def _make_doc(nlp, text: str, flags: list[str], item: Item):
+    doc = nlp.make_doc(text)
+    doc._.flags = list(flags)
+    doc._.watch = item.watch
+    if item.meta:
+        doc.user_data["vigie_meta"] = item.meta
+    return doc
+
+
+_WORKER_NLP = None
+
+
+def _worker_init(model: str) -> None:
+    global _WORKER_NLP
+    from nlp.pipeline import build_pipeline
+
+    logging.getLogger("nlp.pipeline").setLevel(logging.ERROR)  # the parent already warned
+    _WORKER_NLP = build_pipeline(model)
+
+
+def _worker_run(args: tuple[list[Item], int]) -> list[Result]:
+    items, batch_size = args
+    return analyse(_WORKER_NLP, items, batch_size)
+
+
+class Analyser:
+    """Analyses texts in order, in this process or in ``processes`` worker processes."""
+
+    def __init__(self, model: str = "fr_core_news_sm", processes: int | None = None,
+                 batch_size: int = DEFAULT_BATCH, nlp=None):
+        self.model = model
+        self.auto = processes is None  # then small inputs stay in this process (no start-up cost)
+        self.processes = processes if processes is not None else min(2, os.cpu_count() or 1)
+        self.batch_size = batch_size
+        self.nlp = nlp
+        self.components: list[str] = []
+        self.skipped: dict[str, str] = {}
+        self._pool = None
+
+    def _local(self):
+        if self.nlp is None:
+            from nlp.pipeline import build_pipeline
+
+            self.nlp = build_pipeline(self.model)
+        meta = self.nlp.meta.get("vigie", {})
+        self.components, self.skipped = meta.get("components", []), meta.get("skipped", {})
+        return self.nlp
+
+    def start(self) -> Analyser:
+        """Start the worker processes now and wait until each holds the pipeline (else: at the first run)."""
+        if self.processes > 1 and self.nlp is None and self._pool is None:
+            ctx = multiprocessing.get_context("fork")
+            self._pool = ctx.Pool(self.processes, initializer=_worker_init, initargs=(self.model,))
+            metas = self._pool.map(_worker_meta, range(self.processes), chunksize=1)
+            meta = metas[0]
+            self.components, self.skipped = meta.get("components", []), meta.get("skipped", {})
+            for factory, why in self.skipped.items():
+                log.warning("%s left out of the pipeline: %s", factory, why)
+        return self
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> Analyser:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def run(self, items: Iterable[Item], total_hint: int | None = None) -> Iterator[Result]:
+        """Results in the order of ``items``; small inputs are analysed in this process."""
+        batches = _chunks(items, self.batch_size)
+        small = self.auto and total_hint is not None and total_hint <= 4 * self.batch_size and self._pool is None
+        if self.processes <= 1 or self.nlp is not None or small:
+            nlp = self._local()
+            for batch in batches:
+                yield from analyse(nlp, batch, self.batch_size)
+            return
+        own = self._pool is None
+        self.start()
+        window = 4 * self.processes  # batches in flight: bounds the memory whatever the input size
+        try:
+            while True:
+                pending = [(b, self.batch_size) for b in itertools.islice(batches, window)]
+                if not pending:
+                    break
+                for results in self._pool.imap(_worker_run, pending, chunksize=1):
+                    yield from results
+        finally:
+            if own:
+                self.close()
+
+
+def _worker_meta(_: int = 0) -> dict:
+    time.sleep(0.05)  # so that each worker answers one of the calls (all of them are ready then)
+    return dict(_WORKER_NLP.meta.get("vigie", {})) if _WORKER_NLP is not None else {}
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# ----------------------------------------------------------------- JSONL files
+@dataclass
+class Report:
+    lines: int = 0
+    enriched: int = 0
+    documents: int = 0        # full Documents, validated
+    records: int = 0          # other records (minimal or user exports)
+    blank: int = 0
+    malformed: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)  # the pipeline failed: written unchanged
+    components: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.enriched} enriched ({self.documents} documents, {self.records} other records)"]
+        if self.malformed:
+            parts.append(f"{len(self.malformed)} malformed written unchanged (lines "
+                         + ", ".join(str(n) for n, _ in self.malformed[:20])
+                         + (", …" if len(self.malformed) > 20 else "") + ")")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed in the pipeline, written unchanged (lines "
+                         + ", ".join(str(n) for n, _ in self.failed[:20]) + ")")
+        if self.blank:
+            parts.append(f"{self.blank} blank")
+        return f"{self.lines} lines: " + "; ".join(parts)
+
+
+@dataclass
+class _Line:
+    number: int
+    raw: str
+    record: dict | None = None
+    full: bool = False
+    error: str | None = None
+
+
+def _parse(number: int, raw: str) -> _Line:
+    from pydantic import ValidationError
+
+    from vigie.schema import Document
+
+    line = _Line(number, raw)
+    if not raw.strip():
+        return line
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        line.error = f"invalid JSON: {exc.msg} at column {exc.colno}"
+        return line
+    if not isinstance(data, dict):
+        line.error = f"expected a JSON object, got {type(data).__name__}"
+        return line
+    if "item_id" in data:
+        try:
+            Document.model_validate(data)
+            line.full = True
+        except ValidationError as exc:
+            log.info("line %d has item_id but is not a valid Document (%s): enriched as a plain record",
+                     number, exc.errors()[0]["msg"])
+    if not line.full and not isinstance(data.get("text"), str):
+        line.error = "no 'text' string" if "text" not in data else "'text' is not a string"
+        return line
+    line.record = data
+    return line
+
+
+def merge(record: dict[str, Any], result: Result, enriched_at: str) -> dict[str, Any]:
+    """The record with the enrichment of its text: the input fields stay, enrichment fields are set."""
+    out = dict(record)
+    if result.text is not None:
+        out["text"] = result.text
+    if result.title is not None:
+        out["title"] = result.title
+    fields = dict(result.fields)
+    prior = out.get("flags") if isinstance(out.get("flags"), list) else []
+    fields["flags"] = list(dict.fromkeys([*prior, *fields.get("flags", [])]))
+    if "request" in fields:
+        answered = out.get("request", {}).get("answered") if isinstance(out.get("request"), dict) else None
+        fields["request"] = {**fields["request"], "answered": answered}
+    out.update(fields)
+    out["enriched_at"] = enriched_at
+    return out
+
+
+def watch_resolver(config: str | Path | None, watch_id: str | None) -> Callable[[dict], Any]:
+    """The WatchContext of a record: ``watch_id`` for all, else the record's first watch found in ``config``."""
+    from nlp.extensions import WatchContext
+    from vigie.config import load_config
+
+    watches: dict[str, Any] = {}
+    if watch_id:
+        watches[watch_id] = WatchContext.from_watch(load_config(config).watch(watch_id))  # errors are the user's
+        fixed = watches[watch_id]
+        return lambda record: fixed
+    if config and Path(config).exists():
+        try:
+            for watch in load_config(config).watches:
+                watches[watch.id] = WatchContext.from_watch(watch)
+        except Exception as exc:  # the default config is a convenience, never a reason to fail
+            log.warning("watch contexts not used: %s", exc)
+
+    def resolve(record: dict) -> Any:
+        ids = record.get("watch_ids")
+        if isinstance(ids, list):
+            for wid in ids:
+                if wid in watches:
+                    return watches[wid]
+        return None
+
+    return resolve
+
+
+def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None,
+                config: str | Path | None = None, model: str = "fr_core_news_sm", processes: int | None = None,
+                batch_size: int = DEFAULT_BATCH, enriched_at: datetime | None = None, progress: bool = True,
+                analyser: Analyser | None = None) -> Report:
+    """Enrich ``src`` into ``dst`` (written atomically: a temporary file renamed at the end)."""
+    from vigie.schema import Document
+
+    src, dst = Path(src), Path(dst)
+    stamp = (enriched_at or datetime.now(UTC)).isoformat()
+    resolve = watch_resolver(config, watch_id)
+    with open(src, encoding="utf-8-sig", errors="replace") as handle:
+        total = sum(1 for _ in handle)
+    report = Report()
+    analyser = analyser or Analyser(model, processes, batch_size)
+
+    def lines() -> Iterator[_Line]:
+        with open(src, encoding="utf-8-sig", errors="replace") as handle:
+            for number, raw in enumerate(handle, start=1):
+                yield _parse(number, raw.rstrip("\n").rstrip("\r"))
+
+    parsed: deque[_Line] = deque()  # lines waiting for their analysis, in order
+
+    def items() -> Iterator[Item]:
+        for line in lines():
+            parsed.append(line)
+            if line.record is not None:
+                rec = line.record
+                title = rec.get("title") if isinstance(rec.get("title"), str) else None
+                author = rec.get("author") if isinstance(rec.get("author"), dict) else {}
+                meta = {"kind": rec.get("kind"), "author": author.get("handle")}
+                yield Item(rec.get("text") or "", title, resolve(rec), meta)
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(dst.name + ".tmp")
+    bar = _progress(total, src.name) if progress else None
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            results = analyser.run(items(), total_hint=total)
+            while True:
+                # write every line that does not wait for a result, then the next analysed one
+                while parsed and parsed[0].record is None:
+                    _write_plain(out, parsed.popleft(), report, bar)
+                try:
+                    result = next(results)
+                except StopIteration:
+                    break
+                while parsed and parsed[0].record is None:
+                    _write_plain(out, parsed.popleft(), report, bar)
+                line = parsed.popleft()
+                report.lines += 1
+                if result.error:
+                    report.failed.append((line.number, result.error))
+                    log.error("line %d: the pipeline failed (%s); written unchanged", line.number, result.error)
+                    out.write(line.raw + "\n")
+                else:
+                    record = merge(line.record, result, stamp)
+                    if line.full:
+                        record = Document.model_validate(record).to_json_dict()
+                        report.documents += 1
+                    else:
+                        report.records += 1
+                    report.enriched += 1
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                if bar:
+                    bar.advance()
+            while parsed:
+                _write_plain(out, parsed.popleft(), report, bar)
+        os.replace(tmp, dst)
+    finally:
+        if bar:
+            bar.stop()
+        if tmp.exists():
+            tmp.unlink()
+    report.components = analyser.components
+    return report
+
+
+def _write_plain(out, line: _Line, report: Report, bar) -> None:
+    report.lines += 1
+    if line.error is None:
+        report.blank += 1
+        out.write("\n")
+    else:
+        report.malformed.append((line.number, line.error))
+        log.warning("line %d is malformed (%s): written unchanged", line.number, line.error)
+        out.write(line.raw + "\n")
+    if bar:
+        bar.advance()
+
+
+class _progress:
+    """A rich progress bar on stderr, advanced once per line."""
+
+    def __init__(self, total: int, name: str):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(TextColumn(f"enrich {name}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+        self.task = self.progress.add_task("enrich", total=total)
+        self.progress.start()
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+
+    def stop(self) -> None:
+        self.progress.stop()

@@ -1,0 +1,67 @@
+"""Citizen request evaluation on nlp/eval/requests_testset.jsonl.
+
+Figures: precision/recall/F1 of ``is_request``; among the true requests found, how often the
+``kind`` (question, complaint, report, suggestion) and the routed ``service`` agree with the labels.
+The rules were tuned on ``dev``; ``test`` is the figure to report.
+Run: ``.venv/bin/python -m nlp.eval.requests [--split dev|test|all] [--errors]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+TESTSET = Path(__file__).resolve().parent / "requests_testset.jsonl"
+
+
+def load(split: str = "test") -> list[dict]:
+    rows = [json.loads(line) for line in TESTSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split == "all" or r["split"] == split]
+
+
+def evaluate(nlp=None, split: str = "test", errors: bool = False) -> dict:
+    if nlp is None:
+        from nlp.pipeline import build_pipeline
+
+        nlp = build_pipeline(exclude=["vigie_territory", "vigie_sentiment", "vigie_toxicity"])
+    rows = load(split)
+    tp = fp = fn = kind_ok = service_ok = 0
+    mistakes = []
+    for row, doc in zip(rows, nlp.pipe(r["text"] for r in rows), strict=True):
+        pred = doc._.request or {}
+        gold_req, pred_req = row["is_request"], bool(pred.get("is_request"))
+        tp += gold_req and pred_req
+        fp += pred_req and not gold_req
+        fn += gold_req and not pred_req
+        if gold_req and pred_req:
+            kind_ok += pred.get("kind") == row["kind"]
+            service_ok += pred.get("service") == row["service"]
+        if (gold_req, row["kind"], row["service"]) != (pred_req, pred.get("kind"), pred.get("service")):
+            mistakes.append({"id": row["id"], "text": row["text"],
+                             "gold": [gold_req, row["kind"], row["service"]],
+                             "pred": [pred_req, pred.get("kind"), pred.get("service")]})
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    result = {
+        "set": f"requests_testset.jsonl ({split})", "n": len(rows),
+        "requests": sum(row["is_request"] for row in rows),
+        "precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "kind_accuracy": round(kind_ok / tp, 4) if tp else 0.0,
+        "service_accuracy": round(service_ok / tp, 4) if tp else 0.0,
+    }
+    if errors:
+        result["errors"] = mistakes
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    parser.add_argument("--errors", action="store_true")
+    args = parser.parse_args()
+    print(json.dumps(evaluate(split=args.split, errors=args.errors), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

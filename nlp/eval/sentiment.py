@@ -1,0 +1,77 @@
+"""Evaluate ``vigie_sentiment``: ``.venv/bin/python -m nlp.eval.sentiment``.
+
+- DEFT 2017 French val (324 tweets, from the shared data folder; "data not available" without it);
+- our municipal-style set ``nlp/eval/sentiment_municipal.jsonl``: the ``test`` part (never trained on)
+  and, for information, the ``dev`` part (added to training only when the model's meta says so).
+
+Macro-F1 over negative / neutral / positive.  A text the component leaves unlabelled (``label`` None,
+e.g. detected as another language) counts as neutral and is counted in ``unlabelled``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from nlp.train.data import deft_path, read_deft, read_municipal
+
+CLASSES = ("negative", "neutral", "positive")
+
+
+def default_nlp():
+    import spacy
+
+    import nlp.components.sentiment  # noqa: F401  (registers the factory)
+
+    pipeline = spacy.blank("fr")
+    pipeline.add_pipe("vigie_sentiment")
+    return pipeline
+
+
+def scores(gold: list[str], pred: list[str]) -> dict:
+    """Macro-F1, accuracy and per-class precision / recall / F1 (no scikit-learn needed)."""
+    per_class = {}
+    for c in CLASSES:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p == c)
+        n_pred = sum(1 for p in pred if p == c)
+        n_gold = sum(1 for g in gold if g == c)
+        precision = tp / n_pred if n_pred else 0.0
+        recall = tp / n_gold if n_gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[c] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+                        "support": n_gold}
+    present = [c for c in CLASSES if per_class[c]["support"]]
+    macro = sum(per_class[c]["f1"] for c in present) / len(present) if present else 0.0
+    accuracy = sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / len(gold) if gold else 0.0
+    return {"n": len(gold), "macro_f1": round(macro, 4), "accuracy": round(accuracy, 4), "per_class": per_class}
+
+
+def predict(nlp, texts: list[str]) -> tuple[list[str], int]:
+    labels, unlabelled = [], 0
+    for doc in nlp.pipe(texts, batch_size=256):
+        label = (doc._.sentiment or {}).get("label")
+        if label is None:
+            unlabelled += 1
+            label = "neutral"
+        labels.append(label)
+    return labels, unlabelled
+
+
+def evaluate(nlp=None) -> dict:
+    nlp = nlp or default_nlp()
+    result: dict = {}
+    if deft_path("val").exists():
+        texts, gold = read_deft("val")
+        pred, unlabelled = predict(nlp, texts)
+        result["deft_val"] = {**scores(gold, pred), "unlabelled": unlabelled}
+    else:
+        result["deft_val"] = {"status": "data not available", "path": str(deft_path("val"))}
+    municipal = read_municipal()
+    for split in ("test", "dev"):
+        items = [m for m in municipal if m["split"] == split]
+        pred, unlabelled = predict(nlp, [m["text"] for m in items])
+        result[f"municipal_{split}"] = {**scores([m["label"] for m in items], pred), "unlabelled": unlabelled}
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(evaluate(), indent=2, ensure_ascii=False))

@@ -1,0 +1,71 @@
+"""Topic evaluation: micro-F1 and per-topic precision/recall on nlp/eval/topics_testset.jsonl.
+
+The set (written for Vigie, see README.md) has a ``split``: the taxonomy was tuned on ``dev``;
+``test`` is the figure to report.  Run: ``.venv/bin/python -m nlp.eval.topics [--split dev|test|all]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+TESTSET = Path(__file__).resolve().parent / "topics_testset.jsonl"
+
+
+def load(split: str = "test") -> list[dict]:
+    rows = [json.loads(line) for line in TESTSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split == "all" or r["split"] == split]
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def evaluate(nlp=None, split: str = "test", errors: bool = False) -> dict:
+    """Micro P/R/F1 over topic assignments, exact-set accuracy and per-topic P/R/F1."""
+    if nlp is None:
+        from nlp.pipeline import build_pipeline
+
+        nlp = build_pipeline(exclude=["vigie_territory", "vigie_sentiment", "vigie_toxicity"])
+    rows = load(split)
+    counts: dict[str, list[int]] = {}
+    tp = fp = fn = exact = 0
+    mistakes = []
+    for row, doc in zip(rows, nlp.pipe(r["text"] for r in rows), strict=True):
+        gold, pred = set(row["topics"]), set(doc._.topics or [])
+        exact += gold == pred
+        for topic in gold | pred:
+            c = counts.setdefault(topic, [0, 0, 0])
+            c[0] += topic in gold and topic in pred
+            c[1] += topic in pred and topic not in gold
+            c[2] += topic in gold and topic not in pred
+        tp += len(gold & pred)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+        if gold != pred:
+            mistakes.append({"id": row["id"], "text": row["text"], "gold": sorted(gold), "pred": sorted(pred)})
+    result = {
+        "set": f"topics_testset.jsonl ({split})", "n": len(rows),
+        "micro": _prf(tp, fp, fn), "exact_match": round(exact / len(rows), 4) if rows else 0.0,
+        "per_topic": {t: {**_prf(*c), "support": c[0] + c[2]} for t, c in sorted(counts.items())},
+    }
+    if errors:
+        result["errors"] = mistakes
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    parser.add_argument("--errors", action="store_true", help="list the texts where the topics differ")
+    args = parser.parse_args()
+    result = evaluate(split=args.split, errors=args.errors)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

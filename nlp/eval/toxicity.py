@@ -1,0 +1,80 @@
+"""Evaluate ``vigie_toxicity``: ``.venv/bin/python -m nlp.eval.toxicity``.
+
+- MLMA French held-out split (``nlp.train.data.read_mlma``: deduplicated, ~20 % held out by a hash of
+  the text; from the shared data folder, "data not available" without it): precision / recall of
+  ``insult`` and ``hate`` (mapped as in training), and of ``flagged`` against "any hostile MLMA label";
+- our rule-label set ``nlp/eval/toxicity_rules.jsonl`` (80 texts of our own writing, written while the
+  rules were written: a sanity check, not an unbiased benchmark): precision / recall of every label;
+- flag rates on texts expected to be mostly clean: DEFT 2017 val and the municipal sentiment test set.
+"""
+
+from __future__ import annotations
+
+import json
+
+from nlp.train.data import EVAL, deft_path, mlma_path, read_deft, read_jsonl, read_mlma, read_municipal
+
+LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data")
+
+
+def default_nlp():
+    import spacy
+
+    import nlp.components.toxicity  # noqa: F401  (registers the factory)
+
+    pipeline = spacy.blank("fr")
+    pipeline.add_pipe("vigie_toxicity")
+    return pipeline
+
+
+def binary(gold: list[bool], pred: list[bool]) -> dict:
+    tp = sum(1 for g, p in zip(gold, pred, strict=True) if g and p)
+    fp = sum(1 for g, p in zip(gold, pred, strict=True) if p and not g)
+    fn = sum(1 for g, p in zip(gold, pred, strict=True) if g and not p)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "support": tp + fn, "predicted": tp + fp}
+
+
+def predict(nlp, texts: list[str]) -> list[dict]:
+    return [doc._.toxicity for doc in nlp.pipe(texts, batch_size=256)]
+
+
+def per_label(items: list[dict], preds: list[dict], labels) -> dict:
+    return {label: binary([label in i["labels"] for i in items], [label in p["labels"] for p in preds])
+            for label in labels}
+
+
+def evaluate(nlp=None) -> dict:
+    nlp = nlp or default_nlp()
+    result: dict = {}
+    if mlma_path().exists():
+        _, test = read_mlma()
+        preds = predict(nlp, [t["text"] for t in test])
+        result["mlma_heldout"] = {
+            "n": len(test),
+            **per_label(test, preds, ("insult", "hate")),
+            "flagged_vs_any_hostile": binary([bool(t["labels"]) for t in test], [p["flagged"] for p in preds]),
+        }
+    else:
+        result["mlma_heldout"] = {"status": "data not available", "path": str(mlma_path())}
+    own = read_jsonl(EVAL / "toxicity_rules.jsonl")
+    preds = predict(nlp, [i["text"] for i in own])
+    result["own_rules_set"] = {"n": len(own), **per_label(own, preds, LABELS),
+                               "flagged_vs_any_label": binary([bool(i["labels"]) for i in own],
+                                                              [p["flagged"] for p in preds])}
+    clean = {"municipal_test": [m["text"] for m in read_municipal() if m["split"] == "test"]}
+    if deft_path("val").exists():
+        clean["deft_val"] = read_deft("val")[0]
+    for name, texts in clean.items():
+        preds = predict(nlp, texts)
+        counts = {label: sum(1 for p in preds if label in p["labels"]) for label in LABELS}
+        flagged = round(sum(p["flagged"] for p in preds) / len(texts), 4)
+        result[f"flag_rate_{name}"] = {"n": len(texts), "flagged": flagged, "labels": counts}
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(evaluate(), indent=2, ensure_ascii=False))

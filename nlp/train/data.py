@@ -1,0 +1,78 @@
+"""Where the shared (non-redistributable) training data lives, and readers for it.
+
+The data folder is ``VIGIE_SHARED_DATA`` when set, otherwise ``<repo>/../shared/data``.  Its texts are
+read at training and evaluation time only; they are never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent
+EVAL = REPO / "nlp" / "eval"
+
+
+def shared_data() -> Path:
+    return Path(os.environ.get("VIGIE_SHARED_DATA") or REPO.parent / "shared" / "data")
+
+
+def deft_path(split: str) -> Path:
+    return shared_data() / "sentiment" / f"deft2017_fr_{split}.tsv"
+
+
+def mlma_path() -> Path:
+    return shared_data() / "toxicity" / "mlma_fr.csv"
+
+
+def read_deft(split: str) -> tuple[list[str], list[str]]:
+    """Texts and labels of DEFT 2017 ``train`` or ``val``."""
+    texts, labels = [], []
+    with deft_path(split).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            texts.append(row["text"])
+            labels.append(row["label"])
+    return texts, labels
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def read_municipal() -> list[dict]:
+    """The municipal-style sentiment set (our own writing), with its ``split`` field (dev/test)."""
+    return read_jsonl(EVAL / "sentiment_municipal.jsonl")
+
+
+MLMA_MAP = {"offensive": "insult", "abusive": "insult", "disrespectful": "insult", "hateful": "hate"}
+
+
+def mlma_labels(value: str) -> list[str]:
+    """Our labels for an MLMA ``sentiment`` value such as ``abusive_offensive_normal``."""
+    return sorted({MLMA_MAP[part] for part in value.split("_") if part in MLMA_MAP})
+
+
+def read_mlma() -> tuple[list[dict], list[dict]]:
+    """(train, held-out) rows {text, labels, mlma} of MLMA French: duplicates (same folded text) removed,
+    a text held out when ``stable_fold(folded text, 5, "mlma") == 0`` (about 20 %)."""
+    from nlp.components._textmodel import fold
+
+    seen, train, test = set(), [], []
+    with mlma_path().open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            key = " ".join(fold(row["tweet"]).split())
+            if key in seen:
+                continue
+            seen.add(key)
+            item = {"text": row["tweet"], "labels": mlma_labels(row["sentiment"]), "mlma": row["sentiment"]}
+            (test if stable_fold(key, 5, "mlma") == 0 else train).append(item)
+    return train, test
+
+
+def stable_fold(key: str, folds: int, salt: str = "vigie") -> int:
+    """A fold number from a hash of the key: the same on every machine and Python version."""
+    return int.from_bytes(hashlib.blake2b(f"{salt}:{key}".encode(), digest_size=8).digest(), "big") % folds

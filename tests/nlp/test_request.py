@@ -1,0 +1,94 @@
+"""vigie_request: citizen questions, complaints, reports and suggestions, routed to a service."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.extensions import WatchContext
+from tests.nlp._vigie_nlp import own_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return own_pipeline()
+
+
+@pytest.mark.parametrize(("text", "kind", "service"), [
+    ("Quand est-ce que la rue sera réparée ?", "question", "voirie"),
+    ("Toujours pas de ramassage des poubelles rue X", "complaint", "proprete"),
+    ("Lampadaire en panne au 12 rue Pasteur, la rue est dans le noir.", "report", "voirie"),
+    ("Il faudrait un passage piéton devant l'école, les enfants traversent entre les voitures.", "suggestion",
+     "voirie"),
+    ("Pourquoi pas une navette gratuite le dimanche pour aller au marché ?", "suggestion", "mobilite"),
+    ("La piscine sera-t-elle ouverte pendant les vacances de Noël ?", "question", "sports"),
+    ("Encore des rodéos de motos cette nuit, on en a marre.", "complaint", "police-municipale"),
+    ("Matelas et frigo abandonnés devant le 23 rue de la Paix.", "report", "proprete"),
+    ("Ça fait trois semaines que j'attends une réponse de la mairie, c'est inadmissible.", "complaint", "accueil"),
+])
+def test_requests(nlp, text, kind, service):
+    request = nlp(text)._.request
+    assert request == {"is_request": True, "kind": kind, "service": service}
+
+
+@pytest.mark.parametrize("text", [
+    "Les travaux de voirie avenue de l'Hippodrome débutent lundi pour six semaines.",
+    "Merci aux agents de propreté pour le nettoyage impeccable de la place !",
+    "Superbe concert hier soir, bravo à l'harmonie municipale.",
+    "Qui vient courir dimanche matin ?",
+    "Quelqu'un a vu le match hier soir ? Quelle fin de partie !",
+    "Bonne journée à tous !",
+    "",
+    "🚧🚧",
+])
+def test_not_requests(nlp, text):
+    assert nlp(text)._.request == {"is_request": False, "kind": None, "service": None}
+
+
+def test_a_question_needs_a_municipal_matter(nlp):
+    assert not nlp("Comment allez-vous ce matin ?")._.request["is_request"]
+    assert nlp("Comment faire pour refaire un passeport ?")._.request["service"] == "accueil"
+
+
+def test_own_accounts_address_the_collectivite(nlp):
+    text = "C'est toujours pas fini ce bazar @VilleDeLambersart"
+    doc = nlp.make_doc(text)
+    doc._.watch = WatchContext(watch_id="lambersart", own_accounts=("VilleDeLambersart",))
+    assert nlp(doc)._.request == {"is_request": True, "kind": "complaint", "service": "accueil"}
+    assert not nlp(text)._.request["is_request"]
+
+
+def test_watch_routing_applies_to_requests(nlp):
+    doc = nlp.make_doc("Quand est-ce que les poubelles seront ramassées ?")
+    doc._.watch = WatchContext(watch_id="w", topics=({"id": "proprete-dechets", "label": None, "keywords": [],
+                                                       "service": "mel-collecte"},))
+    assert nlp(doc)._.request["service"] == "mel-collecte"
+
+
+def test_english_text_is_not_analysed_as_a_request(nlp):
+    doc = nlp("When will the street be repaired? There are potholes everywhere.")
+    assert doc._.language == "en" and not doc._.request["is_request"]
+
+
+def test_request_figures_on_the_test_split(nlp):
+    from nlp.eval.requests import evaluate
+
+    result = evaluate(nlp, split="test")
+    assert result["n"] >= 100
+    assert result["f1"] >= 0.85 and result["precision"] >= 0.9, result
+
+
+def test_articles_and_the_collectivites_own_posts_are_not_requests(nlp):
+    text = "Lampadaire en panne rue Pasteur : les services techniques interviendront jeudi."
+    assert nlp(text)._.request["is_request"]
+    article = nlp.make_doc(text)
+    article.user_data["vigie_meta"] = {"kind": "article", "author": None}
+    assert not nlp(article)._.request["is_request"]
+    own = nlp.make_doc(text)
+    own.user_data["vigie_meta"] = {"kind": "post", "author": "VilleDeLambersart"}
+    own._.watch = WatchContext(watch_id="lambersart", own_accounts=("VilleDeLambersart",))
+    assert not nlp(own)._.request["is_request"]
+
+
+def test_merci_de_votre_patience_is_no_suggestion(nlp):
+    assert not nlp("Travaux de voirie avenue Foch jusqu'à jeudi. Merci de votre patience")._.request["is_request"]
+    assert nlp("Merci de réparer le trottoir de l'avenue Foch")._.request["kind"] == "suggestion"

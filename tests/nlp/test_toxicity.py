@@ -1,0 +1,150 @@
+"""vigie_toxicity: built from config, saved and reloaded, text → expected cases, robustness, evaluation."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import spacy
+from spacy.util import load_model_from_config
+from thinc.api import Config
+
+import nlp.components.toxicity  # noqa: F401  (registers the factory)
+from nlp.components.toxicity import personal_data
+from nlp.eval import toxicity as toxicity_eval
+from nlp.train.data import mlma_path
+from vigie.schema import TOXICITY_LABELS, Toxicity
+
+CONFIG = """
+[nlp]
+lang = "fr"
+pipeline = ["vigie_sentiment", "vigie_toxicity"]
+
+[components]
+
+[components.vigie_sentiment]
+factory = "vigie_sentiment"
+
+[components.vigie_toxicity]
+factory = "vigie_toxicity"
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return load_model_from_config(Config().from_str(CONFIG), auto_fill=True)
+
+
+def test_config_defaults(pipeline):
+    config = pipeline.config["components"]["vigie_toxicity"]
+    assert config["model"]["@misc"] == "vigie.toxicity_model.v1"
+    assert sorted(config["flag_labels"]) == sorted(TOXICITY_LABELS)
+
+
+def test_unknown_flag_label_is_refused():
+    pipeline = spacy.blank("fr")
+    with pytest.raises(ValueError, match="unknown toxicity labels"):
+        pipeline.add_pipe("vigie_toxicity", config={"flag_labels": ["rudeness"]})
+
+
+def test_save_and_reload(pipeline, tmp_path):
+    texts = ["Le maire est un abruti fini", "Réunion publique jeudi à 19h", "appelez-le au 06 12 34 56 78"]
+    before = [doc._.toxicity for doc in pipeline.pipe(texts)]
+    pipeline.to_disk(tmp_path / "pipeline")
+    assert (tmp_path / "pipeline" / "vigie_toxicity" / "model.json.gz").exists()
+    reloaded = spacy.load(tmp_path / "pipeline")
+    assert reloaded.pipe_names == ["vigie_sentiment", "vigie_toxicity"]
+    assert [doc._.toxicity for doc in reloaded.pipe(texts)] == before
+    assert reloaded.get_pipe("vigie_toxicity").model.data == pipeline.get_pipe("vigie_toxicity").model.data
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Le maire est un abruti et un incapable", {"insult"}),
+    ("Espèce de connard, tu comprends rien", {"insult"}),
+    ("Sales arabes, rentrez dans votre pays", {"hate"}),
+    ("Je vais te retrouver et je vais te tuer", {"threat"}),
+    ("Ce maire est un connard, je vais le retrouver et le buter", {"threat", "insult"}),
+    ("Si vous fermez l'école on va brûler la mairie", {"threat"}),
+    ("On sait où tu habites", {"threat"}),
+    ("Putain c'est quoi ce bordel", {"obscenity"}),
+    ("@user ferme ta gueule, personne ne t'aime ici", {"harassment"}),
+    ("Va te pendre @user", {"harassment"}),
+    ("Appelez-le tous au 06 12 34 56 78 pour lui dire ce qu'on pense", {"personal_data"}),
+    ("son mail c'est jean.dupont42@gmail.com", {"personal_data"}),
+    ("Il habite au 14 rue des Acacias, allez le voir", {"personal_data"}),
+    ("Kevin, 22 chemin des Vignes 33700 Mérignac", {"personal_data"}),
+])
+def test_toxic_cases(pipeline, text, expected):
+    result = pipeline(text)._.toxicity
+    assert expected <= set(result["labels"]), result
+    assert result["flagged"] is True
+    assert result["score"] >= 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "Merci aux agents pour le déneigement de ce matin !",
+    "Le conseil municipal se réunira jeudi à 19h.",
+    "Je ne suis pas content du tout de la nouvelle organisation du marché",
+    "Cette décision est une honte pour notre commune",
+    "Les travaux vont tuer le commerce du centre-ville",
+    "Je suis mort de rire 😂",
+    "La mairie est joignable au 03 20 12 34 56 du lundi au vendredi.",
+    "Pour toute question écrivez à contact@mairie-exemple.fr",
+    "Le lampadaire devant le 12 rue des Lilas est en panne.",
+    "Quelqu'un sait à quelle heure ferme la déchetterie ?",
+])
+def test_clean_cases_not_flagged(pipeline, text):
+    result = pipeline(text)._.toxicity
+    assert result["labels"] == [], result
+    assert result["flagged"] is False
+    assert result["score"] < 0.5
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("tel 06 12 34 56 78", ["phone"]),
+    ("+33 6 12 34 56 78", ["phone"]),
+    ("0033612345678", ["phone"]),
+    ("06.12.34.56.78 et moi@exemple.org", ["phone", "email"]),
+    ("3 bis avenue Foch 59000 Lille", ["address"]),
+    ("le 12 mars à 18h", []),
+    ("code postal 59000", []),
+    ("@user merci", []),
+    ("standard de la mairie : 03 20 12 34 56", []),
+])
+def test_personal_data_patterns(text, kinds):
+    assert personal_data(text) == kinds
+
+
+@pytest.mark.parametrize("text", ["", " ", "😡", "🙏🙏🙏", "!!!", "The weather is nice today", "这是一个测试",
+                                  "http://example.org/a?b=c"])
+def test_robust_inputs(pipeline, text):
+    result = pipeline(text)._.toxicity
+    Toxicity.model_validate(result)  # the Document's shape
+    assert result["flagged"] is False
+
+
+def test_long_text_is_fast(pipeline):
+    text = "Le marché est ouvert le samedi matin sur la place. " * 5000
+    started = time.perf_counter()
+    result = pipeline(text)._.toxicity
+    assert time.perf_counter() - started < 2.0
+    assert result["flagged"] is False
+
+
+@pytest.fixture(scope="module")
+def evaluation(pipeline):
+    return toxicity_eval.evaluate(pipeline)
+
+
+def test_evaluation_own_rules_set(evaluation):
+    result = evaluation["own_rules_set"]
+    for label in ("threat", "obscenity", "harassment", "personal_data"):
+        assert result[label]["recall"] >= 0.7, (label, result[label])
+        assert result[label]["precision"] >= 0.7, (label, result[label])
+
+
+@pytest.mark.skipif(not mlma_path().exists(), reason="shared MLMA data not available")
+def test_evaluation_mlma_heldout(evaluation):
+    result = evaluation["mlma_heldout"]
+    assert result["n"] > 700
+    assert result["insult"]["f1"] >= 0.7, result["insult"]
