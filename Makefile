@@ -41,6 +41,9 @@ lint: install
 bench: install
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/nlp_speed.py
+	$(BIN)/python bench/nlp_eval.py
+	$(BIN)/python bench/alerts_eval.py
 
 # Re-pin after changing the ranges in setup.cfg.
 lock: install

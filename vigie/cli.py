@@ -394,13 +394,20 @@ def demo(query: str, config_path: Path | None) -> None:
     if not imports:
         _fail(f"{config_path}: the demo watch needs an enabled source of kind 'import'", EXIT_CONFIG)
     data_file = (config_path.parent / imports[0].options["path"]).resolve()
-    report = index_file(client, data_file, rejects_path=state_dir() / "demo.rejects.jsonl",
-                        watch_id=watch.id)
+    from nlp.enrich import enrich_file
+
+    enriched = state_dir() / "demo" / "lambersart.enriched.jsonl"
+    enriched.parent.mkdir(parents=True, exist_ok=True)
+    click.echo("Enriching the demo documents (topics, sentiment, communes, requests…)…")
+    enrich_file(data_file, enriched, config=config_path, watch_id=watch.id, processes=1, progress=False)
+    report = index_file(client, enriched, rejects_path=state_dir() / "demo.rejects.jsonl", watch_id=watch.id)
     click.echo(f"Demo territory « {watch.name} »: {report.indexed} documents indexed "
                f"({report.created} new, {report.updated} updated, {len(report.rejects)} rejected).")
     total, hits = run_search(client, query, watch_id=watch.id, size=5)
     print_hits(total, hits, query)
-    click.echo(f"\nSearch it yourself: .venv/bin/vigie search \"école\" --watch {watch.id}")
+    click.echo(f"\nSearch it yourself: .venv/bin/vigie search \"école\" --watch {watch.id}\n"
+               f"  unanswered requests: .venv/bin/vigie search --request --watch {watch.id} --format table\n"
+               f"  alerts of the demo:  .venv/bin/vigie alerts replay {enriched} --config {config_path}")
 
 
 # Commands of the other packages: each exposes COMMANDS, a list of click commands.
