@@ -47,8 +47,11 @@ def stores(es, tmp_path, monkeypatch):
         path = data / stage / "a" / "src" / "2026-11-20.jsonl"
         path.parent.mkdir(parents=True)
         path.write_text("".join(json.dumps(d) + "\n" for d in DOCS) + "not json, kept\n", encoding="utf-8")
-    rejects = data.parent / "rejects.jsonl"
+    rejects = data / "raw" / "a" / "src" / "2026-11-20.jsonl.rejects.jsonl"  # raw personal data, too
     assert index_file(es, data / "raw" / "a" / "src" / "2026-11-20.jsonl", rejects_path=rejects).indexed == 4
+    assert json.loads(rejects.read_text())["raw"] == "not json, kept"
+    with open(rejects, "a", encoding="utf-8") as out:  # a document rejected earlier for another reason
+        out.write(json.dumps({"line": 9, "reason": "refused", "raw": json.dumps(DOCS[0])}) + "\n")
     es.index(index=names.authors_index(), id="a-jeanne", refresh=True, document={
         "author_key": "mastodon:jeanne59", "watch_id": "a", "platform": "mastodon", "handle": "jeanne59",
         "last_seen": "2026-01-10T10:00:00+01:00", "influence_score": 12.0})
@@ -72,12 +75,30 @@ def lines_of(data):
     return out
 
 
+def item_ids_in_files(data) -> set[str]:
+    """Item ids of every document line, rejects lines included (their raw record)."""
+    ids = set()
+    for lines in lines_of(data).values():
+        for line in lines:
+            try:
+                record = json.loads(line)
+                record = json.loads(record["raw"]) if "raw" in record else record
+            except (ValueError, TypeError):
+                continue
+            if isinstance(record, dict) and "item_id" in record:
+                ids.add(record["item_id"])
+    return ids
+
+
 def test_retention_deletes_old_documents_everywhere(es, stores):
     result = enforce_watch(es, "a", 30, stores, now=NOW)
     assert result["documents_deleted"] == 1 and result["documents_unlinked"] == 1
     assert result["authors_deleted"] == 1
     assert ids_in(es, names.documents_alias()) == {"old-ab": ["b"], "new-a": ["a"], "old-b": ["b"]}
-    for lines in lines_of(stores).values():
+    for name, lines in lines_of(stores).items():
+        if name.endswith(".rejects.jsonl"):
+            assert [json.loads(ln)["raw"] for ln in lines] == ["not json, kept"]  # the old reject is gone
+            continue
         items = {json.loads(ln)["item_id"]: json.loads(ln)["watch_ids"] for ln in lines if ln.startswith("{")}
         assert items == {"old-ab": ["b"], "new-a": ["a"], "old-b": ["b"]}
         assert "not json, kept" in lines
@@ -91,11 +112,11 @@ def test_forget_erases_logs_and_objects(es, stores):
     assert entry["counts"]["documents_deleted"] == 1
     assert entry["counts"]["author_records_deleted"] == 1
     assert entry["counts"]["alert_samples_updated"] == 1
-    assert entry["counts"]["file_lines_removed"] == 2
+    assert entry["counts"]["file_lines_removed"] == 3  # raw, enriched, and the rejects line
     assert "old-a" not in ids_in(es, names.documents_alias())
     alert = es.get(index=names.alerts_index(), id="alert-1")["_source"]
     assert alert["sample_doc_ids"] == [make_doc_id("mastodon", "new-a")]
-    assert all('"old-a"' not in line for lines in lines_of(stores).values() for line in lines)
+    assert "old-a" not in item_ids_in_files(stores)  # nor in the rejects file
     # The request is logged without the handle in clear, and the author is on the objection list.
     log = erasure_log()
     assert log[-1]["author_hash"] == author_hash("mastodon", "jeanne59")

@@ -10,10 +10,30 @@ from pathlib import Path
 Decision = bool | dict  # True keeps the line, False drops it, a dict replaces it
 
 
+REJECT_KEYS = {"line", "reason", "raw"}
+
+
+def _decide_line(record: dict, decide: Callable[[dict], Decision]) -> Decision:
+    """A rejects-file line ({line, reason, raw}) holds the raw record: judge that record."""
+    if set(record) >= REJECT_KEYS and isinstance(record.get("raw"), str):
+        try:
+            inner = json.loads(record["raw"])
+        except ValueError:
+            return True
+        if not isinstance(inner, dict):
+            return True
+        decision = _decide_line(inner, decide)
+        if decision is True or decision is False:
+            return decision
+        return {**record, "raw": json.dumps(decision, ensure_ascii=False)}
+    return decide(record)
+
+
 def rewrite_tree(root: Path, decide: Callable[[dict], Decision]) -> dict:
     """Apply ``decide`` to every document line of every ``*.jsonl`` below ``root``, atomically per file.
 
-    Lines that are not JSON objects are kept as they are (nothing is lost by a privacy job).
+    Lines of rejects files are judged on the record they keep.  Lines that are not JSON objects
+    are kept as they are (nothing is lost by a privacy job).
     """
     counts = {"files": 0, "files_changed": 0, "removed": 0, "changed": 0, "kept": 0}
     if not root.exists():
@@ -27,7 +47,7 @@ def rewrite_tree(root: Path, decide: Callable[[dict], Decision]) -> dict:
                     record = json.loads(line)
                 except ValueError:
                     record = None
-                decision = decide(record) if isinstance(record, dict) else True
+                decision = _decide_line(record, decide) if isinstance(record, dict) else True
                 if decision is True:
                     out.append(line)
                     counts["kept"] += 1
