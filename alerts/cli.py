@@ -16,31 +16,18 @@ EXIT_CLUSTER = 3
 
 
 def _errors(func):
+    """Vigie's shared handling of user errors, plus this command's own invalid values (exit 1)."""
+    from vigie.cli import handles_errors
+
     @wraps(func)
-    def wrapper(*args, **kwargs):
-        from elasticsearch import ConnectionError as ESConnectionError
-
-        from indexes.client import ClusterUnavailable
-        from vigie.config import ConfigError
-
+    def values(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except ConfigError as exc:
-            click.echo(f"error: {exc.path} is not a valid watch file:", err=True)
-            for problem in exc.problems:
-                click.echo(f"  - {problem}", err=True)
-            sys.exit(EXIT_CONFIG)
-        except KeyError as exc:
-            click.echo(f"error: {exc.args[0]}", err=True)
-            sys.exit(EXIT_CONFIG)
-        except (ClusterUnavailable, ESConnectionError) as exc:
-            click.echo(f"error: Elasticsearch is unreachable: {exc}", err=True)
-            sys.exit(EXIT_CLUSTER)
         except ValueError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
-    return wrapper
+    return handles_errors(values)
 
 
 def _config_path(path: Path | None) -> Path:

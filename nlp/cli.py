@@ -17,24 +17,9 @@ def _default_config() -> Path:
 
 
 def _config_errors(func):
-    from functools import wraps
+    from vigie.cli import handles_errors
 
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        from vigie.config import ConfigError
-
-        try:
-            return func(*args, **kwargs)
-        except ConfigError as exc:
-            click.echo(f"error: {exc.path} is not a valid watch file:", err=True)
-            for problem in exc.problems:
-                click.echo(f"  - {problem}", err=True)
-            sys.exit(2)
-        except KeyError as exc:  # unknown watch id
-            click.echo(f"error: {exc.args[0]}", err=True)
-            sys.exit(2)
-
-    return wrapper
+    return handles_errors(func)
 
 
 _watch = click.option("--watch", "watch_id", metavar="ID", help="Use this watch's territory, topics and routing.")

@@ -41,7 +41,7 @@ def handles_errors(func):
     def wrapper(*args, **kwargs):
         from indexes.client import ClusterUnavailable
         from indexes.local_node import LocalNodeError
-        from vigie.config import ConfigError
+        from vigie.config import ConfigError, UnknownWatch
 
         try:
             return func(*args, **kwargs)
@@ -50,6 +50,8 @@ def handles_errors(func):
             for problem in exc.problems:
                 click.echo(f"  - {problem}", err=True)
             sys.exit(EXIT_CONFIG)
+        except UnknownWatch as exc:
+            _fail(str(exc), EXIT_CONFIG)
         except ClusterUnavailable as exc:
             _fail(str(exc), EXIT_CLUSTER)
         except LocalNodeError as exc:
@@ -309,10 +311,7 @@ def _watch_of(config_path: Path | None, watch_id: str):
     from vigie.settings import project_root
 
     watches = load_config(config_path or project_root() / "config" / "demo.yaml")
-    try:
-        return watches.watch(watch_id)
-    except KeyError as exc:
-        _fail(str(exc.args[0]), EXIT_CONFIG)
+    return watches.watch(watch_id)
 
 
 @kibana.command("export")

@@ -35,6 +35,13 @@ class ConfigError(Exception):
         super().__init__("\n".join(f"{self.path}: {p}" for p in problems))
 
 
+class UnknownWatch(KeyError):
+    """A watch id that the watch file does not have."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -266,7 +273,7 @@ class WatchFile(_Model):
             if w.id == watch_id:
                 return w
         known = ", ".join(w.id for w in self.watches)
-        raise KeyError(f"no watch {watch_id!r} in this file (known: {known})")
+        raise UnknownWatch(f"no watch {watch_id!r} in this file (known: {known})")
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:
