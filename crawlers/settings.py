@@ -19,7 +19,13 @@ from __future__ import annotations
 from typing import Any
 
 BOT_NAME = "vigie"
-PROJECT_URL = "https://github.com/vigie-territoires/vigie"
+# When a watch sets no user_agent_contact, the User-Agent says what the crawler is without
+# inventing an address; operators should set one (see docs/crawlers.md).
+DEFAULT_CONTACT = "social listening for a French local authority; contact not configured"
+
+# Only http(s) is ever fetched: a hostile feed linking to file:///etc/… or ftp://10.0.0.1/ gets nothing,
+# even on a source that allows private networks (the SSRF guard is off there).
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
@@ -105,7 +111,7 @@ def vigie_version() -> str:
 
 def user_agent(contact: str | None = None) -> str:
     """``Vigie/<version> (+<contact>)``: who we are and how to reach the operator."""
-    return f"Vigie/{vigie_version()} (+{contact or PROJECT_URL})"
+    return f"Vigie/{vigie_version()} (+{contact})" if contact else f"Vigie/{vigie_version()} ({DEFAULT_CONTACT})"
 
 
 def defaults() -> dict[str, Any]:

@@ -54,7 +54,9 @@ class SSRFGuardMiddleware:
     async def process_request(self, request: Any) -> None:
         parsed = urlparse_cached(request)
         if parsed.scheme not in _DEFAULT_PORTS:
-            return None  # data: and file: never reach the network; others have no handler
+            # file:, ftp:, s3:, data: (their download handlers are off too: see settings.py)
+            count_error(self.crawler.stats, "scheme")
+            raise VigieIgnore("scheme", f"only http and https are fetched, not {parsed.scheme}:")
         host = (parsed.hostname or "").lower()
         port = parsed.port or _DEFAULT_PORTS[parsed.scheme]
         if f"{host}:{port}" in self.exceptions:

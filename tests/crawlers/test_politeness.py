@@ -20,7 +20,7 @@ def test_retry_after_values():
 
 def test_user_agent_and_source_options():
     assert user_agent("https://www.ville.example/contact").endswith("(+https://www.ville.example/contact)")
-    assert user_agent().startswith("Vigie/")
+    assert user_agent().startswith("Vigie/") and "contact not configured" in user_agent()
 
     from vigie.config import Source
 

@@ -48,3 +48,28 @@ def test_private_targets_refused_even_through_redirects(fixture_site, watch_file
         assert internal.hits_for("/admin")
     finally:
         internal.stop()
+
+
+def test_only_http_is_fetched_even_where_private_networks_are_allowed(tmp_path, fixture_site, watch_file,
+                                                                      run_crawl):
+    """A hostile feed linking to file:// or ftp:// gets nothing: local files are never read."""
+    secret = tmp_path / "secret.html"
+    secret.write_text("<html><body><article><p>" + "mot de passe du serveur " * 20 + "</p></article></body></html>")
+    site = fixture_site(None)
+    site.route("/rss.xml", content_type="application/rss+xml", body=f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Flux</title><link>{site.url("/")}</link><description>d</description>
+<item><title>Fichier local</title><link>file://localhost{secret}</link><description>court</description>
+<pubDate>Tue, 17 Nov 2026 18:00:00 +0100</pubDate></item>
+<item><title>FTP interne</title><link>ftp://127.0.0.1/pub/secret.html</link><description>court</description>
+<pubDate>Tue, 17 Nov 2026 18:05:00 +0100</pubDate></item>
+</channel></rss>""")
+    for allow in (True, False):
+        source_id = f"flux-{str(allow).lower()}"
+        config = watch_file([{"id": source_id, "kind": "feed", "url": site.url("/rss.xml"),
+                              "allow_private_networks": allow}], name=f"w{allow}.yaml")
+        settings = {} if allow else {"VIGIE_PRIVATE_NETWORK_EXCEPTIONS": [site.netloc]}
+        summary, docs = run_crawl(config, source_id, settings=settings)
+        assert all("mot de passe" not in (d.get("text") or "") for d in docs)
+        # the entries are kept with their summary: the link was not followed
+        kept = sorted((d["title"], d["text"]) for d in docs)
+        assert kept == [("FTP interne", "court"), ("Fichier local", "court")], summary
