@@ -19,7 +19,11 @@ import requests
 
 from alerts.deliver.render import context
 
-USER_AGENT = "Vigie-alerts/1 (+https://github.com/vigie)"
+
+def user_agent() -> str:
+    from crawlers.settings import vigie_version
+
+    return f"Vigie-alerts/{vigie_version()}"
 
 
 def _slack_escape(text: str) -> str:
@@ -98,7 +102,11 @@ class WebhookChannel:
         url = os.environ.get(self.url_env)
         if not url:
             raise RuntimeError(f"environment variable {self.url_env} (URL of {self.name}) is not set")
-        resp = requests.post(url, json=payload(event, self.fmt, self.watch_name, self.tz), timeout=self.timeout,
-                             headers={"User-Agent": USER_AGENT})
+        try:
+            resp = requests.post(url, json=payload(event, self.fmt, self.watch_name, self.tz), timeout=self.timeout,
+                                 headers={"User-Agent": user_agent()})
+        except requests.RequestException as exc:
+            # The URL is a secret (its path is the credential): never put it in a message or a log.
+            raise RuntimeError(f"{self.name}: {type(exc).__name__} (webhook unreachable)") from None
         if resp.status_code >= 300:
             raise RuntimeError(f"{self.name} answered HTTP {resp.status_code}: {resp.text[:200]}")

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from crawlers.extract import mastodon as extract
-from crawlers.spiders._api import ApiSpider, newest
+from crawlers.spiders._api import ApiSpider, newest, rebase
 
 
 def link(response: Any, rel: str) -> str | None:
@@ -88,7 +88,8 @@ class MastodonSpider(ApiSpider):
         # With a cursor, newer pages are "prev"; on a first run, older pages are "next" (bounded).
         follow = link(response, "prev") if since else link(response, "next")
         if follow and (since or page < int(self.option("max_list_pages", 3))):
-            yield self.api_request(follow, self.parse_timeline, headers=self.auth,
+            # The Link header comes from the server: keep it on the instance, so the token goes nowhere else.
+            yield self.api_request(rebase(follow, self.instance), self.parse_timeline, headers=self.auth,
                                    cb_kwargs={"key": key, "page": page + 1, "since": since})
 
     def thread_of(self, status: Any):

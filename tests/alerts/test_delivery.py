@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import socket
 from datetime import timedelta
 
 from alerts.deliver.log import DeliveryLog, Dispatcher, channels_for
-from alerts.deliver.webhook import WebhookChannel, payload
+from alerts.deliver.webhook import WebhookChannel
 from alerts.engine import Engine
 
 from .conftest import T0, background, load_watch, make_doc
@@ -119,12 +118,18 @@ def test_webhook_missing_url_variable_is_an_error_kept_for_later(tmp_path, smtp_
     assert report["sent"] == 1 and hooks.received[0][0] == "/late"
 
 
-def test_payloads_are_valid_json_for_each_format(tmp_path):
-    watch = load_watch(tmp_path)
-    event = flood_events(watch)[0]
-    for fmt in ("slack", "mattermost", "teams", "teams_adaptive", "json"):
-        body = payload(event, fmt, watch.name)
-        assert json.loads(json.dumps(body)) == body
+def test_an_unreachable_webhook_never_shows_its_url(tmp_path, smtp_env, unused_port, caplog):
+    """A webhook URL is a secret (Slack and Teams put the credential in its path)."""
+    secret = "s3cr3tTOKENxyz"
+    watch = load_watch(tmp_path, webhooks=[{"name": "com", "url_env": "VIGIE_TEST_HOOK", "format": "slack"}])
+    smtp_env.setenv("VIGIE_TEST_HOOK", f"http://127.0.0.1:{unused_port}/services/T000/B000/{secret}")
+    smtp_env.delenv("VIGIE_SMTP_HOST")
+    report = Dispatcher([c for c in channels_for(watch) if c.name.startswith("webhook")], backoff=0).deliver(
+        flood_events(watch)[:1])
+    assert report["failed"] == 1 and "webhook unreachable" in report["errors"][0]
+    stored = "".join(p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file())
+    for text in (*report["errors"], stored, caplog.text):
+        assert secret not in text
 
 
 def test_smtp_settings_from_environment_and_airflow_uri():

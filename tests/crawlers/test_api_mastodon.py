@@ -193,3 +193,11 @@ def test_crawl_incremental_with_token(tmp_path):
         assert summary2["status"] == "ok" and summary2["new"] == 0 and docs2 == []
         tag_hits = server.hits_for("/api/v1/timelines/tag/lambersart")
         assert tag_hits[0].query["min_id"] == ["113520874561230005"]
+
+
+def test_paging_links_stay_on_the_instance():
+    """A Link header naming another host must not receive the token: paging is rebased on the instance."""
+    from crawlers.spiders._api import rebase
+
+    assert rebase("http://evil.example:8080/api/v1/timelines/tag/x?max_id=1&access_token=abc",
+                  "https://mastodon.example") == "https://mastodon.example/api/v1/timelines/tag/x?max_id=1"
