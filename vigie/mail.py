@@ -62,10 +62,10 @@ class SmtpSettings:
 
     @classmethod
     def from_uri(cls, uri: str) -> SmtpSettings:
+        """An Airflow connection URI; its query holds the connection's extras."""
         parts = urlsplit(uri)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        use_ssl = parts.scheme in ("smtps",) or query.get("ssl", "").lower() in TRUE
-        starttls = query.get("starttls", "").lower() in TRUE
+        use_ssl, starttls = _airflow_encryption(query, smtps=parts.scheme == "smtps")
         return cls(parts.hostname or "localhost", parts.port or (465 if use_ssl else 587 if starttls else 25),
                    unquote(parts.username) if parts.username else None,
                    unquote(parts.password) if parts.password else None, starttls, use_ssl,
@@ -80,16 +80,32 @@ class SmtpSettings:
                                     "is set nor Airflow installed") from None
         conn = BaseHook.get_connection(conn_id)
         extra = conn.extra_dejson or {}
-        use_ssl = str(extra.get("ssl", extra.get("use_ssl", ""))).lower() in TRUE
-        starttls = str(extra.get("starttls", "")).lower() in TRUE or str(extra.get("disable_tls", "true")).lower() \
-            in ("false", "0")
+        use_ssl, starttls = _airflow_encryption(extra)
         return cls(conn.host, conn.port or (465 if use_ssl else 587 if starttls else 25), conn.login or None,
                    conn.password or None, starttls, use_ssl, extra.get("from_email") or "vigie@localhost",
                    float(extra.get("timeout") or 30))
 
 
+def _airflow_encryption(extra: dict, smtps: bool = False) -> tuple[bool, bool]:
+    """(ssl, starttls) as Airflow's SMTP connections mean them: SSL unless ``disable_ssl``, else
+    STARTTLS unless ``disable_tls``; both encrypted by default."""
+    def flag(name: str) -> bool:
+        return str(extra.get(name, "")).lower() in TRUE
+
+    use_ssl = smtps or not flag("disable_ssl")
+    starttls = not use_ssl and not flag("disable_tls")
+    return use_ssl, starttls
+
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
 def send(message: EmailMessage, settings: SmtpSettings) -> list[str]:
     """Send one message; returns the recipients the server accepted.  Raises on any failure."""
+    if settings.user and not (settings.ssl or settings.starttls) and settings.host not in LOOPBACK:
+        raise MailNotConfigured(
+            f"refusing to send the SMTP password to {settings.host} over an unencrypted connection: "
+            "set VIGIE_SMTP_STARTTLS or VIGIE_SMTP_SSL (or the connection's SSL/TLS)")
     if "From" not in message:
         message["From"] = settings.sender
     context = ssl.create_default_context()

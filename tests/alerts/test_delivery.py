@@ -145,9 +145,37 @@ def test_smtp_settings_from_environment_and_airflow_uri():
                                "AIRFLOW_CONN_SMTP_VIGIE": "smtps://user%40x:pa%2Fss@mail.example:465?from=v%40x.example"})
     assert (s.host, s.port, s.ssl, s.user, s.password, s.sender) == (
         "mail.example", 465, True, "user@x", "pa/ss", "v@x.example")
+    # Airflow's meaning: encrypted unless the extras disable it.
+    s = SmtpSettings.from_env({"VIGIE_SMTP_CONN_ID": "c", "AIRFLOW_CONN_C": "smtp://u:pw@mail.example:587"})
+    assert (s.ssl, s.starttls) == (True, False)
+    s = SmtpSettings.from_env({"VIGIE_SMTP_CONN_ID": "c",
+                               "AIRFLOW_CONN_C": "smtp://u:pw@mail.example:587?disable_ssl=true"})
+    assert (s.ssl, s.starttls, s.port) == (False, True, 587)
+    s = SmtpSettings.from_env({"VIGIE_SMTP_CONN_ID": "c",
+                               "AIRFLOW_CONN_C": "smtp://mail.example:25?disable_ssl=true&disable_tls=true"})
+    assert (s.ssl, s.starttls) == (False, False)
     try:
         SmtpSettings.from_env({})
     except MailNotConfigured as exc:
         assert "VIGIE_SMTP_HOST" in str(exc)
     else:
         raise AssertionError("no SMTP settings must be an error")
+
+
+def test_password_never_sent_unencrypted():
+    from email.message import EmailMessage
+
+    from vigie.mail import MailNotConfigured, SmtpSettings, send
+
+    message = EmailMessage()
+    message["To"] = "com@ville.example"
+    message.set_content("test")
+    remote = SmtpSettings("mail.example", 25, "u", "pw", False, False)
+    try:
+        send(message, remote)
+    except MailNotConfigured as exc:
+        assert "unencrypted" in str(exc)
+    except OSError:
+        raise AssertionError("a connection was attempted before refusing") from None
+    else:
+        raise AssertionError("a password would have been sent in clear")
