@@ -29,7 +29,13 @@ FLAG_TRUNCATED = "truncated"
 _BLOCKS = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BREAK = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|p|div|li|tr)\b[^>]*>", re.I)
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(\s+[^<>]*?)?\s*/?>")
+# Only real HTML tag names: "Réunion <mairie> demain" or "<Les Amis du Parc>" are words, not markup.
+_HTML_TAGS = ("a|abbr|address|article|aside|b|blockquote|body|br|button|caption|center|cite|code|col|colgroup|dd|"
+              "del|details|div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|"
+              "input|ins|kbd|label|li|link|main|mark|meta|nav|noscript|ol|option|p|picture|pre|q|s|section|select|"
+              "small|source|span|strike|strong|sub|summary|sup|svg|table|tbody|td|textarea|tfoot|th|thead|time|"
+              "title|tr|tt|u|ul|video|wbr")
+_TAG = re.compile(rf"</?(?:{_HTML_TAGS})\b(\s+[^<>]*?)?\s*/?>", re.I)
 _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _BLANK_LINES = re.compile(r"\n{3,}")

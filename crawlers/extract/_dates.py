@@ -81,7 +81,12 @@ def parse_french(text: str | None, tz: ZoneInfo = PARIS, now: datetime | None = 
             base = (now or datetime.now(tz)).astimezone(tz) - timedelta(days=days)
             clock = re.search(r"(\d{1,2})\s*[h:]\s*(\d{2})", low)
             hour, minute = (int(clock.group(1)), int(clock.group(2))) if clock else (0, 0)
-            return base.replace(hour=hour, minute=minute, second=0, microsecond=0)
+            if hour == 24 and minute == 0:  # "hier à 24h00": the midnight that ends the day
+                return base.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+            try:
+                return base.replace(hour=hour, minute=minute, second=0, microsecond=0)
+            except ValueError:  # "27:70": not a time
+                return None
     match = _FR_DATE.search(low)
     month = None
     if match:

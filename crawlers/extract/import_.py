@@ -63,7 +63,9 @@ def read_records(path: Path, fmt: str | None = None, encoding: str | None = None
     raw = path.read_bytes()
     text = _decode(raw, encoding)
     if fmt in ("jsonl", "ndjson", "json"):
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Only "\n" ends a JSON line: str.splitlines() would also cut at U+2028, U+0085… inside texts.
+        for number, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             try:

@@ -115,3 +115,11 @@ def test_md_model_builds():
     md = build_pipeline("md", exclude=["vigie_territory", "vigie_sentiment", "vigie_toxicity"])
     assert md.meta["vigie"]["model"] == "fr_core_news_md"
     assert md("Les poubelles débordent rue Pasteur")._.topics == ["proprete-dechets"]
+
+
+def test_angle_brackets_that_are_not_html_are_kept():
+    from nlp.normalize import normalize
+
+    text = "Réunion <mairie> demain ; le collectif <Les Amis du Parc> organise"
+    assert normalize(text).text == text
+    assert normalize("<p>Bonjour <b>la</b> mairie</p>").text == "Bonjour la mairie"
