@@ -133,3 +133,15 @@ def test_cluster_lost_mid_write_keeps_the_input(es, es_url, tmp_path):
     assert count(es) == 2  # the first chunk went through before the cut
     assert index_file(es, path).indexed == 6
     assert count(es) == 6
+
+
+def test_bom_and_invalid_utf8_lines(es, tmp_path):
+    install(es)
+    path = tmp_path / "windows-export.jsonl"
+    good = json.dumps({"id": "1", "text": "Exporté depuis Excel", "published_at": "2026-11-10T08:00:00+01:00"},
+                      ensure_ascii=False).encode()
+    bad = b'{"id": "2", "text": "caf' + bytes([0xE9]) + b' latin-1", "published_at": "2026-11-10T08:00:00+01:00"}'
+    path.write_bytes(b"\xef\xbb\xbf" + good + b"\r\n" + bad + b"\r\n")
+    report = index_file(es, path)
+    assert report.indexed == 1
+    assert [(r.line, r.reason) for r in report.rejects] == [(2, "invalid UTF-8 at byte 24")]

@@ -21,10 +21,22 @@ class Line:
 
 
 def read_lines(path: str | Path) -> Iterator[Line]:
-    """Every non-blank line of a JSONL file, parsed, or with the parse error."""
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for number, raw in enumerate(handle, start=1):
-            raw = raw.rstrip("\n")
+    """Every non-blank line of a JSONL file, parsed, or with the reason it cannot be.
+
+    Lines end at "\n" only; a leading byte-order mark is ignored; a line that is not valid UTF-8 is
+    reported as such (never silently repaired).
+    """
+    with open(path, "rb") as handle:
+        for number, chunk in enumerate(handle, start=1):
+            chunk = chunk.rstrip(b"\r\n")
+            if number == 1:
+                chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+            try:
+                raw = chunk.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield Line(number, chunk.decode("utf-8", errors="replace"),
+                           error=f"invalid UTF-8 at byte {exc.start}")
+                continue
             if not raw.strip():
                 continue
             try:
