@@ -26,6 +26,7 @@ class Filters:
     since: str | None = None  # ISO date/datetime, or 24h / 7d / 2w
     sources: list[str] = field(default_factory=list)  # source id, platform or source kind
     request: bool = False  # citizen requests not yet answered
+    timezone: str = "Europe/Paris"  # what a date without offset means (--since 2026-11-17: local midnight)
     authors: list[str] = field(default_factory=list)  # author handles (any case, with or without @)
 
     def clauses(self, now: datetime | None = None) -> list[dict]:
@@ -45,7 +46,8 @@ class Filters:
                 raise ValueError(f"sentiment must be one of {', '.join(SENTIMENTS)}, not {self.sentiment!r}")
             out.append({"term": {"sentiment.label": self.sentiment}})
         if self.since:
-            out.append({"range": {"published_at": {"gte": parse_since(self.since, now)}}})
+            out.append({"range": {"published_at": {"gte": parse_since(self.since, now),
+                                                    "time_zone": self.timezone}}})
         if self.sources:
             out.append({"bool": {"should": [
                 {"terms": {"source_id": self.sources}},

@@ -85,7 +85,8 @@ def parse_file(path: Path, report: IndexReport, watch_id: str | None = None) -> 
 def write_documents(client: Elasticsearch, items: Iterable[tuple[int, str, Document]],
                     report: IndexReport, chunk_size: int = 500) -> IndexReport:
     """Index (line, raw, Document) items; per-item refusals become rejects."""
-    pending: dict[str, tuple[int, str]] = {}
+    # A file may hold one doc_id twice (an item and its later update): results come back in order.
+    pending: dict[str, list[tuple[int, str]]] = {}
 
     def actions():
         for number, raw, doc in items:
@@ -93,13 +94,16 @@ def write_documents(client: Elasticsearch, items: Iterable[tuple[int, str, Docum
             if index not in report.indices:
                 ensure_index(client, index)
                 report.indices.add(index)
-            pending[doc.doc_id] = (number, raw)
+            pending.setdefault(doc.doc_id, []).append((number, raw))
             yield {"_op_type": "index", "_index": index, "_id": doc.doc_id, "_source": doc.to_json_dict()}
 
     for ok, item in streaming_bulk(client, actions(), chunk_size=chunk_size, max_retries=3,
                                    raise_on_error=False, raise_on_exception=True):
         result = item["index"]
-        number, raw = pending.pop(result["_id"], (0, ""))
+        queue = pending.get(result["_id"]) or [(0, "")]
+        number, raw = queue.pop(0)
+        if not queue:
+            pending.pop(result["_id"], None)
         if ok:
             report.indexed += 1
             if result.get("result") == "created":

@@ -31,9 +31,9 @@ def test_assembly_order_and_trimmed_model(nlp):
     assert {"vigie_language", "vigie_topics", "vigie_request", "vigie_terms"} <= set(ours)
     meta = nlp.meta["vigie"]
     assert set(meta["components"]) == set(ours)
-    # every optional component is either in, or left out with a reason
-    for factory, _module, optional in COMPONENTS:
-        assert factory in ours or (optional and meta["skipped"].get(factory))
+    # every component of the project builds: none may be left out silently
+    assert meta["skipped"] == {}
+    assert {factory for factory, _module, _optional in COMPONENTS} <= set(ours)
 
 
 def test_exclude_leaves_components_out():
