@@ -72,11 +72,18 @@ def output_paths(out_dir: str | Path, watch_id: str, source_id: str, interval: s
 
 
 # -------------------------------------------------------------- parent side
+def explicit_interval(interval: str | None) -> str:
+    """``START/END`` fixed now (the current UTC hour when ``interval`` is None)."""
+    start, end = parse_interval(interval)
+    return f"{start.isoformat()}/{end.isoformat()}"
+
+
 def crawl_source(config_path: str | Path, watch_id: str, source_id: str, out_dir: str | Path,
                  settings_overrides: dict[str, Any] | None = None, *, interval: str | None = None,
                  state_dir: str | Path | None = None, timeout: float | None = None,
                  env: dict[str, str] | None = None) -> dict[str, Any]:
     """Crawl one source in a subprocess and return its summary (never raises on crawl errors)."""
+    interval = explicit_interval(interval)  # parent and child must agree on the run's file
     paths = output_paths(out_dir, watch_id, source_id, interval)
     process = start_crawl(config_path, watch_id, source_id, out_dir, settings_overrides,
                           interval=interval, state_dir=state_dir, env=env)
@@ -135,6 +142,7 @@ def crawl_watch(config_path: str | Path, out_dir: str | Path, *, watch_id: str |
     from concurrent.futures import ThreadPoolExecutor
 
     jobs = plan(config_path, watch_id, source_ids)
+    interval = explicit_interval(interval)  # one command, one interval, even across an hour boundary
 
     def one(job: tuple[str, str]) -> dict[str, Any]:
         if on_start:
