@@ -26,6 +26,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -257,6 +258,9 @@ class Report:
         return f"{self.lines} lines: " + "; ".join(parts)
 
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes kept by surrogateescape
+
+
 @dataclass
 class _Line:
     number: int
@@ -273,6 +277,9 @@ def _parse(number: int, raw: str) -> _Line:
 
     line = _Line(number, raw)
     if not raw.strip():
+        return line
+    if _UNDECODABLE.search(raw):
+        line.error = "invalid UTF-8"
         return line
     try:
         data = json.loads(raw)
@@ -352,13 +359,14 @@ def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None
     src, dst = Path(src), Path(dst)
     stamp = (enriched_at or datetime.now(UTC)).isoformat()
     resolve = watch_resolver(config, watch_id)
-    with open(src, encoding="utf-8-sig", errors="replace") as handle:
+    # surrogateescape: a line that is not UTF-8 is reported and written back byte for byte.
+    with open(src, encoding="utf-8-sig", errors="surrogateescape") as handle:
         total = sum(1 for _ in handle)
     report = Report()
     analyser = analyser or Analyser(model, processes, batch_size)
 
     def lines() -> Iterator[_Line]:
-        with open(src, encoding="utf-8-sig", errors="replace") as handle:
+        with open(src, encoding="utf-8-sig", errors="surrogateescape") as handle:
             for number, raw in enumerate(handle, start=1):
                 yield _parse(number, raw.rstrip("\n").rstrip("\r"))
 
@@ -378,7 +386,7 @@ def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None
     tmp = dst.with_name(dst.name + ".tmp")
     bar = _progress(total, src.name) if progress else None
     try:
-        with open(tmp, "w", encoding="utf-8") as out:
+        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as out:
             results = analyser.run(items(), total_hint=total)
             while True:
                 # write every line that does not wait for a result, then the next analysed one

@@ -150,3 +150,20 @@ def test_analyze_prints_the_enrichment(tmp_path: Path):
     assert data["mentions"] == ["VilleDeLambersart"] and data["emojis"] == ["😡"]
     unknown = _run("analyze", "x", "--watch", "nowhere", check=False)
     assert unknown.returncode == 2 and "nowhere" in unknown.stderr
+
+
+def test_invalid_utf8_line_is_reported_and_kept_byte_for_byte(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    bad = b'{"text": "caf' + bytes([0xE9]) + b' au lait"}'
+    src.write_bytes(b'\xef\xbb\xbf{"text": "Bonjour la mairie"}\n' + bad + b"\n")
+    vigie = str(Path(sys.executable).with_name("vigie"))
+    done = subprocess.run([vigie, "enrich", str(src), str(dst), "--no-progress"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = dst.read_bytes().split(b"\n")
+    assert lines[1] == bad  # written back unchanged, not "repaired"
+    assert b'"enriched_at"' in lines[0]
+    assert "line 2" in done.stderr + done.stdout and "invalid UTF-8" in done.stderr + done.stdout
