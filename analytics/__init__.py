@@ -1,0 +1,1 @@
+"""Influence and engagement analytics per territory."""
