@@ -133,6 +133,10 @@ AUTHOR_MAPPING: dict = {
         "mentions_received": COUNT,
         "quotes_received": COUNT,
         "local_share": {"type": "float"},
+        "local_documents": COUNT,
+        "local_replies": COUNT,    # replies received from accounts with documents about the territory
+        "pagerank": {"type": "float"},
+        "reasons": {"type": "text", "index": False},
         "main_topics": KW,
         "first_seen": DATE,
         "last_seen": DATE,

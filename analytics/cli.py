@@ -1,0 +1,131 @@
+"""`vigie influencers` and `vigie engagement`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from vigie.cli import EXIT_CONFIG, _connect, _fail, handles_errors
+
+CONFIG = click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+WATCH = click.option("--watch", "watch_id", required=True, help="Watch id.")
+DAYS = click.option("--days", type=click.IntRange(min=1), default=30, show_default=True, help="Window in days.")
+AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _watch(config_path: Path | None, watch_id: str):
+    from vigie.config import load_config
+    from vigie.settings import project_root
+
+    watches = [w for w in load_config(config_path or project_root() / "config" / "demo.yaml").watches
+               if w.id == watch_id]
+    if not watches:
+        _fail(f"no watch {watch_id!r} in the watch file", EXIT_CONFIG)
+    return watches[0]
+
+
+def _documents(watch, days: int):
+    from analytics.load import from_elasticsearch
+
+    return from_elasticsearch(_connect(), watch.id, days)
+
+
+def _json_rows(table, columns) -> list[dict]:
+    from analytics.store import _clean
+
+    rows = [{"author_key": key, **{c: _clean(row[c]) for c in columns}} for key, row in table.iterrows()]
+    for row in rows:
+        row["followers"] = None if row["followers"] is None else int(row["followers"])
+    return rows
+
+
+@click.command()
+@WATCH
+@DAYS
+@click.option("--topic", help="Only documents about this topic (and the replies in their threads).")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Accounts to print.")
+@click.option("--no-store", is_flag=True, help="Do not write the authors index (always so with --topic).")
+@CONFIG
+@AS_JSON
+@handles_errors
+def influencers(watch_id, days, topic, limit, no_store, config_path, as_json) -> None:
+    """Accounts that matter on the territory, by influence score, with the reasons; updates the authors index."""
+    from analytics import influence
+    from analytics.store import RECORD_FIELDS, write_authors
+
+    watch = _watch(config_path, watch_id)
+    docs = _documents(watch, days)
+    if topic:
+        docs = influence.restrict_to_topic(docs, topic)
+    table = influence.score(docs, list(watch.territory.communes), watch.own_accounts)
+    stored = None
+    if not (topic or no_store):
+        stored = write_authors(_connect(), watch.id, table)
+    own, others = table[table["own_account"]], table[~table["own_account"]]
+    if as_json:
+        click.echo(json.dumps({"watch": watch.id, "days": days, "topic": topic, "documents": len(docs),
+                               "accounts": _json_rows(others.head(limit), RECORD_FIELDS),
+                               "own_accounts": _json_rows(own, RECORD_FIELDS), "stored": stored},
+                              indent=2, ensure_ascii=False))
+        return
+    title = f"Influencers of {watch.name} ({watch.id}), last {days} days" + (f", topic {topic}" if topic else "")
+    click.echo(f"{title}: {len(docs)} documents, {len(others)} accounts")
+    if others.empty:
+        click.echo("  no account in this window")
+    for rank, (key, row) in enumerate(others.head(limit).iterrows(), start=1):
+        click.echo(f"{rank:3d}. {row['influence_score']:5.1f}  {key}  ({row['name'] or row['handle']})")
+        click.echo(f"       {row['reasons']}")
+    click.echo("Own accounts (listed apart):")
+    for key, row in own.iterrows():
+        click.echo(f"       {row['influence_score']:5.1f}  {key}  {row['reasons']}")
+    if own.empty:
+        click.echo("       none of the watch's own_accounts published in this window")
+    if stored:
+        click.echo(f"Authors index: {stored['written']} records written, {stored['deleted']} stale deleted")
+
+
+@click.command()
+@WATCH
+@DAYS
+@CONFIG
+@AS_JSON
+@handles_errors
+def engagement(watch_id, days, config_path, as_json) -> None:
+    """Engagement of the collectivité's own accounts and its response time to citizen requests."""
+    from analytics.engagement import report
+
+    watch = _watch(config_path, watch_id)
+    if not watch.own_accounts:
+        _fail(f"watch {watch.id!r} lists no own_accounts: nothing to report", EXIT_CONFIG)
+    result = report(_documents(watch, days), watch.own_accounts, watch.timezone)
+    summary = result["summary"]
+    if as_json:
+        tables = {name: json.loads(result[name].reset_index().to_json(orient="records", date_format="iso"))
+                  for name in ("by_format", "by_topic", "by_hour", "by_weekday")}
+        responses = json.loads(result["responses"].drop(columns=["text"]).to_json(orient="records", date_format="iso"))
+        no_reaction = result["publications"].loc[result["publications"]["no_reaction"], ["doc_id", "url"]]
+        click.echo(json.dumps({"watch": watch.id, "days": days, "summary": summary, **tables,
+                               "responses": responses, "no_reaction": no_reaction.to_dict(orient="records")},
+                              indent=2, ensure_ascii=False))
+        return
+    mean = f"{summary['engagement_mean']:.0f}" if summary["engagement_mean"] is not None else "-"
+    rate = f"{100 * summary['rate_mean']:.2f} %" if summary["rate_mean"] is not None else "-"
+    delay = f"{summary['median_delay_hours']:.1f} h" if summary["median_delay_hours"] is not None else "-"
+    click.echo(f"Own accounts of {watch.name} ({', '.join(watch.own_accounts)}), last {days} days")
+    click.echo(f"  Publications: {summary['publications']}; mean engagement {mean}; mean rate {rate}; "
+               f"no reaction: {summary['no_reaction']}")
+    for name, label in (("by_format", "format"), ("by_topic", "topic"), ("by_weekday", "weekday"),
+                        ("by_hour", "hour")):
+        table = result[name]
+        click.echo(f"  By {label}: " + (", ".join(f"{k} {r.engagement_mean:.0f} ({r.publications})"
+                                                  for k, r in table.iterrows()) or "-"))
+    click.echo(f"  Citizen requests in its threads: {summary['requests']}; answered {summary['answered']} "
+               f"(median delay {delay}); unanswered {summary['unanswered']}")
+    for r in result["responses"].itertuples():
+        status = f"answered in {r.delay_hours:.1f} h" if r.answered else "UNANSWERED"
+        click.echo(f"    {r.published_at:%Y-%m-%d %H:%M} UTC  {r.handle}  {r.request_kind or '-'}  {status}")
+
+
+COMMANDS = [influencers, engagement]
