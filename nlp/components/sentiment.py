@@ -58,7 +58,28 @@ def make_sentiment(nlp: Language, name: str, model: ModelSource, max_chars: int,
     return SentimentComponent(name, model, max_chars=max_chars, languages=languages)
 
 
-class SentimentComponent:
+class SavedModel:
+    """Save and load a component's linear model, so a saved pipeline is one folder (``self.source``
+    holds the model, ``self.model`` reads it)."""
+
+    def to_disk(self, path, *, exclude=()):
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.save(path / MODEL_FILE)
+
+    def from_disk(self, path, *, exclude=()):
+        self.source.set(LinearTextModel.load(ensure_path(path) / MODEL_FILE))
+        return self
+
+    def to_bytes(self, *, exclude=()):
+        return self.model.to_bytes()
+
+    def from_bytes(self, data: bytes, *, exclude=()):
+        self.source.set(LinearTextModel.from_bytes(data))
+        return self
+
+
+class SentimentComponent(SavedModel):
     """Writes ``doc._.sentiment``; texts whose ``doc._.language`` is known and not in ``languages``
     get ``{"label": None, "score": None}`` (the model is French)."""
 
@@ -88,18 +109,3 @@ class SentimentComponent:
             doc._.sentiment = self.predict(doc.text)
         return doc
 
-    def to_disk(self, path, *, exclude=()):
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        self.model.save(path / MODEL_FILE)
-
-    def from_disk(self, path, *, exclude=()):
-        self.source.set(LinearTextModel.load(ensure_path(path) / MODEL_FILE))
-        return self
-
-    def to_bytes(self, *, exclude=()):
-        return self.model.to_bytes()
-
-    def from_bytes(self, data: bytes, *, exclude=()):
-        self.source.set(LinearTextModel.from_bytes(data))
-        return self

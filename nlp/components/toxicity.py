@@ -20,11 +20,11 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import ensure_path, registry
+from spacy.util import registry
 
 from nlp import extensions
 from nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, fold, normalise, text_features
-from nlp.components.sentiment import ModelSource
+from nlp.components.sentiment import ModelSource, SavedModel
 
 extensions.register()
 
@@ -184,7 +184,7 @@ def make_toxicity(nlp: Language, name: str, model: ModelSource, max_chars: int, 
     return ToxicityComponent(name, model, max_chars=max_chars, flag_labels=flag_labels)
 
 
-class ToxicityComponent:
+class ToxicityComponent(SavedModel):
     """Writes ``doc._.toxicity``: labels over their thresholds, the highest label score, and
     ``flagged`` when one of ``flag_labels`` is present."""
 
@@ -228,18 +228,3 @@ class ToxicityComponent:
         doc._.toxicity = self.predict(doc.text)
         return doc
 
-    def to_disk(self, path, *, exclude=()):
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        self.model.save(path / MODEL_FILE)
-
-    def from_disk(self, path, *, exclude=()):
-        self.source.set(LinearTextModel.load(ensure_path(path) / MODEL_FILE))
-        return self
-
-    def to_bytes(self, *, exclude=()):
-        return self.model.to_bytes()
-
-    def from_bytes(self, data: bytes, *, exclude=()):
-        self.source.set(LinearTextModel.from_bytes(data))
-        return self
