@@ -30,7 +30,6 @@ extensions.register()
 
 LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data")
 DEFAULT_MODEL = MODELS / "toxicity_v1.json.gz"
-MODEL_FILE = "model.json.gz"
 RULE_SCORES = {"threat": 0.9, "hate": 0.85, "harassment": 0.8, "personal_data": 0.8, "insult": 0.75,
                "obscenity": 0.6}
 
