@@ -12,12 +12,13 @@ import argparse
 import json
 from pathlib import Path
 
+from nlp.eval._common import load_split, prf
+
 TESTSET = Path(__file__).resolve().parent / "requests_testset.jsonl"
 
 
 def load(split: str = "test") -> list[dict]:
-    rows = [json.loads(line) for line in TESTSET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in rows if split == "all" or r["split"] == split]
+    return load_split(TESTSET, split)
 
 
 def evaluate(nlp=None, split: str = "test", errors: bool = False) -> dict:
@@ -41,12 +42,10 @@ def evaluate(nlp=None, split: str = "test", errors: bool = False) -> dict:
             mistakes.append({"id": row["id"], "text": row["text"],
                              "gold": [gold_req, row["kind"], row["service"]],
                              "pred": [pred_req, pred.get("kind"), pred.get("service")]})
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
     result = {
         "set": f"requests_testset.jsonl ({split})", "n": len(rows),
         "requests": sum(row["is_request"] for row in rows),
-        "precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        **prf(tp, fp, fn),
         "kind_accuracy": round(kind_ok / tp, 4) if tp else 0.0,
         "service_accuracy": round(service_ok / tp, 4) if tp else 0.0,
     }

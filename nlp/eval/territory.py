@@ -14,21 +14,15 @@ import json
 import time
 from pathlib import Path
 
+from nlp.eval._common import load_split, prf
 from nlp.extensions import WatchContext
 
 TESTSET = Path(__file__).resolve().parent / "territory_testset.jsonl"
 
 
 def load(split: str = "holdout") -> list[dict]:
-    rows = [json.loads(line) for line in TESTSET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in rows if split == "all" or r["split"] == split]
+    return load_split(TESTSET, split)
 
-
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
 
 
 def _context(watch: dict | None) -> WatchContext | None:
@@ -83,7 +77,7 @@ def evaluate(nlp=None, split: str = "holdout", errors: bool = False) -> dict:
             })
     result = {
         "set": f"territory_testset.jsonl ({split})", "texts": len(rows),
-        "communes": _prf(*c), "places": _prf(*p), "seconds": round(seconds, 3),
+        "communes": prf(*c, counts=True), "places": prf(*p, counts=True), "seconds": round(seconds, 3),
     }
     if errors:
         result["errors"] = mistakes

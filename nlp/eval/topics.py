@@ -10,19 +10,14 @@ import argparse
 import json
 from pathlib import Path
 
+from nlp.eval._common import load_split, prf
+
 TESTSET = Path(__file__).resolve().parent / "topics_testset.jsonl"
 
 
 def load(split: str = "test") -> list[dict]:
-    rows = [json.loads(line) for line in TESTSET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in rows if split == "all" or r["split"] == split]
+    return load_split(TESTSET, split)
 
-
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
 def evaluate(nlp=None, split: str = "test", errors: bool = False) -> dict:
@@ -50,8 +45,8 @@ def evaluate(nlp=None, split: str = "test", errors: bool = False) -> dict:
             mistakes.append({"id": row["id"], "text": row["text"], "gold": sorted(gold), "pred": sorted(pred)})
     result = {
         "set": f"topics_testset.jsonl ({split})", "n": len(rows),
-        "micro": _prf(tp, fp, fn), "exact_match": round(exact / len(rows), 4) if rows else 0.0,
-        "per_topic": {t: {**_prf(*c), "support": c[0] + c[2]} for t, c in sorted(counts.items())},
+        "micro": prf(tp, fp, fn), "exact_match": round(exact / len(rows), 4) if rows else 0.0,
+        "per_topic": {t: {**prf(*c), "support": c[0] + c[2]} for t, c in sorted(counts.items())},
     }
     if errors:
         result["errors"] = mistakes

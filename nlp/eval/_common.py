@@ -1,0 +1,20 @@
+"""What every evaluation shares: reading a split of a test set, and precision/recall/F1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def load_split(path: Path, split: str) -> list[dict]:
+    """The rows of a JSONL test set whose ``split`` is ``split`` (every row for ``all``)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split == "all" or r["split"] == split]
+
+
+def prf(tp: int, fp: int, fn: int, counts: bool = False) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    out = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+    return {**out, "tp": tp, "fp": fp, "fn": fn} if counts else out
