@@ -96,6 +96,19 @@ class ApiSpider(VigieSpider):
             return None
         return data
 
+    def bearer_from(self, response: Any, token_of: Any, hint: str) -> bool:
+        """Take the bearer token that ``token_of(payload)`` finds in a login answer; False (counted as
+        ``auth_failed``, with ``hint``) when there is none."""
+        payload = self.payload(response)
+        if payload is None:
+            return False
+        token = token_of(payload)
+        if token is None:
+            self.skip("auth_failed", response.url, hint)
+            return False
+        self.auth = {"Authorization": f"Bearer {token}"}
+        return True
+
     def emit(self, extracted: Extracted, url: str) -> Iterator[Any]:
         for reason, detail in extracted.skipped:
             self.skip(reason, url, detail)

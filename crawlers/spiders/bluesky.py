@@ -62,14 +62,9 @@ class BlueskySpider(ApiSpider):
 
     # ------------------------------------------------------------------ search
     def parse_session(self, response: Any):
-        payload = self.payload(response)
-        if payload is None:
+        if not self.bearer_from(response, extract.session_token,
+                                "no session: check the identifier and app password"):
             return
-        token = extract.session_token(payload)
-        if token is None:
-            self.skip("auth_failed", response.url, "no session: check the identifier and app password")
-            return
-        self.auth = {"Authorization": f"Bearer {token}"}
         for query in self.option("search", []):
             yield self.search_page(str(query), None, 1)
 

@@ -42,14 +42,20 @@ class DiscourseSpider(VigieSpider):
         self.topics_queued = 0
         yield self.request(self.base + path, self.parse_list, headers=self._headers(), cb_kwargs={"page": 1})
 
-    def parse_list(self, response: Any, page: int):
+    def _read(self, response: Any, parse: Any) -> Any:
+        """``parse`` of the JSON body, or None when it is not JSON or not the expected shape (counted)."""
         payload = self.json(response)
         if payload is None:
-            return
+            return None
         try:
-            listing = extract.topic_list(payload)
+            return parse(payload)
         except ValueError as exc:
             self.skip("unexpected_json", response.url, str(exc))
+            return None
+
+    def parse_list(self, response: Any, page: int):
+        listing = self._read(response, extract.topic_list)
+        if listing is None:
             return
         max_topics = int(self.option("max_topics", 100))
         for topic in listing["topics"]:
@@ -67,13 +73,8 @@ class DiscourseSpider(VigieSpider):
                                headers=self._headers(), cb_kwargs={"page": page + 1})
 
     def parse_topic(self, response: Any, seen: int):
-        payload = self.json(response)
-        if payload is None:
-            return
-        try:
-            info = extract.topic(payload)
-        except ValueError as exc:
-            self.skip("unexpected_json", response.url, str(exc))
+        info = self._read(response, extract.topic)
+        if info is None:
             return
         loaded = {p["id"] for p in info["posts"]}
         missing = [i for i in info["stream"] if i not in loaded]
@@ -86,13 +87,8 @@ class DiscourseSpider(VigieSpider):
                                headers=self._headers(), cb_kwargs={"info": info, "seen": seen})
 
     def parse_posts(self, response: Any, info: dict[str, Any], seen: int):
-        payload = self.json(response)
-        if payload is None:
-            return
-        try:
-            posts = extract.posts_payload(payload)
-        except ValueError as exc:
-            self.skip("unexpected_json", response.url, str(exc))
+        posts = self._read(response, extract.posts_payload)
+        if posts is None:
             return
         info["pending"] -= 1
         yield from self._posts(info, posts, seen)

@@ -68,14 +68,8 @@ class RedditSpider(ApiSpider):
                                 cb_kwargs={"sub": sub, "page": page})
 
     def parse_token(self, response: Any):
-        payload = self.payload(response)
-        if payload is None:
+        if not self.bearer_from(response, extract.access_token, "no access_token in the answer"):
             return
-        token = extract.access_token(payload)
-        if token is None:
-            self.skip("auth_failed", response.url, "no access_token in the answer")
-            return
-        self.auth = {"Authorization": f"Bearer {token}"}
         yield from self.listings()
 
     def parse_listing(self, response: Any, sub: str, page: int):
