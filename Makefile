@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test es-start es-stop es-status lint lock bench clean
+.PHONY: install chromium demo test es-start es-stop es-status lint lock bench clean
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Vigie needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -20,10 +20,19 @@ $(STAMP): requirements.lock setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# Headless Chromium renders the digest at desktop and phone widths in the tests (Debian's package).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's chromium (for the digest screenshots)…"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+		else echo "chromium is missing: install it (apt-get install chromium) for the digest screenshot tests" >&2; exit 1; fi; }
+
 demo: install
 	$(BIN)/vigie demo
 
-test: install
+test: install chromium
 	$(BIN)/python -m pytest
 
 es-start: install
