@@ -410,7 +410,7 @@ def demo(query: str, config_path: Path | None) -> None:
 
 
 # Commands of the other packages: each exposes COMMANDS, a list of click commands.
-PLUGIN_MODULES = ("crawlers.cli", "nlp.cli", "vigie.privacy.cli", "alerts.cli", "analytics.cli")
+PLUGIN_MODULES = ("crawlers.cli", "nlp.cli", "vigie.privacy.cli", "alerts.cli", "analytics.cli", "digest.cli")
 
 
 def _register_plugin_commands() -> None:

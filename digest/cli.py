@@ -1,0 +1,3 @@
+"""The `vigie digest` command (filled by the digest work)."""
+
+COMMANDS: list = []
