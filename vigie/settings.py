@@ -63,6 +63,8 @@ class ESSettings:
     @classmethod
     def from_env(cls, url: str | None = None) -> ESSettings:
         env = os.environ
+        if not (url or env.get("ELASTICSEARCH_URL")) and env.get("VIGIE_ES_CONN_ID"):
+            return cls.from_airflow(env["VIGIE_ES_CONN_ID"])
         explicit = url or env.get("ELASTICSEARCH_URL")
         return cls(
             url=(explicit or f"http://127.0.0.1:{local_es_port()}").rstrip("/"),
@@ -73,3 +75,33 @@ class ESSettings:
             verify_certs=env.get("ELASTICSEARCH_VERIFY_CERTS", "true").lower() not in {"0", "false", "no"},
             external=bool(explicit),
         )
+
+    @classmethod
+    def from_airflow(cls, conn_id: str) -> ESSettings:
+        """An Airflow connection (``AIRFLOW_CONN_<ID>`` or Airflow's store): host, port, login,
+        password; ``schema`` or the extra ``scheme`` https; extras ``api_key``, ``ca_certs``,
+        ``verify_certs``."""
+        from urllib.parse import parse_qs, unquote, urlsplit
+
+        uri = os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}")
+        if uri:
+            parts = urlsplit(uri)
+            extra = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+            host, port = parts.hostname, parts.port
+            login = unquote(parts.username) if parts.username else None
+            password = unquote(parts.password) if parts.password else None
+            scheme = extra.get("scheme") or ("https" if parts.scheme in {"https", "elasticsearchs"} else "http")
+        else:
+            try:
+                from airflow.sdk import BaseHook
+            except ImportError:
+                raise RuntimeError(f"VIGIE_ES_CONN_ID={conn_id!r} but neither AIRFLOW_CONN_{conn_id.upper()} "
+                                   "is set nor Airflow installed") from None
+            conn = BaseHook.get_connection(conn_id)
+            extra = conn.extra_dejson or {}
+            host, port, login, password = conn.host, conn.port, conn.login, conn.password
+            scheme = extra.get("scheme") or ("https" if (conn.schema or "").lower() == "https" else "http")
+        return cls(url=f"{scheme}://{host or '127.0.0.1'}:{port or 9200}", api_key=extra.get("api_key") or None,
+                   username=login or None, password=password or None, ca_certs=extra.get("ca_certs") or None,
+                   verify_certs=str(extra.get("verify_certs", "true")).lower() not in {"0", "false", "no"},
+                   external=True)

@@ -1,0 +1,67 @@
+"""
+### Vigie: collect
+
+Every hour (``VIGIE_COLLECT_SCHEDULE``), for every enabled source of every watch in the watch file
+(``VIGIE_CONFIG``): **crawl** (one mapped task per source, each crawl in its own process, bounded by
+the ``VIGIE_CRAWL_POOL`` pool), then per watch **enrich** (spaCy, French) and **index**
+(Elasticsearch). Adding a source to the watch file adds its crawl task at the next run, without code.
+
+A source that fails (after its retries) does not block the others: enrichment runs on what was
+collected. Every task is idempotent for its data interval; data moves as files under
+``$VIGIE_DATA_DIR`` and only paths and counts go through XCom.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import dag, get_current_context, task
+
+from dags import common
+
+PERIOD = timedelta(hours=1)
+
+
+@dag(dag_id="vigie_collect", schedule=common.schedule("collect", "@hourly"), start_date=common.START,
+     catchup=False, max_active_runs=1, default_args=common.default_args(), tags=[*common.TAGS, "collect"],
+     doc_md=__doc__)
+def vigie_collect():
+    @task
+    def plan() -> list[dict]:
+        from vigie.stages import collect
+
+        return collect.plan(common.config_path())
+
+    @task(pool=common.crawl_pool(), map_index_template="{{ job.watch }}/{{ job.source }}")
+    def crawl(job: dict) -> dict:
+        from vigie.stages import collect
+
+        start, end = common.run_interval(get_current_context(), PERIOD)
+        return collect.crawl(common.config_path(), job["watch"], job["source"], start, end)
+
+    @task(trigger_rule="all_done")
+    def watch_ids(jobs: list[dict]) -> list[str]:
+        """The watches to enrich, once every crawl has finished, failed or not."""
+        return list(dict.fromkeys(job["watch"] for job in jobs))
+
+    @task(map_index_template="{{ watch_id }}")
+    def enrich(watch_id: str) -> dict:
+        from vigie.stages import enrich as stage
+
+        start, end = common.run_interval(get_current_context(), PERIOD)
+        return stage.enrich(common.config_path(), watch_id, start, end)
+
+    @task(map_index_template="{{ enriched.watch }}")
+    def index(enriched: dict) -> dict:
+        from vigie.stages import index as stage
+
+        return stage.index(common.config_path(), enriched["watch"], enriched["path"])
+
+    jobs = plan()
+    crawled = crawl.expand(job=jobs)
+    ids = watch_ids(jobs)
+    crawled >> ids
+    index.expand(enriched=enrich.expand(watch_id=ids))
+
+
+vigie_collect()

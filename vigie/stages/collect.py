@@ -1,0 +1,44 @@
+"""Collect: which sources to crawl, and one crawl in its own process (Scrapy's reactor cannot restart)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from vigie.stages import layout
+
+log = logging.getLogger(__name__)
+
+
+class CrawlFailed(RuntimeError):
+    """A source's crawl failed; the message carries the end of its log."""
+
+
+def plan(config: str | Path) -> list[dict[str, str]]:
+    """One job per enabled source of every watch, in file order: adding a source adds a job."""
+    from crawlers.run import plan as crawl_plan
+
+    return [{"watch": watch, "source": source} for watch, source in crawl_plan(config)]
+
+
+def crawl(config: str | Path, watch: str, source: str, start: datetime, end: datetime, *,
+          settings: dict[str, Any] | None = None, env: dict[str, str] | None = None,
+          timeout: float | None = 3000) -> dict[str, Any]:
+    """Crawl one source for the interval; raises CrawlFailed (so the task is retried) on failure.
+
+    A crawl that is run again for the same interval appends only documents it has not written yet.
+    """
+    from crawlers.run import _child_env, crawl_source
+
+    child_env = _child_env()
+    child_env.update(env or {})
+    summary = crawl_source(config, watch, source, layout.raw_dir(), settings,
+                           interval=layout.interval_text(start, end), timeout=timeout, env=child_env)
+    wanted = ("status", "fetched", "new", "updated", "written", "errors", "output", "log")
+    counts = {k: summary[k] for k in wanted if k in summary}
+    if summary.get("status") != "ok":
+        raise CrawlFailed(f"crawl of {watch}/{source} failed: {summary.get('error') or 'see ' + summary['log']}")
+    log.info("crawl %s/%s: %s", watch, source, counts)
+    return {"watch": watch, "source": source, **counts}

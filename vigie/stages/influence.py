@@ -1,0 +1,29 @@
+"""Influence: score the territory's accounts over the last days and refresh the authors index."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def influence(watch: Any, days: int = 30, now: datetime | None = None, client: Any = None) -> dict[str, Any]:
+    """``watch`` is a ``vigie.config.Watch``.  Writing by ``_id`` (watch:platform:handle) is idempotent."""
+    from analytics import influence as scoring
+    from analytics.load import from_elasticsearch
+    from analytics.store import write_authors
+    from indexes.client import connect
+
+    client = client or connect(wait=30)
+    docs = from_elasticsearch(client, watch.id, days, now=now)
+    table = scoring.score(docs, list(watch.territory.communes), watch.own_accounts)
+    stored = write_authors(client, watch.id, table, computed_at=now)
+    top = table[~table["own_account"]].head(5)
+    summary = {"watch": watch.id, "documents": len(docs), "accounts": len(table),
+               "top": [{"author": key, "score": round(float(row["influence_score"]), 1)}
+                       for key, row in top.iterrows()],
+               **{k: stored[k] for k in ("written", "deleted") if k in stored}}
+    log.info("influence %s: %s", watch.id, summary)
+    return summary
