@@ -12,8 +12,7 @@ This file makes one DAG per watch, ``vigie_digest_<watch>``, each with its own t
 
 from __future__ import annotations
 
-from airflow.sdk import dag, get_current_context, task
-from airflow.timetables.trigger import CronTriggerTimetable
+from airflow.sdk import CronTriggerTimetable, dag, get_current_context, task
 
 from dags import common
 

@@ -14,8 +14,7 @@ Each step is idempotent; a failed step is retried and does not stop the others.
 
 from __future__ import annotations
 
-from airflow.sdk import dag, get_current_context, task
-from airflow.timetables.trigger import CronTriggerTimetable
+from airflow.sdk import CronTriggerTimetable, dag, get_current_context, task
 
 from dags import common
 
