@@ -1,3 +1,82 @@
-"""The `vigie digest` command (filled by the digest work)."""
+"""``vigie digest`` (registered by vigie/cli.py).  Only click at import time."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timedelta
+from functools import wraps
+from pathlib import Path
+
+import click
+
+EXIT_FAILED = 1
+
+
+def _errors(func):
+    from vigie.cli import handles_errors
+
+    @wraps(func)
+    def values(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValueError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_FAILED)
+
+    return handles_errors(values)
+
+
+def _config_path(path: Path | None) -> Path:
+    from vigie.settings import project_root
+
+    return path or project_root() / "config" / "demo.yaml"
+
+
+def yesterday(tz: str, now: datetime | None = None) -> date:
+    """The day before today in the watch's timezone."""
+    from zoneinfo import ZoneInfo
+
+    return (now or datetime.now(ZoneInfo(tz))).astimezone(ZoneInfo(tz)).date() - timedelta(days=1)
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: expected a date such as 2026-11-17", param_hint="--date") from None
+
+
+@click.command("digest")
+@click.option("--watch", "watch_id", required=True, help="Watch id.")
+@click.option("--date", "day", help="Day covered, YYYY-MM-DD in the watch's timezone (default: yesterday).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write (the .txt, .png and .json beside it); "
+                   "default $VIGIE_STATE_DIR/digests/<watch>/<date>.html.")
+@click.option("--send", is_flag=True, help="Email it to the watch's digest recipients (SMTP from the environment).")
+@click.option("--force", is_flag=True, help="With --send: send again even if this day's digest was already sent.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome and the figures as JSON.")
+@_errors
+def digest(watch_id, day, config_path, out, send, force, as_json) -> None:
+    """The daily watch digest: write it as HTML and text, and email it with --send.
+
+    One digest per watch and day: a second --send does nothing unless --force.  Exit status 1 when the
+    email could not be sent (it is sent by the next run).
+    """
+    from digest.runner import run_digest
+    from vigie.config import load_config
+
+    parsed = _parse_day(day)
+    watch = load_config(_config_path(config_path)).watch(watch_id)
+    outcome = run_digest(watch, parsed or yesterday(watch.timezone), out=out, send=send, force=force)
+    if as_json:
+        click.echo(json.dumps(outcome.to_dict(), ensure_ascii=False, indent=1))
+    click.echo(outcome.summary(), err=as_json)
+    if outcome.status == "failed":
+        sys.exit(EXIT_FAILED)
+
+
+COMMANDS = [digest]

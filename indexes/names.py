@@ -52,3 +52,8 @@ def watch_alerts_alias(watch_id: str) -> str:
 
 def watch_authors_alias(watch_id: str) -> str:
     return f"{prefix()}-watch-{watch_id}-authors"
+
+
+def digests_index() -> str:
+    """One record per watch and day: the daily digest's sending log (``_id`` = ``<watch>:<YYYY-MM-DD>``)."""
+    return f"{prefix()}-digests"

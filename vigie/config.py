@@ -110,6 +110,16 @@ class TopicRule(_Model):
 class Digest(_Model):
     recipients: list[str] = Field(default_factory=list)
     time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    top_n: int = Field(default=5, ge=1, le=20)                     # entries per list (documents, influencers…)
+    subject_prefix: str = Field(default="Veille", max_length=60)   # « Veille Ville de X – 17 nov. 2026 : … »
+
+    @field_validator("recipients")
+    @classmethod
+    def _emails(cls, emails: list[str]) -> list[str]:
+        for email in emails:
+            if not EMAIL.match(email):
+                raise ValueError(f"{email!r} is not an email address")
+        return emails
 
 
 class Privacy(_Model):

@@ -9,8 +9,14 @@ Used by the alerts and the daily digest.  Secrets are read from the environment 
 | ``VIGIE_SMTP_STARTTLS`` / ``VIGIE_SMTP_SSL`` | ``true`` to upgrade with STARTTLS / to connect with TLS |
 | ``VIGIE_SMTP_FROM`` | sender address (default ``vigie@localhost``) |
 | ``VIGIE_SMTP_TIMEOUT`` | seconds (default 30) |
+| ``VIGIE_SMTP_CA_CERTS`` | PEM file of the certificate authorities to trust for SSL/STARTTLS (default: the system's);
+  for a server with a private CA |
 | ``VIGIE_SMTP_CONN_ID`` | instead of the above: an Airflow connection id (``AIRFLOW_CONN_<ID>`` URI such as
-  ``smtp://user:pass@host:587?starttls=true&from=vigie%40ville.example``, or Airflow's metadata database) |
+  ``smtp://user:pass@host:587?disable_ssl=true&from=vigie%40ville.example``, or Airflow's metadata database;
+  the extras ``from``/``from_email``, ``timeout``, ``ca_certs``, ``disable_ssl``, ``disable_tls`` are read) |
+
+The server's certificate is always verified (host name included); a private CA is trusted with
+``VIGIE_SMTP_CA_CERTS`` or the connection's ``ca_certs`` extra, never by turning verification off.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -39,6 +45,11 @@ class SmtpSettings:
     ssl: bool = False
     sender: str = "vigie@localhost"
     timeout: float = 30.0
+    ca_certs: str | None = None
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Certificate and host name verified, against ``ca_certs`` when set, else the system's CAs."""
+        return ssl.create_default_context(cafile=self.ca_certs) if self.ca_certs else ssl.create_default_context()
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> SmtpSettings:
@@ -49,13 +60,15 @@ class SmtpSettings:
             port = int(env.get("VIGIE_SMTP_PORT") or (465 if use_ssl else 587 if starttls else 25))
             return cls(env["VIGIE_SMTP_HOST"], port, env.get("VIGIE_SMTP_USER") or None,
                        env.get("VIGIE_SMTP_PASSWORD") or None, starttls, use_ssl,
-                       env.get("VIGIE_SMTP_FROM") or "vigie@localhost", float(env.get("VIGIE_SMTP_TIMEOUT") or 30))
+                       env.get("VIGIE_SMTP_FROM") or "vigie@localhost", float(env.get("VIGIE_SMTP_TIMEOUT") or 30),
+                       env.get("VIGIE_SMTP_CA_CERTS") or None)
         conn_id = env.get("VIGIE_SMTP_CONN_ID")
         if conn_id:
             uri = env.get(f"AIRFLOW_CONN_{conn_id.upper()}")
-            if uri:
-                return cls.from_uri(uri)
-            return cls.from_airflow(conn_id)
+            settings = cls.from_uri(uri) if uri else cls.from_airflow(conn_id)
+            if env.get("VIGIE_SMTP_CA_CERTS") and not settings.ca_certs:
+                settings = replace(settings, ca_certs=env["VIGIE_SMTP_CA_CERTS"])
+            return settings
         raise MailNotConfigured("no SMTP server configured: set VIGIE_SMTP_HOST (and VIGIE_SMTP_PORT, "
                                 "VIGIE_SMTP_USER, VIGIE_SMTP_PASSWORD, VIGIE_SMTP_STARTTLS or VIGIE_SMTP_SSL, "
                                 "VIGIE_SMTP_FROM) or VIGIE_SMTP_CONN_ID")
@@ -69,7 +82,8 @@ class SmtpSettings:
         return cls(parts.hostname or "localhost", parts.port or (465 if use_ssl else 587 if starttls else 25),
                    unquote(parts.username) if parts.username else None,
                    unquote(parts.password) if parts.password else None, starttls, use_ssl,
-                   query.get("from") or "vigie@localhost", float(query.get("timeout") or 30))
+                   query.get("from") or query.get("from_email") or "vigie@localhost", float(query.get("timeout") or 30),
+                   query.get("ca_certs") or None)
 
     @classmethod
     def from_airflow(cls, conn_id: str) -> SmtpSettings:
@@ -83,7 +97,7 @@ class SmtpSettings:
         use_ssl, starttls = _airflow_encryption(extra)
         return cls(conn.host, conn.port or (465 if use_ssl else 587 if starttls else 25), conn.login or None,
                    conn.password or None, starttls, use_ssl, extra.get("from_email") or "vigie@localhost",
-                   float(extra.get("timeout") or 30))
+                   float(extra.get("timeout") or 30), extra.get("ca_certs") or None)
 
 
 def _airflow_encryption(extra: dict, smtps: bool = False) -> tuple[bool, bool]:
@@ -108,7 +122,7 @@ def send(message: EmailMessage, settings: SmtpSettings) -> list[str]:
             "set VIGIE_SMTP_STARTTLS or VIGIE_SMTP_SSL (or the connection's SSL/TLS)")
     if "From" not in message:
         message["From"] = settings.sender
-    context = ssl.create_default_context()
+    context = settings.tls_context()
     if settings.ssl:
         server = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
     else:

@@ -62,7 +62,7 @@ class SmtpSink:
     def _keep(self, recipients: list[str], raw: bytes) -> None:
         message = email.message_from_bytes(raw, policy=policy.default)
         with self._lock:
-            number = len(self.messages) + 1
+            number = len(list(self.folder.glob("*.eml"))) + 1  # a folder kept from an earlier run goes on
             subject = re.sub(r"[^\w-]+", "-", str(message.get("Subject", "")), flags=re.ASCII).strip("-")[:60]
             path = self.folder / f"{number:03d}-{subject or 'message'}.eml"
             path.write_bytes(raw)
