@@ -162,7 +162,7 @@ def state(tmp_path, monkeypatch):
 # --- SMTP on loopback ---------------------------------------------------------------------------
 
 class Smtp:
-    """A real aiosmtpd server on 127.0.0.1; ``messages`` holds (recipients, parsed message, raw bytes)."""
+    """A real aiosmtpd server on 127.0.0.1; ``messages`` holds (recipients, parsed message, raw bytes, over TLS)."""
 
     def __init__(self, port: int, tls: ssl.SSLContext | None = None, starttls: bool = False,
                  users: dict[str, str] | None = None):
@@ -180,7 +180,7 @@ class Smtp:
 
                 raw = envelope.original_content or envelope.content
                 outer.messages.append((envelope.rcpt_tos, email.message_from_bytes(raw, policy=policy.default),
-                                       raw, session.ssl is not None))
+                                       raw, server.transport.get_extra_info("ssl_object") is not None))
                 return "250 OK"
 
         def authenticator(server, session, envelope, mechanism, auth_data):
@@ -197,7 +197,8 @@ class Smtp:
         elif tls is not None:
             kwargs.update(ssl_context=tls)
         if users is not None:
-            kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=True)
+            # aiosmtpd only counts STARTTLS as TLS for AUTH; with implicit TLS the whole connection is encrypted
+            kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=starttls)
         self.port = port
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=port, server_hostname="localhost",
                                      **kwargs)
