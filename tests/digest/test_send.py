@@ -44,9 +44,10 @@ def test_sent_once_with_both_parts_the_chart_and_hostile_text_inert(constructed,
     outcome = run(constructed, watch, tmp_path, unused_port)
     assert (outcome.status, outcome.sent, outcome.error) == ("sent", True, None)
     assert len(server.messages) == 1
-    rcpts, msg, raw, _ = server.messages[0]
+    rcpts, msg, _raw, _tls = server.messages[0]
     assert sorted(rcpts) == ["com@testville.example", "elus@testville.example"]
-    assert msg["Subject"] == outcome.subject == "Veille Ville de Testville – 17 nov. 2026 : 16 publications (+300 % vs veille)"
+    assert msg["Subject"] == outcome.subject
+    assert outcome.subject == "Veille Ville de Testville – 17 nov. 2026 : 16 publications (+300 % vs veille)"
     assert msg["From"] == "vigie@testville.example" and msg["X-Vigie-Digest"] == "testville:2026-11-17"
     text, html, image = parts(msg)
     cid = image["Content-ID"].strip("<>")
