@@ -1,7 +1,7 @@
 """The small 7-day sentiment chart of the digest: a PNG (matplotlib, Agg backend), French labels.
 
 Stacked bars per local day (négatif, neutre, positif, non évalué), the day covered highlighted.
-Drawn at twice its display size (560 × 200 CSS pixels) so it stays sharp on phones.
+Drawn at twice its display size (520 × 230 CSS pixels) so it stays sharp on phones.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from digest import french
 
-WIDTH, HEIGHT = 560, 200   # display size in CSS pixels; the PNG is twice as large
+WIDTH, HEIGHT = 520, 230   # display size in CSS pixels; the PNG is twice as large
 COLOURS = {"negative": "#dc2626", "neutral": "#9ca3af", "positive": "#16a34a", "unknown": "#e5e7eb"}
 LABELS = {"negative": "Négatif", "neutral": "Neutre", "positive": "Positif", "unknown": "Non évalué"}
 
@@ -25,7 +25,7 @@ LABELS = {"negative": "Négatif", "neutral": "Neutre", "positive": "Positif", "u
 def sentiment_chart(daily: list[dict]) -> bytes:
     """PNG of ``daily`` (dicts with date, negative, neutral, positive, unknown), oldest first."""
     fig = Figure(figsize=(WIDTH / 100, HEIGHT / 100), dpi=200)
-    ax = fig.add_axes((0.06, 0.2, 0.92, 0.66))
+    ax = fig.add_axes((0.03, 0.14, 0.94, 0.7))
     days = [date.fromisoformat(d["date"]) for d in daily]
     xs = list(range(len(daily)))
     bottom = [0] * len(daily)
@@ -37,8 +37,8 @@ def sentiment_chart(daily: list[dict]) -> bytes:
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     top = max(bottom) if bottom and max(bottom) else 1
     for x, total in zip(xs, bottom, strict=True):
-        ax.text(x, total + top * 0.03, french.number(total), ha="center", va="bottom", fontsize=7, color="#374151")
-    ax.set_xticks(xs, [french.chart_day(d) for d in days], fontsize=7, color="#374151")
+        ax.text(x, total + top * 0.03, french.number(total), ha="center", va="bottom", fontsize=10, color="#374151")
+    ax.set_xticks(xs, [french.chart_day(d) for d in days], fontsize=10, color="#374151")
     if xs:
         ax.get_xticklabels()[-1].set_fontweight("bold")
         ax.axvspan(xs[-1] - 0.45, xs[-1] + 0.45, color="#dbeafe", zorder=0)
@@ -48,7 +48,7 @@ def sentiment_chart(daily: list[dict]) -> bytes:
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color("#d1d5db")
     ax.tick_params(axis="x", length=0)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, fontsize=7, frameon=False,
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, fontsize=10, frameon=False,
               handlelength=1, handleheight=1, columnspacing=1.2)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", facecolor="white")

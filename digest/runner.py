@@ -93,13 +93,14 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def run_digest(watch, day: date, *, client=None, out: str | Path | None = None, send: bool = False,
                force: bool = False, smtp=None, now: datetime | None = None, retries: int = 3,
-               backoff: float = 2.0, sleep=time.sleep) -> DigestOutcome:
+               backoff: float = 2.0, sleep=None) -> DigestOutcome:
     """Build the digest of ``watch`` for ``day`` (a date in the watch's timezone), write it, send it if asked."""
     if client is None:
         from indexes.client import connect
 
         client = connect()
     now = now or datetime.now(UTC)
+    sleep = sleep or time.sleep
     prefix = watch.digest.subject_prefix
     figures = collect(client, watch, day, top_n=watch.digest.top_n)
     chart = sentiment_chart(figures["daily"]) if figures["total"] else None
