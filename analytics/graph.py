@@ -27,7 +27,8 @@ def normalise(handle: str) -> str:
 
 
 def author_key(platform: str, handle: str | None, author_id: str | None = None, name: str | None = None) -> str | None:
-    value = handle or author_id or name
+    """``platform:handle``, else the author's id, else their name (pandas' NaN counts as missing)."""
+    value = next((v for v in (handle, author_id, name) if isinstance(v, str) and v.strip()), None)
     return f"{platform.lower()}:{normalise(value)}" if value else None
 
 

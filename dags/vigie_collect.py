@@ -6,8 +6,9 @@ Every hour (``VIGIE_COLLECT_SCHEDULE``), for every enabled source of every watch
 the ``VIGIE_CRAWL_POOL`` pool), then per watch **enrich** (spaCy, French) and **index**
 (Elasticsearch). Adding a source to the watch file adds its crawl task at the next run, without code.
 
-A source that fails (after its retries) does not block the others: enrichment runs on what was
-collected. Every task is idempotent for its data interval; data moves as files under
+A source that fails (after its retries) does not block the others: enrichment and indexing run on
+what was collected, then ``check_sources`` fails the run, naming the sources that failed. Every
+task is idempotent for its data interval; data moves as files under
 ``$VIGIE_DATA_DIR`` and only paths and counts go through XCom.
 """
 
@@ -57,11 +58,21 @@ def vigie_collect():
 
         return stage.index(common.config_path(), enriched["watch"], enriched["path"])
 
+    @task(trigger_rule="all_done")
+    def check_sources(jobs: list[dict]) -> int:
+        """Last: the run is marked failed when a source failed, after the others were indexed."""
+        from vigie.stages import collect
+
+        failed = collect.failures(jobs, *common.run_interval(get_current_context(), PERIOD))
+        if failed:
+            raise RuntimeError(f"{len(failed)} source(s) failed: " + "; ".join(failed))
+        return len(jobs)
+
     jobs = plan()
     crawled = crawl.expand(job=jobs)
     ids = watch_ids(jobs)
     crawled >> ids
-    index.expand(enriched=enrich.expand(watch_id=ids))
+    index.expand(enriched=enrich.expand(watch_id=ids)) >> check_sources(jobs)
 
 
 vigie_collect()

@@ -44,8 +44,9 @@ def run_dag(home: Path, dag_id: str, when: str, env: dict[str, str], log: Path) 
     """``dag.test()`` of one DAG; returns {"state", "tasks": {task: state}}; the log is kept in ``log``."""
     with open(log, "w", encoding="utf-8") as out:
         result = subprocess.run([sys.executable, str(RUNNER), dag_id, when, str(DAGS)],
-                                env=airflow_env(home, env), stdout=subprocess.PIPE, stderr=out, text=True,
+                                env=airflow_env(home, env), stdout=out, stderr=subprocess.STDOUT,
                                 timeout=900, cwd=str(ROOT))
-    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+             if line.startswith('{"dag"') or line.startswith('{"import_errors"')]
     assert lines, f"{dag_id}: no result (exit {result.returncode}); log in {log}:\n" + log.read_text()[-4000:]
     return json.loads(lines[-1])

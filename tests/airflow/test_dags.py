@@ -72,7 +72,8 @@ def test_schedules_and_timezones(demo_bag):
 def test_a_failed_source_does_not_block_enrichment(demo_bag):
     tasks = demo_bag["dags"]["vigie_collect"]["tasks"]
     assert tasks["watch_ids"]["trigger_rule"] == "all_done"
-    assert set(tasks) == {"plan", "crawl", "watch_ids", "enrich", "index"}
+    assert tasks["check_sources"]["trigger_rule"] == "all_done"
+    assert set(tasks) == {"plan", "crawl", "watch_ids", "enrich", "index", "check_sources"}
 
 
 def test_one_digest_dag_per_watch_at_its_time_in_its_timezone(tmp_path):

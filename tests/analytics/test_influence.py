@@ -96,3 +96,12 @@ def test_topic_restriction_keeps_the_threads():
     docs = local_vs_national()
     restricted = influence.restrict_to_topic(frame(docs), "voirie-travaux")
     assert set(restricted["handle"]) == {"lambersart_actu", "anne", "david"}  # page-1 and its replies
+
+
+def test_author_key_treats_missing_values_from_pandas_as_missing():
+    from analytics.graph import author_key
+
+    nan = float("nan")
+    assert author_key("facebook", nan, "100064518273940", "Ville de Lambersart") == "facebook:100064518273940"
+    assert author_key("rss", None, nan, "Claire Martin") == "rss:claire martin"
+    assert author_key("rss", nan, nan, nan) is None

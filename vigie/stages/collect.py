@@ -38,7 +38,37 @@ def crawl(config: str | Path, watch: str, source: str, start: datetime, end: dat
                            interval=layout.interval_text(start, end), timeout=timeout, env=child_env)
     wanted = ("status", "fetched", "new", "updated", "written", "errors", "output", "log")
     counts = {k: summary[k] for k in wanted if k in summary}
-    if summary.get("status") != "ok":
-        raise CrawlFailed(f"crawl of {watch}/{source} failed: {summary.get('error') or 'see ' + summary['log']}")
+    trouble = problem(summary)
+    if trouble:
+        raise CrawlFailed(f"{watch}/{source}: {trouble}")
     log.info("crawl %s/%s: %s", watch, source, counts)
     return {"watch": watch, "source": source, **counts}
+
+
+def problem(summary: dict[str, Any]) -> str | None:
+    """Why a crawl summary counts as a failure, or None."""
+    if summary.get("status") != "ok":
+        return f"crawl failed: {summary.get('error') or 'see ' + str(summary.get('log'))}"
+    if not summary.get("fetched") and not summary.get("written") and summary.get("errors"):
+        # Nothing answered: the source is down (or blocks us); the task fails, is retried and shows.
+        return f"source unreachable: {summary.get('errors_by_reason')} (log: {summary.get('log')})"
+    return None
+
+
+def failures(jobs: list[dict[str, str]], start: datetime, end: datetime) -> list[str]:
+    """The sources of ``jobs`` whose crawl of the interval failed, read from their summary files."""
+    import json
+
+    from crawlers.run import output_paths
+
+    found = []
+    for job in jobs:
+        path = output_paths(layout.raw_dir(), job["watch"], job["source"], layout.interval_text(start, end))["summary"]
+        try:
+            summary = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            summary = {"status": "failed", "error": "no summary: the crawl did not run or was killed"}
+        trouble = problem(summary)
+        if trouble:
+            found.append(f"{job['watch']}/{job['source']}: {trouble}")
+    return found

@@ -23,6 +23,7 @@ from vigie.demo.sites._http import Answer, Request
 from vigie.demo.sites.decidim import DecidimSite
 from vigie.demo.sites.discourse import DiscourseSite
 from vigie.demo.sites.facebook import FacebookSite
+from vigie.demo.sites.hooks import WebhookSink, hook_env
 from vigie.demo.sites.mastodon import MastodonSite
 from vigie.demo.sites.reddit import RedditSite
 from vigie.demo.sites.rss import PressSite
@@ -51,8 +52,9 @@ class DemoSites:
     def __init__(self, port: int | None = None, docs: list[dict[str, Any]] | None = None):
         self.port = default_port() if port is None else port
         docs = _data.load() if docs is None else docs
+        self.hooks = WebhookSink()
         self.sites = [PressSite(docs), FacebookSite(docs), MastodonSite(docs), DiscourseSite(docs),
-                      RedditSite(docs), DecidimSite(docs)]
+                      RedditSite(docs), DecidimSite(docs), self.hooks]
         self.hits: list[str] = []
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -60,6 +62,14 @@ class DemoSites:
     @property
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What the demo's crawls and deliveries need in their environment: the fake tokens and the
+        URLs of the webhook receivers."""
+        from vigie.demo.sites import DEMO_ENV
+
+        return {**DEMO_ENV, **hook_env(self.base_url)}
 
     def start(self) -> DemoSites:
         sites = self
