@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 from .conftest import ROOT, VIGIE
@@ -84,14 +85,29 @@ def test_search_before_any_index(cli_env, es):
     assert done.returncode == 1 and "no index for watch 'nowhere' yet" in done.stderr
 
 
-def test_demo_indexes_the_territory_and_searches(cli_env, es):
-    done = run(cli_env, "demo")
-    assert done.returncode == 0, done.stderr
-    lines = sum(1 for line in (ROOT / "vigie/demo/lambersart.jsonl").read_text().splitlines() if line.strip())
-    assert f"{lines} documents indexed ({lines} new, 0 updated, 0 rejected)" in done.stdout
-    assert "résultat(s) pour « inondations »" in done.stdout
-    again = run(cli_env, "demo")
-    assert f"{lines} documents indexed (0 new, {lines} updated, 0 rejected)" in again.stdout
+def test_demo_runs_the_whole_chain_once(cli_env, es, tmp_path, unused_port):
+    """`vigie demo`: demo sites on 127.0.0.1, collect, enrich, index, influence, alerts, digest to a file and a
+    local SMTP sink; a second run adds nothing and sends nothing."""
+    env = {**cli_env, "VIGIE_STATE_DIR": str(tmp_path / "state"), "VIGIE_DEMO_PORT": str(unused_port)}
+    done = run(env, "demo")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = done.stdout
+    assert "Indexed this run: 74 (74 new, 0 updated, 0 rejected)" in out
+    for source, count in {"ville-lambersart-fb": 24, "mastodon-59": 12, "forum-lambersart": 13, "reddit-lille": 9,
+                          "decidim-lambersart": 4, "lambersart-infos": 7, "journal-metropole": 5}.items():
+        assert re.search(rf"{source}\s+{count}\s+\({count} new this run\)", out), source
+    assert "Crise possible" in out and "Digest of 2026-11-18: sent:" in out
+    assert "résultat(s) pour « inondation »" in out
+    mails = sorted((tmp_path / "state" / "demo" / "mail").glob("*.eml"))
+    assert len(mails) >= 3 and any("Veille" in p.name for p in mails)
+    assert (tmp_path / "state" / "digests" / "lambersart" / "2026-11-18.html").exists()
+
+    again = run(env, "demo")
+    assert again.returncode == 0, again.stderr
+    assert "Indexed this run: 0 (0 new" in again.stdout and "(0 new this run)" in again.stdout
+    assert "Digest of 2026-11-18: already_sent" in again.stdout
+    assert "this run: 0 message(s)" in again.stdout
+    assert len(list((tmp_path / "state" / "demo" / "mail").glob("*.eml"))) == len(mails)
 
 
 def test_search_filters_and_table(cli_env, es, tmp_path):

@@ -366,47 +366,56 @@ def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str 
 
 # ---------------------------------------------------------------------- demo
 @main.command()
-@click.option("--query", default="inondations", show_default=True)
-@click.option("--config", "config_path", type=click.Path(exists=True, path_type=Path),
-              help="Demo watch file (default: config/demo.yaml of the clone).")
+@click.option("--port", type=int, help="Port of the demo sites (default: $VIGIE_DEMO_PORT or 8740).")
+@click.option("--query", default="inondation", show_default=True, help="The search printed at the end.")
 @handles_errors
-def demo(query: str, config_path: Path | None) -> None:
-    """Start the local node (unless ELASTICSEARCH_URL is set), index the demo territory, search it."""
-    from indexes.local_node import LocalNode
+def demo(port: int | None, query: str) -> None:
+    """The whole main job on the embedded default: local node, demo territory served on 127.0.0.1,
+    collect → enrich → index → influence → alerts → digest (to a file and a local SMTP sink)."""
     from indexes.search import search as run_search
-    from indexes.setup import install
-    from indexes.writer import index_file
-    from vigie.config import load_config
-    from vigie.settings import ESSettings, project_root, state_dir
+    from vigie.demo.run import run_demo
 
-    config_path = config_path or project_root() / "config" / "demo.yaml"
-    watches = load_config(config_path)
-    es_settings = ESSettings.from_env()
-    if not es_settings.external:
-        node = LocalNode()
-        click.echo(f"Local Elasticsearch {node.version} at {node.url} (first run downloads it)…")
-        node.start()
-    client = _connect()
-    watch = watches.watches[0]
-    install(client, [w.id for w in watches.watches])
-    imports = [s for s in watch.sources if s.kind == "import" and s.enabled]
-    if not imports:
-        _fail(f"{config_path}: the demo watch needs an enabled source of kind 'import'", EXIT_CONFIG)
-    data_file = (config_path.parent / imports[0].options["path"]).resolve()
-    from nlp.enrich import enrich_file
-
-    enriched = state_dir() / "demo" / "lambersart.enriched.jsonl"
-    enriched.parent.mkdir(parents=True, exist_ok=True)
-    click.echo("Enriching the demo documents (topics, sentiment, communes, requests…)…")
-    enrich_file(data_file, enriched, config=config_path, watch_id=watch.id, processes=1, progress=False)
-    report = index_file(client, enriched, rejects_path=state_dir() / "demo.rejects.jsonl", watch_id=watch.id)
-    click.echo(f"Demo territory « {watch.name} »: {report.indexed} documents indexed "
-               f"({report.created} new, {report.updated} updated, {len(report.rejects)} rejected).")
-    total, hits = run_search(client, query, watch_id=watch.id, size=5)
+    result = run_demo(say=click.echo, port=port)
+    watch = "lambersart"
+    click.echo("")
+    click.echo(f"Summary ({result.seconds:.0f} s)")
+    click.echo("  Documents per source (in the index):")
+    crawled = {c["source"]: c for c in result.crawls}
+    for source, count in sorted(result.per_source.items()):
+        new = crawled.get(source, {}).get("written")
+        click.echo(f"    {source:<22} {count:4d}" + (f"   ({new} new this run)" if new is not None else ""))
+    for failure in result.failed_sources:
+        click.echo(f"    FAILED {escape(failure, 300)}")
+    ix = result.indexed
+    click.echo(f"  Indexed this run: {ix.get('indexed', 0)} ({ix.get('created', 0)} new, {ix.get('updated', 0)} "
+               f"updated, {ix.get('rejected', 0)} rejected); {result.enriched.get('malformed', 0)} malformed lines")
+    top = ", ".join(f"{t['author']} {t['score']}" for t in result.influence.get("top", [])[:3]) or "-"
+    click.echo(f"  Influence: {result.influence.get('accounts', 0)} accounts scored; top: {escape(top, 200)}")
+    al = result.alerts
+    delivery = al.get("delivery") or {}
+    if al.get("error"):
+        click.echo(f"  Alerts: delivery failed: {escape(al['error'], 300)}")
+    click.echo(f"  Alerts: {len(result.alert_titles)} stored, {al.get('events') or 0} new event(s) up to "
+               f"{al.get('now', '?')[:16]}; delivery {delivery.get('sent', 0)} sent, "
+               f"{delivery.get('already_sent', 0)} already sent earlier")
+    for title in result.alert_titles[:5]:
+        click.echo(f"    - {escape(title, 160)}")
+    dg = result.digest
+    click.echo(f"  Digest of {dg.get('day')}: {dg.get('status')}: {dg.get('html', '')}")
+    if dg.get("subject"):
+        click.echo(f"    subject: {escape(dg['subject'], 200)}")
+    if dg.get("status") == "already_sent":
+        click.echo(f"    (sent by an earlier run; resend with: .venv/bin/vigie digest --watch {watch} "
+                   f"--date {dg.get('day')} --send --force)")
+    click.echo(f"  Mail received by the local SMTP sink this run: {len(result.mails)} message(s) in {result.mail_dir}; "
+               f"webhooks received: {result.webhooks}")
+    total, hits = run_search(_connect(), query, watch_id=watch, size=3)
+    click.echo("")
     print_hits(total, hits, query)
-    click.echo(f"\nSearch it yourself: .venv/bin/vigie search \"école\" --watch {watch.id}\n"
-               f"  unanswered requests: .venv/bin/vigie search --request --watch {watch.id} --format table\n"
-               f"  alerts of the demo:  .venv/bin/vigie alerts replay {enriched} --config {config_path}")
+    click.echo(f"\nNext: .venv/bin/vigie search \"école\" --watch {watch}   ·   .venv/bin/vigie alerts list "
+               f"--watch {watch}   ·   make airflow")
+    if result.failed_sources:
+        sys.exit(1)
 
 
 # Commands of the other packages: each exposes COMMANDS, a list of click commands.

@@ -1,0 +1,156 @@
+"""The whole main job on the embedded default: `vigie demo` (and `make demo`).
+
+Local Elasticsearch node → the demo territory's sites on 127.0.0.1 → collect (one crawl process per
+source) → enrich → index → influence → alerts → digest, written to a file and delivered to a local
+SMTP sink, then a short summary.  The stages are the ones the Airflow DAGs run (``vigie.stages``).
+
+The demo's documents were published from 2 to 19 November 2026, so the demo runs its time-bound
+stages on the *demo clock*: alerts are detected up to the last document, and the digest covers the
+last full day before it, as the email sent the next morning at the watch's time would.
+
+Idempotent like the stages: a second run crawls nothing new, indexes nothing twice and sends no
+alert or digest again (it says so).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass
+class DemoResult:
+    config: Path
+    crawls: list[dict[str, Any]] = field(default_factory=list)
+    failed_sources: list[str] = field(default_factory=list)
+    enriched: dict[str, Any] = field(default_factory=dict)
+    indexed: dict[str, Any] = field(default_factory=dict)
+    per_source: dict[str, int] = field(default_factory=dict)
+    influence: dict[str, Any] = field(default_factory=dict)
+    alerts: dict[str, Any] = field(default_factory=dict)
+    alert_titles: list[str] = field(default_factory=list)
+    digest: dict[str, Any] = field(default_factory=dict)
+    mail_dir: Path | None = None
+    mails: list[str] = field(default_factory=list)
+    webhooks: int = 0
+    seconds: float = 0.0
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the stages (and the crawl processes), restored afterwards."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def demo_clock(client, watch) -> tuple[datetime, date]:
+    """(end of the alert detection, day of the digest) from the newest document of the watch."""
+    from indexes import names
+
+    found = client.search(index=names.watch_alias(watch.id), size=0,
+                          aggs={"newest": {"max": {"field": "published_at"}}})
+    newest = found["aggregations"]["newest"]["value"]
+    if newest is None:
+        now = datetime.now(UTC)
+        return now, (now.astimezone(ZoneInfo(watch.timezone)) - timedelta(days=1)).date()
+    last = datetime.fromtimestamp(newest / 1000, UTC)
+    slice_end = datetime.fromtimestamp((int(last.timestamp()) // 900 + 1) * 900, UTC)
+    return slice_end, (last.astimezone(ZoneInfo(watch.timezone)) - timedelta(days=1)).date()
+
+
+def run_demo(say: Callable[[str], None] = print, port: int | None = None, parallel: int = 3) -> DemoResult:
+    import time
+
+    from indexes.client import connect
+    from indexes.local_node import LocalNode
+    from vigie.config import load_config
+    from vigie.demo.sites import DemoSites, write_demo_config
+    from vigie.demo.smtp_sink import SmtpSink
+    from vigie.settings import ESSettings, state_dir
+    from vigie.stages import alerts, collect, enrich, index, influence
+    from vigie.stages import digest as digest_stage
+    from vigie.stages.collect import CrawlFailed
+    from vigie.stages.layout import interval
+
+    started = time.monotonic()
+    if not ESSettings.from_env().external:
+        node = LocalNode()
+        say(f"Local Elasticsearch {node.version} at {node.url} (the first run downloads it)…")
+        node.start()
+    client = connect(wait=60)
+    demo_dir = state_dir() / "demo"
+    with DemoSites(port=port) as sites, SmtpSink(demo_dir / "mail") as sink, \
+            environment({**sites.env, **sink.env}):
+        config = write_demo_config(demo_dir, sites.base_url)
+        result = DemoResult(config=config, mail_dir=sink.folder)
+        watch = load_config(config).watches[0]
+        say(f"Demo territory « {watch.name} » served at {sites.base_url}; mail goes to {sink.folder}")
+
+        start, end = interval(None, datetime.now(UTC), timedelta(hours=1))
+        jobs = collect.plan(config)
+        say(f"Collect: {len(jobs)} sources, each crawled in its own process…")
+
+        def crawl(job: dict[str, str]) -> dict[str, Any]:
+            try:
+                return collect.crawl(config, job["watch"], job["source"], start, end, timeout=600)
+            except CrawlFailed as exc:
+                return {**job, "status": "failed", "error": str(exc)}
+
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            result.crawls = list(pool.map(crawl, jobs))
+        result.failed_sources = [f"{c['source']}: {c['error']}" for c in result.crawls if c["status"] == "failed"]
+        say("Enrich: topics, sentiment, toxicity, requests, communes (spaCy, French)…")
+        result.enriched = enrich.enrich(config, watch.id, start, end)
+        result.indexed = index.index(config, watch.id, result.enriched["path"], client=client)
+        result.per_source = _per_source(client, watch.id)
+
+        say("Influence, alerts and the digest…")
+        detect_until, digest_day = demo_clock(client, watch)
+        result.influence = influence.influence(watch, days=30, now=detect_until, client=client)
+        try:
+            result.alerts = alerts.alerts(watch, detect_until, client=client)
+        except alerts.DeliveryFailed as exc:
+            result.alerts = {"events": None, "error": str(exc)}
+        result.alert_titles = _alert_titles(client, watch.id)
+        try:
+            result.digest = digest_stage.digest(watch, digest_day, client=client)
+        except digest_stage.DigestFailed as exc:
+            result.digest = {"status": "failed", "day": digest_day.isoformat(), "error": str(exc)}
+        result.mails = [str(path) for _, _, path in sink.messages]
+        result.webhooks = len(sites.hooks.received)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _per_source(client, watch_id: str) -> dict[str, int]:
+    from indexes import names
+
+    found = client.search(index=names.watch_alias(watch_id), size=0,
+                          aggs={"s": {"terms": {"field": "source_id", "size": 100}}})
+    return {b["key"]: b["doc_count"] for b in found["aggregations"]["s"]["buckets"]}
+
+
+def _alert_titles(client, watch_id: str) -> list[str]:
+    from alerts.store import AlertStore
+    from indexes import names
+
+    if client.indices.exists(index=names.alerts_index()):
+        client.indices.refresh(index=names.alerts_index())
+    return [f"{a.title} (level {a.level}, {a.doc_count} documents, {a.status})"
+            for a in AlertStore(client).search(watch_id, size=20)]
+
