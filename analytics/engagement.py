@@ -2,10 +2,10 @@
 
 - Engagement of a document = likes + shares + replies (``load.py``); its **rate** is engagement /
   followers of its author, when the follower count is known and positive (else missing).
-- Own accounts (``own_accounts`` of the watch, matched on the handle): their publications (not their
-  replies), those with **no reaction** (no like, share or reply counted, no reply in the corpus),
-  and mean engagement by format (``source_kind/kind``), topic, hour and weekday in the watch's
-  timezone.
+- Own accounts (``own_accounts`` of the watch, recognised by ``vigie.accounts`` on the handle, the
+  id, or the name of an author without handle): their publications (not their replies), those with
+  **no reaction** (no like, share or reply counted, no reply in the corpus), and mean engagement by
+  format (``source_kind/kind``), topic, hour and weekday in the watch's timezone.
 - **Response time** to citizen requests in its threads: a request (``request.is_request``) by
   someone else, in a thread started by an own account or directly under an own-account document,
   or answered by one.  It is answered by the first own-account document published after it that
@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics import graph
+from vigie.accounts import OwnAccounts
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
@@ -30,8 +31,10 @@ def with_rates(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def own_mask(docs: pd.DataFrame, own_accounts: list[str]) -> pd.Series:
-    own = {graph.normalise(h) for h in own_accounts}
-    return docs["handle"].map(lambda h: isinstance(h, str) and graph.normalise(h) in own).astype(bool)
+    """Whether each document's author is one of ``own_accounts``."""
+    own = OwnAccounts(own_accounts)
+    return pd.Series([own.match(h, i, n) for h, i, n in zip(docs["handle"], docs["author_id"], docs["name"],
+                                                          strict=True)], index=docs.index, dtype=bool)
 
 
 def own_publications(docs: pd.DataFrame, own_accounts: list[str], timezone: str) -> pd.DataFrame:
@@ -62,7 +65,7 @@ def response_times(docs: pd.DataFrame, own_accounts: list[str]) -> pd.DataFrame:
     own = own_mask(docs, own_accounts)
     own_docs = docs[own]
     roots = set(own_docs["doc_id"])
-    authors = docs.set_index("doc_id")["handle"].to_dict()
+    authors = dict(zip(docs["doc_id"], docs["handle"].where(docs["handle"].notna(), docs["name"]), strict=True))
     rows = []
     for req in docs[docs["is_request"] & ~own].itertuples(index=False):
         later = own_docs[own_docs["published_at"] > req.published_at]

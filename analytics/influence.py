@@ -24,10 +24,11 @@ territory.  Followers are shown as a reason, not scored (national accounts would
 A document is about the territory when it names one of the watch's communes, or when the root of
 its thread does (a short comment under a post about the town is local too).
 
-The collectivité's own accounts (``own_accounts`` of the watch) are flagged ``own_account`` and
-listed apart.  Citizens' replies to them count; their own replies do not pass PageRank on (the
-town answering a request is a service, not an endorsement).  Normalisation uses the other accounts
-only, so the own accounts' components are capped at 1.
+The collectivité's own accounts (``own_accounts`` of the watch, recognised by ``vigie.accounts`` on
+handle, id or name) are flagged ``own_account`` and listed apart.  Citizens' replies to them count;
+their own replies do not pass PageRank on (the town answering a request is a service, not an
+endorsement).  Normalisation uses the other accounts only, so the own accounts' components are
+capped at 1.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import pandas as pd
 from scipy import sparse
 
 from analytics import graph
+from vigie.accounts import OwnAccounts
 
 W_PAGERANK, W_ENGAGEMENT, W_LOCALITY = 0.5, 0.2, 0.3
 DAMPING = 0.85
@@ -133,9 +135,10 @@ def score(docs: pd.DataFrame, communes: list[str], own_accounts: list[str] = ())
     table["local_share"] = (table["local_documents"] / table["documents"].where(table["documents"] > 0)).fillna(0.0)
     locality = table["local_documents"] / (table["documents"] + LOCALITY_PRIOR)
 
-    own = {graph.normalise(h) for h in own_accounts}
-    table["own_account"] = [graph.normalise(str(h)) in own or key.split(":", 1)[1] in own
-                            for key, h in zip(table.index, table["handle"], strict=True)]
+    own = OwnAccounts(own_accounts)
+    own_keys = {key for key, h, i, n in zip(docs["author_key"], docs["handle"], docs["author_id"], docs["name"],
+                                            strict=True) if own.match(h, i, n)}
+    table["own_account"] = [key in own_keys or own.match(key.split(":", 1)[1]) for key in table.index]  # or mentioned
     links = links.assign(weight=1 + links["source"].map(locality).fillna(0))
     received = links.groupby(["target", "kind"]).size().unstack(fill_value=0)
     for kind, column in (("reply", "replies_received"), ("mention", "mentions_received")):

@@ -25,6 +25,7 @@ from elasticsearch import NotFoundError
 from alerts.deliver.render import one_line, safe_url
 from digest import french
 from indexes import names
+from vigie.accounts import OwnAccounts
 from vigie.textsafe import printable
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ def _window_docs(client, index: str, watch, day: date) -> list[dict]:
     return [hit["_source"] for hit in matching(client, index, query, source=WINDOW_FIELDS)]
 
 
-def _own_roots(client, index: str, ids: set[str], own: set[str], known: dict[str, dict]) -> set[str]:
+def _own_roots(client, index: str, ids: set[str], own: OwnAccounts, known: dict[str, dict]) -> set[str]:
     """Among ``ids`` (thread roots and parents), those published by an own account."""
     missing = [i for i in ids if i not in known]
     found = {i: known[i] for i in ids if i in known}
@@ -155,7 +156,7 @@ def _own_roots(client, index: str, ids: set[str], own: set[str], known: dict[str
                             source=["doc_id", "author"])
         for hit in res["hits"]["hits"]:
             found[hit["_source"]["doc_id"]] = hit["_source"]
-    return {i for i, doc in found.items() if _handle(doc) in own}
+    return {i for i, doc in found.items() if own.is_author(doc.get("author"))}
 
 
 def collect(client, watch, day: date, *, top_n: int = 5, per_service: int = 3) -> dict:
@@ -257,7 +258,7 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
 
     tz = watch.timezone
     start, end = day_bounds(day, tz)
-    own = {h.strip().lstrip("@").lower() for h in watch.own_accounts}
+    own = OwnAccounts(watch.own_accounts)
     in_day = [d for d in window if start <= _local(d["published_at"], tz) < end]
     by_id = {d.get("doc_id"): d for d in window}
     day_ids = {d.get("doc_id") for d in in_day}
@@ -277,7 +278,7 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
     groups: dict[str | None, list[dict]] = defaultdict(list)
     for d in window:
         request = d.get("request") or {}
-        if not request.get("is_request") or request.get("answered") is True or _handle(d) in own \
+        if not request.get("is_request") or request.get("answered") is True or own.is_author(d.get("author")) \
                 or d.get("doc_id") in answered:
             continue
         groups[request.get("service")].append(d)
@@ -298,7 +299,7 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
                 "services": service_rows}
 
     # comments of the day to moderate on the collectivité's own pages: flagged, under an own-account document
-    flagged = [d for d in in_day if (d.get("toxicity") or {}).get("flagged") and _handle(d) not in own
+    flagged = [d for d in in_day if (d.get("toxicity") or {}).get("flagged") and not own.is_author(d.get("author"))
                and (d.get("kind") == "comment" or d.get("parent_id"))]
     moderation = []
     if flagged and own:

@@ -63,7 +63,7 @@ class Item:
     text: str
     title: str | None = None
     watch: Any = None  # WatchContext or None
-    meta: dict | None = None  # {"kind": …, "author": handle}: read by vigie_request
+    meta: dict | None = None  # {"kind": …, "author": {"handle", "id", "name"}}: read by vigie_request
 
 
 @dataclass
@@ -379,7 +379,7 @@ def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None
                 rec = line.record
                 title = rec.get("title") if isinstance(rec.get("title"), str) else None
                 author = rec.get("author") if isinstance(rec.get("author"), dict) else {}
-                meta = {"kind": rec.get("kind"), "author": author.get("handle")}
+                meta = {"kind": rec.get("kind"), "author": {k: author.get(k) for k in ("handle", "id", "name")}}
                 yield Item(rec.get("text") or "", title, resolve(rec), meta)
 
     dst.parent.mkdir(parents=True, exist_ok=True)

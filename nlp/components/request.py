@@ -14,8 +14,8 @@ devant l'école" (suggestion).  Rules on the folded text (lowercase, no accents)
 Each cue must come with a municipal matter: a topic of vigie_topics, an explicit address to
 the collectivité (mairie, ville, élus, the watch's own accounts) or a public place (rue,
 quartier…).  The first topic's service routes it (``default_service`` when no topic was found).
-Articles and pages, and posts of the watch's own accounts, are never requests (the enrichment
-driver puts the document's kind and author handle in ``doc.user_data["vigie_meta"]``).
+Articles and pages, and posts of the watch's own accounts (``vigie.accounts``), are never requests
+(the enrichment driver puts the document's kind and author in ``doc.user_data["vigie_meta"]``).
 When several kinds apply, the first of question, suggestion (a question that proposes, "pourquoi
 pas…?"), complaint, report, suggestion wins: a question needs an answer before anything else.
 """
@@ -30,9 +30,10 @@ from spacy.tokens import Doc
 from nlp import extensions
 from nlp.components._util import fold
 from nlp.components.language import is_french
+from vigie.accounts import OwnAccounts
 
 KINDS = ("question", "complaint", "report", "suggestion")
-META = "vigie_meta"  # doc.user_data key: {"kind": Document kind, "author": handle}, set by nlp.enrich
+META = "vigie_meta"  # doc.user_data key: {"kind": Document kind, "author": {handle, id, name}}, set by nlp.enrich
 
 
 def _rx(*alternatives: str) -> re.Pattern:
@@ -140,9 +141,11 @@ class RequestDetector:
         meta = doc.user_data.get(META) or {}
         if meta.get("kind") in ("article", "page"):
             return True
-        author = (meta.get("author") or "").lstrip("@").lower()
+        author = meta.get("author")
+        if isinstance(author, str):  # a bare handle
+            author = {"handle": author}
         watch = doc._.watch
-        return bool(author and watch and author in {a.lstrip("@").lower() for a in watch.own_accounts})
+        return bool(watch and OwnAccounts(watch.own_accounts).is_author(author))
 
     def __call__(self, doc: Doc) -> Doc:
         result = {"is_request": False, "kind": None, "service": None}

@@ -17,8 +17,11 @@ def doc_id(item: str, platform: str = "facebook") -> str:
 def doc(item: str, handle: str, *, platform: str = "facebook", followers: int | None = 100,
         parent: str | None = None, thread: str | None = None, mentions=(), local: bool = True,
         engagement: tuple[int, int, int] = (0, 0, 0), at: float = 0.0, kind: str | None = None,
-        request: str | None = None, topics=(), source_kind: str = "facebook_page") -> dict:
-    """One document; ``parent``/``thread`` are item ids of the same platform, ``at`` hours after START."""
+        request: str | None = None, topics=(), source_kind: str = "facebook_page", author: dict | None = None) -> dict:
+    """One document; ``parent``/``thread`` are item ids of the same platform, ``at`` hours after START.
+
+    ``author`` replaces the author built from ``handle`` (e.g. a Graph API page: an id and a name, no handle).
+    """
     likes, shares, replies = engagement
     record = Document(
         item_id=item, platform=platform, source_id="test", source_kind=source_kind, watch_ids=["lambersart"],
@@ -26,7 +29,7 @@ def doc(item: str, handle: str, *, platform: str = "facebook", followers: int | 
         thread_id=doc_id(thread or parent or item, platform) if (thread or parent) else None,
         parent_id=doc_id(parent, platform) if parent else None,
         text=f"texte de {item}",
-        author={"id": handle, "handle": handle, "name": handle.title(), "followers": followers},
+        author=author or {"id": handle, "handle": handle, "name": handle.title(), "followers": followers},
         engagement={"likes": likes, "shares": shares, "replies": replies},
         published_at=START + timedelta(hours=at), mentions=list(mentions), topics=list(topics),
         territory={"communes": [LAMBERSART] if local else []},

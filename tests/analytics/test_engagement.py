@@ -79,3 +79,39 @@ def test_an_empty_window_gives_empty_tables():
     result = engagement.report(frame([]), OWN, "Europe/Paris")
     assert result["summary"]["publications"] == 0 and result["summary"]["median_delay_hours"] is None
     assert str(result["responses"]["published_at"].dtype).startswith("datetime64")
+
+
+PAGE = {"id": "100064518273940", "name": "Ville de Test"}  # a crawled Facebook page (Graph API): no handle
+NAMESAKE = {"id": "42", "name": "Les amis de la Ville de Test"}
+
+
+def page_threads() -> list[dict]:
+    return [
+        doc("page-post", "", author=PAGE, engagement=(3, 0, 0)),
+        doc("page-quiet", "", author=PAGE, at=30),
+        doc("q-alice", "alice", parent="page-post", at=1, request="question"),
+        doc("page-reply", "", author=PAGE, parent="q-alice", at=2, kind="comment"),
+        doc("q-namesake", "", author=NAMESAKE, parent="page-post", at=3, request="complaint"),
+        doc("page-request", "", author=PAGE, parent="page-post", at=4, kind="comment", request="report"),
+    ]
+
+
+@pytest.mark.parametrize("own", [["VilleDeTest", "Ville de Test"], ["100064518273940"]])
+def test_report_on_a_page_known_by_its_id_or_name(own):
+    result = engagement.report(frame(page_threads()), own, "Europe/Paris")
+    summary = result["summary"]
+    assert (summary["publications"], summary["no_reaction"]) == (2, 1)
+    assert result["publications"].loc[result["publications"]["no_reaction"], "doc_id"].tolist() == [
+        doc_id("page-quiet")]
+    responses = result["responses"].set_index("doc_id")
+    # the page's own post is not a citizen's request; the namesake is a citizen, left unanswered
+    assert set(responses.index) == {doc_id("q-alice"), doc_id("q-namesake")}
+    assert responses.loc[doc_id("q-alice"), "delay_hours"] == pytest.approx(1.0)
+    assert responses.loc[doc_id("q-alice"), "parent_author"] == "Ville de Test"
+    assert not responses.loc[doc_id("q-namesake"), "answered"]
+
+
+def test_a_namesake_is_not_the_town():
+    docs = frame([doc("namesake-post", "", author=NAMESAKE), doc("impostor", "habitant", author={
+        "handle": "habitant", "name": "Ville de Test"}, platform="mastodon", source_kind="mastodon")])
+    assert not engagement.own_mask(docs, ["Ville de Test", "100064518273940"]).any()

@@ -105,3 +105,14 @@ def test_author_key_treats_missing_values_from_pandas_as_missing():
     assert author_key("facebook", nan, "100064518273940", "Ville de Lambersart") == "facebook:100064518273940"
     assert author_key("rss", None, nan, "Claire Martin") == "rss:claire martin"
     assert author_key("rss", nan, nan, nan) is None
+
+
+def test_a_page_known_by_its_id_or_name_is_an_own_account():
+    page = {"id": "100064518273940", "name": "Ville de Test"}  # a crawled Facebook page (Graph API): no handle
+    docs = [doc("page-post", "", author=page, followers=18000, engagement=(100, 10, 3)),
+            doc("c1", "citizen1", parent="page-post", at=1),
+            doc("namesake", "", author={"id": "42", "name": "Les amis de la Ville de Test"}, parent="page-post",
+                at=2)]
+    for own in (["VilleDeTest", "Ville de Test"], ["100064518273940"]):
+        table = influence.score(frame(docs), COMMUNES, own)
+        assert table.index[table["own_account"]].tolist() == ["facebook:100064518273940"]

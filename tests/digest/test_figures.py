@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import yaml
 
-from .conftest import HOSTILE
+from .conftest import HOSTILE, WATCH, at, doc_id, index_docs, make, write_jsonl
 
 DAY = date(2026, 11, 17)
 
@@ -128,3 +129,32 @@ def test_open_alerts_of_the_day(constructed, watch):
     from digest.render import subject
 
     assert subject(figures).endswith(", 1 alerte ouverte")
+
+
+def test_a_page_known_by_its_id_and_name_is_ours(es, tmp_path):
+    """Crawled Facebook page documents carry the page's id and name, no handle; a namesake is not the town."""
+    from digest.figures import collect
+    from vigie.config import load_config
+
+    page = {"id": "100064518273940", "name": "Ville de Testville"}
+    namesake = {"id": "555", "name": "Les amis de la Ville de Testville"}
+    path = tmp_path / "watch.yaml"
+    path.write_text(yaml.safe_dump({"watches": [{**WATCH, "own_accounts": [
+        "VilleDeTestville", "Ville de Testville", "100064518273940"]}]}, allow_unicode=True), encoding="utf-8")
+    watch = load_config(path).watches[0]
+    toxic = {"score": 0.9, "labels": ["insult"], "flagged": True}
+    request = {"is_request": True, "kind": "report", "service": "voirie"}
+    index_docs(es, "testville", write_jsonl(tmp_path / "docs.jsonl", [
+        make("p1", at(17, 8), author=page, text="Collecte des encombrants jeudi."),
+        make("p2", at(17, 9), author=page, text="Travaux rue Foch.", request=request),
+        make("n1", at(17, 10), author=namesake, text="Nid-de-poule rue Foch", request=request),
+        make("c1", at(17, 11), kind="comment", parent_id=doc_id("p2"), thread_id=doc_id("p2"), author={},
+             text="Espèce d'abruti de maire", toxicity=toxic),
+        make("c2", at(17, 12), kind="comment", parent_id=doc_id("n1"), thread_id=doc_id("n1"), author={},
+             text="Insulte sous le post du voisin", toxicity=toxic),
+    ]))
+    figures = collect(es, watch, DAY)
+    assert [i["snippet"] for s in figures["requests"]["services"] for i in s["items"]] == ["Nid-de-poule rue Foch"]
+    assert [m["snippet"] for m in figures["moderation"]] == ["Espèce d'abruti de maire"]
+    assert [p["snippet"] for p in figures["silent_posts"]] == ["Collecte des encombrants jeudi."]
+    assert all(p["name"] != "Ville de Testville" for p in figures["influencers"])

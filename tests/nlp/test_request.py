@@ -92,3 +92,34 @@ def test_articles_and_the_collectivites_own_posts_are_not_requests(nlp):
 def test_merci_de_votre_patience_is_no_suggestion(nlp):
     assert not nlp("Travaux de voirie avenue Foch jusqu'à jeudi. Merci de votre patience")._.request["is_request"]
     assert nlp("Merci de réparer le trottoir de l'avenue Foch")._.request["kind"] == "suggestion"
+
+
+PAGE = {"id": "100064518273940", "name": "Ville de Lambersart"}  # a crawled Facebook page (Graph API): no handle
+NAMESAKE = {"id": "555", "name": "Les amis de la Ville de Lambersart"}
+REPORT = "Lampadaire en panne rue Pasteur : les services techniques interviendront jeudi."
+
+
+@pytest.mark.parametrize("own_accounts", [("VilleDeLambersart", "Ville de Lambersart"), ("100064518273940",)])
+def test_a_page_known_by_its_id_or_name_makes_no_request(nlp, own_accounts):
+    watch = WatchContext(watch_id="lambersart", own_accounts=own_accounts)
+    for author, expected in ((PAGE, False), (NAMESAKE, True)):
+        doc = nlp.make_doc(REPORT)
+        doc.user_data["vigie_meta"] = {"kind": "post", "author": author}
+        doc._.watch = watch
+        assert nlp(doc)._.request["is_request"] is expected, author
+
+
+def test_enrich_passes_the_authors_id_and_name(nlp, tmp_path):
+    import json
+
+    from nlp.enrich import Analyser, enrich_file
+    from tests.conftest import ROOT
+
+    records = [{"id": "page", "kind": "post", "author": PAGE, "text": REPORT, "watch_ids": ["lambersart"]},
+               {"id": "namesake", "kind": "post", "author": NAMESAKE, "text": REPORT, "watch_ids": ["lambersart"]}]
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    enrich_file(src, dst, config=ROOT / "config" / "demo.yaml", watch_id="lambersart", progress=False,
+                analyser=Analyser(processes=1, nlp=nlp))
+    out = {r["id"]: r["request"]["is_request"] for r in map(json.loads, dst.read_text(encoding="utf-8").splitlines())}
+    assert out == {"page": False, "namesake": True}
