@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium demo test es-start es-stop es-status lint lock bench clean
+.PHONY: install chromium demo airflow test es-start es-stop es-status lint lock bench clean
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Vigie needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -31,6 +31,10 @@ chromium:
 
 demo: install
 	$(BIN)/vigie demo
+
+# Airflow 3 standalone with the project's DAGs, the local node and the demo territory (Ctrl-C stops it).
+airflow: install
+	$(BIN)/python -m vigie.demo.airflow
 
 test: install chromium
 	$(BIN)/python -m pytest
