@@ -68,11 +68,17 @@ def vigie_collect():
             raise RuntimeError(f"{len(failed)} source(s) failed: " + "; ".join(failed))
         return len(jobs)
 
+    @task
+    def indexed_all() -> None:
+        """Succeeds only when every watch was enriched and indexed (a leaf: else the run fails)."""
+
     jobs = plan()
     crawled = crawl.expand(job=jobs)
     ids = watch_ids(jobs)
     crawled >> ids
-    index.expand(enriched=enrich.expand(watch_id=ids)) >> check_sources(jobs)
+    indexed = index.expand(enriched=enrich.expand(watch_id=ids))
+    indexed >> check_sources(jobs)
+    indexed >> indexed_all()
 
 
 vigie_collect()

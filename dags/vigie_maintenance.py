@@ -37,7 +37,7 @@ def vigie_maintenance():
 
         return stage.influence(common.watch(watch_id), days=30, now=_due(get_current_context()))
 
-    @task(map_index_template="{{ watch_id }}")
+    @task(map_index_template="{{ watch_id }}", trigger_rule="all_done")
     def retention(watch_id: str) -> dict:
         from vigie.stages import maintenance
 
@@ -59,7 +59,7 @@ def vigie_maintenance():
     scored = influence.expand(watch_id=ids)
     kept = retention.expand(watch_id=ids)
     erased = erasure_requests()
-    scored >> kept >> erased >> housekeeping(ids)
+    scored >> kept >> erased >> housekeeping(ids)   # in turn, each whatever became of the one before
 
 
 vigie_maintenance()

@@ -84,13 +84,23 @@ class ESSettings:
         from urllib.parse import parse_qs, unquote, urlsplit
 
         uri = os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}")
-        if uri:
+        if uri and uri.lstrip().startswith("{"):  # Airflow's JSON form of a connection
+            import json
+
+            data = json.loads(uri)
+            extra = data.get("extra") or {}
+            extra = json.loads(extra) if isinstance(extra, str) else extra
+            host, port, login, password = data.get("host"), data.get("port"), data.get("login"), data.get("password")
+            scheme = extra.get("scheme") or ("https" if str(data.get("schema", "")).lower() == "https" else "http")
+        elif uri:
             parts = urlsplit(uri)
             extra = {k: v[-1] for k, v in parse_qs(parts.query).items()}
             host, port = parts.hostname, parts.port
             login = unquote(parts.username) if parts.username else None
             password = unquote(parts.password) if parts.password else None
-            scheme = extra.get("scheme") or ("https" if parts.scheme in {"https", "elasticsearchs"} else "http")
+            schema = unquote(parts.path.lstrip("/")).lower()  # where Airflow's URI form keeps `schema`
+            scheme = extra.get("scheme") or ("https" if parts.scheme in {"https", "elasticsearchs"} or schema == "https"
+                                             else "http")
         else:
             try:
                 from airflow.sdk import BaseHook

@@ -73,7 +73,15 @@ def test_a_failed_source_does_not_block_enrichment(demo_bag):
     tasks = demo_bag["dags"]["vigie_collect"]["tasks"]
     assert tasks["watch_ids"]["trigger_rule"] == "all_done"
     assert tasks["check_sources"]["trigger_rule"] == "all_done"
-    assert set(tasks) == {"plan", "crawl", "watch_ids", "enrich", "index", "check_sources"}
+    assert tasks["indexed_all"]["trigger_rule"] == "all_success"   # an enrich or index failure fails the run
+    assert set(tasks) == {"plan", "crawl", "watch_ids", "enrich", "index", "check_sources", "indexed_all"}
+
+
+def test_a_failed_influence_does_not_skip_retention(demo_bag):
+    tasks = demo_bag["dags"]["vigie_maintenance"]["tasks"]
+    assert tasks["retention"]["trigger_rule"] == "all_done"
+    assert tasks["erasure_requests"]["trigger_rule"] == "all_done"
+    assert tasks["housekeeping"]["trigger_rule"] == "all_done"
 
 
 def test_one_digest_dag_per_watch_at_its_time_in_its_timezone(tmp_path):

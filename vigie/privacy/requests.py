@@ -4,8 +4,9 @@ One JSON file per request in ``$VIGIE_STATE_DIR/privacy/requests/``::
 
     {"platform": "mastodon", "handle": "@someone@instance.example", "watch": null, "requested_at": "..."}
 
-Processing erases (``erasure.forget``), logs and moves the file to ``done/``; a request that fails stays
-queued for the next run, and a malformed file is moved to ``invalid/`` with the reason logged.
+Processing erases (``erasure.forget``), which records the request in the erasure log (hashes and
+counts, no handle in clear), then deletes the request file; a request that fails stays queued for the
+next run, and a malformed file is moved to ``invalid/`` with the reason logged (for the DPO to fix).
 Erasing twice is harmless (the second finds nothing), so a run killed midway is safe to repeat.
 """
 
@@ -77,7 +78,7 @@ def process(client, watches, data_root: Path) -> dict:
             continue
         result["done"] += 1
         result["documents_deleted"] += int(entry["counts"].get("documents_deleted", 0))
-        _move(path, "done")
+        path.unlink(missing_ok=True)   # the erasure log keeps the hash; no handle stays in clear
     return result
 
 

@@ -28,6 +28,6 @@ def digest(watch: Any, day: date, *, send: bool = True, force: bool = False, cli
                "html": str(outcome.html_path), "subject": outcome.subject,
                "recipients": list(outcome.recipients or [])}
     log.info("digest %s %s: %s", watch.id, day, summary)
-    if outcome.status == "failed":
-        raise DigestFailed(f"digest of {watch.id} for {day}: {outcome.error}")
+    if outcome.status in {"failed", "in_progress"}:   # retried by Airflow; in_progress: another run holds the day
+        raise DigestFailed(f"digest of {watch.id} for {day}: {outcome.status}: {outcome.error or ''}")
     return summary
