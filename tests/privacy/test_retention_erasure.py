@@ -174,3 +174,26 @@ def test_privacy_report_and_forget_through_the_cli(cli_env, es, tmp_path, unused
                                       capture_output=True, text=True).stdout)
     assert after["erasure_requests"] == 1 and after["objections"] == 1
     assert after["elasticsearch"]["documents"] < lines
+
+
+def test_forget_later_queues_a_request_that_maintenance_carries_out(cli_env, es, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from vigie.privacy import requests
+
+    env = {**cli_env, "VIGIE_STATE_DIR": str(tmp_path / "state")}
+    done = subprocess.run([VIGIE, "forget", "--platform", "Mastodon", "--author", "@paul", "--later", "--json"],
+                          env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    queued = Path(json.loads(done.stdout)["queued"])
+    assert json.loads(queued.read_text())["handle"] == "@paul"
+    again = subprocess.run([VIGIE, "forget", "--platform", "mastodon", "--author", "@paul", "--later", "--json"],
+                           env=env, capture_output=True, text=True)
+    assert json.loads(again.stdout)["queued"] == str(queued)        # one request, not two
+    (queued.parent / "broken.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("VIGIE_STATE_DIR", env["VIGIE_STATE_DIR"])
+    result = requests.process(es, load_config(ROOT / "config" / "demo.yaml").watches, tmp_path / "data")
+    assert (result["done"], result["invalid"], result["failed"]) == (1, 1, 0)
+    assert requests.pending() == []
+    assert not queued.exists()                                       # no handle left in clear
+    assert (queued.parent / "invalid" / "broken.json").exists()

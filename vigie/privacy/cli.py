@@ -92,9 +92,10 @@ def report_cmd(watch_id, config_path, as_json) -> None:
 @click.option("--author", "handle", required=True, help="The author's handle on that platform.")
 @click.option("--watch", "watch_id", help="Only in this watch (default: everywhere).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--later", is_flag=True, help="Queue the request for the nightly maintenance (Airflow) instead.")
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
-def forget(platform, handle, watch_id, config_path, as_json) -> None:
+def forget(platform, handle, watch_id, config_path, later, as_json) -> None:
     """Erase an author's documents and records everywhere, log the request, stop collecting them."""
     from vigie.privacy.erasure import forget as run_forget
     from vigie.privacy.pseudonym import for_watch
@@ -103,6 +104,13 @@ def forget(platform, handle, watch_id, config_path, as_json) -> None:
     watches = _watches(config_path, None)
     if watch_id and watch_id not in {w.id for w in watches}:
         _fail(f"no watch {watch_id!r} in the watch file", EXIT_CONFIG)
+    if later:
+        from vigie.privacy.requests import queue
+
+        path = queue(platform, handle, watch_id)
+        click.echo(json.dumps({"queued": str(path)}) if as_json else
+                   f"Erasure request queued ({path.name}); the vigie_maintenance DAG carries it out tonight.")
+        return
     pseudonymisers = {w.id: for_watch(w) for w in watches}
     entry = run_forget(_connect(), platform, handle, watches, data_dir(), pseudonymisers, scope=watch_id)
     if as_json:
