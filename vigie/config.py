@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SOURCE_KINDS = (
     "feed", "web", "discourse", "phpbb", "spip", "forum", "mastodon", "reddit", "bluesky",
@@ -107,19 +107,24 @@ class TopicRule(_Model):
     service: str | None = None
 
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _emails(emails: list[str]) -> list[str]:
+    for email in emails:
+        if not EMAIL.match(email):
+            raise ValueError(f"{email!r} is not an email address")
+    return emails
+
+
+Emails = Annotated[list[str], AfterValidator(_emails)]
+
+
 class Digest(_Model):
-    recipients: list[str] = Field(default_factory=list)
+    recipients: Emails = Field(default_factory=list)
     time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     top_n: int = Field(default=5, ge=1, le=20)                     # entries per list (documents, influencers…)
     subject_prefix: str = Field(default="Veille", max_length=60)   # « Veille Ville de X – 17 nov. 2026 : … »
-
-    @field_validator("recipients")
-    @classmethod
-    def _emails(cls, emails: list[str]) -> list[str]:
-        for email in emails:
-            if not EMAIL.match(email):
-                raise ValueError(f"{email!r} is not an email address")
-        return emails
 
 
 class Privacy(_Model):
@@ -130,7 +135,6 @@ class Privacy(_Model):
 
 ALERT_KINDS = ("emerging_topic", "crisis_keywords", "negative_spike", "toxicity_spike", "saved_query")
 WEBHOOK_FORMATS = ("slack", "mattermost", "teams", "teams_adaptive", "json")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AlertWebhook(_Model):
@@ -204,21 +208,13 @@ class AlertThresholds(_Model):
 
 class Alerts(_Model):
     enabled: bool = True
-    recipients: list[str] = Field(default_factory=list)
+    recipients: Emails = Field(default_factory=list)
     webhooks: list[AlertWebhook] = Field(default_factory=list)
     slice_minutes: int = Field(default=15, ge=1, le=1440)
     kinds: list[str] = Field(default_factory=lambda: list(ALERT_KINDS))
     crisis_packs: list[str] = Field(default_factory=lambda: ["all"])
     thresholds: AlertThresholds = Field(default_factory=AlertThresholds)
     saved_queries: list[SavedQuery] = Field(default_factory=list)
-
-    @field_validator("recipients")
-    @classmethod
-    def _emails(cls, emails: list[str]) -> list[str]:
-        for email in emails:
-            if not EMAIL.match(email):
-                raise ValueError(f"{email!r} is not an email address")
-        return emails
 
     @field_validator("kinds")
     @classmethod
