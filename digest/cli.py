@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 EXIT_FAILED = 1
+EXIT_IN_PROGRESS = 75      # EX_TEMPFAIL: another run is sending this day right now; try again later
 
 
 def _errors(func):
@@ -63,8 +64,9 @@ def _parse_day(value: str | None) -> date | None:
 def digest(watch_id, day, config_path, out, send, force, as_json) -> None:
     """The daily watch digest: write it as HTML and text, and email it with --send.
 
-    One digest per watch and day: a second --send does nothing unless --force.  Exit status 1 when the
-    email could not be sent (it is sent by the next run).
+    One digest per watch and day: a second --send does nothing unless --force, and the archive of a day
+    already sent is not rewritten.  Exit status 1 when the email could not be sent (recorded failed: run
+    --send again for that --date), 75 when another run is sending it right now.
     """
     from digest.runner import run_digest
     from vigie.config import load_config
@@ -77,6 +79,8 @@ def digest(watch_id, day, config_path, out, send, force, as_json) -> None:
     click.echo(outcome.summary(), err=as_json)
     if outcome.status == "failed":
         sys.exit(EXIT_FAILED)
+    if outcome.status == "in_progress":
+        sys.exit(EXIT_IN_PROGRESS)
 
 
 COMMANDS = [digest]

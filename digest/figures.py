@@ -31,6 +31,7 @@ from vigie.textsafe import printable
 log = logging.getLogger(__name__)
 
 SNIPPET_CHARS = 300
+MAX_ALERTS = 10            # alerts listed; the subject counts every open alert
 HISTORY_DAYS = 7           # the average is over the seven days before the day covered
 WINDOW_FIELDS = [
     "doc_id", "platform", "source_id", "source_kind", "kind", "thread_id", "parent_id", "watch_ids", "author",
@@ -218,7 +219,10 @@ def collect(client, watch, day: date, *, top_n: int = 5, per_service: int = 3) -
     out["communes"] = [{"name": b["key"], "count": b["doc_count"]}
                        for b in day_aggs.get("communes", {}).get("buckets", [])]
     out["places"] = [{"name": b["key"], "count": b["doc_count"]} for b in day_aggs.get("places", {}).get("buckets", [])]
-    out["alerts"] = alerts_of(client, watch, start, end)
+    alerts = alerts_of(client, watch, start, end)
+    out["alerts"] = alerts[:MAX_ALERTS]
+    out["alerts_open"] = sum(1 for a in alerts if a["status"] == "open")     # counted before the cut
+    out["alerts_more"] = max(0, len(alerts) - MAX_ALERTS)
     if out["total"] == 0:
         out.update(top_documents=[], requests={"total": 0, "new": 0, "services": []}, moderation=[],
                    influencers=[], silent_posts=[])
@@ -229,7 +233,8 @@ def collect(client, watch, day: date, *, top_n: int = 5, per_service: int = 3) -
 
 
 def alerts_of(client, watch, start: datetime, end: datetime) -> list[dict]:
-    """Alerts active during the day (seen between its start and end) or still open at its end."""
+    """Alerts active during the day (seen between its start and end) or still open at its end: those fired
+    during the day first, then the open ones, newest first."""
     from alerts.model import KIND_LABELS
     from alerts.store import AlertStore
 
@@ -246,8 +251,10 @@ def alerts_of(client, watch, start: datetime, end: datetime) -> list[dict]:
                       "status_label": french.ALERT_STATUS.get(alert.status, alert.status), "level": alert.level,
                       "doc_count": alert.doc_count, "fired_at": fired.isoformat(),
                       "when": french.when_label(fired, start.date()), "new": fired >= start})
-    found.sort(key=lambda a: (a["status"] != "open", a["fired_at"]), reverse=False)
-    return found[:10]
+    # the alerts fired during the day first, then the open ones, newest first within each group
+    found.sort(key=lambda a: a["fired_at"], reverse=True)
+    found.sort(key=lambda a: (not a["new"], a["status"] != "open"))
+    return found
 
 
 def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: int = 5,
@@ -265,7 +272,8 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
 
     # most engaging documents of the day (likes + shares + replies), ties by recency
     engaging = sorted((d for d in in_day if sum(_engagement(d)) > 0),
-                      key=lambda d: (-sum(_engagement(d)), d["published_at"]))
+                      key=lambda d: _local(d["published_at"], tz), reverse=True)
+    engaging.sort(key=lambda d: -sum(_engagement(d)))         # stable: equal engagement stays newest first
     top_documents = [entry(d, tz, day) for d in engaging[:top_n]]
 
     docs = frame(window)

@@ -42,10 +42,17 @@ def subject(figures: dict, prefix: str = "Veille") -> str:
     change = figures.get("change_previous_pct")
     trend = f" ({french.percent(change)} vs veille)" if change is not None else ""
     line = f"{head} : {french.plural(total, 'publication')}{trend}"
-    alerts = sum(1 for a in figures.get("alerts") or [] if a["status"] == "open")
+    alerts = open_alerts(figures)
     if alerts:
         line += f", {french.plural(alerts, 'alerte ouverte', 'alertes ouvertes')}"
     return " ".join(line.split())[:200]
+
+
+def open_alerts(figures: dict) -> int:
+    """Every open alert, also those beyond the ones listed."""
+    if "alerts_open" in figures:
+        return int(figures["alerts_open"])
+    return sum(1 for a in figures.get("alerts") or [] if a["status"] == "open")
 
 
 def _share(part: int, total: int) -> str:
@@ -73,10 +80,10 @@ def context(figures: dict, chart_src: str | None = None, prefix: str = "Veille")
     kinds = [{**k, "avg": french.average(k["avg_7d"])} for k in figures["by_source_kind"] if
              k["total"] or k["previous_day"] or k["avg_7d"]]
     requests = figures["requests"]
-    open_alerts = [a for a in figures.get("alerts") or [] if a["status"] == "open"]
+    opened = open_alerts(figures)
     preheader = f"{french.plural(total, 'publication')}"
-    if open_alerts:
-        preheader += f", {french.plural(len(open_alerts), 'alerte ouverte', 'alertes ouvertes')}"
+    if opened:
+        preheader += f", {french.plural(opened, 'alerte ouverte', 'alertes ouvertes')}"
     if requests["total"]:
         preheader += f", {french.plural(requests['total'], 'demande en attente', 'demandes en attente')}"
     if figures.get("moderation"):
@@ -98,6 +105,7 @@ def context(figures: dict, chart_src: str | None = None, prefix: str = "Veille")
         "change_up": (figures.get("change_avg_pct") or 0) > 0,
         "kinds": kinds,
         "alerts": figures.get("alerts") or [],
+        "alerts_more": int(figures.get("alerts_more") or 0),
         "emerging": [t for t in topics if t["id"] in emerging],
         "topics": topics,
         "tones": tones,

@@ -12,8 +12,10 @@ Used by the alerts and the daily digest.  Secrets are read from the environment 
 | ``VIGIE_SMTP_CA_CERTS`` | PEM file of the certificate authorities to trust for SSL/STARTTLS (default: the system's);
   for a server with a private CA |
 | ``VIGIE_SMTP_CONN_ID`` | instead of the above: an Airflow connection id (``AIRFLOW_CONN_<ID>`` URI such as
-  ``smtp://user:pass@host:587?disable_ssl=true&from=vigie%40ville.example``, or Airflow's metadata database;
-  the extras ``from``/``from_email``, ``timeout``, ``ca_certs``, ``disable_ssl``, ``disable_tls`` are read) |
+  ``smtp://user:pass@host:587?disable_ssl=true&from=vigie%40ville.example`` or its JSON form
+  ``{"conn_type": "smtp", "host": …, "port": …, "login": …, "password": …, "extra": {…}}``, else Airflow's
+  connections (``airflow.sdk.BaseHook``); the extras ``from_email``/``from``, ``timeout``, ``ca_certs``,
+  ``disable_ssl``, ``disable_tls`` are read) |
 
 The server's certificate is always verified (host name included); a private CA is trusted with
 ``VIGIE_SMTP_CA_CERTS`` or the connection's ``ca_certs`` extra, never by turning verification off.
@@ -21,6 +23,7 @@ The server's certificate is always verified (host name included); a private CA i
 
 from __future__ import annotations
 
+import json
 import os
 import smtplib
 import ssl
@@ -75,7 +78,9 @@ class SmtpSettings:
 
     @classmethod
     def from_uri(cls, uri: str) -> SmtpSettings:
-        """An Airflow connection URI; its query holds the connection's extras."""
+        """An Airflow connection URI (its query holds the connection's extras), or its JSON form."""
+        if uri.lstrip().startswith("{"):
+            return cls.from_json(uri)
         parts = urlsplit(uri)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         use_ssl, starttls = _airflow_encryption(query, smtps=parts.scheme == "smtps")
@@ -86,18 +91,50 @@ class SmtpSettings:
                    query.get("ca_certs") or None)
 
     @classmethod
+    def from_json(cls, text: str) -> SmtpSettings:
+        """The JSON form of an Airflow connection (``{"conn_type": "smtp", "host": …, "port": …, "login": …,
+        "password": …, "extra": {…}}``; ``extra`` may be an object or a JSON string)."""
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise MailNotConfigured(f"the SMTP connection is not valid JSON: {exc.msg}") from None
+        if not isinstance(data, dict):
+            raise MailNotConfigured("the SMTP connection in JSON must be an object")
+        extra = data.get("extra") or {}
+        if isinstance(extra, str):
+            try:
+                extra = json.loads(extra) if extra.strip() else {}
+            except ValueError as exc:
+                raise MailNotConfigured(f"the SMTP connection's extra is not valid JSON: {exc.msg}") from None
+        if not isinstance(extra, dict):
+            raise MailNotConfigured("the SMTP connection's extra must be an object")
+        if not data.get("host"):
+            raise MailNotConfigured("the SMTP connection in JSON has no host")
+        return cls.from_connection(data["host"], data.get("port"), data.get("login"), data.get("password"), extra,
+                                   smtps=str(data.get("conn_type") or "").lower() == "smtps")
+
+    @classmethod
+    def from_connection(cls, host: str, port, login: str | None, password: str | None, extra: dict,
+                        smtps: bool = False) -> SmtpSettings:
+        """From the fields of an Airflow connection (stored, or in JSON)."""
+        use_ssl, starttls = _airflow_encryption(extra, smtps=smtps)
+        return cls(host, int(port) if port else (465 if use_ssl else 587 if starttls else 25), login or None,
+                   password or None, starttls, use_ssl,
+                   extra.get("from_email") or extra.get("from") or "vigie@localhost",
+                   float(extra.get("timeout") or 30), extra.get("ca_certs") or None)
+
+    @classmethod
     def from_airflow(cls, conn_id: str) -> SmtpSettings:
         try:
-            from airflow.hooks.base import BaseHook
+            from airflow.sdk import BaseHook
         except ImportError:
             raise MailNotConfigured(f"VIGIE_SMTP_CONN_ID={conn_id!r} but neither AIRFLOW_CONN_{conn_id.upper()} "
                                     "is set nor Airflow installed") from None
         conn = BaseHook.get_connection(conn_id)
-        extra = conn.extra_dejson or {}
-        use_ssl, starttls = _airflow_encryption(extra)
-        return cls(conn.host, conn.port or (465 if use_ssl else 587 if starttls else 25), conn.login or None,
-                   conn.password or None, starttls, use_ssl, extra.get("from_email") or "vigie@localhost",
-                   float(extra.get("timeout") or 30), extra.get("ca_certs") or None)
+        if not conn.host:
+            raise MailNotConfigured(f"the Airflow connection {conn_id!r} has no host")
+        return cls.from_connection(conn.host, conn.port, conn.login, conn.password, conn.extra_dejson or {},
+                                   smtps=(conn.conn_type or "").lower() == "smtps")
 
 
 def _airflow_encryption(extra: dict, smtps: bool = False) -> tuple[bool, bool]:

@@ -15,7 +15,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def safe_url(url: str | None) -> str | None:
     """Only http(s) links are kept: ``javascript:`` and the like never reach a message."""
-    if url and re.match(r"^https?://[^\s<>\"']+$", url):
+    if url and re.fullmatch(r"https?://[^\s<>\"']+", url):
         return url
     return None
 

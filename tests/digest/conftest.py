@@ -171,6 +171,7 @@ class Smtp:
 
         self.messages: list = []
         self.logins: list[str] = []
+        self.on_message = None            # called with the parsed message once it is accepted
         outer = self
 
         class Handler:
@@ -179,8 +180,11 @@ class Smtp:
                 from email import policy
 
                 raw = envelope.original_content or envelope.content
-                outer.messages.append((envelope.rcpt_tos, email.message_from_bytes(raw, policy=policy.default),
-                                       raw, server.transport.get_extra_info("ssl_object") is not None))
+                parsed = email.message_from_bytes(raw, policy=policy.default)
+                outer.messages.append((envelope.rcpt_tos, parsed, raw,
+                                       server.transport.get_extra_info("ssl_object") is not None))
+                if outer.on_message:
+                    outer.on_message(parsed)
                 return "250 OK"
 
         def authenticator(server, session, envelope, mechanism, auth_data):

@@ -88,14 +88,25 @@ def test_smtp_down_then_back_failed_then_sent_once(constructed, watch, tmp_path,
     assert len(server.messages) == 1
 
 
-def test_concurrent_run_sends_nothing(constructed, watch, tmp_path, state, smtp_factory, unused_port):
-    from digest.store import DigestStore
+def test_concurrent_run_is_in_progress_and_a_stale_claim_is_taken_over(constructed, watch, tmp_path, state,
+                                                                       smtp_factory, unused_port):
+    from datetime import timedelta
+
+    from digest.store import STALE, DigestStore
 
     server = smtp_factory(unused_port)
-    assert DigestStore(constructed).claim("testville", DAY).granted       # another run is sending right now
+    claim = DigestStore(constructed).claim("testville", DAY)             # another run is sending right now
+    assert claim.granted
     outcome = run(constructed, watch, tmp_path, unused_port)
-    assert outcome.status == "already_sent" and "another run" in outcome.error
+    assert outcome.status == "in_progress" and "another run" in outcome.error   # not "already_sent": nothing went out
     assert server.messages == []
+    assert not (tmp_path / "out" / "digest.html").exists()                # the other run writes the files
+    claimed = DigestStore(constructed).get("testville", DAY)["claimed_at"]
+    from datetime import datetime
+
+    later = datetime.fromisoformat(claimed) + STALE + timedelta(seconds=1)
+    taken = run(constructed, watch, tmp_path, unused_port, now=later)     # that run died: taken over
+    assert taken.status == "sent" and len(server.messages) == 1
 
 
 def test_empty_day_says_so_plainly(es, watch, tmp_path, state, smtp_factory, unused_port):
