@@ -70,3 +70,14 @@ def test_default_date_is_yesterday_in_the_watch_timezone():
     # 23:30 UTC on 17 Nov is already 18 Nov in Paris: yesterday there is the 17th
     assert yesterday("Europe/Paris", datetime(2026, 11, 17, 23, 30, tzinfo=UTC)) == date(2026, 11, 17)
     assert yesterday("America/New_York", datetime(2026, 11, 17, 23, 30, tzinfo=UTC)) == date(2026, 11, 16)
+
+
+def test_digest_command_in_progress_exits_75(constructed, tmp_path, state, monkeypatch):
+    from datetime import date
+
+    from digest.store import DigestStore
+
+    monkeypatch.setenv("VIGIE_SMTP_HOST", "127.0.0.1")
+    assert DigestStore(constructed).claim("testville", date(2026, 11, 17)).granted    # another run is sending
+    result = invoke("--watch", "testville", "--config", str(watch_file(tmp_path)), "--date", "2026-11-17", "--send")
+    assert result.exit_code == 75 and ": in_progress" in result.output and "another run" in result.output
