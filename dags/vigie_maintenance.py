@@ -5,7 +5,7 @@ Every night (``VIGIE_MAINTENANCE_SCHEDULE``, default 03:30 Europe/Paris):
 
 1. **influence**: per watch, author scores over the last 30 days refresh the authors index;
 2. **retention**: per watch, what is older than ``privacy.retention_days`` is deleted from
-   Elasticsearch and from the data files;
+   Elasticsearch and from the data files, and so are archived digests (90 days without a setting);
 3. **erasure requests** queued with ``vigie forget --later`` are carried out (and logged);
 4. **housekeeping**: template and watch aliases, empty past monthly indices dropped, refresh.
 

@@ -66,9 +66,12 @@ def _engagement(doc: dict) -> tuple[int, int, int]:
     return int(eng.get("likes") or 0), int(eng.get("shares") or 0), int(eng.get("replies") or 0)
 
 
-def _handle(doc: dict) -> str:
+def _author_key(doc: dict) -> str | None:
+    """The analytics key of the document's author (handle, else id, else name), as influence scores use."""
+    from analytics.graph import author_key
+
     author = doc.get("author") or {}
-    return (author.get("handle") or "").strip().lstrip("@").lower()
+    return author_key(doc.get("platform") or "", author.get("handle"), author.get("id"), author.get("name"))
 
 
 def source_label(doc: dict) -> str:
@@ -337,10 +340,10 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
     influencers = []
     if len(docs):
         table = influence.score(docs, list(watch.territory.communes), list(watch.own_accounts))
-        active = Counter(_handle(d) for d in in_day)
+        active = Counter(_author_key(d) for d in in_day)
         local = table[~table["own_account"].astype(bool) & (table["local_documents"] > 0)]
         for key, row in local.head(top_n).iterrows():
-            handle = str(row["handle"] or key.split(":", 1)[1])
+            handle = row["handle"] if isinstance(row["handle"], str) and row["handle"] else key.split(":", 1)[1]
             influencers.append({
                 "name": printable(one_line(row["name"] if isinstance(row["name"], str) else handle), 80),
                 "handle": printable(one_line(handle), 80),
@@ -349,7 +352,7 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
                 "score": float(row["influence_score"]), "documents": int(row["documents"]),
                 "local_documents": int(row["local_documents"]), "replies": int(row["replies_received"]),
                 "mentions": int(row["mentions_received"]), "engagement": int(row["engagement_received"]),
-                "today": active.get(handle.lower(), 0),
+                "today": active.get(key, 0),
             })
     return {"top_documents": top_documents, "requests": requests, "moderation": moderation,
             "silent_posts": silent_posts, "influencers": influencers}

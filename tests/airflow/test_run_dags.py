@@ -143,10 +143,15 @@ def test_maintenance_scores_enforces_retention_and_erases(pipeline, monkeypatch)
     old = {"range": {"published_at": {"lt": "2026-11-09T02:30:00Z"}}}
     assert pipeline.count(old) > 0
 
+    archive = pipeline.root / "state" / "digests" / WATCH
+    assert (archive / "2026-11-17.html").exists()
+    stale = archive / "2026-11-01.html"        # an archived digest older than the retention
+    stale.write_text("<html>ancien</html>", encoding="utf-8")
     result = pipeline.run("vigie_maintenance", "2026-11-19T03:30:00+01:00", config=short)
     assert result["state"] == "success", result
     assert pipeline.count(old) == 0                                   # retention: 10 days before the run
     assert pipeline.count({"term": {"author.handle": author}}) == 0   # the queued erasure was carried out
     assert not requests.pending()
+    assert not stale.exists() and (archive / "2026-11-17.html").exists()
     authors = pipeline.client.count(index=f"{pipeline.env['VIGIE_INDEX_PREFIX']}-authors")["count"]
     assert authors > 5

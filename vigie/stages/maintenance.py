@@ -10,15 +10,19 @@ log = logging.getLogger(__name__)
 
 
 def retention(watch: Any, now: datetime | None = None, client: Any = None) -> dict[str, Any]:
+    """What is older than ``privacy.retention_days`` leaves Elasticsearch and the data files, and archived
+    digests older than that (90 days when no retention is set) are deleted."""
+    from digest.archive import prune
     from indexes.client import connect
     from vigie.privacy.retention import enforce
     from vigie.settings import data_dir
 
+    pruned = len(prune(watch.id, watch.privacy.retention_days, now))
     if not watch.privacy.retention_days:
-        return {"watch": watch.id, "note": "no retention_days: nothing deleted"}
+        return {"watch": watch.id, "note": "no retention_days: no document deleted", "digest_files_deleted": pruned}
     client = client or connect(wait=30)
     results = enforce(client, [watch], data_dir(), now=now)
-    return results[0] if results else {"watch": watch.id}
+    return {**(results[0] if results else {"watch": watch.id}), "digest_files_deleted": pruned}
 
 
 def erasures(config_watches: list[Any], client: Any = None) -> dict[str, Any]:
