@@ -6,7 +6,6 @@ import json
 import re
 import sys
 from datetime import UTC, datetime, timedelta
-from functools import wraps
 from pathlib import Path
 
 import click
@@ -16,18 +15,9 @@ EXIT_CLUSTER = 3
 
 
 def _errors(func):
-    """Vigie's shared handling of user errors, plus this command's own invalid values (exit 1)."""
-    from vigie.cli import handles_errors
+    from vigie.cli import handles_errors_and_values
 
-    @wraps(func)
-    def values(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ValueError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return handles_errors(values)
+    return handles_errors_and_values(func)
 
 
 def _config_path(path: Path | None) -> Path:

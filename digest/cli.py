@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime, timedelta
-from functools import wraps
 from pathlib import Path
 
 import click
@@ -15,17 +14,9 @@ EXIT_IN_PROGRESS = 75      # EX_TEMPFAIL: another run is sending this day right 
 
 
 def _errors(func):
-    from vigie.cli import handles_errors
+    from vigie.cli import handles_errors_and_values
 
-    @wraps(func)
-    def values(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ValueError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_FAILED)
-
-    return handles_errors(values)
+    return handles_errors_and_values(func)
 
 
 def _config_path(path: Path | None) -> Path:

@@ -70,6 +70,19 @@ def handles_errors(func):
     return wrapper
 
 
+def handles_errors_and_values(func):
+    """``handles_errors``, plus a command's own invalid values (a ValueError): its message, exit 1."""
+
+    @wraps(func)
+    def values(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValueError as exc:
+            _fail(str(exc), 1)
+
+    return handles_errors(values)
+
+
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log progress and details.")
 @click.version_option(package_name="vigie")
