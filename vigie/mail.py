@@ -23,13 +23,11 @@ The server's certificate is always verified (host name included); a private CA i
 
 from __future__ import annotations
 
-import json
 import os
 import smtplib
 import ssl
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
-from urllib.parse import parse_qs, unquote, urlsplit
 
 TRUE = {"1", "true", "yes", "on"}
 
@@ -67,8 +65,7 @@ class SmtpSettings:
                        env.get("VIGIE_SMTP_CA_CERTS") or None)
         conn_id = env.get("VIGIE_SMTP_CONN_ID")
         if conn_id:
-            uri = env.get(f"AIRFLOW_CONN_{conn_id.upper()}")
-            settings = cls.from_uri(uri) if uri else cls.from_airflow(conn_id)
+            settings = cls.from_airflow(conn_id, env)
             if env.get("VIGIE_SMTP_CA_CERTS") and not settings.ca_certs:
                 settings = replace(settings, ca_certs=env["VIGIE_SMTP_CA_CERTS"])
             return settings
@@ -77,64 +74,24 @@ class SmtpSettings:
                                 "VIGIE_SMTP_FROM) or VIGIE_SMTP_CONN_ID")
 
     @classmethod
-    def from_uri(cls, uri: str) -> SmtpSettings:
-        """An Airflow connection URI (its query holds the connection's extras), or its JSON form."""
-        if uri.lstrip().startswith("{"):
-            return cls.from_json(uri)
-        parts = urlsplit(uri)
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        use_ssl, starttls = _airflow_encryption(query, smtps=parts.scheme == "smtps")
-        return cls(parts.hostname or "localhost", parts.port or (465 if use_ssl else 587 if starttls else 25),
-                   unquote(parts.username) if parts.username else None,
-                   unquote(parts.password) if parts.password else None, starttls, use_ssl,
-                   query.get("from") or query.get("from_email") or "vigie@localhost", float(query.get("timeout") or 30),
-                   query.get("ca_certs") or None)
+    def from_airflow(cls, conn_id: str, env: dict | None = None) -> SmtpSettings:
+        """An Airflow connection (``AIRFLOW_CONN_<ID>`` as a URI or JSON, or Airflow's store): host, port,
+        login, password, type ``smtps`` for SSL, extras ``disable_ssl``, ``disable_tls``, ``from_email``
+        (or ``from``), ``timeout`` and ``ca_certs``."""
+        from vigie.connections import ConnectionInvalid, extras, get
 
-    @classmethod
-    def from_json(cls, text: str) -> SmtpSettings:
-        """The JSON form of an Airflow connection (``{"conn_type": "smtp", "host": …, "port": …, "login": …,
-        "password": …, "extra": {…}}``; ``extra`` may be an object or a JSON string)."""
         try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise MailNotConfigured(f"the SMTP connection is not valid JSON: {exc.msg}") from None
-        if not isinstance(data, dict):
-            raise MailNotConfigured("the SMTP connection in JSON must be an object")
-        extra = data.get("extra") or {}
-        if isinstance(extra, str):
-            try:
-                extra = json.loads(extra) if extra.strip() else {}
-            except ValueError as exc:
-                raise MailNotConfigured(f"the SMTP connection's extra is not valid JSON: {exc.msg}") from None
-        if not isinstance(extra, dict):
-            raise MailNotConfigured("the SMTP connection's extra must be an object")
-        if not data.get("host"):
-            raise MailNotConfigured("the SMTP connection in JSON has no host")
-        return cls.from_connection(data["host"], data.get("port"), data.get("login"), data.get("password"), extra,
-                                   smtps=str(data.get("conn_type") or "").lower() == "smtps")
-
-    @classmethod
-    def from_connection(cls, host: str, port, login: str | None, password: str | None, extra: dict,
-                        smtps: bool = False) -> SmtpSettings:
-        """From the fields of an Airflow connection (stored, or in JSON)."""
-        use_ssl, starttls = _airflow_encryption(extra, smtps=smtps)
-        return cls(host, int(port) if port else (465 if use_ssl else 587 if starttls else 25), login or None,
-                   password or None, starttls, use_ssl,
+            conn = get(conn_id, env)
+            extra = extras(conn)
+        except ConnectionInvalid as exc:
+            raise MailNotConfigured(f"SMTP: {exc}") from None
+        if not conn.host:
+            raise MailNotConfigured(f"the SMTP connection {conn_id!r} has no host")
+        use_ssl, starttls = _airflow_encryption(extra, smtps=(conn.conn_type or "").lower() == "smtps")
+        return cls(conn.host, int(conn.port) if conn.port else (465 if use_ssl else 587 if starttls else 25),
+                   conn.login or None, conn.password or None, starttls, use_ssl,
                    extra.get("from_email") or extra.get("from") or "vigie@localhost",
                    float(extra.get("timeout") or 30), extra.get("ca_certs") or None)
-
-    @classmethod
-    def from_airflow(cls, conn_id: str) -> SmtpSettings:
-        try:
-            from airflow.sdk import BaseHook
-        except ImportError:
-            raise MailNotConfigured(f"VIGIE_SMTP_CONN_ID={conn_id!r} but neither AIRFLOW_CONN_{conn_id.upper()} "
-                                    "is set nor Airflow installed") from None
-        conn = BaseHook.get_connection(conn_id)
-        if not conn.host:
-            raise MailNotConfigured(f"the Airflow connection {conn_id!r} has no host")
-        return cls.from_connection(conn.host, conn.port, conn.login, conn.password, conn.extra_dejson or {},
-                                   smtps=(conn.conn_type or "").lower() == "smtps")
 
 
 def _airflow_encryption(extra: dict, smtps: bool = False) -> tuple[bool, bool]:

@@ -78,40 +78,17 @@ class ESSettings:
 
     @classmethod
     def from_airflow(cls, conn_id: str) -> ESSettings:
-        """An Airflow connection (``AIRFLOW_CONN_<ID>`` or Airflow's store): host, port, login,
-        password; ``schema`` or the extra ``scheme`` https; extras ``api_key``, ``ca_certs``,
-        ``verify_certs``."""
-        from urllib.parse import parse_qs, unquote, urlsplit
+        """An Airflow connection (``AIRFLOW_CONN_<ID>`` as a URI or JSON, or Airflow's store): host, port,
+        login, password; schema ``https`` (or the extra ``scheme``) for TLS; extras ``api_key``,
+        ``ca_certs``, ``verify_certs``."""
+        from vigie.connections import extras, get
 
-        uri = os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}")
-        if uri and uri.lstrip().startswith("{"):  # Airflow's JSON form of a connection
-            import json
-
-            data = json.loads(uri)
-            extra = data.get("extra") or {}
-            extra = json.loads(extra) if isinstance(extra, str) else extra
-            host, port, login, password = data.get("host"), data.get("port"), data.get("login"), data.get("password")
-            scheme = extra.get("scheme") or ("https" if str(data.get("schema", "")).lower() == "https" else "http")
-        elif uri:
-            parts = urlsplit(uri)
-            extra = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-            host, port = parts.hostname, parts.port
-            login = unquote(parts.username) if parts.username else None
-            password = unquote(parts.password) if parts.password else None
-            schema = unquote(parts.path.lstrip("/")).lower()  # where Airflow's URI form keeps `schema`
-            scheme = extra.get("scheme") or ("https" if parts.scheme in {"https", "elasticsearchs"} or schema == "https"
-                                             else "http")
-        else:
-            try:
-                from airflow.sdk import BaseHook
-            except ImportError:
-                raise RuntimeError(f"VIGIE_ES_CONN_ID={conn_id!r} but neither AIRFLOW_CONN_{conn_id.upper()} "
-                                   "is set nor Airflow installed") from None
-            conn = BaseHook.get_connection(conn_id)
-            extra = conn.extra_dejson or {}
-            host, port, login, password = conn.host, conn.port, conn.login, conn.password
-            scheme = extra.get("scheme") or ("https" if (conn.schema or "").lower() == "https" else "http")
-        return cls(url=f"{scheme}://{host or '127.0.0.1'}:{port or 9200}", api_key=extra.get("api_key") or None,
-                   username=login or None, password=password or None, ca_certs=extra.get("ca_certs") or None,
+        conn = get(conn_id)
+        extra = extras(conn)
+        https = (conn.schema or "").lower() == "https" or (conn.conn_type or "").lower() in {"https", "elasticsearchs"}
+        scheme = extra.get("scheme") or ("https" if https else "http")
+        return cls(url=f"{scheme}://{conn.host or '127.0.0.1'}:{conn.port or 9200}",
+                   api_key=extra.get("api_key") or None, username=conn.login or None,
+                   password=conn.password or None, ca_certs=extra.get("ca_certs") or None,
                    verify_certs=str(extra.get("verify_certs", "true")).lower() not in {"0", "false", "no"},
                    external=True)
