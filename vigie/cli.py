@@ -389,7 +389,7 @@ def demo(port: int | None, query: str) -> None:
     from vigie.demo.run import run_demo
 
     result = run_demo(say=click.echo, port=port)
-    watch = "lambersart"
+    watch = result.watch
     click.echo("")
     click.echo(f"Summary ({result.seconds:.0f} s)")
     click.echo("  Documents per source (in the index):")

@@ -20,8 +20,9 @@ SECOND_RUN = "2026-11-19T13:00:00+00:00"
 
 
 class Pipeline:
-    def __init__(self, root: Path, env: dict[str, str], client, config: Path, sink, home: Path):
-        self.root, self.env, self.client, self.config, self.sink, self.home = root, env, client, config, sink, home
+    def __init__(self, root: Path, env: dict[str, str], client, config: Path, sink, sites, home: Path):
+        self.root, self.env, self.client, self.config, self.home = root, env, client, config, home
+        self.sink, self.sites = sink, sites
 
     def run(self, dag_id: str, when: str, config: Path | None = None) -> dict:
         env = {**self.env, "VIGIE_CONFIG": str(config or self.config)}
@@ -51,9 +52,7 @@ def pipeline(tmp_path_factory, es_url, airflow_home):
         config = write_demo_config(root / "config", sites.base_url)
         env = {"ELASTICSEARCH_URL": es_url, "VIGIE_INDEX_PREFIX": prefix, "VIGIE_STATE_DIR": str(root / "state"),
                "VIGIE_DATA_DIR": str(root / "data"), **sink.env, **sites.env}
-        pipeline = Pipeline(root, env, client, config, sink, airflow_home)
-        pipeline.sites = sites
-        yield pipeline
+        yield Pipeline(root, env, client, config, sink, sites, airflow_home)
     delete_prefixed(client, prefix)
 
 

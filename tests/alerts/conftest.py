@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from tests.smtp import smtp_servers
+
 PARIS = ZoneInfo("Europe/Paris")
 T0 = datetime(2026, 11, 10, 0, 0, tzinfo=PARIS)
 
@@ -71,46 +73,10 @@ def watch(tmp_path):
     return load_watch(tmp_path)
 
 
-class _Smtp:
-    def __init__(self, port: int):
-        from aiosmtpd.controller import Controller
-
-        self.messages: list = []
-        outer = self
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):
-                import email
-                from email import policy
-
-                msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
-                outer.messages.append((envelope.rcpt_tos, msg))
-                return "250 OK"
-
-        self.port = port
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-
-    def start(self):
-        self.controller.start()
-        return self
-
-    def stop(self):
-        self.controller.stop()
-
-
 @pytest.fixture
 def smtp_factory():
     """Start a real SMTP server (aiosmtpd) on 127.0.0.1 at a given port; stopped after the test."""
-    servers = []
-
-    def start(port):
-        server = _Smtp(port).start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
+    yield from smtp_servers(brief=True)
 
 
 @pytest.fixture

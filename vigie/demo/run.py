@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 @dataclass
 class DemoResult:
     config: Path
+    watch: str
     crawls: list[dict[str, Any]] = field(default_factory=list)
     failed_sources: list[str] = field(default_factory=list)
     enriched: dict[str, Any] = field(default_factory=dict)
@@ -97,8 +98,8 @@ def run_demo(say: Callable[[str], None] = print, port: int | None = None, parall
     with DemoSites(port=port) as sites, SmtpSink(demo_dir / "mail") as sink, \
             environment({**sites.env, **sink.env}):
         config = write_demo_config(demo_dir, sites.base_url)
-        result = DemoResult(config=config, mail_dir=sink.folder)
         watch = load_config(config).watches[0]
+        result = DemoResult(config=config, watch=watch.id, mail_dir=sink.folder)
         say(f"Demo territory « {watch.name} » served at {sites.base_url}; mail goes to {sink.folder}")
 
         start, end = interval(None, datetime.now(UTC), timedelta(hours=1))

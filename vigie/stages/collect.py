@@ -24,18 +24,16 @@ def plan(config: str | Path) -> list[dict[str, str]]:
 
 
 def crawl(config: str | Path, watch: str, source: str, start: datetime, end: datetime, *,
-          settings: dict[str, Any] | None = None, env: dict[str, str] | None = None,
           timeout: float | None = 3000) -> dict[str, Any]:
-    """Crawl one source for the interval; raises CrawlFailed (so the task is retried) on failure.
+    """Crawl one source for the interval in its own process (with this process's environment); raises
+    CrawlFailed (so the task is retried) on failure.
 
     A crawl that is run again for the same interval appends only documents it has not written yet.
     """
-    from crawlers.run import _child_env, crawl_source
+    from crawlers.run import crawl_source
 
-    child_env = _child_env()
-    child_env.update(env or {})
-    summary = crawl_source(config, watch, source, layout.raw_dir(), settings,
-                           interval=layout.interval_text(start, end), timeout=timeout, env=child_env)
+    summary = crawl_source(config, watch, source, layout.raw_dir(), interval=layout.interval_text(start, end),
+                           timeout=timeout)
     wanted = ("status", "fetched", "new", "updated", "written", "errors", "output", "log")
     counts = {k: summary[k] for k in wanted if k in summary}
     trouble = problem(summary)
