@@ -1,4 +1,4 @@
-"""What every evaluation shares: reading a split of a test set, and precision/recall/F1."""
+"""What every evaluation shares: reading a split of a test set, the rules pipeline, precision/recall/F1."""
 
 from __future__ import annotations
 
@@ -18,3 +18,10 @@ def prf(tp: int, fp: int, fn: int, counts: bool = False) -> dict[str, float]:
     f = 2 * p * r / (p + r) if p + r else 0.0
     out = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
     return {**out, "tp": tp, "fp": fp, "fn": fn} if counts else out
+
+
+def text_rules_pipeline():
+    """The pipeline without the components these evaluations do not score (territory, trained models)."""
+    from nlp.pipeline import build_pipeline
+
+    return build_pipeline(exclude=["vigie_territory", "vigie_sentiment", "vigie_toxicity"])

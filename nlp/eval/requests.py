@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from nlp.eval._common import load_split, prf
+from nlp.eval._common import load_split, prf, text_rules_pipeline
 
 TESTSET = Path(__file__).resolve().parent / "requests_testset.jsonl"
 
@@ -22,10 +22,7 @@ def load(split: str = "test") -> list[dict]:
 
 
 def evaluate(nlp=None, split: str = "test", errors: bool = False) -> dict:
-    if nlp is None:
-        from nlp.pipeline import build_pipeline
-
-        nlp = build_pipeline(exclude=["vigie_territory", "vigie_sentiment", "vigie_toxicity"])
+    nlp = text_rules_pipeline() if nlp is None else nlp
     rows = load(split)
     tp = fp = fn = kind_ok = service_ok = 0
     mistakes = []

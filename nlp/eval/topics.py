@@ -10,7 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
-from nlp.eval._common import load_split, prf
+from nlp.eval._common import load_split, prf, text_rules_pipeline
 
 TESTSET = Path(__file__).resolve().parent / "topics_testset.jsonl"
 
@@ -19,13 +19,9 @@ def load(split: str = "test") -> list[dict]:
     return load_split(TESTSET, split)
 
 
-
 def evaluate(nlp=None, split: str = "test", errors: bool = False) -> dict:
     """Micro P/R/F1 over topic assignments, exact-set accuracy and per-topic P/R/F1."""
-    if nlp is None:
-        from nlp.pipeline import build_pipeline
-
-        nlp = build_pipeline(exclude=["vigie_territory", "vigie_sentiment", "vigie_toxicity"])
+    nlp = text_rules_pipeline() if nlp is None else nlp
     rows = load(split)
     counts: dict[str, list[int]] = {}
     tp = fp = fn = exact = 0
