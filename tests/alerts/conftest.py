@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
 from tests.smtp import smtp_servers
+from vigie.httpserve import start_server, stop_server
 
 PARIS = ZoneInfo("Europe/Paris")
 T0 = datetime(2026, 11, 10, 0, 0, tzinfo=PARIS)
@@ -112,13 +112,11 @@ class _Hooks:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = start_server(Handler, "127.0.0.1", 0, name="hooks")
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        stop_server(self.server)
 
 
 @pytest.fixture

@@ -54,6 +54,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from vigie.httpserve import serve_until_interrupted, start_server, stop_server
+
 TEXT_TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xml",
               ".rss": "application/rss+xml", ".atom": "application/atom+xml", ".json": "application/json",
               ".txt": "text/plain", ".csv": "text/csv", ".jsonl": "application/x-ndjson", ".php": "text/html"}
@@ -97,7 +99,6 @@ class FixtureServer:
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # ---------------------------------------------------------------- control
     def start(self) -> FixtureServer:
@@ -106,19 +107,13 @@ class FixtureServer:
         class Handler(_Handler):
             fixture = server
 
-        self._httpd = _QuietServer((self.host, self.port), Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = start_server(Handler, self.host, self.port, name="fixture-server")
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"fixture-server-{self.port}", daemon=True)
-        self._thread.start()
         return self
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        stop_server(self._httpd)
+        self._httpd = None
 
     def __enter__(self) -> FixtureServer:
         return self.start()
@@ -174,17 +169,6 @@ class FixtureServer:
     def _route(self, path: str) -> Route | None:
         with self._lock:
             return self.routes.get(path)
-
-
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        import sys
-
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            return  # the crawler hung up (cancelled a huge download, was killed): expected
-        super().handle_error(request, client_address)
 
 
 def _http_date(ts: float) -> str:
@@ -363,11 +347,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     server = FixtureServer(args.root, port=args.port).start()
     print(server.base_url, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
+    serve_until_interrupted(server.stop)
 
 
 if __name__ == "__main__":

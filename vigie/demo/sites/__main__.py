@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from vigie.demo.sites import DemoPortBusy, DemoSites, default_port
+from vigie.httpserve import serve_until_interrupted
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,11 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.strerror if isinstance(exc, OSError) else exc}", file=sys.stderr)
         return 1
     print(sites.base_url, flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        sites.stop()
+    serve_until_interrupted(sites.stop)
     return 0
 
 

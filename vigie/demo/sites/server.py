@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,6 +26,7 @@ from vigie.demo.sites.hooks import WebhookSink, hook_env
 from vigie.demo.sites.mastodon import MastodonSite
 from vigie.demo.sites.reddit import RedditSite
 from vigie.demo.sites.rss import PressSite
+from vigie.httpserve import start_server, stop_server
 
 HOST = "127.0.0.1"
 CONFIG_PORT = 8740  # the port written in config/demo.yaml
@@ -78,7 +78,7 @@ class DemoSites:
             demo = sites
 
         try:
-            self._httpd = _Server((HOST, self.port), Handler)
+            self._httpd = start_server(Handler, HOST, self.port, name="vigie-demo-sites", poll_interval=0.1)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise DemoPortBusy(errno.EADDRINUSE,
@@ -86,15 +86,11 @@ class DemoSites:
                                    "what uses it, or choose another port with VIGIE_DEMO_PORT (or --port)") from None
             raise
         self.port = self._httpd.server_address[1]
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                         name=f"vigie-demo-sites-{self.port}", daemon=True).start()
         return self
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        stop_server(self._httpd)
+        self._httpd = None
 
     def __enter__(self) -> DemoSites:
         return self.start()
@@ -115,15 +111,6 @@ class DemoSites:
                 if found is not None:
                     return found
         return 404, {"Content-Type": "text/plain; charset=utf-8"}, b"not found\n"
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return  # a crawler hung up
-        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
