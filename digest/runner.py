@@ -40,7 +40,7 @@ from elasticsearch import ConflictError
 from digest.chart import sentiment_chart
 from digest.figures import collect
 from digest.message import build_message
-from digest.render import render
+from digest.render import render, subject
 from digest.store import STALE, DigestStore, write_fallback
 from vigie.settings import state_dir
 
@@ -139,7 +139,7 @@ def run_digest(watch, day: date, *, client=None, out: str | Path | None = None, 
     recipients = list(watch.digest.recipients)
     empty = not figures["total"]
     outcome = DigestOutcome("empty" if empty else "written", target, target.with_suffix(".txt"),
-                            render(figures, None, prefix).subject, recipients, figures=figures)
+                            subject(figures, prefix), recipients, figures=figures)
     store = DigestStore(client)
 
     def write() -> None:
