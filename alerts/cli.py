@@ -51,7 +51,7 @@ def _print_events(events, as_json: bool) -> None:
 
 
 def _deliver(watch, events) -> dict:
-    from alerts.deliver.log import Dispatcher, channels_for
+    from vigie.alerts.deliver.log import Dispatcher, channels_for
 
     channels = channels_for(watch)
     if not channels:
@@ -90,7 +90,7 @@ def alerts() -> None:
 @_errors
 def replay_cmd(path: Path, config_path, watch_id, as_json, deliver, lemmatizer) -> None:
     """Run detection offline over enriched documents (a JSONL file), in published_at order."""
-    from alerts.runner import pick_watch, replay
+    from vigie.alerts.runner import pick_watch, replay
 
     watch = pick_watch(_config_path(config_path), watch_id)
     outcome = replay(path, watch, lemmatizer)
@@ -114,8 +114,8 @@ def replay_cmd(path: Path, config_path, watch_id, as_json, deliver, lemmatizer) 
 @_errors
 def run_cmd(watch_id, config_path, now, no_deliver, as_json, lemmatizer) -> None:
     """Detect over the watch's documents in Elasticsearch, store the alerts, deliver new events."""
-    from alerts.runner import pick_watch, run_online
-    from indexes.client import connect
+    from vigie.alerts.runner import pick_watch, run_online
+    from vigie.indexes.client import connect
 
     watch = pick_watch(_config_path(config_path), watch_id)
     if not watch.alerts.enabled:
@@ -141,8 +141,8 @@ def run_cmd(watch_id, config_path, now, no_deliver, as_json, lemmatizer) -> None
 @_errors
 def list_cmd(watch_id, status, size, as_json) -> None:
     """The latest alerts, newest first."""
-    from alerts.store import AlertStore
-    from indexes.client import connect
+    from vigie.alerts.store import AlertStore
+    from vigie.indexes.client import connect
 
     found = AlertStore(connect()).search(watch_id, status=status, size=size)
     if not found:
@@ -158,8 +158,8 @@ def list_cmd(watch_id, status, size, as_json) -> None:
 
 
 def _set_status(alert_id: str, watch_id: str | None, change) -> None:
-    from alerts.store import AlertStore
-    from indexes.client import connect
+    from vigie.alerts.store import AlertStore
+    from vigie.indexes.client import connect
 
     store = AlertStore(connect())
     alert = store.get(alert_id, watch_id)
@@ -178,7 +178,7 @@ def _set_status(alert_id: str, watch_id: str | None, change) -> None:
 @_errors
 def ack_cmd(alert_id, watch_id) -> None:
     """Mark an alert as seen (its later escalations are still sent)."""
-    from alerts.lifecycle import Lifecycle
+    from vigie.alerts.lifecycle import Lifecycle
 
     _set_status(alert_id, watch_id, lambda a: Lifecycle.acknowledge(a, datetime.now(UTC)))
 
@@ -191,7 +191,7 @@ def ack_cmd(alert_id, watch_id) -> None:
 @_errors
 def snooze_cmd(alert_id, duration, until, watch_id) -> None:
     """Send nothing more for this alert until a time."""
-    from alerts.lifecycle import Lifecycle
+    from vigie.alerts.lifecycle import Lifecycle
 
     if bool(duration) == bool(until):
         raise click.UsageError("give either --for or --until")

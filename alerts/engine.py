@@ -13,13 +13,13 @@ import re
 from collections import Counter, deque
 from collections.abc import Iterable
 
-from alerts.detect.bursts import EmergingTopics, Series
-from alerts.detect.first_story import FirstStory
-from alerts.detect.saved_queries import SavedQueries
-from alerts.detect.spikes import CrisisPacks, NegativeSpikes, ToxicitySpikes
-from alerts.lifecycle import Lifecycle
-from alerts.model import Alert, Candidate, DocInfo
-from alerts.text import fold, make_lemmatizer, stem
+from vigie.alerts.detect.bursts import EmergingTopics, Series
+from vigie.alerts.detect.first_story import FirstStory
+from vigie.alerts.detect.saved_queries import SavedQueries
+from vigie.alerts.detect.spikes import CrisisPacks, NegativeSpikes, ToxicitySpikes
+from vigie.alerts.lifecycle import Lifecycle
+from vigie.alerts.model import Alert, Candidate, DocInfo
+from vigie.alerts.text import fold, make_lemmatizer, stem
 from vigie.config import Watch
 from vigie.schema import Document
 

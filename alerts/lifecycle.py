@@ -22,7 +22,7 @@ import math
 from collections import Counter
 from datetime import UTC, datetime
 
-from alerts.model import Alert, Candidate, DocInfo, alert_id, french_title, iso, sentiment_mix
+from vigie.alerts.model import Alert, Candidate, DocInfo, alert_id, french_title, iso, sentiment_mix
 
 MAX_DOC_IDS = 2000
 KEYED = {"crisis_keywords", "saved_query", "negative_spike", "toxicity_spike"}

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from alerts.engine import Engine
-from alerts.text import make_lemmatizer
+from vigie.alerts.engine import Engine
+from vigie.alerts.text import make_lemmatizer
 from vigie.config import Watch, load_config
 from vigie.jsonl import read_lines
 from vigie.schema import Document, from_record
@@ -61,7 +61,7 @@ def replay(path: Path, watch: Watch, lemmatizer: str = "light") -> Outcome:
 # ---------------------------------------------------------------------- online
 def fetch_documents(client, watch_id: str, since: datetime, until: datetime, page: int = 2000):
     """The watch's documents published in [since, until), oldest first (search_after pages)."""
-    from indexes import names
+    from vigie.indexes import names
 
     body = {"range": {"published_at": {"gte": since.isoformat(), "lt": until.isoformat()}}}
     after = None
@@ -79,7 +79,7 @@ def fetch_documents(client, watch_id: str, since: datetime, until: datetime, pag
 
 def saved_query_matches(client, watch: Watch, since: datetime, until: datetime) -> dict[str, set[str]]:
     """Doc ids matching each saved query, decided by Elasticsearch's own ``query_string``."""
-    from indexes import names
+    from vigie.indexes import names
 
     out = {}
     for q in watch.alerts.saved_queries:
@@ -108,7 +108,7 @@ def run_online(client, watch: Watch, now: datetime | None = None, lemmatizer: st
     """
     import time
 
-    from alerts.store import AlertStore
+    from vigie.alerts.store import AlertStore
 
     now = (now or datetime.now(UTC)).astimezone(UTC)
     th = watch.alerts.thresholds

@@ -10,8 +10,8 @@ from datetime import datetime
 from elasticsearch import NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
-from alerts.model import Alert
-from indexes import names
+from vigie.alerts.model import Alert
+from vigie.indexes import names
 
 
 class AlertStore:
@@ -19,7 +19,7 @@ class AlertStore:
         self.client = client
 
     def ensure(self, watch_id: str) -> None:
-        from indexes.setup import install
+        from vigie.indexes.setup import install
 
         if not self.client.indices.exists_alias(name=names.watch_alerts_alias(watch_id)):
             install(self.client, [watch_id])

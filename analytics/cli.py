@@ -27,13 +27,13 @@ def _watch(config_path: Path | None, watch_id: str):
 
 
 def _documents(watch, days: int):
-    from analytics.load import from_elasticsearch
+    from vigie.analytics.load import from_elasticsearch
 
     return from_elasticsearch(_connect(), watch.id, days)
 
 
 def _json_rows(table, columns) -> list[dict]:
-    from analytics.store import _clean
+    from vigie.analytics.store import _clean
 
     rows = [{"author_key": key, **{c: _clean(row[c]) for c in columns}} for key, row in table.iterrows()]
     for row in rows:
@@ -52,8 +52,8 @@ def _json_rows(table, columns) -> list[dict]:
 @handles_errors
 def influencers(watch_id, days, topic, limit, no_store, config_path, as_json) -> None:
     """Accounts that matter on the territory, by influence score, with the reasons; updates the authors index."""
-    from analytics import influence
-    from analytics.store import RECORD_FIELDS, write_authors
+    from vigie.analytics import influence
+    from vigie.analytics.store import RECORD_FIELDS, write_authors
 
     watch = _watch(config_path, watch_id)
     docs = _documents(watch, days)
@@ -94,7 +94,7 @@ def influencers(watch_id, days, topic, limit, no_store, config_path, as_json) ->
 @handles_errors
 def engagement(watch_id, days, config_path, as_json) -> None:
     """Engagement of the collectivité's own accounts and its response time to citizen requests."""
-    from analytics.engagement import report
+    from vigie.analytics.engagement import report
 
     watch = _watch(config_path, watch_id)
     if not watch.own_accounts:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import graph
 from vigie.accounts import OwnAccounts
+from vigie.analytics import graph
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 

@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analytics import graph
 from vigie.accounts import OwnAccounts
+from vigie.analytics import graph
 
 W_PAGERANK, W_ENGAGEMENT, W_LOCALITY = 0.5, 0.2, 0.3
 DAMPING = 0.85

@@ -48,8 +48,8 @@ def records(watch_id: str, table: pd.DataFrame, computed_at: datetime) -> list[d
 
 def write_authors(client, watch_id: str, table: pd.DataFrame, computed_at: datetime | None = None) -> dict:
     """Write the ranking of ``score()``; returns written and deleted counts."""
-    from indexes import names
-    from indexes.maintenance import rewrite_matching
+    from vigie.indexes import names
+    from vigie.indexes.maintenance import rewrite_matching
 
     index = names.authors_index()
     computed_at = computed_at or datetime.now(UTC)

@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alerts.engine import Engine  # noqa: E402
-from alerts.text import make_lemmatizer  # noqa: E402
+from vigie.alerts.engine import Engine  # noqa: E402
+from vigie.alerts.text import make_lemmatizer  # noqa: E402
 from vigie.config import load_config  # noqa: E402
 from vigie.schema import Document, Sentiment, Toxicity  # noqa: E402
 

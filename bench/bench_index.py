@@ -43,12 +43,12 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ["VIGIE_INDEX_PREFIX"] = f"vigie-bench-{uuid.uuid4().hex[:6]}"
-    from indexes import names
-    from indexes.client import connect
-    from indexes.local_node import LocalNode
-    from indexes.setup import ensure_index, install
-    from indexes.writer import index_file
     from tests.conftest import delete_prefixed
+    from vigie.indexes import names
+    from vigie.indexes.client import connect
+    from vigie.indexes.local_node import LocalNode
+    from vigie.indexes.setup import ensure_index, install
+    from vigie.indexes.writer import index_file
     from vigie.schema import Document
     from vigie.settings import ESSettings
 

@@ -11,7 +11,7 @@ fixture server (a thread of this process).  In the same run, alternately:
 - **vigie**: a ``VigieSpider`` that reads the same sitemap and turns each page into a Document
   (title and paragraphs by lxml) through all of Vigie's downloader middlewares (SSRF guard,
   conditional GET, Retry-After, content type, redirect loops) and item pipelines (normalise,
-  exact duplicates, MinHash LSH near-duplicates, JSONL writer, state), via ``crawlers.run``.
+  exact duplicates, MinHash LSH near-duplicates, JSONL writer, state), via ``vigie.crawlers.run``.
 
 Both use the same concurrency (16 requests, all on the one host), no delay, no AutoThrottle,
 robots.txt obeyed.  ``--web`` adds one run of the real ``web`` spider (trafilatura + htmldate
@@ -78,7 +78,7 @@ def generate_site(root: Path, pages: int) -> None:
 def _bare_spider():
     import scrapy
 
-    from crawlers.extract.web import parse_sitemap
+    from vigie.crawlers.extract.web import parse_sitemap
 
     class BareSpider(scrapy.Spider):
         name = "bare"
@@ -101,10 +101,10 @@ def _bare_spider():
 
 
 def _vigie_spider():
-    from crawlers.extract._dates import parse_iso
-    from crawlers.extract._html import node_text, parse_html
-    from crawlers.extract.web import parse_sitemap
-    from crawlers.spiders.base import VigieSpider
+    from vigie.crawlers.extract._dates import parse_iso
+    from vigie.crawlers.extract._html import node_text, parse_html
+    from vigie.crawlers.extract.web import parse_sitemap
+    from vigie.crawlers.spiders.base import VigieSpider
 
     class BenchSpider(VigieSpider):
         kind = "web"
@@ -130,7 +130,7 @@ def _vigie_spider():
 
 
 def child(mode: str, base_url: str, workdir: str) -> None:
-    from crawlers.run import run_in_this_process
+    from vigie.crawlers.run import run_in_this_process
 
     work = Path(workdir)
     if mode == "bare":

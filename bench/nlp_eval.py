@@ -76,8 +76,8 @@ def main() -> None:
     parser.add_argument("--model", default="sm", choices=["sm", "md"])
     args = parser.parse_args()
 
-    import nlp.eval as eval_package
-    from nlp.pipeline import build_pipeline
+    import vigie.nlp.eval as eval_package
+    from vigie.nlp.pipeline import build_pipeline
 
     start = time.perf_counter()
     pipeline = build_pipeline(args.model)
@@ -91,7 +91,7 @@ def main() -> None:
         if info.name.startswith("_"):
             continue
         try:
-            module = importlib.import_module(f"nlp.eval.{info.name}")
+            module = importlib.import_module(f"vigie.nlp.eval.{info.name}")
         except Exception as exc:
             rows.append((f"{info.name}: does not import", f"{type(exc).__name__}: {exc}", ""))
             continue

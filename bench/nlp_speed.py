@@ -5,7 +5,7 @@
 The posts are short social texts generated from templates written for this benchmark (streets,
 complaints, questions, event posts, emojis, hashtags, mentions, links, a few English lines).
 Side A: ``spacy.load("fr_core_news_sm")`` with its default components, ``nlp.pipe`` in one process.
-Side B: our whole pipeline through the engine of ``vigie enrich`` (``nlp.enrich.Analyser``: text
+Side B: our whole pipeline through the engine of ``vigie enrich`` (``vigie.nlp.enrich.Analyser``: text
 normalisation, both cores), workers started and warmed before the clock starts (their start-up
 time is printed apart).  Peak memory: the largest sum of the resident sizes (VmRSS) of this
 process and all its children, sampled every 0.2 s.  Other jobs on the machine depress both
@@ -167,7 +167,7 @@ def main() -> None:
           f"{plain_time:.1f} s, {len(posts) / plain_time:.0f} docs/s")
 
     # ---------------------------------------------------------------- B: our pipeline
-    from nlp.enrich import Analyser, Item
+    from vigie.nlp.enrich import Analyser, Item
 
     start = time.perf_counter()
     analyser = Analyser("fr_core_news_sm", processes=args.processes, batch_size=args.batch_size).start()

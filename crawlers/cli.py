@@ -49,8 +49,8 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
     from rich.table import Table
 
-    from crawlers.run import crawl_watch, parse_interval, plan
     from vigie.config import ConfigError
+    from vigie.crawlers.run import crawl_watch, parse_interval, plan
 
     try:
         parse_interval(interval)
@@ -114,8 +114,8 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def extract(page: Path, url: str | None, as_json: bool) -> None:
     """Title, main text, author and publication date of one saved HTML page."""
-    from crawlers.extract._encoding import decode_body
-    from crawlers.extract._html import main_content
+    from vigie.crawlers.extract._encoding import decode_body
+    from vigie.crawlers.extract._html import main_content
 
     html, _ = decode_body(page.read_bytes())
     result = main_content(html, url)

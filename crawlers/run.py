@@ -2,12 +2,12 @@
 
 Python API (used by the CLI, Airflow tasks, tests and the benchmark)::
 
-    from crawlers.run import crawl_source, crawl_watch
+    from vigie.crawlers.run import crawl_source, crawl_watch
     summary = crawl_source("watch.yaml", "lambersart", "journal-local", "data/raw")
     summaries = crawl_watch("watch.yaml", "data/raw", watch_id="lambersart")
 
-Each call starts ``python -m crawlers.run`` in a subprocess and returns its summary (see
-``crawlers.summary``) with ``status`` (``ok`` or ``failed``), ``output`` and ``log``.
+Each call starts ``python -m vigie.crawlers.run`` in a subprocess and returns its summary (see
+``vigie.crawlers.summary``) with ``status`` (``ok`` or ``failed``), ``output`` and ``log``.
 
 Output layout (``--out DIR``)::
 
@@ -107,7 +107,7 @@ def start_crawl(config_path: str | Path, watch_id: str, source_id: str, out_dir:
     paths["log"].parent.mkdir(parents=True, exist_ok=True)
     paths["summary"].unlink(missing_ok=True)  # never report a previous run's summary
     start, end = parse_interval(interval)
-    command = [sys.executable, "-m", "crawlers.run", "--config", str(config_path), "--watch", watch_id,
+    command = [sys.executable, "-m", "vigie.crawlers.run", "--config", str(config_path), "--watch", watch_id,
                "--source", source_id, "--out", str(out_dir),
                "--interval", f"{start.isoformat()}/{end.isoformat()}"]
     if state_dir:
@@ -218,12 +218,12 @@ def run_in_this_process(config_path: str | Path, watch_id: str, source_id: str, 
     ``spider_cls`` replaces the spider of the source's kind (the benchmark uses it)."""
     from scrapy.crawler import AsyncCrawlerProcess
 
-    from crawlers._text import encode_signature, minhash, words
-    from crawlers.settings import source_settings
-    from crawlers.spiders import spider_for
-    from crawlers.state import SourceState, state_path
-    from crawlers.summary import summarise
     from vigie.config import load_config
+    from vigie.crawlers._text import encode_signature, minhash, words
+    from vigie.crawlers.settings import source_settings
+    from vigie.crawlers.spiders import spider_for
+    from vigie.crawlers.state import SourceState, state_path
+    from vigie.crawlers.summary import summarise
 
     config_path = Path(config_path)
     config = load_config(config_path)
@@ -263,7 +263,7 @@ def run_in_this_process(config_path: str | Path, watch_id: str, source_id: str, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawlers.run", description="Crawl one source.")
+    parser = argparse.ArgumentParser(prog="python -m vigie.crawlers.run", description="Crawl one source.")
     parser.add_argument("--config", required=True)
     parser.add_argument("--watch", required=True)
     parser.add_argument("--source", required=True)

@@ -27,8 +27,8 @@ DEFAULT_CONTACT = "social listening for a French local authority; contact not co
 # even on a source that allows private networks (the SSRF guard is off there).
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 
-SPIDER_MODULES = ["crawlers.spiders"]
-NEWSPIDER_MODULE = "crawlers.spiders"
+SPIDER_MODULES = ["vigie.crawlers.spiders"]
+NEWSPIDER_MODULE = "vigie.crawlers.spiders"
 
 # Politeness
 ROBOTSTXT_OBEY = True
@@ -82,21 +82,21 @@ VIGIE_NEAR_DUPLICATE_MIN_WORDS = 40   # shorter texts are never linked as near-d
 VIGIE_EXACT_DUPLICATE_MIN_CHARS = 80  # shorter texts ("Merci !") are never dropped as copies
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawlers.middlewares.ssrf.SSRFGuardMiddleware": 90,            # before robots.txt (100)
-    "crawlers.middlewares.conditional.ConditionalGetMiddleware": 560,
+    "vigie.crawlers.middlewares.ssrf.SSRFGuardMiddleware": 90,            # before robots.txt (100)
+    "vigie.crawlers.middlewares.conditional.ConditionalGetMiddleware": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawlers.middlewares.retryafter.RetryAfterMiddleware": 550,
-    "crawlers.middlewares.contenttype.ContentTypeMiddleware": 595,  # after decompression (590)
-    "crawlers.middlewares.redirectloop.RedirectLoopMiddleware": 605,  # sees 3xx before redirects (600)
+    "vigie.crawlers.middlewares.retryafter.RetryAfterMiddleware": 550,
+    "vigie.crawlers.middlewares.contenttype.ContentTypeMiddleware": 595,  # after decompression (590)
+    "vigie.crawlers.middlewares.redirectloop.RedirectLoopMiddleware": 605,  # sees 3xx before redirects (600)
 }
 SPIDER_MIDDLEWARES: dict[str, int] = {}
 ITEM_PIPELINES = {
-    "crawlers.pipelines.normalize.NormalizePipeline": 100,
-    "crawlers.pipelines.privacy.PrivacyPipeline": 150,
-    "crawlers.pipelines.dedup.ExactDuplicatePipeline": 200,
-    "crawlers.pipelines.neardup.NearDuplicatePipeline": 300,
-    "crawlers.pipelines.jsonl.JsonLinesWriterPipeline": 800,
-    "crawlers.pipelines.state.StateUpdatePipeline": 900,
+    "vigie.crawlers.pipelines.normalize.NormalizePipeline": 100,
+    "vigie.crawlers.pipelines.privacy.PrivacyPipeline": 150,
+    "vigie.crawlers.pipelines.dedup.ExactDuplicatePipeline": 200,
+    "vigie.crawlers.pipelines.neardup.NearDuplicatePipeline": 300,
+    "vigie.crawlers.pipelines.jsonl.JsonLinesWriterPipeline": 800,
+    "vigie.crawlers.pipelines.state.StateUpdatePipeline": 900,
 }
 
 

@@ -51,7 +51,7 @@ def state_path(watch_id: str, source_id: str, base: Path | str | None = None) ->
 
 def item_fingerprint(doc: Document) -> str:
     """What makes a re-crawled item "changed": its text, title and engagement."""
-    from crawlers._text import content_hash, fingerprint
+    from vigie.crawlers._text import content_hash, fingerprint
 
     eng = doc.engagement
     return fingerprint(doc.content_hash or content_hash(doc.text, doc.title), doc.title,

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from airflow.sdk import dag, get_current_context, task
 
-from dags import common
+from vigie.dags import common
 
 PERIOD = timedelta(minutes=15)
 

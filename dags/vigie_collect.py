@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from airflow.sdk import dag, get_current_context, task
 
-from dags import common
+from vigie.dags import common
 
 PERIOD = timedelta(hours=1)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from airflow.sdk import CronTriggerTimetable, dag, get_current_context, task
 
-from dags import common
+from vigie.dags import common
 
 
 def digest_dag(watch_id: str, time: str, timezone: str):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from airflow.sdk import CronTriggerTimetable, dag, get_current_context, task
 
-from dags import common
+from vigie.dags import common
 
 
 def _due(context: dict):

@@ -5,7 +5,7 @@ while Elasticsearch could not take it, ``<YYYY-MM-DD>.sent.json`` (see ``digest/
 names and snippets of public posts, so they are personal data: :func:`prune` deletes them after the watch's
 ``privacy.retention_days`` (``DEFAULT_RETENTION_DAYS`` when the watch sets none).
 
-    from digest.archive import prune
+    from vigie.digest.archive import prune
     prune(watch.id, watch.privacy.retention_days, datetime.now(UTC))
 """
 
@@ -17,7 +17,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from digest.store import archive_dir
+from vigie.digest.store import archive_dir
 
 log = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90

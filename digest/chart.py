@@ -15,7 +15,7 @@ matplotlib.use("Agg")  # no display, whatever the environment says
 
 from matplotlib.figure import Figure
 
-from digest import french
+from vigie.digest import french
 
 WIDTH, HEIGHT = 520, 230   # display size in CSS pixels; the PNG is twice as large
 COLOURS = {"negative": "#dc2626", "neutral": "#9ca3af", "positive": "#16a34a", "unknown": "#e5e7eb"}

@@ -59,8 +59,8 @@ def digest(watch_id, day, config_path, out, send, force, as_json) -> None:
     already sent is not rewritten.  Exit status 1 when the email could not be sent (recorded failed: run
     --send again for that --date), 75 when another run is sending it right now.
     """
-    from digest.runner import run_digest
     from vigie.config import load_config
+    from vigie.digest.runner import run_digest
 
     parsed = _parse_day(day)
     watch = load_config(_config_path(config_path)).watch(watch_id)

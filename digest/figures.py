@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 from elasticsearch import NotFoundError
 
-from alerts.deliver.render import one_line, safe_url
-from digest import french
-from indexes import names
 from vigie.accounts import OwnAccounts
+from vigie.alerts.deliver.render import one_line, safe_url
+from vigie.digest import french
+from vigie.indexes import names
 from vigie.textsafe import printable
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def _engagement(doc: dict) -> tuple[int, int, int]:
 
 def _author_key(doc: dict) -> str | None:
     """The analytics key of the document's author (handle, else id, else name), as influence scores use."""
-    from analytics.graph import author_key
+    from vigie.analytics.graph import author_key
 
     author = doc.get("author") or {}
     return author_key(doc.get("platform") or "", author.get("handle"), author.get("id"), author.get("name"))
@@ -143,7 +143,7 @@ def _aggregate(client, index: str, watch, day: date) -> dict | None:
 
 
 def _window_docs(client, index: str, watch, day: date) -> list[dict]:
-    from indexes.maintenance import matching
+    from vigie.indexes.maintenance import matching
 
     first, _ = day_bounds(day - timedelta(days=HISTORY_DAYS - 1), watch.timezone)
     _, end = day_bounds(day, watch.timezone)
@@ -238,8 +238,8 @@ def collect(client, watch, day: date, *, top_n: int = 5, per_service: int = 3) -
 def alerts_of(client, watch, start: datetime, end: datetime) -> list[dict]:
     """Alerts active during the day (seen between its start and end) or still open at its end: those fired
     during the day first, then the open ones, newest first."""
-    from alerts.model import KIND_LABELS
-    from alerts.store import AlertStore
+    from vigie.alerts.model import KIND_LABELS
+    from vigie.alerts.store import AlertStore
 
     found = []
     for alert in AlertStore(client).search(watch.id, size=500):
@@ -263,8 +263,8 @@ def alerts_of(client, watch, start: datetime, end: datetime) -> list[dict]:
 def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: int = 5,
           per_service: int = 3) -> dict:
     """The lists of the digest from the documents of the seven days ending with ``day``."""
-    from analytics import engagement, influence
-    from analytics.load import frame
+    from vigie.analytics import engagement, influence
+    from vigie.analytics.load import frame
 
     tz = watch.timezone
     start, end = day_bounds(day, tz)

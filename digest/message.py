@@ -12,7 +12,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from digest.render import Rendered, render
+from vigie.digest.render import Rendered, render
 
 CHART_NAME = "tonalite-7-jours.png"
 

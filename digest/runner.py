@@ -1,11 +1,11 @@
 """One digest for one watch and one day: figures → chart → HTML and text files → (optionally) the email.
 
-    from digest.runner import run_digest
+    from vigie.digest.runner import run_digest
     outcome = run_digest(watch, date(2026, 11, 17), send=True)
 
 The HTML (``<day>.html``, chart beside it as ``<day>.png``), the text (``<day>.txt``) and the figures
 (``<day>.json``) are written, by default under ``$VIGIE_STATE_DIR/digests/<watch>/`` (the archive, pruned by
-``digest.archive.prune``), except over the archive of a day already sent: those files show what was sent
+``vigie.digest.archive.prune``), except over the archive of a day already sent: those files show what was sent
 and a later run (without ``force``) leaves them as they are (status ``already_sent``).
 
 With ``send=True``: at most one digest per watch and day (the sending log of ``digest/store.py``).  Statuses:
@@ -37,11 +37,11 @@ from pathlib import Path
 
 from elasticsearch import ConflictError
 
-from digest.chart import sentiment_chart
-from digest.figures import collect
-from digest.message import build_message
-from digest.render import render, subject
-from digest.store import STALE, DigestStore, write_fallback
+from vigie.digest.chart import sentiment_chart
+from vigie.digest.figures import collect
+from vigie.digest.message import build_message
+from vigie.digest.render import render, subject
+from vigie.digest.store import STALE, DigestStore, write_fallback
 from vigie.settings import state_dir
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ def run_digest(watch, day: date, *, client=None, out: str | Path | None = None, 
                backoff: float = 2.0, sleep=None, finish_retries: int = 3) -> DigestOutcome:
     """Build the digest of ``watch`` for ``day`` (a date in the watch's timezone), write it, send it if asked."""
     if client is None:
-        from indexes.client import connect
+        from vigie.indexes.client import connect
 
         client = connect()
     now = now or datetime.now(UTC)

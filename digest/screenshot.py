@@ -1,6 +1,6 @@
 """Screenshots of a digest in headless Chromium, at desktop and phone widths (tests and demo).
 
-    python -m digest.screenshot digest.html --out-dir shots/     # desktop (1280) and phone (390) PNGs
+    python -m vigie.digest.screenshot digest.html --out-dir shots/     # desktop (1280) and phone (390) PNGs
 
 The digest is shown in a frame exactly as wide as asked (headless Chromium makes no window narrower than
 500 px, so a phone width needs the frame).  The page is first loaded with ``--dump-dom`` and a small script

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from elasticsearch import ConflictError, NotFoundError
 
-from indexes import names
+from vigie.indexes import names
 
 log = logging.getLogger(__name__)
 STALE = timedelta(minutes=15)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from elasticsearch import Elasticsearch
 
-from indexes import names
+from vigie.indexes import names
 
 SEARCH_FIELDS = ["title^2", "text", "author.name"]
 INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")

@@ -6,9 +6,9 @@ import logging
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from indexes import names
-from indexes.analysis import analysis_settings, cluster_flavour
-from indexes.mapping import ALERT_MAPPING, AUTHOR_MAPPING, DOCUMENT_MAPPING
+from vigie.indexes import names
+from vigie.indexes.analysis import analysis_settings, cluster_flavour
+from vigie.indexes.mapping import ALERT_MAPPING, AUTHOR_MAPPING, DOCUMENT_MAPPING
 
 log = logging.getLogger(__name__)
 

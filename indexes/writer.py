@@ -17,8 +17,8 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 from pydantic import ValidationError
 
-from indexes import names
-from indexes.setup import ensure_index
+from vigie.indexes import names
+from vigie.indexes.setup import ensure_index
 from vigie.jsonl import read_lines
 from vigie.schema import Document, from_record
 

@@ -40,7 +40,7 @@ _model = click.option("--model", type=click.Choice(["sm", "md"]), default="sm", 
 def analyze(text: str, watch_id: str | None, config: Path | None, model: str, title: str | None,
             as_json: bool) -> None:
     """Print the enrichment of one TEXT ("-" reads it from standard input)."""
-    from nlp.enrich import Analyser, Item, watch_resolver
+    from vigie.nlp.enrich import Analyser, Item, watch_resolver
 
     if text == "-":
         text = sys.stdin.read()
@@ -84,7 +84,7 @@ def enrich(src: Path, dst: Path, watch_id: str | None, config: Path | None, mode
     """
     from datetime import UTC
 
-    from nlp.enrich import enrich_file
+    from vigie.nlp.enrich import enrich_file
 
     if enriched_at is not None and enriched_at.tzinfo is None:
         enriched_at = enriched_at.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ unchanged, so lines stay aligned, and it is counted and logged with its line num
 turns malformed lines into a failing exit status).  Blank lines stay blank.
 
 What enrichment changes: the enrichment fields (``ENRICHMENT_FIELDS``), and ``text``/``title`` when
-normalisation repaired them (mojibake, HTML leftovers; see ``nlp.normalize``).  Flags are added to
+normalisation repaired them (mojibake, HTML leftovers; see ``vigie.nlp.normalize``).  Flags are added to
 the ones already there, so enriching an enriched file gives the same file (with the same
 ``--enriched-at``; otherwise only ``enriched_at`` changes).
 
@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from nlp.normalize import FLAG_TRUNCATED, MAX_CHARS, normalize, repair, truncate
+from vigie.nlp.normalize import FLAG_TRUNCATED, MAX_CHARS, normalize, repair, truncate
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +134,9 @@ _WORKER_NLP = None
 
 def _worker_init(model: str) -> None:
     global _WORKER_NLP
-    from nlp.pipeline import build_pipeline
+    from vigie.nlp.pipeline import build_pipeline
 
-    logging.getLogger("nlp.pipeline").setLevel(logging.ERROR)  # the parent already warned
+    logging.getLogger("vigie.nlp.pipeline").setLevel(logging.ERROR)  # the parent already warned
     _WORKER_NLP = build_pipeline(model)
 
 
@@ -161,7 +161,7 @@ class Analyser:
 
     def _local(self):
         if self.nlp is None:
-            from nlp.pipeline import build_pipeline
+            from vigie.nlp.pipeline import build_pipeline
 
             self.nlp = build_pipeline(self.model)
         meta = self.nlp.meta.get("vigie", {})
@@ -323,8 +323,8 @@ def merge(record: dict[str, Any], result: Result, enriched_at: str) -> dict[str,
 
 def watch_resolver(config: str | Path | None, watch_id: str | None) -> Callable[[dict], Any]:
     """The WatchContext of a record: ``watch_id`` for all, else the record's first watch found in ``config``."""
-    from nlp.extensions import WatchContext
     from vigie.config import load_config
+    from vigie.nlp.extensions import WatchContext
 
     watches: dict[str, Any] = {}
     if watch_id:

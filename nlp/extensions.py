@@ -1,7 +1,7 @@
 """The contract between the spaCy components and the Document (shared by every component).
 
 Each component writes one or more ``Doc`` extensions whose values are plain JSON-ready
-data shaped like the Document field of the same name; ``nlp.enrich`` copies them onto
+data shaped like the Document field of the same name; ``vigie.nlp.enrich`` copies them onto
 the Document.  Components read the watch context from ``doc._.watch`` (a
 ``WatchContext`` or None) that the enrichment driver sets before the pipeline runs.
 

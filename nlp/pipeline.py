@@ -34,21 +34,21 @@ MODELS = {"sm": "fr_core_news_sm", "md": "fr_core_news_md"}
 EXCLUDED = ["parser", "senter"]
 # (factory name, module that registers it, optional?)
 COMPONENTS = [
-    ("vigie_territory", "nlp.components.territory", True),
-    ("vigie_topics", "nlp.components.topics", False),
-    ("vigie_sentiment", "nlp.components.sentiment", True),
-    ("vigie_toxicity", "nlp.components.toxicity", True),
-    ("vigie_request", "nlp.components.request", False),
-    ("vigie_terms", "nlp.components.terms", False),
+    ("vigie_territory", "vigie.nlp.components.territory", True),
+    ("vigie_topics", "vigie.nlp.components.topics", False),
+    ("vigie_sentiment", "vigie.nlp.components.sentiment", True),
+    ("vigie_toxicity", "vigie.nlp.components.toxicity", True),
+    ("vigie_request", "vigie.nlp.components.request", False),
+    ("vigie_terms", "vigie.nlp.components.terms", False),
 ]
-LANGUAGE = ("vigie_language", "nlp.components.language")
+LANGUAGE = ("vigie_language", "vigie.nlp.components.language")
 
 
 def import_components() -> dict[str, str]:
     """Import every component module (registering its factory); returns the optional ones that failed."""
     failed = {}
     importlib.import_module(LANGUAGE[1])
-    importlib.import_module("nlp.components.lexicon")
+    importlib.import_module("vigie.nlp.components.lexicon")
     for factory, module, optional in COMPONENTS:
         try:
             importlib.import_module(module)

@@ -24,7 +24,7 @@ def es_url():
     if os.environ.get("ELASTICSEARCH_URL"):
         yield os.environ["ELASTICSEARCH_URL"]
         return
-    from indexes.local_node import LocalNode
+    from vigie.indexes.local_node import LocalNode
     from vigie.settings import state_dir
 
     node = LocalNode(port=int(os.environ.get("VIGIE_TEST_ES_PORT", "9250")), state=state_dir() / "test")
@@ -57,7 +57,7 @@ def es_env(es_url, monkeypatch):
 
 @pytest.fixture
 def es(es_env):
-    from indexes.client import connect
+    from vigie.indexes.client import connect
 
     client = connect()
     yield client

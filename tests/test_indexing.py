@@ -8,10 +8,10 @@ from datetime import datetime
 import pytest
 from elasticsearch import ConnectionError as ESConnectionError
 
-from indexes import names
-from indexes.client import ClusterUnavailable, connect
-from indexes.setup import install
-from indexes.writer import index_file
+from vigie.indexes import names
+from vigie.indexes.client import ClusterUnavailable, connect
+from vigie.indexes.setup import install
+from vigie.indexes.writer import index_file
 from vigie.schema import make_doc_id
 from vigie.settings import ESSettings
 

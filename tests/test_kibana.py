@@ -16,14 +16,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from indexes import names
-from indexes.kibana.check import caps_from_cluster, check_objects
-from indexes.kibana.context import topics_of, watch_view
-from indexes.kibana.export import build_objects, mapping_caps
-from indexes.kibana.objects import TYPE_MIGRATION_VERSIONS
-from indexes.setup import install
-from indexes.writer import index_file
 from vigie.config import load_config
+from vigie.indexes import names
+from vigie.indexes.kibana.check import caps_from_cluster, check_objects
+from vigie.indexes.kibana.context import topics_of, watch_view
+from vigie.indexes.kibana.export import build_objects, mapping_caps
+from vigie.indexes.kibana.objects import TYPE_MIGRATION_VERSIONS
+from vigie.indexes.setup import install
+from vigie.indexes.writer import index_file
 
 from .conftest import ROOT, VIGIE
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from indexes import local_node
-from indexes.local_node import ES_VERSION, LocalNode, LocalNodeError, find_java
+from vigie.indexes import local_node
+from vigie.indexes.local_node import ES_VERSION, LocalNode, LocalNodeError, find_java
 
 from .conftest import VIGIE
 
@@ -25,7 +25,7 @@ def test_the_node_is_the_version_we_claim(es):
 
 
 def test_vigie_french_analyzer(es):
-    from indexes.setup import ensure_index, install
+    from vigie.indexes.setup import ensure_index, install
 
     install(es)
     ensure_index(es, f"{os.environ['VIGIE_INDEX_PREFIX']}-documents-2026.11")

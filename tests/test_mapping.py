@@ -10,7 +10,7 @@ from enum import Enum
 import pytest
 from pydantic import BaseModel
 
-from indexes.mapping import DOCUMENT_MAPPING
+from vigie.indexes.mapping import DOCUMENT_MAPPING
 from vigie.schema import Document, GeoPoint
 
 # Which Elasticsearch types may hold which Python type.
@@ -96,8 +96,8 @@ def test_compare_detects_drift(properties, expected):
 
 def test_installed_mapping_matches_the_code(es):
     """What the cluster holds after setup is the mapping in the code (the template applied)."""
-    from indexes import names
-    from indexes.setup import ensure_index, install
+    from vigie.indexes import names
+    from vigie.indexes.setup import ensure_index, install
 
     install(es, ["lambersart"])
     index = names.documents_index(datetime.fromisoformat("2026-11-18T08:00:00+01:00"))

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from indexes.search import Filters, parse_since, search
-from indexes.setup import install
-from indexes.writer import index_file
+from vigie.indexes.search import Filters, parse_since, search
+from vigie.indexes.setup import install
+from vigie.indexes.writer import index_file
 
 DOCS = [
     {"id": "1", "text": "Les inondations ont touché la rue des Saules cette nuit.",

@@ -39,9 +39,9 @@ def handles_errors(func):
 
     @wraps(func)
     def wrapper(*args, **kwargs):
-        from indexes.client import ClusterUnavailable
-        from indexes.local_node import LocalNodeError
         from vigie.config import ConfigError, UnknownWatch
+        from vigie.indexes.client import ClusterUnavailable
+        from vigie.indexes.local_node import LocalNodeError
 
         try:
             return func(*args, **kwargs)
@@ -100,7 +100,7 @@ def es() -> None:
 
 
 def _node(port: int | None = None, heap: str | None = None):
-    from indexes.local_node import LocalNode
+    from vigie.indexes.local_node import LocalNode
 
     return LocalNode(port=port, heap=heap)
 
@@ -170,7 +170,7 @@ def config_check(path: Path) -> None:
 
 
 def _connect():
-    from indexes.client import connect
+    from vigie.indexes.client import connect
 
     return connect()
 
@@ -188,7 +188,7 @@ def _watch_ids(config_path: Path | None) -> list[str]:
 @handles_errors
 def setup(config_path: Path | None) -> None:
     """Install the index template and aliases (idempotent)."""
-    from indexes.setup import install
+    from vigie.indexes.setup import install
 
     watch_ids = _watch_ids(config_path)
     result = install(_connect(), watch_ids)
@@ -206,8 +206,8 @@ def setup(config_path: Path | None) -> None:
 @handles_errors
 def index_cmd(path: Path, config_path, watch_id, rejects, as_json) -> None:
     """Index a JSON Lines file of Documents (full or minimal: id, text, published_at)."""
-    from indexes.setup import install
-    from indexes.writer import index_file
+    from vigie.indexes.setup import install
+    from vigie.indexes.writer import index_file
 
     client = _connect()
     watch_ids = _watch_ids(config_path) + ([watch_id] if watch_id else [])
@@ -288,8 +288,8 @@ def search(query: str, watch_id, topics, communes, sentiment, since, sources, re
     """French full-text search: "phrases", -exclusions, a | b; filters narrow it down."""
     from elasticsearch import NotFoundError
 
-    from indexes.search import Filters, parse_since
-    from indexes.search import search as run_search
+    from vigie.indexes.search import Filters, parse_since
+    from vigie.indexes.search import search as run_search
 
     if since:
         try:
@@ -334,8 +334,8 @@ def _watch_of(config_path: Path | None, watch_id: str):
 @handles_errors
 def kibana_export(watch_id: str, config_path: Path | None, out: Path) -> None:
     """Write the watch's saved objects as an NDJSON file for Kibana 8.8+ and 9.x."""
-    from indexes.kibana.context import watch_view
-    from indexes.kibana.export import export_ndjson
+    from vigie.indexes.kibana.context import watch_view
+    from vigie.indexes.kibana.export import export_ndjson
 
     result = export_ndjson(watch_view(_watch_of(config_path, watch_id)), out)
     kinds = ", ".join(f"{n} {t}" for t, n in sorted(result["by_type"].items()))
@@ -354,9 +354,9 @@ def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str 
     """Create or overwrite the watch's saved objects in Kibana (credentials: KIBANA_API_KEY or user/password)."""
     import tempfile
 
-    from indexes.kibana.context import watch_view
-    from indexes.kibana.export import export_ndjson
-    from indexes.kibana.importer import KibanaImportError, import_ndjson
+    from vigie.indexes.kibana.context import watch_view
+    from vigie.indexes.kibana.export import export_ndjson
+    from vigie.indexes.kibana.importer import KibanaImportError, import_ndjson
 
     with tempfile.TemporaryDirectory() as tmp:
         if ndjson is None:
@@ -385,8 +385,8 @@ def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str 
 def demo(port: int | None, query: str) -> None:
     """The whole main job on the embedded default: local node, demo territory served on 127.0.0.1,
     collect → enrich → index → influence → alerts → digest (to a file and a local SMTP sink)."""
-    from indexes.search import search as run_search
     from vigie.demo.run import run_demo
+    from vigie.indexes.search import search as run_search
 
     result = run_demo(say=click.echo, port=port)
     watch = result.watch
@@ -432,7 +432,8 @@ def demo(port: int | None, query: str) -> None:
 
 
 # Commands of the other packages: each exposes COMMANDS, a list of click commands.
-PLUGIN_MODULES = ("crawlers.cli", "nlp.cli", "vigie.privacy.cli", "alerts.cli", "analytics.cli", "digest.cli")
+PLUGIN_MODULES = ("vigie.crawlers.cli", "vigie.nlp.cli", "vigie.privacy.cli", "vigie.alerts.cli",
+                  "vigie.analytics.cli", "vigie.digest.cli")
 
 
 def _register_plugin_commands() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from alerts.deliver.render import context
+from vigie.alerts.deliver.render import context
 from vigie.mail import SmtpSettings, send
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -130,8 +130,8 @@ class Dispatcher:
 
 def channels_for(watch) -> list:
     """The channels watch.yaml asks for: one email channel (all recipients) and each webhook."""
-    from alerts.deliver.email import EmailChannel
-    from alerts.deliver.webhook import WebhookChannel
+    from vigie.alerts.deliver.email import EmailChannel
+    from vigie.alerts.deliver.webhook import WebhookChannel
 
     cfg = watch.alerts
     out = []

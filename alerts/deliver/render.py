@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from alerts.model import KIND_LABELS
+from vigie.alerts.model import KIND_LABELS
 
 COLOURS = {"crisis_keywords": "#b91c1c", "toxicity_spike": "#7c2d12", "negative_spike": "#b45309",
            "emerging_topic": "#1d4ed8", "saved_query": "#4b5563"}

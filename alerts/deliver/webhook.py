@@ -17,11 +17,11 @@ import re
 
 import requests
 
-from alerts.deliver.render import context
+from vigie.alerts.deliver.render import context
 
 
 def user_agent() -> str:
-    from crawlers.settings import vigie_version
+    from vigie.crawlers.settings import vigie_version
 
     return f"Vigie-alerts/{vigie_version()}"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from alerts.text import fold
+from vigie.alerts.text import fold
 
 _STOP_TEXT = """
 au aux avec ce ces dans de des du elle en et eux il je la le leur lui ma mais me même mes moi mon ne nos notre

@@ -25,7 +25,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from alerts.model import Candidate, DocInfo
+from vigie.alerts.model import Candidate, DocInfo
 
 PRIOR_DOCS = 200.0
 

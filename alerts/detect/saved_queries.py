@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from alerts.detect._french_light import analyze
-from alerts.model import Candidate, DocInfo
-from alerts.text import fold
+from vigie.alerts.detect._french_light import analyze
+from vigie.alerts.model import Candidate, DocInfo
+from vigie.alerts.text import fold
 from vigie.schema import Document
 
 TEXT_FIELDS = ("title", "text")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from alerts.detect.bursts import Series
-from alerts.model import Candidate, DocInfo
-from alerts.text import fold
+from vigie.alerts.detect.bursts import Series
+from vigie.alerts.model import Candidate, DocInfo
+from vigie.alerts.text import fold
 
 PACKS_FILE = Path(__file__).resolve().parent.parent / "data" / "crisis_packs.yaml"
 

@@ -14,7 +14,7 @@ from typing import Any
 import lxml.html
 from lxml.etree import ParserError
 
-from crawlers.urls import canonical_url
+from vigie.crawlers.urls import canonical_url
 from vigie.schema import Document, make_doc_id
 
 

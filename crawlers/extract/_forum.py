@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from crawlers.extract._dates import parse_french, parse_iso
-from crawlers.extract._html import node_text
+from vigie.crawlers.extract._dates import parse_french, parse_iso
+from vigie.crawlers.extract._html import node_text
 
 
 def query_param(url: str, name: str) -> str | None:

@@ -119,6 +119,6 @@ def page_date(html_text: str, url: str | None = None) -> datetime | None:
 
 
 def _date(value: str | None) -> datetime | None:
-    from crawlers.extract._dates import parse_iso
+    from vigie.crawlers.extract._dates import parse_iso
 
     return parse_iso(value) if value else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.extract._api import BadItem, Extracted, Origin, build, count, doc_id, parse_time
+from vigie.crawlers.extract._api import BadItem, Extracted, Origin, build, count, doc_id, parse_time
 from vigie.schema import Author, Engagement, Kind
 
 PLATFORM = "bluesky"

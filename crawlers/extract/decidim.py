@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawlers.extract._api import BadItem, Extracted, Origin, build, count, doc_id, html_to_text, parse_time
+from vigie.crawlers.extract._api import BadItem, Extracted, Origin, build, count, doc_id, html_to_text, parse_time
 from vigie.schema import Author, Engagement, Kind
 
 PLATFORM = "decidim"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from crawlers.extract._dates import parse_iso
-from crawlers.extract.feed import html_to_text
+from vigie.crawlers.extract._dates import parse_iso
+from vigie.crawlers.extract.feed import html_to_text
 from vigie.schema import make_doc_id
 
 PLATFORM = "discourse"

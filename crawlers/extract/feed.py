@@ -12,9 +12,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from crawlers.extract._dates import from_struct, parse_iso
-from crawlers.extract._html import node_text, parse_html
-from crawlers.urls import canonical_url
+from vigie.crawlers.extract._dates import from_struct, parse_iso
+from vigie.crawlers.extract._html import node_text, parse_html
+from vigie.crawlers.urls import canonical_url
 
 PLATFORM = "web"
 

@@ -15,8 +15,8 @@ import hashlib
 from typing import Any
 from urllib.parse import urljoin
 
-from crawlers.extract._dates import parse_french, parse_iso
-from crawlers.urls import canonical_url
+from vigie.crawlers.extract._dates import parse_french, parse_iso
+from vigie.crawlers.urls import canonical_url
 from vigie.schema import make_doc_id
 
 PLATFORM = "forum"
@@ -55,7 +55,7 @@ def _first(node: Any, selector: str | None) -> str | None:
 
 
 def _block_text(selection: Any) -> str:
-    from crawlers.extract._html import node_text
+    from vigie.crawlers.extract._html import node_text
 
     return "\n".join(node_text(node.root) for node in selection if hasattr(node.root, "tag"))
 

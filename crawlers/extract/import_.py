@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from crawlers.extract._dates import aware, parse_french, parse_iso
+from vigie.crawlers.extract._dates import aware, parse_french, parse_iso
 from vigie.schema import make_doc_id
 
 PLATFORM = "import"
@@ -100,7 +100,7 @@ def _decode(raw: bytes, encoding: str | None) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        from crawlers.extract._encoding import decode_body
+        from vigie.crawlers.extract._encoding import decode_body
 
         return decode_body(raw)[0]
 
@@ -121,7 +121,7 @@ def parse_date(value: Any, tz: ZoneInfo, date_format: str | None = None) -> date
     if value in (None, ""):
         return None
     if isinstance(value, (int, float)):
-        from crawlers.extract._dates import from_timestamp
+        from vigie.crawlers.extract._dates import from_timestamp
 
         return from_timestamp(value)
     value = str(value).strip()

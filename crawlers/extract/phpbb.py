@@ -11,9 +11,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from crawlers.extract._forum import absolute, date_of, query_param, site_key, text_without
-from crawlers.extract._html import node_text, parse_html
-from crawlers.urls import canonical_url
+from vigie.crawlers.extract._forum import absolute, date_of, query_param, site_key, text_without
+from vigie.crawlers.extract._html import node_text, parse_html
+from vigie.crawlers.urls import canonical_url
 from vigie.schema import make_doc_id
 
 PLATFORM = "phpbb"

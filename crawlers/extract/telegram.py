@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from crawlers.extract._dates import parse_iso
-from crawlers.extract._html import node_text, parse_html
+from vigie.crawlers.extract._dates import parse_iso
+from vigie.crawlers.extract._html import node_text, parse_html
 
 PLATFORM = "telegram"
 

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from crawlers.extract._dates import parse_iso, parse_rfc822
-from crawlers.extract._html import main_content, parse_html
-from crawlers.urls import canonical_url, same_site
+from vigie.crawlers.extract._dates import parse_iso, parse_rfc822
+from vigie.crawlers.extract._html import main_content, parse_html
+from vigie.crawlers.urls import canonical_url, same_site
 
 PLATFORM = "web"
 BINARY_EXTENSIONS = frozenset({

@@ -12,7 +12,7 @@ from typing import Any
 
 from scrapy.exceptions import NotConfigured
 
-from crawlers.spiders.base import VigieIgnore
+from vigie.crawlers.spiders.base import VigieIgnore
 
 
 class ConditionalGetMiddleware:
@@ -54,6 +54,6 @@ class ConditionalGetMiddleware:
 
 
 def _is_vigie(spidercls: type) -> bool:
-    from crawlers.spiders.base import VigieSpider
+    from vigie.crawlers.spiders.base import VigieSpider
 
     return issubclass(spidercls, VigieSpider)

@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy.exceptions import NotConfigured
 
-from crawlers.spiders.base import VigieIgnore, count_error
+from vigie.crawlers.spiders.base import VigieIgnore, count_error
 
 logger = logging.getLogger(__name__)
 

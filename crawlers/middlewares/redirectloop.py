@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 
 from scrapy.exceptions import NotConfigured
 
-from crawlers.spiders.base import VigieIgnore, count_error
-from crawlers.urls import canonical_url
+from vigie.crawlers.spiders.base import VigieIgnore, count_error
+from vigie.crawlers.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from typing import Any
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawlers.spiders.base import VigieIgnore, count_error
+from vigie.crawlers.spiders.base import VigieIgnore, count_error
 
 logger = logging.getLogger(__name__)
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -14,6 +14,6 @@ They need a ``VigieSpider`` (its ``state``): with another spider they are not co
 
 
 def vigie_spider(crawler) -> bool:
-    from crawlers.spiders.base import VigieSpider
+    from vigie.crawlers.spiders.base import VigieSpider
 
     return isinstance(crawler.spidercls, type) and issubclass(crawler.spidercls, VigieSpider)

@@ -18,8 +18,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawlers.pipelines import vigie_spider
-from crawlers.state import item_fingerprint
+from vigie.crawlers.pipelines import vigie_spider
+from vigie.crawlers.state import item_fingerprint
 from vigie.schema import Document
 
 

@@ -1,6 +1,6 @@
 """Append Documents to the run's JSON Lines output; the output is also the state's log.
 
-The output path is ``VIGIE_OUTPUT`` (set by ``crawlers.run``; the layout is described there).
+The output path is ``VIGIE_OUTPUT`` (set by ``vigie.crawlers.run``; the layout is described there).
 On open, the file is created (an empty file means "crawled, nothing new"), a torn last line
 left by a killed run is cut off, and the Documents already in it are remembered: running the
 same interval again appends only what is not there yet.  The run is registered in the
@@ -16,8 +16,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawlers.pipelines import vigie_spider
-from crawlers.state import item_fingerprint
+from vigie.crawlers.pipelines import vigie_spider
+from vigie.crawlers.state import item_fingerprint
 from vigie.schema import Document
 
 
@@ -66,7 +66,7 @@ class JsonLinesWriterPipeline:
         if repair_tail(self.path):
             self.crawler.stats.inc_value("vigie/output/torn_line_repaired")
         if self.path.exists():
-            from crawlers.state import _read_output
+            from vigie.crawlers.state import _read_output
 
             for doc in _read_output(self.path):
                 self.present.add((doc.doc_id, item_fingerprint(doc)))

@@ -14,8 +14,8 @@ from typing import Any
 
 from scrapy.exceptions import NotConfigured
 
-from crawlers._text import NUM_PERM, decode_signature, encode_signature, minhash, words
-from crawlers.pipelines import vigie_spider
+from vigie.crawlers._text import NUM_PERM, decode_signature, encode_signature, minhash, words
+from vigie.crawlers.pipelines import vigie_spider
 from vigie.schema import Document
 
 

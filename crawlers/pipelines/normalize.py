@@ -17,9 +17,9 @@ from typing import Any
 from pydantic import ValidationError
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawlers._text import content_hash
-from crawlers.pipelines import vigie_spider
-from crawlers.urls import canonical_url
+from vigie.crawlers._text import content_hash
+from vigie.crawlers.pipelines import vigie_spider
+from vigie.crawlers.urls import canonical_url
 from vigie.schema import Document
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawlers.pipelines import vigie_spider
+from vigie.crawlers.pipelines import vigie_spider
 from vigie.schema import Document
 
 COMPLETE_REASONS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout",
@@ -62,7 +62,7 @@ class StateUpdatePipeline:
         self.last_checkpoint = time.monotonic()
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        from crawlers.summary import summarise
+        from vigie.crawlers.summary import summarise
 
         output = self.crawler.settings.get("VIGIE_OUTPUT") or ""
         summary = summarise(self.crawler.stats.get_stats(), reason)

@@ -13,13 +13,13 @@ import keyword
 
 
 def spider_for(kind: str) -> type:
-    from crawlers.spiders.base import VigieSpider
+    from vigie.crawlers.spiders.base import VigieSpider
 
     name = f"{kind}_" if keyword.iskeyword(kind) else kind  # import -> import_.py
     try:
-        module = importlib.import_module(f"crawlers.spiders.{name}")
+        module = importlib.import_module(f"vigie.crawlers.spiders.{name}")
     except ModuleNotFoundError as exc:
-        if exc.name == f"crawlers.spiders.{name}":
+        if exc.name == f"vigie.crawlers.spiders.{name}":
             raise LookupError(f"no spider for source kind {kind!r} yet (crawlers/spiders/{kind}.py)") from None
         raise
     for _, obj in inspect.getmembers(module, inspect.isclass):

@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from crawlers.extract._api import Extracted, Origin, error_reason
-from crawlers.spiders.base import MissingCredential, VigieSpider
+from vigie.crawlers.extract._api import Extracted, Origin, error_reason
+from vigie.crawlers.spiders.base import MissingCredential, VigieSpider
 
 logger = logging.getLogger(__name__)
 

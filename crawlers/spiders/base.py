@@ -28,16 +28,16 @@ How a spider for a new kind plugs in
                ...
                self.state.set_cursor("since_id", newest)   # committed at the end of a complete run
 
-   ``crawlers.spiders.spider_for(kind)`` finds it by module name: nothing to register.
+   ``vigie.crawlers.spiders.spider_for(kind)`` finds it by module name: nothing to register.
 3. Test it against the fixture server (``tests/crawlers/server.py``) with
-   ``crawlers.run.crawl_source`` and assert on the JSONL output and the summary.
+   ``vigie.crawlers.run.crawl_source`` and assert on the JSONL output and the summary.
 
 What the base gives a spider
 ============================
 
 - ``self.source`` (``vigie.config.Source``), ``self.watch_id``, ``self.watch`` (may be None),
   ``self.config_dir`` (folder of the watch file, for relative paths), ``self.state``
-  (``crawlers.state.SourceState``), ``self.option(name, default)``, ``self.credential(name)``
+  (``vigie.crawlers.state.SourceState``), ``self.option(name, default)``, ``self.credential(name)``
   (reads the environment variable the source names), ``self.start_urls``.
 - ``self.request(url, callback, conditional=False, **kwargs)``: a Request whose errback counts
   the failure by reason; ``conditional=True`` sends If-None-Match/If-Modified-Since from the
@@ -72,8 +72,8 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawlers.state import SourceState
 from vigie.config import Source, Watch
+from vigie.crawlers.state import SourceState
 from vigie.schema import Document
 
 logger = logging.getLogger(__name__)
@@ -210,7 +210,7 @@ class VigieSpider(scrapy.Spider):
     # ------------------------------------------------------------------ bodies
     def text(self, response: Response) -> str:
         """The decoded body; a lying charset is detected and mojibake repaired (counted)."""
-        from crawlers.extract._encoding import decode_body
+        from vigie.crawlers.extract._encoding import decode_body
 
         declared = None
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
@@ -233,7 +233,7 @@ class VigieSpider(scrapy.Spider):
     def error_page(self, response: Response, html_text: str | None = None,
                    main_text: str | None = None) -> bool:
         """True (and counted) when a 200 response is an HTML error page."""
-        from crawlers.extract._html import looks_like_error_page
+        from vigie.crawlers.extract._html import looks_like_error_page
 
         reason = looks_like_error_page(html_text if html_text is not None else self.text(response), main_text)
         if reason:

@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from crawlers.extract import bluesky as extract
-from crawlers.spiders._api import ApiSpider
+from vigie.crawlers.extract import bluesky as extract
+from vigie.crawlers.spiders._api import ApiSpider
 
 
 class BlueskySpider(ApiSpider):

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.extract import decidim as extract
-from crawlers.spiders._api import ApiSpider
+from vigie.crawlers.extract import decidim as extract
+from vigie.crawlers.spiders._api import ApiSpider
 
 
 class DecidimSpider(ApiSpider):

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.extract import discourse as extract
-from crawlers.spiders.base import VigieSpider
+from vigie.crawlers.extract import discourse as extract
+from vigie.crawlers.spiders.base import VigieSpider
 
 CHUNK = 20
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from crawlers.extract import facebook_page as extract
-from crawlers.spiders._api import ApiSpider, rebase
+from vigie.crawlers.extract import facebook_page as extract
+from vigie.crawlers.spiders._api import ApiSpider, rebase
 
 POST_FIELDS = ("id,message,story,created_time,permalink_url,from,shares,"
                "reactions.summary(true).limit(0),comments.summary(true).limit(0)")

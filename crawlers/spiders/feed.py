@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from crawlers.extract import feed as extract
-from crawlers.extract._html import main_content
-from crawlers.spiders.base import VigieSpider
+from vigie.crawlers.extract import feed as extract
+from vigie.crawlers.extract._html import main_content
+from vigie.crawlers.spiders.base import VigieSpider
 
 
 class FeedSpider(VigieSpider):

@@ -10,8 +10,8 @@ from typing import Any
 
 from scrapy.exceptions import CloseSpider
 
-from crawlers.extract import forum as extract
-from crawlers.spiders.base import VigieSpider
+from vigie.crawlers.extract import forum as extract
+from vigie.crawlers.spiders.base import VigieSpider
 
 
 class ForumSpider(VigieSpider):

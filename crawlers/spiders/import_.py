@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from scrapy.exceptions import CloseSpider
 
-from crawlers.extract import import_ as extract
-from crawlers.spiders.base import VigieSpider
+from vigie.crawlers.extract import import_ as extract
+from vigie.crawlers.spiders.base import VigieSpider
 from vigie.schema import from_record
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from crawlers.extract import mastodon as extract
-from crawlers.spiders._api import ApiSpider, newest, rebase
+from vigie.crawlers.extract import mastodon as extract
+from vigie.crawlers.spiders._api import ApiSpider, newest, rebase
 
 
 def link(response: Any, rel: str) -> str | None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.extract import phpbb as extract
-from crawlers.spiders.base import VigieSpider
+from vigie.crawlers.extract import phpbb as extract
+from vigie.crawlers.spiders.base import VigieSpider
 
 
 class PhpbbSpider(VigieSpider):

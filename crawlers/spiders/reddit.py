@@ -18,8 +18,8 @@ import base64
 import re
 from typing import Any
 
-from crawlers.extract import reddit as extract
-from crawlers.spiders._api import ApiSpider
+from vigie.crawlers.extract import reddit as extract
+from vigie.crawlers.spiders._api import ApiSpider
 
 KEEP_COUNTS = 500  # comment counts remembered (newest posts)
 

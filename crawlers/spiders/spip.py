@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.extract import spip as extract
-from crawlers.spiders.base import VigieSpider
-from crawlers.urls import canonical_url
+from vigie.crawlers.extract import spip as extract
+from vigie.crawlers.spiders.base import VigieSpider
+from vigie.crawlers.urls import canonical_url
 
 
 class SpipSpider(VigieSpider):

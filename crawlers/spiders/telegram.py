@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.extract import telegram as extract
-from crawlers.spiders.base import VigieSpider
+from vigie.crawlers.extract import telegram as extract
+from vigie.crawlers.spiders.base import VigieSpider
 
 
 class TelegramSpider(VigieSpider):

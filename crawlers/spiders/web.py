@@ -16,9 +16,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from crawlers.extract import web as extract
-from crawlers.spiders.base import VigieSpider
-from crawlers.urls import canonical_url
+from vigie.crawlers.extract import web as extract
+from vigie.crawlers.spiders.base import VigieSpider
+from vigie.crawlers.urls import canonical_url
 
 
 class WebSpider(VigieSpider):

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.extract import youtube as extract
-from crawlers.spiders._api import ApiSpider
+from vigie.crawlers.extract import youtube as extract
+from vigie.crawlers.spiders._api import ApiSpider
 
 KEEP_COUNTS = 500
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from indexes.kibana.export import WatchView
+from vigie.indexes.kibana.export import WatchView
 
 TAXONOMY = Path(__file__).resolve().parent.parent.parent / "nlp" / "data" / "taxonomy.yaml"
 
@@ -21,7 +21,7 @@ def topics_of(watch, taxonomy: Path = TAXONOMY) -> list[tuple[str, str]]:
 
 
 def watch_view(watch) -> WatchView:
-    from nlp.territory.gazetteer import load_gazetteer
+    from vigie.nlp.territory.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
     communes, points = {}, []

@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexes import names
-from indexes.kibana import objects as ko
-from indexes.kibana.check import caps_from_mapping, check_objects
-from indexes.mapping import ALERT_MAPPING, AUTHOR_MAPPING, DOCUMENT_MAPPING
+from vigie.indexes import names
+from vigie.indexes.kibana import objects as ko
+from vigie.indexes.kibana.check import caps_from_mapping, check_objects
+from vigie.indexes.mapping import ALERT_MAPPING, AUTHOR_MAPPING, DOCUMENT_MAPPING
 
 CRISIS_WORDS = ["inondation", "inondations", "crue", "tempête", "orage", "neige", "verglas",
                 '"coupure d\'eau"', '"coupure d\'électricité"', "incendie", "accident", "évacuation",

@@ -2,7 +2,7 @@
 
 Everything here is plain Python + numpy so that inference needs no scikit-learn and no pickle:
 a model is a JSON document (gzip) holding, per feature block, the vocabulary and the idf weights,
-then the coefficient matrix and intercepts.  Training (``nlp.train``) fits scikit-learn's
+then the coefficient matrix and intercepts.  Training (``vigie.nlp.train``) fits scikit-learn's
 ``TfidfVectorizer(analyzer=<our own analyzer>, sublinear_tf=True)`` + ``LogisticRegression`` and exports
 them; ``LinearTextModel.scores`` recomputes exactly the same decision function.
 

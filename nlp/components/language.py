@@ -19,8 +19,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp import extensions
-from nlp.components._util import add_flag
+from vigie.nlp import extensions
+from vigie.nlp.components._util import add_flag
 
 DEFAULT_LANGUAGES = ["fr", "en", "es", "de", "it", "pt", "nl", "ar", "tr", "pl", "ro", "ru", "zh", "ja",
                      "br", "ca", "oc", "eu"]

@@ -27,10 +27,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp import extensions
-from nlp.components._util import fold
-from nlp.components.language import is_french
 from vigie.accounts import OwnAccounts
+from vigie.nlp import extensions
+from vigie.nlp.components._util import fold
+from vigie.nlp.components.language import is_french
 
 KINDS = ("question", "complaint", "report", "suggestion")
 META = "vigie_meta"  # doc.user_data key: {"kind": Document kind, "author": {handle, id, name}}, set by nlp.enrich

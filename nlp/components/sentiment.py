@@ -1,8 +1,8 @@
 """``vigie_sentiment``: negative / neutral / positive sentiment of social text.
 
 A sparse linear model (TF-IDF word 1–2-grams with negation scope, char 2–5-grams, lexicon, emoji,
-punctuation and irony markers; see ``nlp.components._textmodel``) trained on DEFT 2017 French tweets
-(``nlp.train.sentiment``).  Reads only ``doc.text`` (and ``doc._.language`` when a language component
+punctuation and irony markers; see ``vigie.nlp.components._textmodel``) trained on DEFT 2017 French tweets
+(``vigie.nlp.train.sentiment``).  Reads only ``doc.text`` (and ``doc._.language`` when a language component
 ran before), so it works on ``spacy.blank("fr")`` pipelines too.  Writes
 ``doc._.sentiment = {"label": ..., "score": p(positive) - p(negative)}`` (score in −1..1).
 """
@@ -15,8 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, registry
 
-from nlp import extensions
-from nlp.components._textmodel import MODELS, LinearTextModel, text_features
+from vigie.nlp import extensions
+from vigie.nlp.components._textmodel import MODELS, LinearTextModel, text_features
 
 extensions.register()
 

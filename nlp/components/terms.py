@@ -26,9 +26,9 @@ import emoji
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from nlp import extensions
-from nlp.components._util import fold
-from nlp.components.language import is_french
+from vigie.nlp import extensions
+from vigie.nlp.components._util import fold
+from vigie.nlp.components.language import is_french
 
 HASHTAG = re.compile(r"(?<![\w#&])#([^\W\d_][\w]{0,99})", re.UNICODE)
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_][\w.\-]{0,62}[\w])", re.UNICODE)

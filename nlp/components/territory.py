@@ -1,10 +1,10 @@
 """vigie_territory: the communes and watch places a text names, with the main commune's point.
 
 Writes ``doc._.territory`` = ``{"communes": [{insee, name, departement}], "places": [...],
-"location": {"lat", "lon"} | None}`` (see ``nlp.extensions``), reading the watch context from
+"location": {"lat", "lon"} | None}`` (see ``vigie.nlp.extensions``), reading the watch context from
 ``doc._.watch``.  It needs no annotation from the model (it matches folded words of the raw
 text), so it runs in ``spacy.blank("fr")`` as well as after ``fr_core_news_sm``.  The gazetteer
-(``nlp/data/communes``, built by ``nlp.territory.build_gazetteer``) is saved with the pipeline
+(``nlp/data/communes``, built by ``vigie.nlp.territory.build_gazetteer``) is saved with the pipeline
 by ``to_disk``, so a saved pipeline is one folder.
 """
 
@@ -17,9 +17,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, registry
 
-from nlp import extensions
-from nlp.territory.gazetteer import DATA, FILES, Gazetteer, load_gazetteer
-from nlp.territory.tagger import Tagger, Watch, make_watch
+from vigie.nlp import extensions
+from vigie.nlp.territory.gazetteer import DATA, FILES, Gazetteer, load_gazetteer
+from vigie.nlp.territory.tagger import Tagger, Watch, make_watch
 
 MAX_CHARS = 1_000_000  # a text longer than this is tagged on its beginning
 

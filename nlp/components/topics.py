@@ -26,9 +26,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp import extensions
-from nlp.components._util import fold, singular
-from nlp.components.language import is_french
+from vigie.nlp import extensions
+from vigie.nlp.components._util import fold, singular
+from vigie.nlp.components.language import is_french
 
 VENUE = -1.0  # weight marking a venue cue
 TAXONOMY_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.yaml"

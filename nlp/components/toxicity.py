@@ -22,9 +22,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp import extensions
-from nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, fold, normalise, text_features
-from nlp.components.sentiment import ModelSource, SavedModel
+from vigie.nlp import extensions
+from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, fold, normalise, text_features
+from vigie.nlp.components.sentiment import ModelSource, SavedModel
 
 extensions.register()
 

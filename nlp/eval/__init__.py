@@ -1,1 +1,1 @@
-"""Reproducible evaluations of the Vigie NLP components (run as ``python -m nlp.eval.<name>``)."""
+"""Reproducible evaluations of the Vigie NLP components (run as ``python -m vigie.nlp.eval.<name>``)."""

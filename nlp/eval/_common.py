@@ -22,6 +22,6 @@ def prf(tp: int, fp: int, fn: int, counts: bool = False) -> dict[str, float]:
 
 def text_rules_pipeline():
     """The pipeline without the components these evaluations do not score (territory, trained models)."""
-    from nlp.pipeline import build_pipeline
+    from vigie.nlp.pipeline import build_pipeline
 
     return build_pipeline(exclude=["vigie_territory", "vigie_sentiment", "vigie_toxicity"])

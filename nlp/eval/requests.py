@@ -3,7 +3,7 @@
 Figures: precision/recall/F1 of ``is_request``; among the true requests found, how often the
 ``kind`` (question, complaint, report, suggestion) and the routed ``service`` agree with the labels.
 The rules were tuned on ``dev``; ``test`` is the figure to report.
-Run: ``.venv/bin/python -m nlp.eval.requests [--split dev|test|all] [--errors]``.
+Run: ``.venv/bin/python -m vigie.nlp.eval.requests [--split dev|test|all] [--errors]``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from nlp.eval._common import load_split, prf, text_rules_pipeline
+from vigie.nlp.eval._common import load_split, prf, text_rules_pipeline
 
 TESTSET = Path(__file__).resolve().parent / "requests_testset.jsonl"
 

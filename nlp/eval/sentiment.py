@@ -1,4 +1,4 @@
-"""Evaluate ``vigie_sentiment``: ``.venv/bin/python -m nlp.eval.sentiment``.
+"""Evaluate ``vigie_sentiment``: ``.venv/bin/python -m vigie.nlp.eval.sentiment``.
 
 - DEFT 2017 French val (324 tweets, from the shared data folder; "data not available" without it);
 - our municipal-style set ``nlp/eval/sentiment_municipal.jsonl``: the ``test`` part (never trained on)
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from nlp.train.data import deft_path, read_deft, read_municipal
+from vigie.nlp.train.data import deft_path, read_deft, read_municipal
 
 CLASSES = ("negative", "neutral", "positive")
 
@@ -20,7 +20,7 @@ CLASSES = ("negative", "neutral", "positive")
 def default_nlp():
     import spacy
 
-    import nlp.components.sentiment  # noqa: F401  (registers the factory)
+    import vigie.nlp.components.sentiment  # noqa: F401  (registers the factory)
 
     pipeline = spacy.blank("fr")
     pipeline.add_pipe("vigie_sentiment")

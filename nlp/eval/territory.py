@@ -4,7 +4,7 @@ Each row gives a text, the watch it belongs to (or null) and the expected INSEE 
 places (see README.md).  Scores are micro-averaged over commune mentions (the set of communes
 of each text); places are scored the same way.  The rules were tuned on ``dev`` and ``test``;
 ``holdout`` (the default) was written later and is the least tuned (see README.md).
-Run: ``.venv/bin/python -m nlp.eval.territory [--split dev|test|holdout|all] [--errors]``.
+Run: ``.venv/bin/python -m vigie.nlp.eval.territory [--split dev|test|holdout|all] [--errors]``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import json
 import time
 from pathlib import Path
 
-from nlp.eval._common import load_split, prf
-from nlp.extensions import WatchContext
+from vigie.nlp.eval._common import load_split, prf
+from vigie.nlp.extensions import WatchContext
 
 TESTSET = Path(__file__).resolve().parent / "territory_testset.jsonl"
 
@@ -36,7 +36,7 @@ def default_pipeline():
     """``spacy.blank("fr")`` + ``vigie_territory``: the component needs no model annotation."""
     import spacy
 
-    import nlp.components.territory  # noqa: F401  (registers the factory)
+    import vigie.nlp.components.territory  # noqa: F401  (registers the factory)
 
     pipeline = spacy.blank("fr")
     pipeline.add_pipe("vigie_territory")

@@ -1,7 +1,7 @@
 """Topic evaluation: micro-F1 and per-topic precision/recall on nlp/eval/topics_testset.jsonl.
 
 The set (written for Vigie, see README.md) has a ``split``: the taxonomy was tuned on ``dev``;
-``test`` is the figure to report.  Run: ``.venv/bin/python -m nlp.eval.topics [--split dev|test|all]``.
+``test`` is the figure to report.  Run: ``.venv/bin/python -m vigie.nlp.eval.topics [--split dev|test|all]``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
-from nlp.eval._common import load_split, prf, text_rules_pipeline
+from vigie.nlp.eval._common import load_split, prf, text_rules_pipeline
 
 TESTSET = Path(__file__).resolve().parent / "topics_testset.jsonl"
 

@@ -1,6 +1,6 @@
-"""Evaluate ``vigie_toxicity``: ``.venv/bin/python -m nlp.eval.toxicity``.
+"""Evaluate ``vigie_toxicity``: ``.venv/bin/python -m vigie.nlp.eval.toxicity``.
 
-- MLMA French held-out split (``nlp.train.data.read_mlma``: deduplicated, ~20 % held out by a hash of
+- MLMA French held-out split (``vigie.nlp.train.data.read_mlma``: deduplicated, ~20 % held out by a hash of
   the text; from the shared data folder, "data not available" without it): precision / recall of
   ``insult`` and ``hate`` (mapped as in training), and of ``flagged`` against "any hostile MLMA label";
 - our rule-label set ``nlp/eval/toxicity_rules.jsonl`` (80 texts of our own writing, written while the
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from nlp.train.data import EVAL, deft_path, mlma_path, read_deft, read_jsonl, read_mlma, read_municipal
+from vigie.nlp.train.data import EVAL, deft_path, mlma_path, read_deft, read_jsonl, read_mlma, read_municipal
 
 LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data")
 
@@ -20,7 +20,7 @@ LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data"
 def default_nlp():
     import spacy
 
-    import nlp.components.toxicity  # noqa: F401  (registers the factory)
+    import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
 
     pipeline = spacy.blank("fr")
     pipeline.add_pipe("vigie_toxicity")

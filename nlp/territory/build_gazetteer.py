@@ -24,7 +24,7 @@ Montbonnot-Saint-Martin) is stored too: the tagger uses it only near the watch's
 
 Usage::
 
-    python -m nlp.territory.build_gazetteer [--package DIR_OR_TGZ] [--centroids CSV] [--out DIR]
+    python -m vigie.nlp.territory.build_gazetteer [--package DIR_OR_TGZ] [--centroids CSV] [--out DIR]
 
 Without ``--package`` it runs ``npm pack @etalab/decoupage-administratif@ETALAB_VERSION`` in a
 temporary folder (the npm registry must be reachable).
@@ -43,7 +43,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from nlp.territory.normalize import fold, name_key
+from vigie.nlp.territory.normalize import fold, name_key
 
 ETALAB_PACKAGE = "@etalab/decoupage-administratif"
 ETALAB_VERSION = "6.0.0"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from nlp.territory.normalize import name_tokens
+from vigie.nlp.territory.normalize import name_tokens
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "communes"
 FILES = ("communes.tsv.gz", "departements.tsv", "meta.json")

@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from nlp.territory.gazetteer import Commune, Entry, Gazetteer
-from nlp.territory.normalize import name_tokens, tokenize
+from vigie.nlp.territory.gazetteer import Commune, Entry, Gazetteer
+from vigie.nlp.territory.normalize import name_tokens, tokenize
 
 # Words that introduce a place name ("à Vue", "de Bar", "sur Eu", "jusqu'à Plan").
 LOCATIVE = {"a", "de", "d", "sur", "in", "to", "from", "at", "vers", "depuis", "pres", "via", "jusqu", "entre", "chez",

@@ -1,1 +1,1 @@
-"""Training scripts of the Vigie NLP models (run as ``python -m nlp.train.<model>``)."""
+"""Training scripts of the Vigie NLP models (run as ``python -m vigie.nlp.train.<model>``)."""

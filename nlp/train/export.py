@@ -6,7 +6,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nlp.components._textmodel import LinearTextModel
+from vigie.nlp.components._textmodel import LinearTextModel
 
 SIGNIFICANT = 6  # digits kept for weights in the exported model
 

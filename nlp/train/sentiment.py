@@ -1,4 +1,4 @@
-"""Train the sentiment model: ``.venv/bin/python -m nlp.train.sentiment [--cv]``.
+"""Train the sentiment model: ``.venv/bin/python -m vigie.nlp.train.sentiment [--cv]``.
 
 Data: DEFT 2017 French tweets (train split; read from the shared data folder, never copied), plus the
 ``dev`` part of our municipal set (sample weight ``--municipal-weight``, default 1).  Model choice
@@ -20,9 +20,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import classification_report, f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from nlp.components._textmodel import MODELS, text_features
-from nlp.train.data import read_deft, read_municipal
-from nlp.train.export import Blocks, check_same, export_model
+from vigie.nlp.components._textmodel import MODELS, text_features
+from vigie.nlp.train.data import read_deft, read_municipal
+from vigie.nlp.train.export import Blocks, check_same, export_model
 
 SEED = 13
 CLASSES = ["negative", "neutral", "positive"]

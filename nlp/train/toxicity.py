@@ -1,9 +1,9 @@
-"""Train the toxicity model: ``.venv/bin/python -m nlp.train.toxicity``.
+"""Train the toxicity model: ``.venv/bin/python -m vigie.nlp.train.toxicity``.
 
 Data:
 - MLMA French (``toxicity/mlma_fr.csv`` in the shared data folder, MIT): duplicates (same folded text)
   removed, then a fixed held-out split: a text is held out when ``blake2b("mlma:" + folded text) % 5 == 0``
-  (``nlp.train.data.stable_fold``), about 20 %; the rest trains.  Label mapping: ``insult`` when the
+  (``vigie.nlp.train.data.stable_fold``), about 20 %; the rest trains.  Label mapping: ``insult`` when the
   ``sentiment`` column holds offensive, abusive or disrespectful; ``hate`` when it holds hateful
   (a label counts even when annotators also said normal); fearful alone maps to nothing (it is
   the annotators' fear, not a threat); normal maps to nothing.
@@ -26,10 +26,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import fbeta_score
 from sklearn.model_selection import StratifiedKFold
 
-from nlp.components._textmodel import MODELS
-from nlp.components.toxicity import toxicity_features
-from nlp.train.data import MLMA_MAP, read_deft, read_mlma, read_municipal
-from nlp.train.export import Blocks, check_same, export_model
+from vigie.nlp.components._textmodel import MODELS
+from vigie.nlp.components.toxicity import toxicity_features
+from vigie.nlp.train.data import MLMA_MAP, read_deft, read_mlma, read_municipal
+from vigie.nlp.train.export import Blocks, check_same, export_model
 
 SEED = 13
 BETA = 0.5

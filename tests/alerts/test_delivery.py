@@ -5,9 +5,9 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 
-from alerts.deliver.log import DeliveryLog, Dispatcher, channels_for
-from alerts.deliver.webhook import WebhookChannel
-from alerts.engine import Engine
+from vigie.alerts.deliver.log import DeliveryLog, Dispatcher, channels_for
+from vigie.alerts.deliver.webhook import WebhookChannel
+from vigie.alerts.engine import Engine
 
 from .conftest import T0, background, load_watch, make_doc
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from alerts.detect.bursts import Series, poisson_significance
-from alerts.detect.first_story import FirstStory
-from alerts.detect.saved_queries import Query, QueryError
-from alerts.engine import Engine
-from alerts.text import LightLemmatizer, SpacyLemmatizer
+from vigie.alerts.detect.bursts import Series, poisson_significance
+from vigie.alerts.detect.first_story import FirstStory
+from vigie.alerts.detect.saved_queries import Query, QueryError
+from vigie.alerts.engine import Engine
+from vigie.alerts.text import LightLemmatizer, SpacyLemmatizer
 
 from .conftest import T0, background, load_watch, make_doc
 

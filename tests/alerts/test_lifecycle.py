@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from alerts.engine import Engine
-from alerts.lifecycle import Lifecycle
-from alerts.model import Candidate, DocInfo
+from vigie.alerts.engine import Engine
+from vigie.alerts.lifecycle import Lifecycle
+from vigie.alerts.model import Candidate, DocInfo
 
 from .conftest import T0, background, load_watch, make_doc
 

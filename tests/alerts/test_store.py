@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from alerts.detect.saved_queries import Query
-from alerts.model import Alert
-from alerts.store import AlertStore
-from indexes import names
-from indexes.setup import install
-from indexes.writer import index_file
+from vigie.alerts.detect.saved_queries import Query
+from vigie.alerts.model import Alert
+from vigie.alerts.store import AlertStore
+from vigie.indexes import names
+from vigie.indexes.setup import install
+from vigie.indexes.writer import index_file
 from vigie.jsonl import write_jsonl
 
 from .conftest import T0, make_doc

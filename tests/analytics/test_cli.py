@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 
-from indexes import names
-from indexes.setup import install
-from indexes.writer import index_file
 from tests.analytics.builders import doc, local_vs_national
 from tests.conftest import ROOT, VIGIE
+from vigie.indexes import names
+from vigie.indexes.setup import install
+from vigie.indexes.writer import index_file
 
 
 def _index(es, tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics import engagement
-from analytics.load import frame
 from tests.analytics.builders import START, doc, doc_id
+from vigie.analytics import engagement
+from vigie.analytics.load import frame
 
 OWN = ["VilleDeTest"]
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import graph, influence
-from analytics.load import frame
 from tests.analytics.builders import doc, local_vs_national
+from vigie.analytics import graph, influence
+from vigie.analytics.load import frame
 
 COMMUNES = ["59328"]
 
@@ -99,7 +99,7 @@ def test_topic_restriction_keeps_the_threads():
 
 
 def test_author_key_treats_missing_values_from_pandas_as_missing():
-    from analytics.graph import author_key
+    from vigie.analytics.graph import author_key
 
     nan = float("nan")
     assert author_key("facebook", nan, "100064518273940", "Ville de Lambersart") == "facebook:100064518273940"

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from analytics import engagement, influence, load
 from tests.conftest import ROOT
+from vigie.analytics import engagement, influence, load
 from vigie.config import load_config
 
 CONFIG = ROOT / "config" / "demo.yaml"
@@ -18,7 +18,7 @@ CONFIG = ROOT / "config" / "demo.yaml"
 @pytest.fixture(scope="module")
 def demo_data(tmp_path_factory):
     """The demo enriched as `vigie demo` does, into a temporary file (the notebooks read it offline)."""
-    from nlp.enrich import enrich_file
+    from vigie.nlp.enrich import enrich_file
 
     path = tmp_path_factory.mktemp("demo") / "lambersart.enriched.jsonl"
     enrich_file(ROOT / "vigie" / "demo" / "lambersart.jsonl", path, config=CONFIG, watch_id="lambersart",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from analytics import influence
-from analytics.load import frame
 from tests.analytics.builders import doc, local_vs_national
+from vigie.analytics import influence
+from vigie.analytics.load import frame
 from vigie.privacy.pseudonym import Pseudonymiser
 from vigie.schema import Document
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from analytics import influence, store
-from analytics.load import frame
-from indexes import names
-from indexes.setup import install
 from tests.analytics.builders import doc, local_vs_national
+from vigie.analytics import influence, store
+from vigie.analytics.load import frame
+from vigie.indexes import names
+from vigie.indexes.setup import install
 
 
 def _records(es) -> dict:

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from crawlers.run import crawl_source
+from vigie.crawlers.run import crawl_source
 from vigie.schema import Document
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -119,7 +119,7 @@ def run_crawl(tmp_path, state_dir):
             settings: dict[str, Any] | None = None, interval: str | None = None,
             timeout: float = 120, expect_ok: bool = True,
             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        from crawlers.run import crawl_source, output_paths
+        from vigie.crawlers.run import crawl_source, output_paths
 
         out = out or tmp_path / "out"
         before = len(read_jsonl(output_paths(out, watch_id, source_id, interval)["output"]))

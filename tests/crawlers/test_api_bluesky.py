@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.extract import bluesky
-from crawlers.extract._api import BadItem, Origin, error_reason
+from vigie.crawlers.extract import bluesky
+from vigie.crawlers.extract._api import BadItem, Origin, error_reason
 from vigie.schema import Kind, make_doc_id
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "api" / "bluesky"

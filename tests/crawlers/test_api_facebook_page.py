@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.extract import facebook_page as fb
-from crawlers.extract._api import Origin, error_reason
+from vigie.crawlers.extract import facebook_page as fb
+from vigie.crawlers.extract._api import Origin, error_reason
 from vigie.schema import Kind, make_doc_id
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "api" / "facebook_page"
@@ -76,7 +76,7 @@ def test_error_payloads():
 
 
 def test_paging_urls_are_rebased_without_token():
-    from crawlers.spiders._api import rebase
+    from vigie.crawlers.spiders._api import rebase
 
     url = "https://graph.facebook.com/v21.0/1/posts?fields=id&access_token=EAAGsecret&limit=25&after=QQ"
     assert rebase(url, "http://127.0.0.1:8080/v21.0") == "http://127.0.0.1:8080/v21.0/1/posts?fields=id&limit=25&after=QQ"

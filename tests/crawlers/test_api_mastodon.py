@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.extract import mastodon
-from crawlers.extract._api import Origin, error_reason
+from vigie.crawlers.extract import mastodon
+from vigie.crawlers.extract._api import Origin, error_reason
 from vigie.schema import Kind, make_doc_id
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "api" / "mastodon"
@@ -102,8 +102,8 @@ def test_error_and_unexpected_payloads():
 def test_link_header_and_newest_id():
     from scrapy.http import TextResponse
 
-    from crawlers.spiders._api import newest
-    from crawlers.spiders.mastodon import link
+    from vigie.crawlers.spiders._api import newest
+    from vigie.crawlers.spiders.mastodon import link
 
     header = ('<https://mastodon.example/api/v1/timelines/tag/x?max_id=9>; rel="next", '
               '<https://mastodon.example/api/v1/timelines/tag/x?min_id=12>; rel="prev"')
@@ -197,7 +197,7 @@ def test_crawl_incremental_with_token(tmp_path):
 
 def test_paging_links_stay_on_the_instance():
     """A Link header naming another host must not receive the token: paging is rebased on the instance."""
-    from crawlers.spiders._api import rebase
+    from vigie.crawlers.spiders._api import rebase
 
     assert rebase("http://evil.example:8080/api/v1/timelines/tag/x?max_id=1&access_token=abc",
                   "https://mastodon.example") == "https://mastodon.example/api/v1/timelines/tag/x?max_id=1"

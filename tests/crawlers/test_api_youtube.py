@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.extract import youtube
-from crawlers.extract._api import Origin, error_reason
+from vigie.crawlers.extract import youtube
+from vigie.crawlers.extract._api import Origin, error_reason
 from vigie.schema import Kind, make_doc_id
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "api" / "youtube"
@@ -117,9 +117,9 @@ def _data_api(server):
 
 
 def test_crawl_channel_and_missing_key_does_not_stop_other_sources(tmp_path, monkeypatch):
-    from crawlers.run import crawl_watch
     from tests.crawlers.api_support import FAST, RUN1, RUN2, write_config
     from tests.crawlers.server import FixtureServer
+    from vigie.crawlers.run import crawl_watch
 
     monkeypatch.setenv("VIGIE_TEST_YT_KEY", KEY)
     monkeypatch.delenv("VIGIE_TEST_YT_ABSENT", raising=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from crawlers.extract._encoding import decode_body
-from crawlers.extract._html import looks_like_error_page, main_content
-from crawlers.pipelines.jsonl import repair_tail
+from vigie.crawlers.extract._encoding import decode_body
+from vigie.crawlers.extract._html import looks_like_error_page, main_content
+from vigie.crawlers.pipelines.jsonl import repair_tail
 
 
 def test_encodings_and_error_pages():

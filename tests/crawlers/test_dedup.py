@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawlers._text import content_hash, minhash, words
-from crawlers.urls import canonical_url
+from vigie.crawlers._text import content_hash, minhash, words
+from vigie.crawlers.urls import canonical_url
 
 STORY = ("La Métropole européenne de Lille lance le chantier du nouveau pont sur la Deûle entre Lambersart "
          "et Saint-André. Les travaux dureront dix-huit mois et la circulation sera déviée par le pont de la "

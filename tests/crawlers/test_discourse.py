@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from crawlers.extract import discourse
 from tests.crawlers.sites import BASE, fixture_bytes
+from vigie.crawlers.extract import discourse
 from vigie.schema import make_doc_id
 
 RUN2 = "2026-11-19T10:00:00Z/2026-11-19T11:00:00Z"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawlers.extract import feed
 from tests.crawlers.sites import BASE, fixture_bytes
+from vigie.crawlers.extract import feed
 
 
 def test_rss_entries_are_articles_with_canonical_ids():

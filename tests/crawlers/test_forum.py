@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawlers.extract import forum
 from tests.crawlers.sites import BASE, fixture_text
+from vigie.crawlers.extract import forum
 
 OPTIONS = {
     "thread_list": ".structItem-title a",

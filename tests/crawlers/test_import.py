@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from zoneinfo import ZoneInfo
 
-from crawlers.extract import import_
 from tests.crawlers.sites import SITES
+from vigie.crawlers.extract import import_
 
 MAPPING = {"id": "Identifiant de la publication", "text": "Description", "published_at": "Heure de publication",
            "url": "Permalien", "author.name": "Nom de la Page", "engagement.likes": "Réactions",

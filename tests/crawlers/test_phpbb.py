@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from crawlers.extract import phpbb
-from crawlers.extract._encoding import decode_body
 from tests.crawlers.sites import BASE, fixture_bytes
+from vigie.crawlers.extract import phpbb
+from vigie.crawlers.extract._encoding import decode_body
 from vigie.schema import make_doc_id
 
 FORUM = f"{BASE}/forum/"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from crawlers.middlewares.retryafter import retry_after_seconds
-from crawlers.settings import source_settings, user_agent
 from tests.crawlers.sites import fixture_bytes
+from vigie.crawlers.middlewares.retryafter import retry_after_seconds
+from vigie.crawlers.settings import source_settings, user_agent
 
 
 def test_retry_after_values():

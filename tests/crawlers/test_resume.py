@@ -8,8 +8,8 @@ import signal
 import time
 from pathlib import Path
 
-from crawlers.run import output_paths, start_crawl
 from tests.crawlers.conftest import TEST_SETTINGS, read_jsonl
+from vigie.crawlers.run import output_paths, start_crawl
 
 PAGES = 40
 RUN1 = "2026-11-19T09:00:00Z/2026-11-19T10:00:00Z"

@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from crawlers.extract import import_
-from crawlers.extract._dates import parse_french
+from vigie.crawlers.extract import import_
+from vigie.crawlers.extract._dates import parse_french
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=PARIS)

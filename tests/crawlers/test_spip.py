@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawlers.extract import spip
 from tests.crawlers.sites import BASE, fixture_text
+from vigie.crawlers.extract import spip
 from vigie.schema import make_doc_id
 
 

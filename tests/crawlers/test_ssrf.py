@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawlers.middlewares.ssrf import is_public
 from tests.crawlers.server import FixtureServer
+from vigie.crawlers.middlewares.ssrf import is_public
 
 
 def test_is_public():

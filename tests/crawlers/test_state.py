@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawlers.state import SourceState, StateLocked, item_fingerprint, state_path
+from vigie.crawlers.state import SourceState, StateLocked, item_fingerprint, state_path
 from vigie.schema import Document
 
 

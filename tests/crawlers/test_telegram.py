@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawlers.extract import telegram
 from tests.crawlers.sites import fixture_text
+from vigie.crawlers.extract import telegram
 
 
 def test_preview_page():

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawlers.extract import web
 from tests.crawlers.sites import BASE, fixture_bytes, fixture_text
+from vigie.crawlers.extract import web
 
 RUN2 = "2026-11-19T10:00:00Z/2026-11-19T11:00:00Z"
 RUN3 = "2026-11-19T11:00:00Z/2026-11-19T12:00:00Z"

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.run import crawl_source
 from vigie.config import load_config
+from vigie.crawlers.run import crawl_source
 from vigie.demo.sites import DEMO_ENV, DemoPortBusy, DemoSites, write_demo_config
 from vigie.demo.sites._data import load
 from vigie.schema import make_doc_id

@@ -128,8 +128,8 @@ def write_jsonl(path: Path, docs: list[dict]) -> Path:
 
 
 def index_docs(client, watch_id: str, path: Path) -> None:
-    from indexes.setup import install
-    from indexes.writer import index_file
+    from vigie.indexes.setup import install
+    from vigie.indexes.writer import index_file
 
     install(client, [watch_id])
     report = index_file(client, path, watch_id=watch_id)
@@ -146,7 +146,7 @@ def constructed(es, tmp_path):
 @pytest.fixture(scope="session")
 def demo_enriched(tmp_path_factory) -> Path:
     """The demo corpus (73 documents) enriched once per session."""
-    from nlp.enrich import enrich_file
+    from vigie.nlp.enrich import enrich_file
 
     path = tmp_path_factory.mktemp("demo") / "lambersart.enriched.jsonl"
     enrich_file(ROOT / "vigie" / "demo" / "lambersart.jsonl", path, config=ROOT / "config" / "demo.yaml",

@@ -27,7 +27,7 @@ def test_digest_command_writes_sends_once_and_reports(constructed, tmp_path, sta
                        "VIGIE_SMTP_FROM": "vigie@testville.example", "VIGIE_SMTP_TIMEOUT": "2"}.items():
         monkeypatch.setenv(key, value)
     # SMTP down: retried, then failed with exit status 1
-    monkeypatch.setattr("digest.runner.time.sleep", lambda s: None)
+    monkeypatch.setattr("vigie.digest.runner.time.sleep", lambda s: None)
     down = invoke("--watch", "testville", "--config", config, "--date", "2026-11-17", "--send")
     assert down.exit_code == 1 and ": failed" in down.output and "ConnectionRefusedError" in down.output
     server = smtp_factory(unused_port)
@@ -65,7 +65,7 @@ def test_digest_command_cluster_unreachable(tmp_path, state, monkeypatch, unused
 def test_default_date_is_yesterday_in_the_watch_timezone():
     from datetime import UTC, date, datetime
 
-    from digest.cli import yesterday
+    from vigie.digest.cli import yesterday
 
     # 23:30 UTC on 17 Nov is already 18 Nov in Paris: yesterday there is the 17th
     assert yesterday("Europe/Paris", datetime(2026, 11, 17, 23, 30, tzinfo=UTC)) == date(2026, 11, 17)
@@ -75,7 +75,7 @@ def test_default_date_is_yesterday_in_the_watch_timezone():
 def test_digest_command_in_progress_exits_75(constructed, tmp_path, state, monkeypatch):
     from datetime import date
 
-    from digest.store import DigestStore
+    from vigie.digest.store import DigestStore
 
     monkeypatch.setenv("VIGIE_SMTP_HOST", "127.0.0.1")
     assert DigestStore(constructed).claim("testville", date(2026, 11, 17)).granted    # another run is sending

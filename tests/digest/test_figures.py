@@ -14,7 +14,7 @@ DAY = date(2026, 11, 17)
 
 @pytest.fixture
 def figures(constructed, watch):
-    from digest.figures import collect
+    from vigie.digest.figures import collect
 
     return collect(constructed, watch, DAY)
 
@@ -77,7 +77,7 @@ def test_most_engaging_documents_snippets_and_unsafe_links(figures):
 
 
 def test_snippet_cut_at_a_word_boundary():
-    from digest.figures import snippet
+    from vigie.digest.figures import snippet
 
     text = "mot " * 200
     cut = snippet(None, text)
@@ -88,7 +88,7 @@ def test_snippet_cut_at_a_word_boundary():
 
 
 def test_hostile_content_is_shown_as_text(figures):
-    from digest.render import render
+    from vigie.digest.render import render
 
     rendered = render(figures, "cid:chart@vigie.invalid")
     html, text = rendered.html, rendered.text
@@ -109,9 +109,9 @@ def test_hostile_content_is_shown_as_text(figures):
 
 
 def test_open_alerts_of_the_day(constructed, watch):
-    from alerts.model import Alert
-    from alerts.store import AlertStore
-    from digest.figures import collect
+    from vigie.alerts.model import Alert
+    from vigie.alerts.store import AlertStore
+    from vigie.digest.figures import collect
 
     store = AlertStore(constructed)
     store.ensure("testville")
@@ -126,15 +126,15 @@ def test_open_alerts_of_the_day(constructed, watch):
     figures = collect(constructed, watch, DAY)
     assert [(a["alert_id"], a["status_label"], a["kind_label"]) for a in figures["alerts"]] == [
         ("a-open", "ouverte", "Crise possible")]
-    from digest.render import subject
+    from vigie.digest.render import subject
 
     assert subject(figures).endswith(", 1 alerte ouverte")
 
 
 def test_a_page_known_by_its_id_and_name_is_ours(es, tmp_path):
     """Crawled Facebook page documents carry the page's id and name, no handle; a namesake is not the town."""
-    from digest.figures import collect
     from vigie.config import load_config
+    from vigie.digest.figures import collect
 
     page = {"id": "100064518273940", "name": "Ville de Testville"}
     namesake = {"id": "555", "name": "Les amis de la Ville de Testville"}

@@ -11,10 +11,10 @@ DAY = date(2026, 11, 17)
 
 
 def test_the_alert_of_the_day_is_listed_before_twelve_old_open_ones(constructed, watch):
-    from alerts.model import Alert
-    from alerts.store import AlertStore
-    from digest.figures import collect
-    from digest.render import render
+    from vigie.alerts.model import Alert
+    from vigie.alerts.store import AlertStore
+    from vigie.digest.figures import collect
+    from vigie.digest.render import render
 
     store = AlertStore(constructed)
     store.ensure("testville")
@@ -35,7 +35,7 @@ def test_the_alert_of_the_day_is_listed_before_twelve_old_open_ones(constructed,
 
 
 def test_engagement_ties_are_broken_newest_first(es, watch, tmp_path):
-    from digest.figures import collect
+    from vigie.digest.figures import collect
 
     index_docs(es, "testville", write_jsonl(tmp_path / "docs.jsonl", [
         make("morning", at(17, 8), engagement={"likes": 3}),
@@ -57,10 +57,10 @@ def _styles(html: str) -> list[str]:
 
 
 def test_layout_is_tables_with_a_fixed_width_for_outlook(constructed, watch):
-    from alerts.model import Alert
-    from alerts.store import AlertStore
-    from digest.figures import collect
-    from digest.render import render
+    from vigie.alerts.model import Alert
+    from vigie.alerts.store import AlertStore
+    from vigie.digest.figures import collect
+    from vigie.digest.render import render
 
     store = AlertStore(constructed)
     store.ensure("testville")

@@ -64,7 +64,7 @@ def test_stored_airflow_connection_reads_from_and_from_email(monkeypatch):
 
 
 def test_safe_url_refuses_a_trailing_newline():
-    from alerts.deliver.render import safe_url
+    from vigie.alerts.deliver.render import safe_url
 
     assert safe_url("https://ville.example/page") == "https://ville.example/page"
     for bad in ("https://ville.example/page\n", "javascript:alert(1)", "https://a.example/x y", "ftp://a.example"):

@@ -16,14 +16,14 @@ DAY = date(2026, 11, 17)
 
 
 def record(client):
-    from digest.store import DigestStore
+    from vigie.digest.store import DigestStore
 
     return DigestStore(client).get("testville", DAY)
 
 
 def test_build_failure_after_the_claim_is_recorded_failed_then_sent(constructed, watch, tmp_path, state,
                                                                     smtp_factory, unused_port, monkeypatch):
-    import digest.runner
+    import vigie.digest.runner
 
     server = smtp_factory(unused_port)
 
@@ -31,7 +31,7 @@ def test_build_failure_after_the_claim_is_recorded_failed_then_sent(constructed,
         raise RuntimeError("template exploded")
 
     with monkeypatch.context() as patch:
-        patch.setattr(digest.runner, "build_message", broken)
+        patch.setattr(vigie.digest.runner, "build_message", broken)
         with pytest.raises(RuntimeError, match="template exploded"):
             run(constructed, watch, tmp_path, unused_port)
     failed = record(constructed)
@@ -73,7 +73,7 @@ def test_message_id_is_in_the_claim_before_sending(constructed, watch, tmp_path,
 def test_finish_is_checked_against_the_claim(constructed):
     from elasticsearch import ConflictError
 
-    from digest.store import STALE, DigestStore
+    from vigie.digest.store import STALE, DigestStore
 
     store = DigestStore(constructed)
     first = store.claim("testville", DAY)
@@ -87,7 +87,7 @@ def test_finish_is_checked_against_the_claim(constructed):
 
 def test_sent_but_the_log_refuses_it_is_never_sent_again(constructed, watch, tmp_path, state, smtp_factory,
                                                          unused_port):
-    from digest.store import STALE, DigestStore, fallback_path
+    from vigie.digest.store import STALE, DigestStore, fallback_path
 
     index = DigestStore(constructed).index
     server = smtp_factory(unused_port)
@@ -118,7 +118,7 @@ def test_sent_but_the_log_refuses_it_is_never_sent_again(constructed, watch, tmp
 
 def test_the_archive_of_a_sent_day_is_not_rewritten(constructed, watch, tmp_path, state, smtp_factory,
                                                     unused_port):
-    from digest.runner import run_digest
+    from vigie.digest.runner import run_digest
 
     from .conftest import at, index_docs, make, write_jsonl
 
@@ -140,8 +140,8 @@ def test_the_archive_of_a_sent_day_is_not_rewritten(constructed, watch, tmp_path
 
 
 def test_two_runs_writing_the_same_files_at_once(constructed, watch, tmp_path):
-    from digest.figures import collect
-    from digest.runner import write_files
+    from vigie.digest.figures import collect
+    from vigie.digest.runner import write_files
 
     figures = collect(constructed, watch, DAY)
     out = tmp_path / "same" / "digest.html"
@@ -166,7 +166,7 @@ def test_two_runs_writing_the_same_files_at_once(constructed, watch, tmp_path):
 
 
 def test_prune_deletes_archives_older_than_the_retention(state):
-    from digest.archive import DEFAULT_RETENTION_DAYS, prune
+    from vigie.digest.archive import DEFAULT_RETENTION_DAYS, prune
 
     folder = state / "digests" / "testville"
     folder.mkdir(parents=True)

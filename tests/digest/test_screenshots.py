@@ -22,7 +22,7 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 
 @pytest.fixture(scope="module", autouse=True)
 def chromium():
-    from digest.screenshot import ChromiumMissing, find_chromium
+    from vigie.digest.screenshot import ChromiumMissing, find_chromium
 
     try:
         return find_chromium()
@@ -32,7 +32,7 @@ def chromium():
 
 def received_html(server, folder: Path, name: str) -> Path:
     """The HTML part of the one message received, its cid: image inlined, as a file for the browser."""
-    from digest.screenshot import with_inline_images
+    from vigie.digest.screenshot import with_inline_images
 
     assert len(server.messages) == 1
     msg = server.messages[0][1]
@@ -63,7 +63,7 @@ def check_shot(shot: dict, width: int) -> None:
 
 
 def shoot(html: Path, name: str) -> list[dict]:
-    from digest.screenshot import screenshot
+    from vigie.digest.screenshot import screenshot
 
     shots = []
     for label, width in WIDTHS.items():
@@ -76,8 +76,8 @@ def shoot(html: Path, name: str) -> list[dict]:
 
 @pytest.mark.parametrize("day", [date(2026, 11, 17), date(2026, 11, 18)])
 def test_demo_digest_screenshots(es, demo_enriched, tmp_path, state, smtp_factory, unused_port, day):
-    from digest.runner import run_digest
     from vigie.config import load_config
+    from vigie.digest.runner import run_digest
     from vigie.mail import SmtpSettings
 
     watch = load_config(ROOT / "config" / "demo.yaml").watch("lambersart")
@@ -96,7 +96,7 @@ def test_demo_digest_screenshots(es, demo_enriched, tmp_path, state, smtp_factor
 def test_hostile_digest_screenshots_do_not_overflow(constructed, watch, tmp_path, state, smtp_factory,
                                                     unused_port):
     """Long words, hostile markup and long links must neither run nor widen the page on a phone."""
-    from digest.runner import run_digest
+    from vigie.digest.runner import run_digest
     from vigie.mail import SmtpSettings
 
     server = smtp_factory(unused_port)
@@ -110,8 +110,8 @@ def test_hostile_digest_screenshots_do_not_overflow(constructed, watch, tmp_path
 
 
 def test_empty_day_screenshot(es, watch, tmp_path, state):
-    from digest.runner import run_digest
-    from indexes.setup import install
+    from vigie.digest.runner import run_digest
+    from vigie.indexes.setup import install
 
     install(es, ["testville"])
     outcome = run_digest(watch, date(2026, 11, 17), client=es, out=ARTIFACTS / "empty-testville-2026-11-17.html")

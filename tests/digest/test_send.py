@@ -19,7 +19,7 @@ def settings(port, **kwargs):
 
 
 def run(client, watch, tmp_path, port, **kwargs):
-    from digest.runner import run_digest
+    from vigie.digest.runner import run_digest
 
     kwargs.setdefault("smtp", settings(port))
     return run_digest(watch, DAY, client=client, out=tmp_path / "out" / "digest.html", send=True,
@@ -38,7 +38,7 @@ def parts(msg):
 
 def test_sent_once_with_both_parts_the_chart_and_hostile_text_inert(constructed, watch, tmp_path, state,
                                                                      smtp_factory, unused_port):
-    from digest.store import DigestStore
+    from vigie.digest.store import DigestStore
 
     server = smtp_factory(unused_port)
     outcome = run(constructed, watch, tmp_path, unused_port)
@@ -73,7 +73,7 @@ def test_sent_once_with_both_parts_the_chart_and_hostile_text_inert(constructed,
 
 
 def test_smtp_down_then_back_failed_then_sent_once(constructed, watch, tmp_path, state, smtp_factory, unused_port):
-    from digest.store import DigestStore
+    from vigie.digest.store import DigestStore
 
     waits = []
     down = run(constructed, watch, tmp_path, unused_port, sleep=waits.append, retries=3)
@@ -92,7 +92,7 @@ def test_concurrent_run_is_in_progress_and_a_stale_claim_is_taken_over(construct
                                                                        smtp_factory, unused_port):
     from datetime import timedelta
 
-    from digest.store import STALE, DigestStore
+    from vigie.digest.store import STALE, DigestStore
 
     server = smtp_factory(unused_port)
     claim = DigestStore(constructed).claim("testville", DAY)             # another run is sending right now
@@ -110,8 +110,8 @@ def test_concurrent_run_is_in_progress_and_a_stale_claim_is_taken_over(construct
 
 
 def test_empty_day_says_so_plainly(es, watch, tmp_path, state, smtp_factory, unused_port):
-    from digest.runner import run_digest
-    from indexes.setup import install
+    from vigie.digest.runner import run_digest
+    from vigie.indexes.setup import install
 
     install(es, ["testville"])
     written = run_digest(watch, DAY, client=es)
@@ -132,9 +132,9 @@ def test_empty_day_says_so_plainly(es, watch, tmp_path, state, smtp_factory, unu
 
 
 def test_no_recipients_or_no_smtp_is_a_failure(es, tmp_path, state, monkeypatch):
-    from digest.runner import run_digest
-    from indexes.setup import install
     from vigie.config import load_config
+    from vigie.digest.runner import run_digest
+    from vigie.indexes.setup import install
 
     from .conftest import watch_file
 
@@ -194,7 +194,7 @@ def test_implicit_tls(smtp_factory, unused_port, server_tls, certificate):
 
 def test_digest_through_starttls_from_environment(constructed, watch, tmp_path, state, monkeypatch, smtp_factory,
                                                   unused_port, server_tls, certificate):
-    from digest.runner import run_digest
+    from vigie.digest.runner import run_digest
 
     server = smtp_factory(unused_port, tls=server_tls, starttls=True, users={"vigie": "s3cret"})
     for key, value in {"VIGIE_SMTP_HOST": "localhost", "VIGIE_SMTP_PORT": str(unused_port),

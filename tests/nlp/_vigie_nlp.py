@@ -10,7 +10,7 @@ OTHERS = ("vigie_territory", "vigie_sentiment", "vigie_toxicity")
 @lru_cache(maxsize=2)
 def own_pipeline():
     """fr_core_news_sm + language, topics, request, terms (the components these tests are about)."""
-    from nlp.pipeline import build_pipeline
+    from vigie.nlp.pipeline import build_pipeline
 
     return build_pipeline("fr_core_news_sm", exclude=OTHERS)
 
@@ -18,6 +18,6 @@ def own_pipeline():
 @lru_cache(maxsize=1)
 def full_pipeline():
     """The whole pipeline as `vigie enrich` builds it (other components included when they build)."""
-    from nlp.pipeline import build_pipeline
+    from vigie.nlp.pipeline import build_pipeline
 
     return build_pipeline("fr_core_news_sm")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nlp.enrich import ENRICHMENT_FIELDS
 from tests.conftest import ROOT, VIGIE
+from vigie.nlp.enrich import ENRICHMENT_FIELDS
 from vigie.schema import Document
 
 ENRICHMENT = {*ENRICHMENT_FIELDS, "enriched_at"}

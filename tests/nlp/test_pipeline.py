@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.enrich import doc_enrichment
-from nlp.normalize import MAX_CHARS, normalize, strip_html
-from nlp.pipeline import COMPONENTS, build_pipeline, load_pipeline
 from tests.nlp._vigie_nlp import full_pipeline, own_pipeline
+from vigie.nlp.enrich import doc_enrichment
+from vigie.nlp.normalize import MAX_CHARS, normalize, strip_html
+from vigie.nlp.pipeline import COMPONENTS, build_pipeline, load_pipeline
 
 ORDER = ["vigie_language", "vigie_lexicon", "vigie_territory", "vigie_topics", "vigie_sentiment", "vigie_toxicity",
          "vigie_request", "vigie_terms"]
@@ -118,7 +118,7 @@ def test_md_model_builds():
 
 
 def test_angle_brackets_that_are_not_html_are_kept():
-    from nlp.normalize import normalize
+    from vigie.nlp.normalize import normalize
 
     text = "Réunion <mairie> demain ; le collectif <Les Amis du Parc> organise"
     assert normalize(text).text == text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.extensions import WatchContext
 from tests.nlp._vigie_nlp import own_pipeline
+from vigie.nlp.extensions import WatchContext
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_english_text_is_not_analysed_as_a_request(nlp):
 
 
 def test_request_figures_on_the_test_split(nlp):
-    from nlp.eval.requests import evaluate
+    from vigie.nlp.eval.requests import evaluate
 
     result = evaluate(nlp, split="test")
     assert result["n"] >= 100
@@ -112,8 +112,8 @@ def test_a_page_known_by_its_id_or_name_makes_no_request(nlp, own_accounts):
 def test_enrich_passes_the_authors_id_and_name(nlp, tmp_path):
     import json
 
-    from nlp.enrich import Analyser, enrich_file
     from tests.conftest import ROOT
+    from vigie.nlp.enrich import Analyser, enrich_file
 
     records = [{"id": "page", "kind": "post", "author": PAGE, "text": REPORT, "watch_ids": ["lambersart"]},
                {"id": "namesake", "kind": "post", "author": NAMESAKE, "text": REPORT, "watch_ids": ["lambersart"]}]

@@ -12,9 +12,9 @@ import spacy
 from spacy.util import load_model_from_config
 from thinc.api import Config
 
-import nlp.components.sentiment  # noqa: F401  (registers the factory)
-from nlp.eval import sentiment as sentiment_eval
-from nlp.train.data import deft_path
+import vigie.nlp.components.sentiment  # noqa: F401  (registers the factory)
+from vigie.nlp.eval import sentiment as sentiment_eval
+from vigie.nlp.train.data import deft_path
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.components.terms import surface_terms
 from tests.nlp._vigie_nlp import own_pipeline
+from vigie.nlp.components.terms import surface_terms
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def test_other_languages_keep_surface_terms_only(nlp):
 
 
 def test_ner_runs_only_where_names_can_be(nlp):
-    from nlp.components.terms import may_hold_names
+    from vigie.nlp.components.terms import may_hold_names
 
     assert "ner" in nlp.disabled
     assert not may_hold_names(nlp("les poubelles débordent encore ce matin"))

@@ -7,9 +7,9 @@ import math
 import pytest
 import spacy
 
-import nlp.components.territory  # registers the factory
-from nlp.extensions import WatchContext
-from nlp.territory.gazetteer import load_gazetteer
+import vigie.nlp.components.territory  # noqa: F401  (registers the factory)
+from vigie.nlp.extensions import WatchContext
+from vigie.nlp.territory.gazetteer import load_gazetteer
 
 LAMBERSART = WatchContext(
     watch_id="lambersart", communes=("59328",), departements=("59",),
@@ -155,7 +155,7 @@ def test_watch_places_need_a_capital_when_they_are_common_words(nlp):
 
 
 def test_evaluation_reaches_the_target():
-    from nlp.eval.territory import evaluate
+    from vigie.nlp.eval.territory import evaluate
 
     result = evaluate(split="all")
     assert result["texts"] >= 300

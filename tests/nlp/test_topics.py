@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from spacy.util import registry
 
-from nlp.components.topics import load_taxonomy
-from nlp.extensions import WatchContext
 from tests.nlp._vigie_nlp import own_pipeline
+from vigie.nlp.components.topics import load_taxonomy
+from vigie.nlp.extensions import WatchContext
 
 REQUIRED = {
     "voirie-travaux", "proprete-dechets", "transports-mobilite", "stationnement", "securite-tranquillite",
@@ -92,7 +92,7 @@ def test_component_saves_and_loads_its_taxonomy(nlp, tmp_path):
     taxonomy = load_taxonomy()
     taxonomy["topics"].append({"id": "zz-test", "label": "Test", "service": {"id": "zz", "label": "ZZ"},
                                "keywords": ["xylophone"], "weak": [], "venues": []})
-    from nlp.components.topics import TopicTagger
+    from vigie.nlp.components.topics import TopicTagger
 
     custom = TopicTagger(nlp, "vigie_topics", taxonomy)
     custom.to_disk(tmp_path / "topics")
@@ -104,7 +104,7 @@ def test_component_saves_and_loads_its_taxonomy(nlp, tmp_path):
 
 
 def test_topic_figures_on_the_test_split(nlp):
-    from nlp.eval.topics import evaluate
+    from vigie.nlp.eval.topics import evaluate
 
     result = evaluate(nlp, split="test")
     assert result["n"] >= 200

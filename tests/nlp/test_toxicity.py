@@ -9,10 +9,10 @@ import spacy
 from spacy.util import load_model_from_config
 from thinc.api import Config
 
-import nlp.components.toxicity  # noqa: F401  (registers the factory)
-from nlp.components.toxicity import personal_data
-from nlp.eval import toxicity as toxicity_eval
-from nlp.train.data import mlma_path
+import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from vigie.nlp.components.toxicity import personal_data
+from vigie.nlp.eval import toxicity as toxicity_eval
+from vigie.nlp.train.data import mlma_path
 from vigie.schema import TOXICITY_LABELS, Toxicity
 
 CONFIG = """

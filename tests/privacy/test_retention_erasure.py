@@ -8,10 +8,10 @@ from datetime import datetime
 
 import pytest
 
-from indexes import names
-from indexes.setup import install
-from indexes.writer import index_file
 from vigie.config import load_config
+from vigie.indexes import names
+from vigie.indexes.setup import install
+from vigie.indexes.writer import index_file
 from vigie.privacy.erasure import author_hash, erasure_log, forget, is_objected, load_objections
 from vigie.privacy.pseudonym import Pseudonymiser
 from vigie.privacy.retention import enforce_watch

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import requests
 
-from indexes.local_node import LocalNode
+from vigie.indexes.local_node import LocalNode
 
 from ..conftest import ROOT, VIGIE
 

@@ -42,9 +42,9 @@ def airflow_env(base: dict[str, str], home: Path, dags: Path, port: int) -> dict
 
 
 def main() -> int:
-    from indexes.local_node import LocalNode
     from vigie.demo.sites import DemoSites, write_demo_config
     from vigie.demo.smtp_sink import SmtpSink
+    from vigie.indexes.local_node import LocalNode
     from vigie.settings import ESSettings, project_root, state_dir
 
     root = project_root()

@@ -61,7 +61,7 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 def demo_clock(client, watch) -> tuple[datetime, date]:
     """(end of the alert detection, day of the digest) from the newest document of the watch."""
-    from indexes import names
+    from vigie.indexes import names
 
     found = client.search(index=names.watch_alias(watch.id), size=0,
                           aggs={"newest": {"max": {"field": "published_at"}}})
@@ -77,11 +77,11 @@ def demo_clock(client, watch) -> tuple[datetime, date]:
 def run_demo(say: Callable[[str], None] = print, port: int | None = None, parallel: int = 3) -> DemoResult:
     import time
 
-    from indexes.client import connect
-    from indexes.local_node import LocalNode
     from vigie.config import load_config
     from vigie.demo.sites import DemoSites, write_demo_config
     from vigie.demo.smtp_sink import SmtpSink
+    from vigie.indexes.client import connect
+    from vigie.indexes.local_node import LocalNode
     from vigie.settings import ESSettings, state_dir
     from vigie.stages import alerts, collect, enrich, index, influence
     from vigie.stages import digest as digest_stage
@@ -139,7 +139,7 @@ def run_demo(say: Callable[[str], None] = print, port: int | None = None, parall
 
 
 def _per_source(client, watch_id: str) -> dict[str, int]:
-    from indexes import names
+    from vigie.indexes import names
 
     found = client.search(index=names.watch_alias(watch_id), size=0,
                           aggs={"s": {"terms": {"field": "source_id", "size": 100}}})
@@ -147,8 +147,8 @@ def _per_source(client, watch_id: str) -> dict[str, int]:
 
 
 def _alert_titles(client, watch_id: str) -> list[str]:
-    from alerts.store import AlertStore
-    from indexes import names
+    from vigie.alerts.store import AlertStore
+    from vigie.indexes import names
 
     if client.indices.exists(index=names.alerts_index()):
         client.indices.refresh(index=names.alerts_index())

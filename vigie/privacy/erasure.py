@@ -15,9 +15,9 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from indexes import names
-from indexes.maintenance import rewrite_matching
 from vigie import settings
+from vigie.indexes import names
+from vigie.indexes.maintenance import rewrite_matching
 from vigie.privacy.files import rewrite_tree
 from vigie.privacy.pseudonym import Pseudonymiser, normalise_handle
 

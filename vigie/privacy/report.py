@@ -6,7 +6,7 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from indexes import names
+from vigie.indexes import names
 from vigie.privacy.erasure import erasure_log, load_objections
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from indexes import names
-from indexes.maintenance import rewrite_matching
+from vigie.indexes import names
+from vigie.indexes.maintenance import rewrite_matching
 from vigie.privacy.files import rewrite_tree
 
 

@@ -17,9 +17,9 @@ class DeliveryFailed(RuntimeError):
 
 
 def alerts(watch: Any, now: datetime, client: Any = None, deliver: bool = True) -> dict[str, Any]:
-    from alerts.deliver.log import Dispatcher, channels_for
-    from alerts.runner import run_online
-    from indexes.client import connect
+    from vigie.alerts.deliver.log import Dispatcher, channels_for
+    from vigie.alerts.runner import run_online
+    from vigie.indexes.client import connect
 
     if not watch.alerts.enabled:
         return {"watch": watch.id, "note": "alerts disabled"}

@@ -18,7 +18,7 @@ class CrawlFailed(RuntimeError):
 
 def plan(config: str | Path) -> list[dict[str, str]]:
     """One job per enabled source of every watch, in file order: adding a source adds a job."""
-    from crawlers.run import plan as crawl_plan
+    from vigie.crawlers.run import plan as crawl_plan
 
     return [{"watch": watch, "source": source} for watch, source in crawl_plan(config)]
 
@@ -30,7 +30,7 @@ def crawl(config: str | Path, watch: str, source: str, start: datetime, end: dat
 
     A crawl that is run again for the same interval appends only documents it has not written yet.
     """
-    from crawlers.run import crawl_source
+    from vigie.crawlers.run import crawl_source
 
     summary = crawl_source(config, watch, source, layout.raw_dir(), interval=layout.interval_text(start, end),
                            timeout=timeout)
@@ -57,7 +57,7 @@ def failures(jobs: list[dict[str, str]], start: datetime, end: datetime) -> list
     """The sources of ``jobs`` whose crawl of the interval failed, read from their summary files."""
     import json
 
-    from crawlers.run import output_paths
+    from vigie.crawlers.run import output_paths
 
     found = []
     for job in jobs:

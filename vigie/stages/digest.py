@@ -20,8 +20,8 @@ def day_covered(watch: Any, run_at: datetime) -> date:
 
 
 def digest(watch: Any, day: date, *, send: bool = True, force: bool = False, client: Any = None) -> dict[str, Any]:
-    from digest.runner import run_digest
-    from indexes.client import connect
+    from vigie.digest.runner import run_digest
+    from vigie.indexes.client import connect
 
     outcome = run_digest(watch, day, client=client or connect(wait=30), send=send, force=force)
     summary = {"watch": watch.id, "day": day.isoformat(), "status": outcome.status,

@@ -25,7 +25,7 @@ def raw_files(watch: str, start: datetime, end: datetime) -> list[Path]:
 def enrich(config: str | Path, watch: str, start: datetime, end: datetime,
            processes: int | None = None) -> dict[str, Any]:
     """Enrich the interval's raw documents of ``watch``; returns the enriched path and the counts."""
-    from nlp.enrich import enrich_file
+    from vigie.nlp.enrich import enrich_file
 
     name = layout.interval_name(start, end)
     sources = raw_files(watch, start, end)

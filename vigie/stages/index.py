@@ -13,11 +13,11 @@ log = logging.getLogger(__name__)
 
 def index(config: str | Path, watch: str, path: str | Path, client: Any = None) -> dict[str, Any]:
     """Install the template and aliases (idempotent), then write the file's documents."""
-    from indexes import names
-    from indexes.client import connect
-    from indexes.setup import install
-    from indexes.writer import index_file
     from vigie.config import load_config
+    from vigie.indexes import names
+    from vigie.indexes.client import connect
+    from vigie.indexes.setup import install
+    from vigie.indexes.writer import index_file
 
     path = Path(path)
     client = client or connect(wait=30)

@@ -11,10 +11,10 @@ log = logging.getLogger(__name__)
 
 def influence(watch: Any, days: int = 30, now: datetime | None = None, client: Any = None) -> dict[str, Any]:
     """``watch`` is a ``vigie.config.Watch``.  Writing by ``_id`` (watch:platform:handle) is idempotent."""
-    from analytics import influence as scoring
-    from analytics.load import from_elasticsearch
-    from analytics.store import write_authors
-    from indexes.client import connect
+    from vigie.analytics import influence as scoring
+    from vigie.analytics.load import from_elasticsearch
+    from vigie.analytics.store import write_authors
+    from vigie.indexes.client import connect
 
     client = client or connect(wait=30)
     docs = from_elasticsearch(client, watch.id, days, now=now)

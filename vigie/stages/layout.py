@@ -41,12 +41,12 @@ def interval(start: datetime | None, end: datetime, period: timedelta) -> tuple[
 
 
 def interval_text(start: datetime, end: datetime) -> str:
-    """``START/END`` as ``crawlers.run`` takes it."""
+    """``START/END`` as ``vigie.crawlers.run`` takes it."""
     return f"{start.isoformat()}/{end.isoformat()}"
 
 
 def interval_name(start: datetime, end: datetime) -> str:
-    from crawlers.run import interval_name as name
+    from vigie.crawlers.run import interval_name as name
 
     return name(start, end)
 

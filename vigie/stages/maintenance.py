@@ -12,8 +12,8 @@ log = logging.getLogger(__name__)
 def retention(watch: Any, now: datetime | None = None, client: Any = None) -> dict[str, Any]:
     """What is older than ``privacy.retention_days`` leaves Elasticsearch and the data files, and archived
     digests older than that (90 days when no retention is set) are deleted."""
-    from digest.archive import prune
-    from indexes.client import connect
+    from vigie.digest.archive import prune
+    from vigie.indexes.client import connect
     from vigie.privacy.retention import enforce
     from vigie.settings import data_dir
 
@@ -26,7 +26,7 @@ def retention(watch: Any, now: datetime | None = None, client: Any = None) -> di
 
 
 def erasures(config_watches: list[Any], client: Any = None) -> dict[str, Any]:
-    from indexes.client import connect
+    from vigie.indexes.client import connect
     from vigie.privacy import requests
     from vigie.settings import data_dir
 
@@ -42,9 +42,9 @@ def erasures(config_watches: list[Any], client: Any = None) -> dict[str, Any]:
 def housekeeping(watch_ids: list[str], now: datetime | None = None, client: Any = None) -> dict[str, Any]:
     """Template and aliases for every watch (a new watch gets its alias), empty past monthly indices
     dropped (retention and erasure leave them behind), every index refreshed."""
-    from indexes import names
-    from indexes.client import connect
-    from indexes.setup import install
+    from vigie.indexes import names
+    from vigie.indexes.client import connect
+    from vigie.indexes.setup import install
 
     client = client or connect(wait=30)
     install(client, watch_ids)
