@@ -15,7 +15,7 @@ EXIT_CLUSTER = 3
 
 
 def _errors(func):
-    from vigie.cli import handles_errors_and_values
+    from vigie.clikit import handles_errors_and_values
 
     return handles_errors_and_values(func)
 

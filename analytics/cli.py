@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from vigie.cli import EXIT_CONFIG, _connect, _fail, handles_errors
+from vigie.clikit import EXIT_CONFIG, handles_errors
+from vigie.clikit import fail as _fail
+
+
+def _connect():
+    from vigie.indexes.client import connect
+
+    return connect()
 
 CONFIG = click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
 WATCH = click.option("--watch", "watch_id", required=True, help="Watch id.")

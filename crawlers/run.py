@@ -31,37 +31,12 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-INTERVAL_FORMAT = "%Y%m%dT%H%M%SZ"
+from vigie.intervals import interval_name, parse_interval
 
-
-# ------------------------------------------------------------------ intervals
-def parse_interval(value: str | None, now: datetime | None = None) -> tuple[datetime, datetime]:
-    """``START/END`` (ISO 8601, with a timezone or UTC) or None for the current UTC hour."""
-    if not value:
-        now = (now or datetime.now(UTC)).astimezone(UTC)
-        start = now.replace(minute=0, second=0, microsecond=0)
-        return start, start + timedelta(hours=1)
-    try:
-        raw_start, raw_end = value.split("/", 1)
-        start, end = (_utc(datetime.fromisoformat(v.strip().replace("Z", "+00:00"))) for v in (raw_start, raw_end))
-    except ValueError:
-        raise ValueError(f"interval {value!r}: expected START/END in ISO 8601, "
-                         "e.g. 2026-11-18T09:00:00Z/2026-11-18T10:00:00Z") from None
-    if end <= start:
-        raise ValueError(f"interval {value!r}: the end must come after the start")
-    return start, end
-
-
-def _utc(value: datetime) -> datetime:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def interval_name(start: datetime, end: datetime) -> str:
-    return f"{start.strftime(INTERVAL_FORMAT)}--{end.strftime(INTERVAL_FORMAT)}"
+__all__ = ["crawl_source", "crawl_watch", "interval_name", "parse_interval", "plan"]
 
 
 def output_paths(out_dir: str | Path, watch_id: str, source_id: str, interval: str | None) -> dict[str, Path]:

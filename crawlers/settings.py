@@ -101,12 +101,9 @@ ITEM_PIPELINES = {
 
 
 def vigie_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from vigie import __version__
 
-    try:
-        return version("vigie")
-    except PackageNotFoundError:  # running from a clone without installing it
-        return "0.0.0"
+    return __version__
 
 
 def user_agent(contact: str | None = None) -> str:

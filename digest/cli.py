@@ -14,7 +14,7 @@ EXIT_IN_PROGRESS = 75      # EX_TEMPFAIL: another run is sending this day right 
 
 
 def _errors(func):
-    from vigie.cli import handles_errors_and_values
+    from vigie.clikit import handles_errors_and_values
 
     return handles_errors_and_values(func)
 

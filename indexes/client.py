@@ -6,11 +6,10 @@ import time
 
 from elasticsearch import ApiError, AuthenticationException, Elasticsearch, TransportError
 
+from vigie.errors import ClusterUnavailable
 from vigie.settings import ESSettings
 
-
-class ClusterUnavailable(RuntimeError):
-    """The cluster cannot be used; the message says why and what to do."""
+__all__ = ["ClusterUnavailable", "connect", "make_client"]  # ClusterUnavailable: vigie.errors
 
 
 def make_client(es: ESSettings | None = None, **kwargs) -> Elasticsearch:

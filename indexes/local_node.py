@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigie import settings
+from vigie.errors import LocalNodeError
 
 ES_VERSION = "8.19.21"
 MAVEN_ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
@@ -55,10 +56,6 @@ NAMED_COMPONENTS = {
         "uax_url_email": "org.vigie.analysis.UaxUrlEmailTokenizerFactory",
     },
 }
-
-
-class LocalNodeError(RuntimeError):
-    """Something the user must fix; the message says what and how."""
 
 
 @dataclass(frozen=True)

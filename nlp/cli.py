@@ -17,7 +17,7 @@ def _default_config() -> Path:
 
 
 def _config_errors(func):
-    from vigie.cli import handles_errors
+    from vigie.clikit import handles_errors
 
     return handles_errors(func)
 

@@ -1,3 +1,8 @@
 """Vigie: social listening and territorial watch for French local authorities."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("vigie")
+except PackageNotFoundError:  # running from a clone without installing it
+    __version__ = "0.0.0"

@@ -5,82 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from functools import wraps
 from pathlib import Path
 
 import click
 
-EXIT_CONFIG = 2
-EXIT_CLUSTER = 3
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
-
-
-def escape(text: str | None, limit: int | None = None) -> str:
-    """Crawled text is printed as text: no console markup, no control characters, bounded length."""
-    from rich.markup import escape as rich_escape
-
-    from vigie.textsafe import printable
-
-    return rich_escape(printable(text, limit))
-
-
-def _fail(message: str, code: int = 1):
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def handles_errors(func):
-    """Turn the errors a user can fix into a clear message and an exit code."""
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        from vigie.config import ConfigError, UnknownWatch
-        from vigie.indexes.client import ClusterUnavailable
-        from vigie.indexes.local_node import LocalNodeError
-
-        try:
-            return func(*args, **kwargs)
-        except ConfigError as exc:
-            click.echo(f"error: {exc.path} is not a valid watch file:", err=True)
-            for problem in exc.problems:
-                click.echo(f"  - {problem}", err=True)
-            sys.exit(EXIT_CONFIG)
-        except UnknownWatch as exc:
-            _fail(str(exc), EXIT_CONFIG)
-        except ClusterUnavailable as exc:
-            _fail(str(exc), EXIT_CLUSTER)
-        except LocalNodeError as exc:
-            _fail(str(exc), EXIT_CLUSTER)
-        except Exception as exc:
-            from elasticsearch import ConnectionError as ESConnectionError
-
-            from vigie.settings import ESSettings
-
-            if isinstance(exc, ESConnectionError):
-                _fail(f"lost the connection to Elasticsearch at {ESSettings.from_env().display_url}: "
-                      "nothing already written is lost; run the same command again once it is back.",
-                      EXIT_CLUSTER)
-            raise
-
-    return wrapper
-
-
-def handles_errors_and_values(func):
-    """``handles_errors``, plus a command's own invalid values (a ValueError): its message, exit 1."""
-
-    @wraps(func)
-    def values(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ValueError as exc:
-            _fail(str(exc), 1)
-
-    return handles_errors(values)
+from vigie.clikit import EXIT_CLUSTER, escape, handles_errors
+from vigie.clikit import console as _console
+from vigie.clikit import fail as _fail
 
 
 @click.group()

@@ -21,9 +21,9 @@ from vigie.alerts.deliver.render import context
 
 
 def user_agent() -> str:
-    from vigie.crawlers.settings import vigie_version
+    from vigie import __version__
 
-    return f"Vigie-alerts/{vigie_version()}"
+    return f"Vigie-alerts/{__version__}"
 
 
 def _slack_escape(text: str) -> str:

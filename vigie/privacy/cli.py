@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from vigie.cli import EXIT_CONFIG, _connect, _fail, handles_errors
+from vigie.clikit import EXIT_CONFIG, handles_errors
+from vigie.clikit import fail as _fail
+
+
+def _connect():
+    from vigie.indexes.client import connect
+
+    return connect()
 
 
 def _watches(config_path: Path | None, watch_id: str | None):

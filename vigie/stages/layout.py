@@ -10,10 +10,12 @@ The watch file is ``$VIGIE_CONFIG`` (default: the project's ``config/demo.yaml``
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from vigie.intervals import interval_name, interval_text, run_interval
 from vigie.settings import data_dir, project_root, state_dir
+
+__all__ = ["interval_name", "interval_text"]
 
 
 def config_path() -> Path:
@@ -32,24 +34,4 @@ def rejects_dir() -> Path:
     return state_dir() / "rejects"
 
 
-def interval(start: datetime | None, end: datetime, period: timedelta) -> tuple[datetime, datetime]:
-    """The run's interval in UTC.  Manual and cron-triggered runs have an empty data interval (their
-    start is their end): the interval is then the ``period`` that ends at ``end``."""
-    end = _utc(end)
-    start = _utc(start) if start is not None else end
-    return (start, end) if start < end else (end - period, end)
-
-
-def interval_text(start: datetime, end: datetime) -> str:
-    """``START/END`` as ``vigie.crawlers.run`` takes it."""
-    return f"{start.isoformat()}/{end.isoformat()}"
-
-
-def interval_name(start: datetime, end: datetime) -> str:
-    from vigie.crawlers.run import interval_name as name
-
-    return name(start, end)
-
-
-def _utc(value: datetime) -> datetime:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+interval = run_interval
