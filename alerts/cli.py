@@ -20,12 +20,6 @@ def _errors(func):
     return handles_errors_and_values(func)
 
 
-def _config_path(path: Path | None) -> Path:
-    from vigie.settings import project_root
-
-    return path or project_root() / "config" / "demo.yaml"
-
-
 def _parse_when(value: str) -> datetime:
     when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if when.tzinfo is None:
@@ -50,10 +44,10 @@ def _print_events(events, as_json: bool) -> None:
                        f"  [{e['alert_id']}]")
 
 
-def _deliver(watch, events) -> dict:
+def _deliver(settings, watch, events) -> dict:
     from vigie.alerts.deliver.log import Dispatcher, channels_for
 
-    channels = channels_for(watch)
+    channels = channels_for(watch, settings.env)
     if not channels:
         return {"sent": 0, "already_sent": 0, "failed": 0, "held": 0, "errors": [], "channels": 0}
     report = Dispatcher(channels).deliver(events)
@@ -71,6 +65,8 @@ def _report_delivery(report: dict) -> None:
         click.echo(f"  {error}", err=True)
 
 
+_config = click.option("--config", "config_path", type=click.Path(path_type=Path),
+                       help="Watch file (default: $VIGIE_CONFIG, else the demo territory's).")
 _lemmatizer = click.option("--lemmatizer", type=click.Choice(["light", "spacy"]), default="light",
                            show_default=True, help="Terms: light French stemming (fast) or spaCy lemmas.")
 
@@ -82,7 +78,7 @@ def alerts() -> None:
 
 @alerts.command("replay")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@_config
 @click.option("--watch", "watch_id", help="Watch id (default: the file's first watch).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per alert and per escalation.")
 @click.option("--deliver", is_flag=True, help="Also send the events (email, webhooks), through the delivery log.")
@@ -91,8 +87,10 @@ def alerts() -> None:
 def replay_cmd(path: Path, config_path, watch_id, as_json, deliver, lemmatizer) -> None:
     """Run detection offline over enriched documents (a JSONL file), in published_at order."""
     from vigie.alerts.runner import pick_watch, replay
+    from vigie.clikit import settings_for
 
-    watch = pick_watch(_config_path(config_path), watch_id)
+    settings = settings_for(config_path)
+    watch = pick_watch(settings.config_path, watch_id)
     outcome = replay(path, watch, lemmatizer)
     for skipped in outcome.skipped[:10]:
         click.echo(f"skipped {skipped}", err=True)
@@ -101,12 +99,12 @@ def replay_cmd(path: Path, config_path, watch_id, as_json, deliver, lemmatizer) 
     click.echo(f"{path}: {outcome.docs} documents of watch {watch.id}, {len(outcome.events)} alert event(s), "
                f"{len(outcome.skipped)} line(s) skipped, detection at {rate:,.0f} documents/s (CPU time)", err=True)
     if deliver:
-        _report_delivery(_deliver(watch, outcome.events))
+        _report_delivery(_deliver(settings, watch, outcome.events))
 
 
 @alerts.command("run")
 @click.option("--watch", "watch_id", required=True)
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@_config
 @click.option("--now", "now", help="Pretend it is this time (ISO 8601 with timezone); default: now.")
 @click.option("--no-deliver", is_flag=True, help="Detect and store, send nothing.")
 @click.option("--json", "as_json", is_flag=True)
@@ -115,19 +113,21 @@ def replay_cmd(path: Path, config_path, watch_id, as_json, deliver, lemmatizer) 
 def run_cmd(watch_id, config_path, now, no_deliver, as_json, lemmatizer) -> None:
     """Detect over the watch's documents in Elasticsearch, store the alerts, deliver new events."""
     from vigie.alerts.runner import pick_watch, run_online
+    from vigie.clikit import settings_for
     from vigie.indexes.client import connect
 
-    watch = pick_watch(_config_path(config_path), watch_id)
+    settings = settings_for(config_path)
+    watch = pick_watch(settings.config_path, watch_id)
     if not watch.alerts.enabled:
         click.echo(f"watch {watch.id}: alerts are disabled (alerts.enabled: false)", err=True)
         return
     when = _parse_when(now) if now else datetime.now(UTC)
-    outcome = run_online(connect(), watch, when, lemmatizer)
+    outcome = run_online(connect(settings.es), settings.names, watch, when, lemmatizer)
     _print_events(outcome.events, as_json)
     click.echo(f"watch {watch.id}: {outcome.docs} documents over {watch.alerts.thresholds.history_days} days, "
                f"{len(outcome.events)} new alert event(s)", err=True)
     if not no_deliver:
-        report = _deliver(watch, outcome.events)
+        report = _deliver(settings, watch, outcome.events)
         _report_delivery(report)
         if report["failed"]:
             sys.exit(1)
@@ -138,13 +138,16 @@ def run_cmd(watch_id, config_path, now, no_deliver, as_json, lemmatizer) -> None
 @click.option("--status", type=click.Choice(["open", "acknowledged", "snoozed", "closed"]))
 @click.option("--size", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@_config
 @_errors
-def list_cmd(watch_id, status, size, as_json) -> None:
+def list_cmd(watch_id, status, size, as_json, config_path) -> None:
     """The latest alerts, newest first."""
     from vigie.alerts.store import AlertStore
+    from vigie.clikit import settings_for
     from vigie.indexes.client import connect
 
-    found = AlertStore(connect()).search(watch_id, status=status, size=size)
+    settings = settings_for(config_path)
+    found = AlertStore(connect(settings.es), settings.names).search(watch_id, status=status, size=size)
     if not found:
         click.echo("Aucune alerte.")
     for a in found:
@@ -157,11 +160,13 @@ def list_cmd(watch_id, status, size, as_json) -> None:
                        f"{a.doc_count:>4} docs  {a.title}")
 
 
-def _set_status(alert_id: str, watch_id: str | None, change) -> None:
+def _set_status(alert_id: str, watch_id: str | None, change, config_path: Path | None) -> None:
     from vigie.alerts.store import AlertStore
+    from vigie.clikit import settings_for
     from vigie.indexes.client import connect
 
-    store = AlertStore(connect())
+    settings = settings_for(config_path)
+    store = AlertStore(connect(settings.es), settings.names)
     alert = store.get(alert_id, watch_id)
     if alert is None:
         click.echo(f"error: no alert {alert_id!r}" + (f" in watch {watch_id!r}" if watch_id else ""), err=True)
@@ -175,12 +180,13 @@ def _set_status(alert_id: str, watch_id: str | None, change) -> None:
 @alerts.command("ack")
 @click.argument("alert_id")
 @click.option("--watch", "watch_id")
+@_config
 @_errors
-def ack_cmd(alert_id, watch_id) -> None:
+def ack_cmd(alert_id, watch_id, config_path) -> None:
     """Mark an alert as seen (its later escalations are still sent)."""
     from vigie.alerts.lifecycle import Lifecycle
 
-    _set_status(alert_id, watch_id, lambda a: Lifecycle.acknowledge(a, datetime.now(UTC)))
+    _set_status(alert_id, watch_id, lambda a: Lifecycle.acknowledge(a, datetime.now(UTC)), config_path)
 
 
 @alerts.command("snooze")
@@ -188,15 +194,16 @@ def ack_cmd(alert_id, watch_id) -> None:
 @click.option("--for", "duration", help="How long: 30m, 4h, 2d.")
 @click.option("--until", "until", help="Until this time (ISO 8601 with timezone).")
 @click.option("--watch", "watch_id")
+@_config
 @_errors
-def snooze_cmd(alert_id, duration, until, watch_id) -> None:
+def snooze_cmd(alert_id, duration, until, watch_id, config_path) -> None:
     """Send nothing more for this alert until a time."""
     from vigie.alerts.lifecycle import Lifecycle
 
     if bool(duration) == bool(until):
         raise click.UsageError("give either --for or --until")
     end = _parse_when(until) if until else datetime.now(UTC) + _parse_duration(duration)
-    _set_status(alert_id, watch_id, lambda a: Lifecycle.snooze(a, end))
+    _set_status(alert_id, watch_id, lambda a: Lifecycle.snooze(a, end), config_path)
 
 
 COMMANDS = [alerts]

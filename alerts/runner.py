@@ -59,9 +59,8 @@ def replay(path: Path, watch: Watch, lemmatizer: str = "light") -> Outcome:
 
 
 # ---------------------------------------------------------------------- online
-def fetch_documents(client, watch_id: str, since: datetime, until: datetime, page: int = 2000):
+def fetch_documents(client, names, watch_id: str, since: datetime, until: datetime, page: int = 2000):
     """The watch's documents published in [since, until), oldest first (search_after pages)."""
-    from vigie.indexes import names
 
     body = {"range": {"published_at": {"gte": since.isoformat(), "lt": until.isoformat()}}}
     after = None
@@ -77,9 +76,8 @@ def fetch_documents(client, watch_id: str, since: datetime, until: datetime, pag
         after = hits[-1]["sort"]
 
 
-def saved_query_matches(client, watch: Watch, since: datetime, until: datetime) -> dict[str, set[str]]:
+def saved_query_matches(client, names, watch: Watch, since: datetime, until: datetime) -> dict[str, set[str]]:
     """Doc ids matching each saved query, decided by Elasticsearch's own ``query_string``."""
-    from vigie.indexes import names
 
     out = {}
     for q in watch.alerts.saved_queries:
@@ -100,7 +98,7 @@ def saved_query_matches(client, watch: Watch, since: datetime, until: datetime) 
     return out
 
 
-def run_online(client, watch: Watch, now: datetime | None = None, lemmatizer: str = "light") -> Outcome:
+def run_online(client, names, watch: Watch, now: datetime | None = None, lemmatizer: str = "light") -> Outcome:
     """Detection over the last ``history_days`` of the index, with the stored alerts as prior state.
 
     Slices are closed up to ``now``; stable alert ids, stored levels and the delivery log make a
@@ -113,15 +111,15 @@ def run_online(client, watch: Watch, now: datetime | None = None, lemmatizer: st
     now = (now or datetime.now(UTC)).astimezone(UTC)
     th = watch.alerts.thresholds
     since = now - timedelta(days=th.history_days)
-    store = AlertStore(client)
+    store = AlertStore(client, names)
     store.ensure(watch.id)
     known = store.recent(watch.id, since - timedelta(hours=th.close_after_hours))
     matcher = None
     if watch.alerts.saved_queries:
-        matched = saved_query_matches(client, watch, since, now)
+        matched = saved_query_matches(client, names, watch, since, now)
         matcher = lambda q, doc: doc.doc_id in matched[q.name]  # noqa: E731
     engine = Engine(watch, lemmatizer=make_lemmatizer(lemmatizer), saved_query_matcher=matcher, known=known)
-    docs = list(fetch_documents(client, watch.id, since, now))
+    docs = list(fetch_documents(client, names, watch.id, since, now))
     start = time.process_time()
     events = engine.run(docs, until=now.timestamp())
     seconds = time.process_time() - start

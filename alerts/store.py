@@ -11,23 +11,24 @@ from elasticsearch import NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
 from vigie.alerts.model import Alert
-from vigie.indexes import names
+from vigie.indexnames import IndexNames
 
 
 class AlertStore:
-    def __init__(self, client):
+    def __init__(self, client, names: IndexNames):
+        self.names = names
         self.client = client
 
     def ensure(self, watch_id: str) -> None:
         from vigie.indexes.setup import install
 
-        if not self.client.indices.exists_alias(name=names.watch_alerts_alias(watch_id)):
-            install(self.client, [watch_id])
+        if not self.client.indices.exists_alias(name=self.names.watch_alerts_alias(watch_id)):
+            install(self.client, [watch_id], names=self.names)
 
     def save(self, alerts: list[Alert], refresh: str = "wait_for") -> int:
         if not alerts:
             return 0
-        actions = ({"_op_type": "index", "_index": names.alerts_index(), "_id": a.alert_id,
+        actions = ({"_op_type": "index", "_index": self.names.alerts_index(), "_id": a.alert_id,
                     "_source": a.to_dict()} for a in alerts)
         errors = []
         for ok, item in streaming_bulk(self.client, actions, raise_on_error=False, max_retries=3,
@@ -40,7 +41,7 @@ class AlertStore:
 
     def get(self, alert_id: str, watch_id: str | None = None) -> Alert | None:
         try:
-            res = self.client.get(index=names.alerts_index(), id=alert_id)
+            res = self.client.get(index=self.names.alerts_index(), id=alert_id)
         except NotFoundError:
             return None
         alert = Alert.from_dict(res["_source"])
@@ -54,7 +55,7 @@ class AlertStore:
 
     def search(self, watch_id: str | None = None, status: str | None = None, since: datetime | None = None,
                size: int = 50) -> list[Alert]:
-        index = names.watch_alerts_alias(watch_id) if watch_id else names.alerts_index()
+        index = self.names.watch_alerts_alias(watch_id) if watch_id else self.names.alerts_index()
         filters = []
         if status:
             filters.append({"term": {"status": status}})

@@ -7,36 +7,24 @@ from pathlib import Path
 
 import click
 
-from vigie.clikit import EXIT_CONFIG, handles_errors
-from vigie.clikit import fail as _fail
+from vigie.clikit import CONFIG_HELP, EXIT_CONFIG, fail, handles_errors, settings_for
 
-
-def _connect():
-    from vigie.indexes.client import connect
-
-    return connect()
-
-CONFIG = click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+CONFIG = click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 WATCH = click.option("--watch", "watch_id", required=True, help="Watch id.")
 DAYS = click.option("--days", type=click.IntRange(min=1), default=30, show_default=True, help="Window in days.")
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
-def _watch(config_path: Path | None, watch_id: str):
-    from vigie.config import load_config
-    from vigie.settings import project_root
+def _connect(settings):
+    from vigie.indexes.client import connect
 
-    watches = [w for w in load_config(config_path or project_root() / "config" / "demo.yaml").watches
-               if w.id == watch_id]
-    if not watches:
-        _fail(f"no watch {watch_id!r} in the watch file", EXIT_CONFIG)
-    return watches[0]
+    return connect(settings.es)
 
 
-def _documents(watch, days: int):
+def _documents(settings, watch, days: int):
     from vigie.analytics.load import from_elasticsearch
 
-    return from_elasticsearch(_connect(), watch.id, days)
+    return from_elasticsearch(_connect(settings), settings.names, watch.id, days)
 
 
 def _json_rows(table, columns) -> list[dict]:
@@ -62,14 +50,15 @@ def influencers(watch_id, days, topic, limit, no_store, config_path, as_json) ->
     from vigie.analytics import influence
     from vigie.analytics.store import RECORD_FIELDS, write_authors
 
-    watch = _watch(config_path, watch_id)
-    docs = _documents(watch, days)
+    settings = settings_for(config_path)
+    watch = settings.watch(watch_id)
+    docs = _documents(settings, watch, days)
     if topic:
         docs = influence.restrict_to_topic(docs, topic)
     table = influence.score(docs, list(watch.territory.communes), watch.own_accounts)
     stored = None
     if not (topic or no_store):
-        stored = write_authors(_connect(), watch.id, table)
+        stored = write_authors(_connect(settings), settings.names, watch.id, table)
     own, others = table[table["own_account"]], table[~table["own_account"]]
     if as_json:
         click.echo(json.dumps({"watch": watch.id, "days": days, "topic": topic, "documents": len(docs),
@@ -103,10 +92,11 @@ def engagement(watch_id, days, config_path, as_json) -> None:
     """Engagement of the collectivité's own accounts and its response time to citizen requests."""
     from vigie.analytics.engagement import report
 
-    watch = _watch(config_path, watch_id)
+    settings = settings_for(config_path)
+    watch = settings.watch(watch_id)
     if not watch.own_accounts:
-        _fail(f"watch {watch.id!r} lists no own_accounts: nothing to report", EXIT_CONFIG)
-    result = report(_documents(watch, days), watch.own_accounts, watch.timezone)
+        fail(f"watch {watch.id!r} lists no own_accounts: nothing to report", EXIT_CONFIG)
+    result = report(_documents(settings, watch, days), watch.own_accounts, watch.timezone)
     summary = result["summary"]
     if as_json:
         tables = {name: json.loads(result[name].reset_index().to_json(orient="records", date_format="iso"))

@@ -90,9 +90,8 @@ def from_jsonl(path: str | Path, watch_id: str | None = None) -> pd.DataFrame:
     return frame(docs)
 
 
-def from_elasticsearch(client, watch_id: str, days: int = 30, now: datetime | None = None) -> pd.DataFrame:
+def from_elasticsearch(client, names, watch_id: str, days: int = 30, now: datetime | None = None) -> pd.DataFrame:
     """Documents of a watch published in the last ``days`` days, read by scroll through the watch alias."""
-    from vigie.indexes import names
     from vigie.indexes.maintenance import matching
 
     since = (now or datetime.now(UTC)) - timedelta(days=days)

@@ -46,9 +46,8 @@ def records(watch_id: str, table: pd.DataFrame, computed_at: datetime) -> list[d
     return out
 
 
-def write_authors(client, watch_id: str, table: pd.DataFrame, computed_at: datetime | None = None) -> dict:
+def write_authors(client, names, watch_id: str, table: pd.DataFrame, computed_at: datetime | None = None) -> dict:
     """Write the ranking of ``score()``; returns written and deleted counts."""
-    from vigie.indexes import names
     from vigie.indexes.maintenance import rewrite_matching
 
     index = names.authors_index()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -42,20 +41,20 @@ def main() -> None:
     parser.add_argument("--baseline-docs", type=int, default=1000)
     args = parser.parse_args()
 
-    os.environ["VIGIE_INDEX_PREFIX"] = f"vigie-bench-{uuid.uuid4().hex[:6]}"
     from tests.conftest import delete_prefixed
-    from vigie.indexes import names
     from vigie.indexes.client import connect
     from vigie.indexes.local_node import LocalNode
     from vigie.indexes.setup import ensure_index, install
     from vigie.indexes.writer import index_file
+    from vigie.indexnames import IndexNames
     from vigie.schema import Document
     from vigie.settings import ESSettings
 
     if not ESSettings.from_env().external:
         LocalNode().start()
+    names = IndexNames(f"vigie-bench-{uuid.uuid4().hex[:6]}")
     client = connect()
-    install(client)
+    install(client, names=names)
     docs = synthetic(args.docs)
     try:
         # Baseline: one index request per document, as a naive writer would do.
@@ -74,11 +73,11 @@ def main() -> None:
             path = Path(tmp) / "docs.jsonl"
             path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
             t0 = time.perf_counter()
-            report = index_file(client, path)
+            report = index_file(client, path, names=names)
             bulk_s = time.perf_counter() - t0
             assert report.indexed == len(docs), report.to_dict()
             t0 = time.perf_counter()
-            again = index_file(client, path)
+            again = index_file(client, path, names=names)
             rerun_s = time.perf_counter() - t0
             assert again.created == 0
         bulk_rate = len(docs) / bulk_s
@@ -90,7 +89,7 @@ def main() -> None:
         print(f"ratio     bulk / baseline     : {bulk_rate / base_rate:8.1f}x")
         print(f"peak RSS of this process      : {rss:8.0f} MiB")
     finally:
-        delete_prefixed(client, os.environ["VIGIE_INDEX_PREFIX"])
+        delete_prefixed(client, names.prefix)
 
 
 if __name__ == "__main__":

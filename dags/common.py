@@ -5,7 +5,7 @@ the scheduler parses them in milliseconds; the stages import their heavy librari
 
 | variable | default | meaning |
 |---|---|---|
-| ``VIGIE_CONFIG`` | ``config/demo.yaml`` | the watch file every DAG reads |
+| ``VIGIE_CONFIG`` | the demo territory's | the watch file every DAG reads (``vigie.settings``) |
 | ``VIGIE_COLLECT_SCHEDULE`` | ``@hourly`` | collect: crawl, enrich, index |
 | ``VIGIE_ALERTS_SCHEDULE`` | ``*/15 * * * *`` | alerts |
 | ``VIGIE_MAINTENANCE_SCHEDULE`` | ``30 3 * * *`` (Europe/Paris) | influence, retention, erasure, housekeeping |
@@ -38,9 +38,17 @@ def default_args() -> dict:
     }
 
 
+def settings():
+    """The run's settings, built at the edge: each task resolves them once and passes them to its stage."""
+    from vigie.settings import Settings
+
+    return Settings.resolve()
+
+
 def config_path() -> Path:
-    root = Path(__file__).resolve().parent.parent
-    return Path(os.environ.get("VIGIE_CONFIG") or root / "config" / "demo.yaml")
+    from vigie.settings import config_path as resolved
+
+    return resolved()
 
 
 def schedule(name: str, default: str) -> str:
@@ -65,9 +73,3 @@ def watches() -> list:
     from vigie.config import load_config
 
     return load_config(config_path()).watches
-
-
-def watch(watch_id: str):
-    from vigie.config import load_config
-
-    return load_config(config_path()).watch(watch_id)

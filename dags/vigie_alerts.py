@@ -32,7 +32,8 @@ def vigie_alerts():
         from vigie.stages import alerts
 
         _, end = common.run_interval(get_current_context(), PERIOD)
-        return alerts.alerts(common.watch(watch_id), end)
+        settings = common.settings()
+        return alerts.alerts(settings, settings.watch(watch_id), end)
 
     detect_and_deliver.expand(watch_id=watch_ids())
 

@@ -31,14 +31,14 @@ def vigie_collect():
     def plan() -> list[dict]:
         from vigie.stages import collect
 
-        return collect.plan(common.config_path())
+        return collect.plan(common.settings())
 
     @task(pool=common.crawl_pool(), map_index_template="{{ job.watch }}/{{ job.source }}")
     def crawl(job: dict) -> dict:
         from vigie.stages import collect
 
         start, end = common.run_interval(get_current_context(), PERIOD)
-        return collect.crawl(common.config_path(), job["watch"], job["source"], start, end)
+        return collect.crawl(common.settings(), job["watch"], job["source"], start, end)
 
     @task(trigger_rule="all_done")
     def watch_ids(jobs: list[dict]) -> list[str]:
@@ -50,20 +50,20 @@ def vigie_collect():
         from vigie.stages import enrich as stage
 
         start, end = common.run_interval(get_current_context(), PERIOD)
-        return stage.enrich(common.config_path(), watch_id, start, end)
+        return stage.enrich(common.settings(), watch_id, start, end)
 
     @task(map_index_template="{{ enriched.watch }}")
     def index(enriched: dict) -> dict:
         from vigie.stages import index as stage
 
-        return stage.index(common.config_path(), enriched["watch"], enriched["path"])
+        return stage.index(common.settings(), enriched["watch"], enriched["path"])
 
     @task(trigger_rule="all_done")
     def check_sources(jobs: list[dict]) -> int:
         """Last: the run is marked failed when a source failed, after the others were indexed."""
         from vigie.stages import collect
 
-        failed = collect.failures(jobs, *common.run_interval(get_current_context(), PERIOD))
+        failed = collect.failures(common.settings(), jobs, *common.run_interval(get_current_context(), PERIOD))
         if failed:
             raise RuntimeError(f"{len(failed)} source(s) failed: " + "; ".join(failed))
         return len(jobs)

@@ -29,10 +29,11 @@ def digest_dag(watch_id: str, time: str, timezone: str):
         def send_digest() -> dict:
             from vigie.stages import digest
 
-            watch = common.watch(watch_id)
+            settings = common.settings()
+            watch = settings.watch(watch_id)
             context = get_current_context()
             due = context.get("logical_date") or context["dag_run"].run_after
-            return digest.digest(watch, digest.day_covered(watch, due))
+            return digest.digest(settings, watch, digest.day_covered(watch, due))
 
         send_digest()
 

@@ -35,25 +35,27 @@ def vigie_maintenance():
     def influence(watch_id: str) -> dict:
         from vigie.stages import influence as stage
 
-        return stage.influence(common.watch(watch_id), days=30, now=_due(get_current_context()))
+        settings = common.settings()
+        return stage.influence(settings, settings.watch(watch_id), days=30, now=_due(get_current_context()))
 
     @task(map_index_template="{{ watch_id }}", trigger_rule="all_done")
     def retention(watch_id: str) -> dict:
         from vigie.stages import maintenance
 
-        return maintenance.retention(common.watch(watch_id), now=_due(get_current_context()))
+        settings = common.settings()
+        return maintenance.retention(settings, settings.watch(watch_id), now=_due(get_current_context()))
 
     @task(trigger_rule="all_done")
     def erasure_requests() -> dict:
         from vigie.stages import maintenance
 
-        return maintenance.erasures(common.watches())
+        return maintenance.erasures(common.settings())
 
     @task(trigger_rule="all_done")
     def housekeeping(ids: list[str]) -> dict:
         from vigie.stages import maintenance
 
-        return maintenance.housekeeping(ids, now=_due(get_current_context()))
+        return maintenance.housekeeping(common.settings(), now=_due(get_current_context()))
 
     ids = watch_ids()
     scored = influence.expand(watch_id=ids)

@@ -19,12 +19,6 @@ def _errors(func):
     return handles_errors_and_values(func)
 
 
-def _config_path(path: Path | None) -> Path:
-    from vigie.settings import project_root
-
-    return path or project_root() / "config" / "demo.yaml"
-
-
 def yesterday(tz: str, now: datetime | None = None) -> date:
     """The day before today in the watch's timezone."""
     from zoneinfo import ZoneInfo
@@ -44,7 +38,8 @@ def _parse_day(value: str | None) -> date | None:
 @click.command("digest")
 @click.option("--watch", "watch_id", required=True, help="Watch id.")
 @click.option("--date", "day", help="Day covered, YYYY-MM-DD in the watch's timezone (default: yesterday).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Watch file (default: $VIGIE_CONFIG, else the demo territory's).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (the .txt, .png and .json beside it); "
                    "default $VIGIE_STATE_DIR/digests/<watch>/<date>.html.")
@@ -59,12 +54,13 @@ def digest(watch_id, day, config_path, out, send, force, as_json) -> None:
     already sent is not rewritten.  Exit status 1 when the email could not be sent (recorded failed: run
     --send again for that --date), 75 when another run is sending it right now.
     """
-    from vigie.config import load_config
+    from vigie.clikit import settings_for
     from vigie.digest.runner import run_digest
 
     parsed = _parse_day(day)
-    watch = load_config(_config_path(config_path)).watch(watch_id)
-    outcome = run_digest(watch, parsed or yesterday(watch.timezone), out=out, send=send, force=force)
+    settings = settings_for(config_path)
+    watch = settings.watch(watch_id)
+    outcome = run_digest(settings, watch, parsed or yesterday(watch.timezone), out=out, send=send, force=force)
     if as_json:
         click.echo(json.dumps(outcome.to_dict(), ensure_ascii=False, indent=1))
     click.echo(outcome.summary(), err=as_json)

@@ -25,7 +25,6 @@ from elasticsearch import NotFoundError
 from vigie.accounts import OwnAccounts
 from vigie.alerts.deliver.render import one_line, safe_url
 from vigie.digest import french
-from vigie.indexes import names
 from vigie.textsafe import printable
 
 log = logging.getLogger(__name__)
@@ -163,7 +162,7 @@ def _own_roots(client, index: str, ids: set[str], own: OwnAccounts, known: dict[
     return {i for i, doc in found.items() if own.is_author(doc.get("author"))}
 
 
-def collect(client, watch, day: date, *, top_n: int = 5, per_service: int = 3) -> dict:
+def collect(client, names, watch, day: date, *, top_n: int = 5, per_service: int = 3) -> dict:
     """Every figure of the digest of ``watch`` for ``day`` (a local date)."""
     tz = watch.timezone
     index = names.watch_alias(watch.id)
@@ -222,7 +221,7 @@ def collect(client, watch, day: date, *, top_n: int = 5, per_service: int = 3) -
     out["communes"] = [{"name": b["key"], "count": b["doc_count"]}
                        for b in day_aggs.get("communes", {}).get("buckets", [])]
     out["places"] = [{"name": b["key"], "count": b["doc_count"]} for b in day_aggs.get("places", {}).get("buckets", [])]
-    alerts = alerts_of(client, watch, start, end)
+    alerts = alerts_of(client, names, watch, start, end)
     out["alerts"] = alerts[:MAX_ALERTS]
     out["alerts_open"] = sum(1 for a in alerts if a["status"] == "open")     # counted before the cut
     out["alerts_more"] = max(0, len(alerts) - MAX_ALERTS)
@@ -235,14 +234,14 @@ def collect(client, watch, day: date, *, top_n: int = 5, per_service: int = 3) -
     return out
 
 
-def alerts_of(client, watch, start: datetime, end: datetime) -> list[dict]:
+def alerts_of(client, names, watch, start: datetime, end: datetime) -> list[dict]:
     """Alerts active during the day (seen between its start and end) or still open at its end: those fired
     during the day first, then the open ones, newest first."""
     from vigie.alerts.model import KIND_LABELS
     from vigie.alerts.store import AlertStore
 
     found = []
-    for alert in AlertStore(client).search(watch.id, size=500):
+    for alert in AlertStore(client, names).search(watch.id, size=500):
         if not alert.fired_at:
             continue
         fired = _local(alert.fired_at, watch.timezone)

@@ -1,7 +1,8 @@
 """One digest for one watch and one day: figures → chart → HTML and text files → (optionally) the email.
 
     from vigie.digest.runner import run_digest
-    outcome = run_digest(watch, date(2026, 11, 17), send=True)
+    from vigie.settings import Settings
+    outcome = run_digest(Settings.resolve(), watch, date(2026, 11, 17), send=True)
 
 The HTML (``<day>.html``, chart beside it as ``<day>.png``), the text (``<day>.txt``) and the figures
 (``<day>.json``) are written, by default under ``$VIGIE_STATE_DIR/digests/<watch>/`` (the archive, pruned by
@@ -122,25 +123,25 @@ def _is_archive_of(record: dict | None, html_path: Path, watch_id: str, day: dat
     return html_path.resolve() in sent_to
 
 
-def run_digest(watch, day: date, *, client=None, out: str | Path | None = None, send: bool = False,
+def run_digest(settings, watch, day: date, *, client=None, out: str | Path | None = None, send: bool = False,
                force: bool = False, smtp=None, now: datetime | None = None, retries: int = 3,
                backoff: float = 2.0, sleep=None, finish_retries: int = 3) -> DigestOutcome:
     """Build the digest of ``watch`` for ``day`` (a date in the watch's timezone), write it, send it if asked."""
     if client is None:
         from vigie.indexes.client import connect
 
-        client = connect()
+        client = connect(settings.es)
     now = now or datetime.now(UTC)
     sleep = sleep or time.sleep
     prefix = watch.digest.subject_prefix
     target = Path(out) if out else default_path(watch.id, day)
-    figures = collect(client, watch, day, top_n=watch.digest.top_n)
+    figures = collect(client, settings.names, watch, day, top_n=watch.digest.top_n)
     chart = sentiment_chart(figures["daily"]) if figures["total"] else None
     recipients = list(watch.digest.recipients)
     empty = not figures["total"]
     outcome = DigestOutcome("empty" if empty else "written", target, target.with_suffix(".txt"),
                             subject(figures, prefix), recipients, figures=figures)
-    store = DigestStore(client)
+    store = DigestStore(client, settings.names)
 
     def write() -> None:
         outcome.html_path, outcome.text_path, outcome.chart_path = write_files(figures, chart, target, prefix)
@@ -168,7 +169,7 @@ def run_digest(watch, day: date, *, client=None, out: str | Path | None = None, 
         from vigie.mail import MailNotConfigured, SmtpSettings
 
         try:
-            smtp = SmtpSettings.from_env()
+            smtp = SmtpSettings.from_env(settings.env)
         except MailNotConfigured as exc:
             outcome.status, outcome.error = "failed", str(exc)
             if not _is_archive_of(store.get(watch.id, day), target, watch.id, day):

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from elasticsearch import ConflictError, NotFoundError
 
-from vigie.indexes import names
+from vigie.indexnames import IndexNames
 
 log = logging.getLogger(__name__)
 STALE = timedelta(minutes=15)
@@ -97,7 +97,7 @@ class Claim:
 
 
 class DigestStore:
-    def __init__(self, client):
+    def __init__(self, client, names: IndexNames):
         self.client = client
         self.index = names.digests_index()
 

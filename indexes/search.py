@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from elasticsearch import Elasticsearch
 
-from vigie.indexes import names
+from vigie.indexnames import IndexNames
 
 SEARCH_FIELDS = ["title^2", "text", "author.name"]
 INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -102,7 +102,7 @@ def build_query(query: str, filters: Filters | None = None) -> dict:
 
 
 def search(client: Elasticsearch, query: str, watch_id: str | None = None, size: int = 10,
-           filters: Filters | None = None) -> tuple[int, list[Hit]]:
+           filters: Filters | None = None, *, names: IndexNames) -> tuple[int, list[Hit]]:
     index = names.watch_alias(watch_id) if watch_id else names.documents_alias()
     resp = client.search(
         index=index,

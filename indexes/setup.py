@@ -6,9 +6,9 @@ import logging
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from vigie.indexes import names
 from vigie.indexes.analysis import analysis_settings, cluster_flavour
 from vigie.indexes.mapping import ALERT_MAPPING, AUTHOR_MAPPING, DOCUMENT_MAPPING
+from vigie.indexnames import IndexNames
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ def watch_filter(watch_id: str) -> dict:
     return {"term": {"watch_ids": watch_id}}
 
 
-def _known_watch_aliases(client: Elasticsearch) -> dict[str, dict]:
+def _known_watch_aliases(client: Elasticsearch, *, names: IndexNames) -> dict[str, dict]:
     """Watch aliases already in the template: a setup for one watch file keeps the others'."""
     try:
         found = client.indices.get_index_template(name=names.documents_template())
@@ -33,7 +33,7 @@ def _known_watch_aliases(client: Elasticsearch) -> dict[str, dict]:
     return aliases
 
 
-def template_body(flavour: str, aliases: dict[str, dict]) -> dict:
+def template_body(flavour: str, aliases: dict[str, dict], *, names: IndexNames) -> dict:
     return {
         "index_patterns": [names.documents_pattern()],
         "priority": 200,
@@ -52,14 +52,14 @@ def template_body(flavour: str, aliases: dict[str, dict]) -> dict:
     }
 
 
-def install(client: Elasticsearch, watch_ids: list[str] | tuple[str, ...] = ()) -> dict:
+def install(client: Elasticsearch, watch_ids: list[str] | tuple[str, ...] = (), *, names: IndexNames) -> dict:
     """Put the template and point the aliases; safe to run any number of times."""
     flavour = cluster_flavour(client)
-    aliases = _known_watch_aliases(client)
+    aliases = _known_watch_aliases(client, names=names)
     for watch_id in watch_ids:
         aliases[names.watch_alias(watch_id)] = {"filter": watch_filter(watch_id)}
     client.indices.put_index_template(name=names.documents_template(),
-                                      **template_body(flavour, aliases))
+                                      **template_body(flavour, aliases, names=names))
     existing = list(client.indices.get(index=names.documents_pattern(), expand_wildcards="open"))
     if existing and watch_ids:
         actions = [

@@ -17,8 +17,8 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 from pydantic import ValidationError
 
-from vigie.indexes import names
 from vigie.indexes.setup import ensure_index
+from vigie.indexnames import IndexNames
 from vigie.jsonl import read_lines
 from vigie.schema import Document, from_record
 
@@ -83,7 +83,7 @@ def parse_file(path: Path, report: IndexReport, watch_id: str | None = None) -> 
 
 
 def write_documents(client: Elasticsearch, items: Iterable[tuple[int, str, Document]],
-                    report: IndexReport, chunk_size: int = 500) -> IndexReport:
+                    report: IndexReport, chunk_size: int = 500, *, names: IndexNames) -> IndexReport:
     """Index (line, raw, Document) items; per-item refusals become rejects."""
     # A file may hold one doc_id twice (an item and its later update): results come back in order.
     pending: dict[str, list[tuple[int, str]]] = {}
@@ -120,13 +120,13 @@ def write_documents(client: Elasticsearch, items: Iterable[tuple[int, str, Docum
 
 
 def index_file(client: Elasticsearch, path: str | Path, rejects_path: str | Path | None = None,
-               watch_id: str | None = None, chunk_size: int = 500) -> IndexReport:
+               watch_id: str | None = None, chunk_size: int = 500, *, names: IndexNames) -> IndexReport:
     path = Path(path)
     report = IndexReport()
     report.rejects_path = Path(rejects_path) if rejects_path else path.with_name(path.name + ".rejects.jsonl")
     report.rejects_path.unlink(missing_ok=True)  # a stale file would describe another run
     try:
-        write_documents(client, parse_file(path, report, watch_id), report, chunk_size=chunk_size)
+        write_documents(client, parse_file(path, report, watch_id), report, chunk_size=chunk_size, names=names)
     finally:
         if report.rejects:
             report.rejects.sort(key=lambda r: r.line)

@@ -11,9 +11,9 @@ import click
 
 
 def _default_config() -> Path:
-    from vigie.settings import project_root
+    from vigie.settings import config_path
 
-    return project_root() / "config" / "demo.yaml"
+    return config_path()
 
 
 def _config_errors(func):
@@ -24,7 +24,7 @@ def _config_errors(func):
 
 _watch = click.option("--watch", "watch_id", metavar="ID", help="Use this watch's territory, topics and routing.")
 _config = click.option("--config", "config", type=click.Path(path_type=Path), default=None,
-                       help="Watch file for --watch (default: config/demo.yaml of the clone).")
+                       help="Watch file for --watch (default: $VIGIE_CONFIG, else the demo territory's).")
 _model = click.option("--model", type=click.Choice(["sm", "md"]), default="sm", show_default=True,
                       help="spaCy French model: fr_core_news_sm or fr_core_news_md.")
 

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support import names
 from vigie.config import load_config
-from vigie.indexes import names
 from vigie.indexes.kibana.check import caps_from_cluster, check_objects
 from vigie.indexes.kibana.context import topics_of, watch_view
 from vigie.indexes.kibana.export import build_objects, mapping_caps
@@ -33,7 +33,7 @@ KEYS = {"attributes", "coreMigrationVersion", "id", "managed", "references", "ty
 
 @pytest.fixture(scope="module")
 def objects():
-    return build_objects(watch_view(WATCH))
+    return build_objects(watch_view(WATCH, names))
 
 
 def by_title(objs, fragment):
@@ -73,7 +73,7 @@ def test_saved_object_format(objects):
 
 
 def test_ids_are_stable_so_a_reimport_overwrites(objects):
-    assert [o["id"] for o in build_objects(watch_view(WATCH))] == [o["id"] for o in objects]
+    assert [o["id"] for o in build_objects(watch_view(WATCH, names))] == [o["id"] for o in objects]
 
 
 def test_data_views_sit_on_the_watch_aliases(objects):
@@ -111,7 +111,7 @@ def test_dashboard_panels_and_references(objects):
 
 
 def test_every_field_fits_the_mapping(objects):
-    assert check_objects(objects, mapping_caps("lambersart")) == []
+    assert check_objects(objects, mapping_caps("lambersart", names)) == []
 
 
 def _mutate(objects, title, path, value):
@@ -141,25 +141,25 @@ def _mutate(objects, title, path, value):
     ],
 )
 def test_the_check_catches_fields_that_do_not_fit(objects, title, path, value, problem):
-    problems = check_objects(_mutate(objects, title, path, value), mapping_caps("lambersart"))
+    problems = check_objects(_mutate(objects, title, path, value), mapping_caps("lambersart", names))
     assert any(problem in p for p in problems), problems
 
 
 def test_the_check_catches_broken_references(objects):
     objs = [o for o in copy.deepcopy(objects)
             if not (o["type"] == "index-pattern" and o["attributes"]["title"] == names.watch_alias("lambersart"))]
-    assert any("points to a missing index-pattern" in p for p in check_objects(objs, mapping_caps("lambersart")))
+    assert any("points to a missing index-pattern" in p for p in check_objects(objs, mapping_caps("lambersart", names)))
 
 
 def test_every_field_fits_the_live_cluster(es, objects, tmp_path):
     """The same check against the field capabilities of the real indices behind the aliases."""
-    install(es, ["lambersart"])
-    assert index_file(es, ROOT / "vigie" / "demo" / "lambersart.jsonl", watch_id="lambersart").indexed > 0
+    install(es, ["lambersart"], names=names)
+    assert index_file(es, ROOT / "vigie" / "demo" / "lambersart.jsonl", watch_id="lambersart", names=names).indexed > 0
     caps = {alias: caps_from_cluster(es, alias) for alias in
             (names.watch_alias("lambersart"), names.watch_alerts_alias("lambersart"),
              names.watch_authors_alias("lambersart"))}
     # Objects built under the test prefix name the test aliases.
-    assert check_objects(build_objects(watch_view(WATCH)), caps) == []
+    assert check_objects(build_objects(watch_view(WATCH, names)), caps) == []
 
 
 # ------------------------------------------------------------------- import API

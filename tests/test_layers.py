@@ -16,7 +16,7 @@ def lint(cwd: Path, pythonpath: Path | None = None) -> subprocess.CompletedProce
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = str(pythonpath)
-    return subprocess.run([LINT, "--no-cache", "--config", str(cwd / "setup.cfg")], cwd=cwd, env=env,
+    return subprocess.run([LINT, "--no-cache", str(cwd / "setup.cfg")], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -38,11 +38,11 @@ def copy_of_the_package(tmp_path: Path) -> Path:
 def test_a_core_module_importing_a_stage_breaks_the_contracts(tmp_path):
     tree = copy_of_the_package(tmp_path)
     schema = tree / "vigie" / "schema.py"
-    schema.write_text(schema.read_text() + "\n\ndef _upward():\n    from vigie.indexes import names  # noqa\n")
+    schema.write_text(schema.read_text() + "\n\ndef _upward():\n    from vigie.indexes import client  # noqa\n")
     result = lint(tree, pythonpath=tree)
     assert result.returncode == 1, result.stdout
     assert "the core imports no stage package BROKEN" in result.stdout
-    assert "vigie.schema -> vigie.indexes.names" in result.stdout
+    assert "vigie.schema -> vigie.indexes.client" in result.stdout
 
 
 def test_a_stage_importing_the_application_breaks_the_layers(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import names
 from vigie.indexes import local_node
 from vigie.indexes.local_node import ES_VERSION, LocalNode, LocalNodeError, find_java
 
@@ -27,7 +28,7 @@ def test_the_node_is_the_version_we_claim(es):
 def test_vigie_french_analyzer(es):
     from vigie.indexes.setup import ensure_index, install
 
-    install(es)
+    install(es, names=names)
     ensure_index(es, f"{os.environ['VIGIE_INDEX_PREFIX']}-documents-2026.11")
     tokens = es.indices.analyze(index=f"{os.environ['VIGIE_INDEX_PREFIX']}-documents-2026.11",
                                 analyzer="vigie_french",

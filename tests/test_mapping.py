@@ -96,10 +96,10 @@ def test_compare_detects_drift(properties, expected):
 
 def test_installed_mapping_matches_the_code(es):
     """What the cluster holds after setup is the mapping in the code (the template applied)."""
-    from vigie.indexes import names
+    from tests.support import names
     from vigie.indexes.setup import ensure_index, install
 
-    install(es, ["lambersart"])
+    install(es, ["lambersart"], names=names)
     index = names.documents_index(datetime.fromisoformat("2026-11-18T08:00:00+01:00"))
     ensure_index(es, index)
     live = es.indices.get_mapping(index=index)[index]["mappings"]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from tests.support import names
 from vigie.indexes.search import Filters, parse_since, search
 from vigie.indexes.setup import install
 from vigie.indexes.writer import index_file
@@ -25,10 +26,10 @@ DOCS = [
 
 @pytest.fixture
 def indexed(es, tmp_path):
-    install(es, ["lambersart", "marquette"])
+    install(es, ["lambersart", "marquette"], names=names)
     path = tmp_path / "docs.jsonl"
     path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in DOCS), encoding="utf-8")
-    assert index_file(es, path).indexed == len(DOCS)
+    assert index_file(es, path, names=names).indexed == len(DOCS)
     return es
 
 
@@ -52,20 +53,20 @@ def ids(hits) -> set[str]:
     ],
 )
 def test_french_queries(indexed, query, expected):
-    total, hits = search(indexed, query)
+    total, hits = search(indexed, query, names=names)
     assert ids(hits) == expected
     assert total == len(expected)
 
 
 def test_watch_alias_scopes_the_search(indexed):
-    _, hits = search(indexed, "inondation", watch_id="lambersart")
+    _, hits = search(indexed, "inondation", watch_id="lambersart", names=names)
     assert ids(hits) == {"1"}
-    _, hits = search(indexed, "inondation", watch_id="marquette")
+    _, hits = search(indexed, "inondation", watch_id="marquette", names=names)
     assert ids(hits) == {"4"}
 
 
 def test_hits_are_highlighted(indexed):
-    _, hits = search(indexed, "inondations")
+    _, hits = search(indexed, "inondations", names=names)
     assert any("«inondations»" in h.snippet for h in hits)
 
 
@@ -93,10 +94,10 @@ ENRICHED = [
 
 @pytest.fixture
 def enriched_index(es, tmp_path):
-    install(es, ["lambersart"])
+    install(es, ["lambersart"], names=names)
     path = tmp_path / "enriched.jsonl"
     path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in ENRICHED), encoding="utf-8")
-    assert index_file(es, path).indexed == len(ENRICHED)
+    assert index_file(es, path, names=names).indexed == len(ENRICHED)
     return es
 
 
@@ -124,7 +125,7 @@ NOW = datetime.fromisoformat("2026-11-20T12:00:00+01:00")
     ],
 )
 def test_filters(enriched_index, query, filters, expected):
-    _, hits = search(enriched_index, query, filters=filters)
+    _, hits = search(enriched_index, query, filters=filters, names=names)
     assert ids(hits) == expected
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from vigie.clikit import EXIT_CLUSTER, escape, handles_errors
+from vigie.clikit import CONFIG_HELP, EXIT_CLUSTER, escape, handles_errors, settings_for
 from vigie.clikit import console as _console
 from vigie.clikit import fail as _fail
 
@@ -100,29 +100,21 @@ def config_check(path: Path) -> None:
     click.echo(f"{path}: OK")
 
 
-def _connect():
+def _connect(settings):
     from vigie.indexes.client import connect
 
-    return connect()
-
-
-def _watch_ids(config_path: Path | None) -> list[str]:
-    if not config_path:
-        return []
-    from vigie.config import load_config
-
-    return [w.id for w in load_config(config_path).watches]
+    return connect(settings.es)
 
 
 @main.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml: adds per-watch aliases.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP + " Adds its watch aliases.")
 @handles_errors
 def setup(config_path: Path | None) -> None:
     """Install the index template and aliases (idempotent)."""
     from vigie.indexes.setup import install
 
-    watch_ids = _watch_ids(config_path)
-    result = install(_connect(), watch_ids)
+    settings = settings_for(config_path)
+    result = install(_connect(settings), [w.id for w in settings.watches], names=settings.names)
     click.echo(f"template installed ({result['flavour']} French analysis); "
                f"watch aliases: {', '.join(result['aliases']) or 'none'}")
 
@@ -130,7 +122,7 @@ def setup(config_path: Path | None) -> None:
 # ------------------------------------------------------------------ index/search
 @main.command("index")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (for watch aliases).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP + " Adds its watch aliases.")
 @click.option("--watch", "watch_id", help="Add this watch id to every document.")
 @click.option("--rejects", type=click.Path(path_type=Path), help="Rejects file (default: FILE.rejects.jsonl).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -140,10 +132,11 @@ def index_cmd(path: Path, config_path, watch_id, rejects, as_json) -> None:
     from vigie.indexes.setup import install
     from vigie.indexes.writer import index_file
 
-    client = _connect()
-    watch_ids = _watch_ids(config_path) + ([watch_id] if watch_id else [])
-    install(client, watch_ids)
-    report = index_file(client, path, rejects_path=rejects, watch_id=watch_id)
+    settings = settings_for(config_path)
+    client = _connect(settings)
+    watch_ids = [w.id for w in settings.watches] + ([watch_id] if watch_id else [])
+    install(client, watch_ids, names=settings.names)
+    report = index_file(client, path, rejects_path=rejects, watch_id=watch_id, names=settings.names)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -213,9 +206,10 @@ def print_table(total: int, hits, query: str) -> None:
 @click.option("--size", type=int, default=10, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["list", "table", "json"]), default="list", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json: one JSON object per hit.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @handles_errors
 def search(query: str, watch_id, topics, communes, sentiment, since, sources, request, authors, size, fmt,
-           as_json) -> None:
+           as_json, config_path) -> None:
     """French full-text search: "phrases", -exclusions, a | b; filters narrow it down."""
     from elasticsearch import NotFoundError
 
@@ -230,7 +224,9 @@ def search(query: str, watch_id, topics, communes, sentiment, since, sources, re
     filters = Filters(topics=list(topics), communes=list(communes), sentiment=sentiment, since=since,
                       sources=list(sources), request=request, authors=list(authors))
     try:
-        total, hits = run_search(_connect(), query, watch_id=watch_id, size=size, filters=filters)
+        settings = settings_for(config_path)
+        total, hits = run_search(_connect(settings), query, watch_id=watch_id, size=size, filters=filters,
+                                 names=settings.names)
     except NotFoundError:
         scope = f"watch {watch_id!r}" if watch_id else "Vigie"
         _fail(f"no index for {scope} yet: index documents first (`vigie index FILE`)", 1)
@@ -250,25 +246,23 @@ def kibana() -> None:
     """Kibana saved objects per watch: data views, saved searches, visualisations, dashboard."""
 
 
-def _watch_of(config_path: Path | None, watch_id: str):
-    from vigie.config import load_config
-    from vigie.settings import project_root
+def _watch_view(config_path: Path | None, watch_id: str):
+    from vigie.indexes.kibana.context import watch_view
 
-    watches = load_config(config_path or project_root() / "config" / "demo.yaml")
-    return watches.watch(watch_id)
+    settings = settings_for(config_path)
+    return watch_view(settings.watch(watch_id), settings.names)
 
 
 @kibana.command("export")
 @click.option("--watch", "watch_id", required=True)
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="NDJSON file to write.")
 @handles_errors
 def kibana_export(watch_id: str, config_path: Path | None, out: Path) -> None:
     """Write the watch's saved objects as an NDJSON file for Kibana 8.8+ and 9.x."""
-    from vigie.indexes.kibana.context import watch_view
     from vigie.indexes.kibana.export import export_ndjson
 
-    result = export_ndjson(watch_view(_watch_of(config_path, watch_id)), out)
+    result = export_ndjson(_watch_view(config_path, watch_id), out)
     kinds = ", ".join(f"{n} {t}" for t, n in sorted(result["by_type"].items()))
     click.echo(f"{out}: {result['objects']} saved objects ({kinds})")
 
@@ -276,7 +270,7 @@ def kibana_export(watch_id: str, config_path: Path | None, out: Path) -> None:
 @kibana.command("import")
 @click.option("--url", envvar="KIBANA_URL", required=True, help="Kibana URL (or $KIBANA_URL).")
 @click.option("--watch", "watch_id", required=True)
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--space", help="Kibana space id (default: the default space).")
 @click.option("--file", "ndjson", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Import this export instead of building it now.")
@@ -285,14 +279,13 @@ def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str 
     """Create or overwrite the watch's saved objects in Kibana (credentials: KIBANA_API_KEY or user/password)."""
     import tempfile
 
-    from vigie.indexes.kibana.context import watch_view
     from vigie.indexes.kibana.export import export_ndjson
     from vigie.indexes.kibana.importer import KibanaImportError, import_ndjson
 
     with tempfile.TemporaryDirectory() as tmp:
         if ndjson is None:
             ndjson = Path(tmp) / f"vigie-{watch_id}.ndjson"
-            export_ndjson(watch_view(_watch_of(config_path, watch_id)), ndjson)
+            export_ndjson(_watch_view(config_path, watch_id), ndjson)
         try:
             report = import_ndjson(url, ndjson, space=space)
         except KibanaImportError as exc:
@@ -353,7 +346,7 @@ def demo(port: int | None, query: str) -> None:
                    f"--date {dg.get('day')} --send --force)")
     click.echo(f"  Mail received by the local SMTP sink this run: {len(result.mails)} message(s) in {result.mail_dir}; "
                f"webhooks received: {result.webhooks}")
-    total, hits = run_search(_connect(), query, watch_id=watch, size=3)
+    total, hits = run_search(_connect(result.settings), query, watch_id=watch, size=3, names=result.settings.names)
     click.echo("")
     print_hits(total, hits, query)
     click.echo(f"\nNext: .venv/bin/vigie search \"école\" --watch {watch}   ·   .venv/bin/vigie alerts list "

@@ -37,6 +37,16 @@ def fail(message: str, code: int = EXIT_FAILED):
     sys.exit(code)
 
 
+def settings_for(config_path=None):
+    """The run's ``Settings``, built once per command: ``--config``, else ``VIGIE_CONFIG``, else the demo."""
+    from vigie.settings import Settings
+
+    return Settings.resolve(config=config_path)
+
+
+CONFIG_HELP = "Watch file (default: $VIGIE_CONFIG, else the demo territory's)."
+
+
 def handles_errors(func):
     """Turn the errors a user can fix into a clear message and an exit code."""
 

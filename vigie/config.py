@@ -263,7 +263,15 @@ class Watch(_Model):
         return self
 
 
+class FileSettings(_Model):
+    """Settings a watch file may carry (a flag or an environment variable overrides them)."""
+
+    index_prefix: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
+    data_dir: str | None = None  # relative to the watch file's folder
+
+
 class WatchFile(_Model):
+    settings: FileSettings = Field(default_factory=FileSettings)
     watches: list[Watch] = Field(min_length=1)
 
     @model_validator(mode="after")

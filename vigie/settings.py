@@ -1,27 +1,62 @@
-"""Settings from the environment (never from files that could be committed).
+"""Settings: built once at the edge (the CLI, a DAG task, the demo) and passed down.
 
-Resolution order everywhere: command-line flag, environment variable, default.
+Resolution order for every value: command-line flag, then environment variable, then the watch
+file's ``settings:`` section, then the default. ``Settings.resolve()`` is the one place that reads
+the environment for them; the stages receive the ``Settings`` object (its ``env`` is the environment
+the run sees, so the demo can add its own variables without changing ``os.environ``).
+
+| setting | flag | environment | watch file | default |
+|---|---|---|---|---|
+| watch file | ``--config`` | ``VIGIE_CONFIG`` | | the demo territory's watch file (packaged) |
+| index prefix | | ``VIGIE_INDEX_PREFIX`` | ``settings.index_prefix`` | ``vigie`` |
+| state folder | | ``VIGIE_STATE_DIR`` | | ``.vigie`` of the clone, else ``$XDG_STATE_HOME/vigie`` |
+| data folder | | ``VIGIE_DATA_DIR`` | ``settings.data_dir`` | ``<state>/data`` |
+| cache folder | | ``VIGIE_CACHE_DIR`` | | ``$XDG_CACHE_HOME/vigie`` |
+| Elasticsearch | | ``ELASTICSEARCH_*``, ``VIGIE_ES_CONN_ID`` | | the local node on ``VIGIE_ES_PORT`` (9200) |
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vigie.config import WatchFile
+    from vigie.indexnames import IndexNames
 
 DEFAULT_ES_PORT = 9200
+PACKAGE = Path(__file__).resolve().parent
+DEMO_CONFIG = PACKAGE / "demo" / "demo.yaml"
+
+
+def clone_root() -> Path | None:
+    """The clone Vigie runs from (where setup.cfg is), or None when it is installed as a package."""
+    here = PACKAGE.parent
+    return here if (here / "setup.cfg").exists() else None
 
 
 def project_root() -> Path:
-    """The clone Vigie runs from (where setup.cfg is), else the current folder."""
-    here = Path(__file__).resolve().parent.parent
-    return here if (here / "setup.cfg").exists() else Path.cwd()
+    """The clone Vigie runs from, else the current folder (only for files a user names relative to it)."""
+    return clone_root() or Path.cwd()
+
+
+def _state_dir(env: Mapping[str, str]) -> Path:
+    if env.get("VIGIE_STATE_DIR"):
+        return Path(env["VIGIE_STATE_DIR"])
+    root = clone_root()
+    if root:
+        return root / ".vigie"
+    return Path(env.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "vigie"
 
 
 def state_dir() -> Path:
     """Where the project keeps its runtime data (local node data, runs, rejects)."""
-    return Path(os.environ.get("VIGIE_STATE_DIR") or project_root() / ".vigie")
+    return _state_dir(os.environ)
 
 
 def data_dir() -> Path:
@@ -29,20 +64,89 @@ def data_dir() -> Path:
     return Path(os.environ.get("VIGIE_DATA_DIR") or state_dir() / "data")
 
 
+def _cache_dir(env: Mapping[str, str]) -> Path:
+    if env.get("VIGIE_CACHE_DIR"):
+        return Path(env["VIGIE_CACHE_DIR"])
+    return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vigie"
+
+
 def cache_dir() -> Path:
     """User cache shared by every clone (the Elasticsearch download lives here)."""
-    if os.environ.get("VIGIE_CACHE_DIR"):
-        return Path(os.environ["VIGIE_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "vigie"
+    return _cache_dir(os.environ)
 
 
-def index_prefix() -> str:
-    return os.environ.get("VIGIE_INDEX_PREFIX", "vigie").strip().lower() or "vigie"
+def config_path(flag: str | Path | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """The watch file: ``--config``, else ``VIGIE_CONFIG``, else the demo territory's (the one default)."""
+    env = os.environ if env is None else env
+    chosen = flag or env.get("VIGIE_CONFIG")
+    return Path(chosen).expanduser().absolute() if chosen else DEMO_CONFIG
 
 
-def local_es_port() -> int:
-    return int(os.environ.get("VIGIE_ES_PORT") or DEFAULT_ES_PORT)
+def local_es_port(env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    return int(env.get("VIGIE_ES_PORT") or DEFAULT_ES_PORT)
+
+
+def _prefix(value: str) -> str:
+    return value.strip().lower() or "vigie"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run needs to know besides its watch: built by ``resolve()`` at the edge, passed down."""
+
+    config_path: Path
+    state_dir: Path
+    data_dir: Path
+    cache_dir: Path
+    index_prefix: str
+    env: Mapping[str, str] = field(repr=False, compare=False)
+
+    @classmethod
+    def resolve(cls, config: str | Path | None = None, *, index_prefix: str | None = None,
+                env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Flag (the arguments), then environment (``env``, default ``os.environ``), then the watch file."""
+        env = dict(os.environ if env is None else env)
+        path = config_path(config, env)
+        from vigie.config import load_config
+
+        in_file = load_config(path).settings
+        state = _state_dir(env)
+        data = Path(env["VIGIE_DATA_DIR"]) if env.get("VIGIE_DATA_DIR") else (
+            (path.parent / in_file.data_dir) if in_file.data_dir else state / "data")
+        prefix = index_prefix or env.get("VIGIE_INDEX_PREFIX") or in_file.index_prefix or "vigie"
+        made = cls(config_path=path, state_dir=state, data_dir=data, cache_dir=_cache_dir(env),
+                   index_prefix=_prefix(prefix), env=env)
+        return replace(made, **overrides) if overrides else made
+
+    @cached_property
+    def watch_file(self) -> WatchFile:
+        from vigie.config import load_config
+
+        return load_config(self.config_path)
+
+    @property
+    def watches(self) -> list:
+        return self.watch_file.watches
+
+    def watch(self, watch_id: str):
+        return self.watch_file.watch(watch_id)
+
+    @cached_property
+    def names(self) -> IndexNames:
+        from vigie.indexnames import IndexNames
+
+        return IndexNames(self.index_prefix)
+
+    @cached_property
+    def es(self) -> ESSettings:
+        return ESSettings.from_env(env=self.env)
+
+    def child_env(self) -> dict[str, str]:
+        """The environment of a process this run starts (a crawl): the run's, with the settings made explicit."""
+        return {**self.env, "VIGIE_CONFIG": str(self.config_path), "VIGIE_STATE_DIR": str(self.state_dir),
+                "VIGIE_DATA_DIR": str(self.data_dir), "VIGIE_CACHE_DIR": str(self.cache_dir),
+                "VIGIE_INDEX_PREFIX": self.index_prefix}
 
 
 @dataclass(frozen=True)
@@ -61,13 +165,13 @@ class ESSettings:
         return re.sub(r"//[^/@]*@", "//", self.url)
 
     @classmethod
-    def from_env(cls, url: str | None = None) -> ESSettings:
-        env = os.environ
+    def from_env(cls, url: str | None = None, env: Mapping[str, str] | None = None) -> ESSettings:
+        env = os.environ if env is None else env
         if not (url or env.get("ELASTICSEARCH_URL")) and env.get("VIGIE_ES_CONN_ID"):
-            return cls.from_airflow(env["VIGIE_ES_CONN_ID"])
+            return cls.from_airflow(env["VIGIE_ES_CONN_ID"], env)
         explicit = url or env.get("ELASTICSEARCH_URL")
         return cls(
-            url=(explicit or f"http://127.0.0.1:{local_es_port()}").rstrip("/"),
+            url=(explicit or f"http://127.0.0.1:{local_es_port(env)}").rstrip("/"),
             api_key=env.get("ELASTICSEARCH_API_KEY") or None,
             username=env.get("ELASTICSEARCH_USERNAME") or None,
             password=env.get("ELASTICSEARCH_PASSWORD") or None,
@@ -77,13 +181,13 @@ class ESSettings:
         )
 
     @classmethod
-    def from_airflow(cls, conn_id: str) -> ESSettings:
+    def from_airflow(cls, conn_id: str, env: Mapping[str, str] | None = None) -> ESSettings:
         """An Airflow connection (``AIRFLOW_CONN_<ID>`` as a URI or JSON, or Airflow's store): host, port,
         login, password; schema ``https`` (or the extra ``scheme``) for TLS; extras ``api_key``,
         ``ca_certs``, ``verify_certs``."""
         from vigie.connections import extras, get
 
-        conn = get(conn_id)
+        conn = get(conn_id, env)
         extra = extras(conn)
         https = (conn.schema or "").lower() == "https" or (conn.conn_type or "").lower() in {"https", "elasticsearchs"}
         scheme = extra.get("scheme") or ("https" if https else "http")

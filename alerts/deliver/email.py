@@ -38,13 +38,15 @@ def build_message(event: dict, watch_name: str, recipients: list[str], tz: str =
 class EmailChannel:
     """One channel: every recipient of the watch in one message per alert event."""
 
-    def __init__(self, recipients: list[str], watch_name: str, tz: str, settings: SmtpSettings | None = None):
+    def __init__(self, recipients: list[str], watch_name: str, tz: str, settings: SmtpSettings | None = None,
+                 env=None):
         self.name = "email"
         self.recipients = recipients
         self.watch_name = watch_name
         self.tz = tz
         self._settings = settings
+        self._env = env
 
     def send(self, event: dict) -> None:
-        settings = self._settings or SmtpSettings.from_env()
+        settings = self._settings or SmtpSettings.from_env(self._env)
         send(build_message(event, self.watch_name, self.recipients, self.tz, settings.sender), settings)

@@ -128,15 +128,18 @@ class Dispatcher:
         return report
 
 
-def channels_for(watch) -> list:
-    """The channels watch.yaml asks for: one email channel (all recipients) and each webhook."""
+def channels_for(watch, env) -> list:
+    """The channels watch.yaml asks for: one email channel (all recipients) and each webhook.
+
+    ``env`` is the run's environment (``settings.env``): SMTP settings and webhook URLs are read from it."""
     from vigie.alerts.deliver.email import EmailChannel
     from vigie.alerts.deliver.webhook import WebhookChannel
 
     cfg = watch.alerts
     out = []
     if cfg.recipients:
-        out.append(EmailChannel(cfg.recipients, watch.name, watch.timezone))
+        out.append(EmailChannel(cfg.recipients, watch.name, watch.timezone, env=env))
     for hook in cfg.webhooks:
-        out.append(WebhookChannel(hook.name, hook.url_env, hook.format, watch.name, watch.timezone, hook.kinds))
+        out.append(WebhookChannel(hook.name, hook.url_env, hook.format, watch.name, watch.timezone, hook.kinds,
+                                  env=env))
     return out

@@ -86,7 +86,8 @@ def payload(event: dict, fmt: str, watch_name: str, tz: str = "Europe/Paris") ->
 
 
 class WebhookChannel:
-    def __init__(self, name: str, url_env: str, fmt: str, watch_name: str, tz: str, kinds=(), timeout: float = 10):
+    def __init__(self, name: str, url_env: str, fmt: str, watch_name: str, tz: str, kinds=(), timeout: float = 10,
+                 env=None):
         self.name = f"webhook:{name}"
         self.url_env = url_env
         self.fmt = fmt
@@ -94,12 +95,13 @@ class WebhookChannel:
         self.tz = tz
         self.kinds = set(kinds)
         self.timeout = timeout
+        self.env = os.environ if env is None else env  # the run's environment (settings.env)
 
     def wants(self, event: dict) -> bool:
         return not self.kinds or event["kind"] in self.kinds
 
     def send(self, event: dict) -> None:
-        url = os.environ.get(self.url_env)
+        url = self.env.get(self.url_env)
         if not url:
             raise RuntimeError(f"environment variable {self.url_env} (URL of {self.name}) is not set")
         try:

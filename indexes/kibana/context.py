@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from vigie.indexes.kibana.export import WatchView
+from vigie.indexnames import IndexNames
 
 TAXONOMY = Path(__file__).resolve().parent.parent.parent / "nlp" / "data" / "taxonomy.yaml"
 
@@ -20,7 +21,7 @@ def topics_of(watch, taxonomy: Path = TAXONOMY) -> list[tuple[str, str]]:
     return list(topics.items())
 
 
-def watch_view(watch) -> WatchView:
+def watch_view(watch, names: IndexNames) -> WatchView:
     from vigie.nlp.territory.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
@@ -31,5 +32,5 @@ def watch_view(watch) -> WatchView:
         if commune and commune.point:
             points.append(commune.point)
     center = points[0] if points else (46.6, 2.4)
-    return WatchView(watch_id=watch.id, name=watch.name, communes=communes, topics=topics_of(watch),
+    return WatchView(watch_id=watch.id, name=watch.name, communes=communes, topics=topics_of(watch), names=names,
                      center=center, zoom=12 if len(points) <= 1 else 10)

@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vigie.indexes import names
 from vigie.indexes.kibana import objects as ko
 from vigie.indexes.kibana.check import caps_from_mapping, check_objects
 from vigie.indexes.mapping import ALERT_MAPPING, AUTHOR_MAPPING, DOCUMENT_MAPPING
+from vigie.indexnames import IndexNames
 
 CRISIS_WORDS = ["inondation", "inondations", "crue", "tempête", "orage", "neige", "verglas",
                 '"coupure d\'eau"', '"coupure d\'électricité"', "incendie", "accident", "évacuation",
@@ -41,12 +41,13 @@ class WatchView:
     name: str
     communes: dict[str, str]                       # INSEE code -> name
     topics: list[tuple[str, str]]                  # (topic id, French label)
+    names: IndexNames                              # the run's index names (settings.names)
     center: tuple[float, float] = (46.6, 2.4)      # map centre (lat, lon)
     zoom: int = 11
     extra: dict = field(default_factory=dict)
 
 
-def mapping_caps(watch_id: str) -> dict[str, dict]:
+def mapping_caps(watch_id: str, names: IndexNames) -> dict[str, dict]:
     """Field capabilities per data view title, from the mappings in the code."""
     return {
         names.watch_alias(watch_id): caps_from_mapping(DOCUMENT_MAPPING),
@@ -56,8 +57,8 @@ def mapping_caps(watch_id: str) -> dict[str, dict]:
 
 
 def build_objects(view: WatchView) -> list[dict]:
-    w = view.watch_id
-    oid = lambda *parts: ko.object_id(names.prefix(), w, *parts)  # noqa: E731
+    w, names = view.watch_id, view.names
+    oid = lambda *parts: ko.object_id(names.prefix, w, *parts)  # noqa: E731
     docs = ko.data_view(oid("data-view", "documents"), names.watch_alias(w),
                         f"Vigie · {view.name} · publications", "published_at", DOCUMENT_LABELS)
     alerts = ko.data_view(oid("data-view", "alerts"), names.watch_alerts_alias(w),
@@ -137,7 +138,7 @@ class ExportError(RuntimeError):
 def export_ndjson(view: WatchView, path: str | Path) -> dict:
     """Check the objects against the mappings and write them as Kibana's export does."""
     objs = build_objects(view)
-    problems = check_objects(objs, mapping_caps(view.watch_id))
+    problems = check_objects(objs, mapping_caps(view.watch_id, view.names))
     if problems:
         raise ExportError("the saved objects do not fit the mapping:\n" + "\n".join(problems))
     details = {"excludedObjects": [], "excludedObjectsCount": 0, "exportedCount": len(objs),

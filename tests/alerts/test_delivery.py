@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from datetime import timedelta
 
@@ -36,7 +37,7 @@ def test_one_email_per_alert_and_escalation_with_hostile_text_inert(tmp_path, sm
     watch = load_watch(tmp_path)
     events = flood_events(watch)
     assert len(events) >= 2                                      # a new alert and at least one escalation
-    dispatcher = Dispatcher(channels_for(watch))
+    dispatcher = Dispatcher(channels_for(watch, os.environ))
     report = dispatcher.deliver(events)
     assert report["sent"] == len(events) and report["failed"] == 0
     assert len(server.messages) == len(events)
@@ -54,7 +55,7 @@ def test_one_email_per_alert_and_escalation_with_hostile_text_inert(tmp_path, sm
     assert "Crise possible" in text and "Messages : " in text and "vigie alerts ack" in text
     assert "Escalade" in server.messages[1][1]["Subject"]
     # a second run with the same events sends nothing (delivery log keyed by alert and level)
-    again = Dispatcher(channels_for(watch)).deliver(events)
+    again = Dispatcher(channels_for(watch, os.environ)).deliver(events)
     assert again["sent"] == 0 and again["already_sent"] == len(events)
     assert len(server.messages) == len(events)
 
@@ -66,14 +67,14 @@ def test_smtp_down_then_back_delivered_once(tmp_path, smtp_factory, smtp_env, un
     with socket.socket() as probe:                                # nothing listens: connection refused
         assert probe.connect_ex(("127.0.0.1", unused_port)) != 0
     sleeps = []
-    down = Dispatcher(channels_for(watch), retries=3, backoff=0.01, sleep=sleeps.append).deliver(events)
+    down = Dispatcher(channels_for(watch, os.environ), retries=3, backoff=0.01, sleep=sleeps.append).deliver(events)
     assert down["failed"] == 1 and down["sent"] == 0 and sleeps == [0.01, 0.02]
     sent, pending = DeliveryLog().state()
     assert not sent and len(pending) == 1
     server = smtp_factory(unused_port)
-    back = Dispatcher(channels_for(watch)).deliver([])            # the next run sends what was left over
+    back = Dispatcher(channels_for(watch, os.environ)).deliver([])            # the next run sends what was left over
     assert back["sent"] == 1 and len(server.messages) == 1
-    again = Dispatcher(channels_for(watch)).deliver(events)       # and the same event seen again is not re-sent
+    again = Dispatcher(channels_for(watch, os.environ)).deliver(events)  # the same event seen again is not re-sent
     assert again["sent"] == 0 and len(server.messages) == 1
 
 
@@ -111,10 +112,11 @@ def test_webhook_missing_url_variable_is_an_error_kept_for_later(tmp_path, smtp_
     events = flood_events(watch)[:1]
     smtp_env.delenv("VIGIE_TEST_HOOK_UNSET", raising=False)
     smtp_env.delenv("VIGIE_SMTP_HOST")
-    report = Dispatcher([c for c in channels_for(watch) if c.name.startswith("webhook")], backoff=0).deliver(events)
+    hooks = [c for c in channels_for(watch, os.environ) if c.name.startswith("webhook")]
+    report = Dispatcher(hooks, backoff=0).deliver(events)
     assert report["failed"] == 1 and "VIGIE_TEST_HOOK_UNSET" in report["errors"][0]
     smtp_env.setenv("VIGIE_TEST_HOOK_UNSET", f"{hooks.url}/late")
-    report = Dispatcher([c for c in channels_for(watch) if c.name.startswith("webhook")]).deliver([])
+    report = Dispatcher([c for c in channels_for(watch, os.environ) if c.name.startswith("webhook")]).deliver([])
     assert report["sent"] == 1 and hooks.received[0][0] == "/late"
 
 
@@ -124,7 +126,8 @@ def test_an_unreachable_webhook_never_shows_its_url(tmp_path, smtp_env, unused_p
     watch = load_watch(tmp_path, webhooks=[{"name": "com", "url_env": "VIGIE_TEST_HOOK", "format": "slack"}])
     smtp_env.setenv("VIGIE_TEST_HOOK", f"http://127.0.0.1:{unused_port}/services/T000/B000/{secret}")
     smtp_env.delenv("VIGIE_SMTP_HOST")
-    report = Dispatcher([c for c in channels_for(watch) if c.name.startswith("webhook")], backoff=0).deliver(
+    hooks = [c for c in channels_for(watch, os.environ) if c.name.startswith("webhook")]
+    report = Dispatcher(hooks, backoff=0).deliver(
         flood_events(watch)[:1])
     assert report["failed"] == 1 and "webhook unreachable" in report["errors"][0]
     stored = "".join(p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file())

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support import names
 from vigie.alerts.detect.saved_queries import Query
 from vigie.alerts.model import Alert
 from vigie.alerts.store import AlertStore
-from vigie.indexes import names
 from vigie.indexes.setup import install
 from vigie.indexes.writer import index_file
 from vigie.jsonl import write_jsonl
@@ -18,7 +18,7 @@ from .conftest import T0, make_doc
 
 
 def test_store_writes_are_idempotent_and_seen_per_watch(es):
-    store = AlertStore(es)
+    store = AlertStore(es, names)
     store.ensure("ville-a")
     store.ensure("ville-b")
     a = Alert(alert_id="a1", watch_id="ville-a", kind="crisis_keywords", key="inondation", title="Crise possible",
@@ -55,8 +55,8 @@ def indexed(es, tmp_path):
     docs = [make_doc(i, t, T0 + timedelta(minutes=i), topics=["voirie"] if i % 2 else []) for i, t in enumerate(texts)]
     path = tmp_path / "docs.jsonl"
     write_jsonl(path, docs)
-    install(es, ["testville"])
-    index_file(es, path, watch_id="testville")
+    install(es, ["testville"], names=names)
+    index_file(es, path, watch_id="testville", names=names)
     es.indices.refresh(index=names.documents_alias())
     return docs
 

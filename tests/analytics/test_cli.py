@@ -7,7 +7,7 @@ import subprocess
 
 from tests.analytics.builders import doc, local_vs_national
 from tests.conftest import ROOT, VIGIE
-from vigie.indexes import names
+from tests.support import names
 from vigie.indexes.setup import install
 from vigie.indexes.writer import index_file
 
@@ -21,8 +21,8 @@ def _index(es, tmp_path):
             doc("ask-again", "bruno", parent="town-post", at=2, request="complaint")]
     path = tmp_path / "docs.jsonl"
     path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
-    install(es, ["lambersart"])
-    report = index_file(es, path, watch_id="lambersart")
+    install(es, ["lambersart"], names=names)
+    report = index_file(es, path, watch_id="lambersart", names=names)
     assert report.indexed == len(docs)
     es.indices.refresh(index=names.documents_alias())
     return docs

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.analytics.builders import doc, local_vs_national
+from tests.support import names
 from vigie.analytics import influence, store
 from vigie.analytics.load import frame
-from vigie.indexes import names
 from vigie.indexes.setup import install
 
 
@@ -16,13 +16,13 @@ def _records(es) -> dict:
 
 
 def test_write_authors_is_idempotent(es):
-    install(es, ["lambersart"])
+    install(es, ["lambersart"], names=names)
     docs = local_vs_national()
     table = influence.score(frame(docs), ["59328"], [])
-    first = store.write_authors(es, "lambersart", table)
+    first = store.write_authors(es, names, "lambersart", table)
     assert first == {"written": len(table), "deleted": 0}
     before = _records(es)
-    assert store.write_authors(es, "lambersart", table)["written"] == len(table)
+    assert store.write_authors(es, names, "lambersart", table)["written"] == len(table)
     after = _records(es)
     assert len(after) == len(before) == len(table)
     page = after["lambersart:facebook:lambersart_actu"]
@@ -34,7 +34,7 @@ def test_write_authors_is_idempotent(es):
     docs = [d for d in docs if d["item_id"] != "gaelle-toot"]
     docs += [doc(f"r{i}", f"voisin{i}", platform="mastodon", parent="national-1", at=80 + i) for i in range(4)]
     updated = influence.score(frame(docs), ["59328"], [])
-    result = store.write_authors(es, "lambersart", updated)
+    result = store.write_authors(es, names, "lambersart", updated)
     records = _records(es)
     assert result["deleted"] == 1 and "lambersart:mastodon:gaelle" not in records
     assert len(records) == len(updated)

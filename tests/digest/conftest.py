@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tests.smtp import smtp_servers
+from tests.support import names
 
 ROOT = Path(__file__).resolve().parents[2]
 PARIS = ZoneInfo("Europe/Paris")
@@ -131,8 +132,8 @@ def index_docs(client, watch_id: str, path: Path) -> None:
     from vigie.indexes.setup import install
     from vigie.indexes.writer import index_file
 
-    install(client, [watch_id])
-    report = index_file(client, path, watch_id=watch_id)
+    install(client, [watch_id], names=names)
+    report = index_file(client, path, watch_id=watch_id, names=names)
     assert not report.rejects, report.rejects[:3]
 
 

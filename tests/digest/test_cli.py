@@ -6,6 +6,8 @@ import json
 
 from click.testing import CliRunner
 
+from tests.support import names
+
 from .conftest import watch_file
 
 
@@ -78,6 +80,6 @@ def test_digest_command_in_progress_exits_75(constructed, tmp_path, state, monke
     from vigie.digest.store import DigestStore
 
     monkeypatch.setenv("VIGIE_SMTP_HOST", "127.0.0.1")
-    assert DigestStore(constructed).claim("testville", date(2026, 11, 17)).granted    # another run is sending
+    assert DigestStore(constructed, names).claim("testville", date(2026, 11, 17)).granted    # another run is sending
     result = invoke("--watch", "testville", "--config", str(watch_file(tmp_path)), "--date", "2026-11-17", "--send")
     assert result.exit_code == 75 and ": in_progress" in result.output and "another run" in result.output

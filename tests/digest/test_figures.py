@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 import yaml
 
+from tests.support import names
+
 from .conftest import HOSTILE, WATCH, at, doc_id, index_docs, make, write_jsonl
 
 DAY = date(2026, 11, 17)
@@ -16,7 +18,7 @@ DAY = date(2026, 11, 17)
 def figures(constructed, watch):
     from vigie.digest.figures import collect
 
-    return collect(constructed, watch, DAY)
+    return collect(constructed, names, watch, DAY)
 
 
 def test_volume_vs_previous_day_and_seven_day_average_by_source_kind(figures):
@@ -113,7 +115,7 @@ def test_open_alerts_of_the_day(constructed, watch):
     from vigie.alerts.store import AlertStore
     from vigie.digest.figures import collect
 
-    store = AlertStore(constructed)
+    store = AlertStore(constructed, names)
     store.ensure("testville")
     store.save([
         Alert("a-open", "testville", "crisis_keywords", "inondation", "Crise possible (inondation) : rue Foch",
@@ -123,7 +125,7 @@ def test_open_alerts_of_the_day(constructed, watch):
         Alert("a-closed", "testville", "emerging_topic", "", "Sujet émergent : ancien", status="closed",
               fired_at="2026-11-10T08:00:00Z", last_seen="2026-11-11T09:00:00Z"),
     ])
-    figures = collect(constructed, watch, DAY)
+    figures = collect(constructed, names, watch, DAY)
     assert [(a["alert_id"], a["status_label"], a["kind_label"]) for a in figures["alerts"]] == [
         ("a-open", "ouverte", "Crise possible")]
     from vigie.digest.render import subject
@@ -153,7 +155,7 @@ def test_a_page_known_by_its_id_and_name_is_ours(es, tmp_path):
         make("c2", at(17, 12), kind="comment", parent_id=doc_id("n1"), thread_id=doc_id("n1"), author={},
              text="Insulte sous le post du voisin", toxicity=toxic),
     ]))
-    figures = collect(es, watch, DAY)
+    figures = collect(es, names, watch, DAY)
     assert [i["snippet"] for s in figures["requests"]["services"] for i in s["items"]] == ["Nid-de-poule rue Foch"]
     assert [m["snippet"] for m in figures["moderation"]] == ["Espèce d'abruti de maire"]
     assert [p["snippet"] for p in figures["silent_posts"]] == ["Collecte des encombrants jeudi."]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from tests.support import names
+
 from .conftest import at, index_docs, make, write_jsonl
 
 DAY = date(2026, 11, 17)
@@ -16,7 +18,7 @@ def test_the_alert_of_the_day_is_listed_before_twelve_old_open_ones(constructed,
     from vigie.digest.figures import collect
     from vigie.digest.render import render
 
-    store = AlertStore(constructed)
+    store = AlertStore(constructed, names)
     store.ensure("testville")
     old = [Alert(f"old-{k:02d}", "testville", "emerging_topic", f"t{k}", f"Sujet émergent : ancien {k}",
                  status="open", fired_at=f"2026-11-{1 + k:02d}T08:00:00Z", last_seen=f"2026-11-{1 + k:02d}T09:00:00Z")
@@ -24,7 +26,7 @@ def test_the_alert_of_the_day_is_listed_before_twelve_old_open_ones(constructed,
     new = Alert("today", "testville", "crisis_keywords", "inondation", "Crise possible (inondation) : rue Foch",
                 status="open", fired_at="2026-11-17T18:00:00Z", last_seen="2026-11-17T19:00:00Z", doc_count=12)
     store.save([*old, new])
-    figures = collect(constructed, watch, DAY)
+    figures = collect(constructed, names, watch, DAY)
     ids = [a["alert_id"] for a in figures["alerts"]]
     assert len(ids) == 10 and ids[0] == "today"
     assert ids[1:] == [f"old-{k:02d}" for k in range(11, 2, -1)]         # then newest first
@@ -43,7 +45,7 @@ def test_engagement_ties_are_broken_newest_first(es, watch, tmp_path):
         make("noon", at(17, 12), engagement={"shares": 3}),
         make("top", at(17, 6), engagement={"likes": 9}),
     ]))
-    top = collect(es, watch, DAY)["top_documents"]
+    top = collect(es, names, watch, DAY)["top_documents"]
     assert [t["url"].rsplit("/", 1)[-1] for t in top] == ["top", "evening", "noon", "morning"]
 
 
@@ -62,11 +64,11 @@ def test_layout_is_tables_with_a_fixed_width_for_outlook(constructed, watch):
     from vigie.digest.figures import collect
     from vigie.digest.render import render
 
-    store = AlertStore(constructed)
+    store = AlertStore(constructed, names)
     store.ensure("testville")
     store.save([Alert("a", "testville", "crisis_keywords", "x", "Crise possible", status="open",
                       fired_at="2026-11-17T18:00:00Z", last_seen="2026-11-17T19:00:00Z")])
-    figures = collect(constructed, watch, DAY)
+    figures = collect(constructed, names, watch, DAY)
     empty = {**figures, "total": 0}
     for html in (render(figures, "cid:c@vigie.invalid").html, render(empty).html):
         assert html.count(MSO_OPEN) == 1 and html.count(MSO_CLOSE) == 1

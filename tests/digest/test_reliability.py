@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from tests.support import names, run_settings
+
 from .test_send import run, settings
 
 DAY = date(2026, 11, 17)
@@ -18,7 +20,7 @@ DAY = date(2026, 11, 17)
 def record(client):
     from vigie.digest.store import DigestStore
 
-    return DigestStore(client).get("testville", DAY)
+    return DigestStore(client, names).get("testville", DAY)
 
 
 def test_build_failure_after_the_claim_is_recorded_failed_then_sent(constructed, watch, tmp_path, state,
@@ -75,7 +77,7 @@ def test_finish_is_checked_against_the_claim(constructed):
 
     from vigie.digest.store import STALE, DigestStore
 
-    store = DigestStore(constructed)
+    store = DigestStore(constructed, names)
     first = store.claim("testville", DAY)
     taker = store.claim("testville", DAY, now=datetime.now(UTC) + STALE + timedelta(minutes=1))
     assert first.granted and taker.granted
@@ -89,7 +91,7 @@ def test_sent_but_the_log_refuses_it_is_never_sent_again(constructed, watch, tmp
                                                          unused_port):
     from vigie.digest.store import STALE, DigestStore, fallback_path
 
-    index = DigestStore(constructed).index
+    index = DigestStore(constructed, names).index
     server = smtp_factory(unused_port)
 
     def block(_msg):    # Elasticsearch refuses writes once the server accepted the message
@@ -123,18 +125,18 @@ def test_the_archive_of_a_sent_day_is_not_rewritten(constructed, watch, tmp_path
     from .conftest import at, index_docs, make, write_jsonl
 
     smtp_factory(unused_port)
-    sent = run_digest(watch, DAY, client=constructed, send=True, smtp=settings(unused_port))
+    sent = run_digest(run_settings(), watch, DAY, client=constructed, send=True, smtp=settings(unused_port))
     assert sent.status == "sent" and sent.html_path == state / "digests" / "testville" / "2026-11-17.html"
     files = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sent.html_path.parent.glob("2026-11-17.*")}
     assert {p.suffix for p in files} == {".html", ".txt", ".json", ".png"}
     index_docs(constructed, "testville", write_jsonl(tmp_path / "late.jsonl", [make("late-1", at(17, 20))]))
     for send in (True, False):                                   # a re-run, with or without --send
-        again = run_digest(watch, DAY, client=constructed, send=send,
+        again = run_digest(run_settings(), watch, DAY, client=constructed, send=send,
                            smtp=settings(unused_port))
         assert again.status == "already_sent" and again.html_path == sent.html_path
         assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == files
     assert json.loads(sent.html_path.with_suffix(".json").read_text(encoding="utf-8"))["total"] == 16
-    copy = run_digest(watch, DAY, client=constructed, out=tmp_path / "copy.html")   # --out elsewhere: written
+    copy = run_digest(run_settings(), watch, DAY, client=constructed, out=tmp_path / "copy.html")  # --out elsewhere
     assert copy.status == "written" and copy.figures["total"] == 17 and copy.html_path.exists()
     assert not [p for p in sent.html_path.parent.iterdir() if p.name.endswith(".tmp")]
 
@@ -143,7 +145,7 @@ def test_two_runs_writing_the_same_files_at_once(constructed, watch, tmp_path):
     from vigie.digest.figures import collect
     from vigie.digest.runner import write_files
 
-    figures = collect(constructed, watch, DAY)
+    figures = collect(constructed, names, watch, DAY)
     out = tmp_path / "same" / "digest.html"
     errors = []
     barrier = threading.Barrier(4)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import names, run_settings
+
 from .conftest import ROOT, index_docs
 
 ARTIFACTS = ROOT / ".vigie" / "test-artifacts" / "digest"
@@ -83,7 +85,7 @@ def test_demo_digest_screenshots(es, demo_enriched, tmp_path, state, smtp_factor
     watch = load_config(ROOT / "config" / "demo.yaml").watch("lambersart")
     index_docs(es, "lambersart", demo_enriched)
     server = smtp_factory(unused_port)
-    outcome = run_digest(watch, day, client=es, send=True,
+    outcome = run_digest(run_settings(), watch, day, client=es, send=True,
                          smtp=SmtpSettings("127.0.0.1", unused_port, sender="vigie@lambersart.example", timeout=5))
     assert outcome.status == "sent" and outcome.figures["total"] > 5
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -100,7 +102,7 @@ def test_hostile_digest_screenshots_do_not_overflow(constructed, watch, tmp_path
     from vigie.mail import SmtpSettings
 
     server = smtp_factory(unused_port)
-    outcome = run_digest(watch, date(2026, 11, 17), client=constructed, send=True,
+    outcome = run_digest(run_settings(), watch, date(2026, 11, 17), client=constructed, send=True,
                          smtp=SmtpSettings("127.0.0.1", unused_port, timeout=5))
     assert outcome.status == "sent"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -113,7 +115,8 @@ def test_empty_day_screenshot(es, watch, tmp_path, state):
     from vigie.digest.runner import run_digest
     from vigie.indexes.setup import install
 
-    install(es, ["testville"])
-    outcome = run_digest(watch, date(2026, 11, 17), client=es, out=ARTIFACTS / "empty-testville-2026-11-17.html")
+    install(es, ["testville"], names=names)
+    outcome = run_digest(run_settings(), watch, date(2026, 11, 17), client=es,
+                         out=ARTIFACTS / "empty-testville-2026-11-17.html")
     assert outcome.status == "empty"
     shoot(outcome.html_path, "empty-testville-2026-11-17")

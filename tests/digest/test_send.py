@@ -9,6 +9,8 @@ from datetime import date
 
 import pytest
 
+from tests.support import names, run_settings
+
 DAY = date(2026, 11, 17)
 
 
@@ -22,7 +24,7 @@ def run(client, watch, tmp_path, port, **kwargs):
     from vigie.digest.runner import run_digest
 
     kwargs.setdefault("smtp", settings(port))
-    return run_digest(watch, DAY, client=client, out=tmp_path / "out" / "digest.html", send=True,
+    return run_digest(run_settings(), watch, DAY, client=client, out=tmp_path / "out" / "digest.html", send=True,
                       backoff=0.01, **kwargs)
 
 
@@ -62,14 +64,14 @@ def test_sent_once_with_both_parts_the_chart_and_hostile_text_inert(constructed,
     # the files are written too; the one on disk shows the chart from the file beside it
     assert outcome.html_path.read_text(encoding="utf-8").count('src="digest.png"') == 1
     assert outcome.text_path.read_text(encoding="utf-8") == text.replace("\r\n", "\n")
-    record = DigestStore(constructed).get("testville", DAY)
+    record = DigestStore(constructed, names).get("testville", DAY)
     assert record["status"] == "sent" and record["attempts"] == 1 and record["total"] == 16
     # a re-run sends nothing; force sends again
     again = run(constructed, watch, tmp_path, unused_port)
     assert (again.status, again.sent) == ("already_sent", False) and len(server.messages) == 1
     forced = run(constructed, watch, tmp_path, unused_port, force=True)
     assert forced.status == "sent" and len(server.messages) == 2
-    assert DigestStore(constructed).get("testville", DAY)["runs"] == 2
+    assert DigestStore(constructed, names).get("testville", DAY)["runs"] == 2
 
 
 def test_smtp_down_then_back_failed_then_sent_once(constructed, watch, tmp_path, state, smtp_factory, unused_port):
@@ -80,7 +82,7 @@ def test_smtp_down_then_back_failed_then_sent_once(constructed, watch, tmp_path,
     assert down.status == "failed" and down.attempts == 3 and "ConnectionRefusedError" in down.error
     assert waits == [0.01, 0.02]                                  # exponential backoff between attempts
     assert down.html_path.exists() and down.text_path.exists()   # written whatever happens to the email
-    assert DigestStore(constructed).get("testville", DAY)["status"] == "failed"
+    assert DigestStore(constructed, names).get("testville", DAY)["status"] == "failed"
     server = smtp_factory(unused_port)
     back = run(constructed, watch, tmp_path, unused_port)
     assert back.status == "sent" and len(server.messages) == 1
@@ -95,13 +97,13 @@ def test_concurrent_run_is_in_progress_and_a_stale_claim_is_taken_over(construct
     from vigie.digest.store import STALE, DigestStore
 
     server = smtp_factory(unused_port)
-    claim = DigestStore(constructed).claim("testville", DAY)             # another run is sending right now
+    claim = DigestStore(constructed, names).claim("testville", DAY)             # another run is sending right now
     assert claim.granted
     outcome = run(constructed, watch, tmp_path, unused_port)
     assert outcome.status == "in_progress" and "another run" in outcome.error   # not "already_sent": nothing went out
     assert server.messages == []
     assert not (tmp_path / "out" / "digest.html").exists()                # the other run writes the files
-    claimed = DigestStore(constructed).get("testville", DAY)["claimed_at"]
+    claimed = DigestStore(constructed, names).get("testville", DAY)["claimed_at"]
     from datetime import datetime
 
     later = datetime.fromisoformat(claimed) + STALE + timedelta(seconds=1)
@@ -113,8 +115,8 @@ def test_empty_day_says_so_plainly(es, watch, tmp_path, state, smtp_factory, unu
     from vigie.digest.runner import run_digest
     from vigie.indexes.setup import install
 
-    install(es, ["testville"])
-    written = run_digest(watch, DAY, client=es)
+    install(es, ["testville"], names=names)
+    written = run_digest(run_settings(), watch, DAY, client=es)
     assert written.status == "empty" and not written.sent
     assert written.html_path == state / "digests" / "testville" / "2026-11-17.html"
     html = written.html_path.read_text(encoding="utf-8")
@@ -138,14 +140,14 @@ def test_no_recipients_or_no_smtp_is_a_failure(es, tmp_path, state, monkeypatch)
 
     from .conftest import watch_file
 
-    install(es, ["testville"])
+    install(es, ["testville"], names=names)
     nobody = load_config(watch_file(tmp_path, recipients=[])).watches[0]
-    outcome = run_digest(nobody, DAY, client=es, send=True, smtp=settings(1))
+    outcome = run_digest(run_settings(), nobody, DAY, client=es, send=True, smtp=settings(1))
     assert outcome.status == "failed" and "digest.recipients" in outcome.error
     for name in ("VIGIE_SMTP_HOST", "VIGIE_SMTP_CONN_ID"):
         monkeypatch.delenv(name, raising=False)
     watch = load_config(watch_file(tmp_path)).watches[0]
-    outcome = run_digest(watch, DAY, client=es, send=True)
+    outcome = run_digest(run_settings(), watch, DAY, client=es, send=True)
     assert outcome.status == "failed" and "VIGIE_SMTP_HOST" in outcome.error
 
 
@@ -202,7 +204,7 @@ def test_digest_through_starttls_from_environment(constructed, watch, tmp_path, 
                        "VIGIE_SMTP_FROM": "veille@testville.example", "VIGIE_SMTP_CA_CERTS": str(certificate["ca"]),
                        "VIGIE_SMTP_TIMEOUT": "5"}.items():
         monkeypatch.setenv(key, value)
-    outcome = run_digest(watch, DAY, client=constructed, send=True)
+    outcome = run_digest(run_settings(), watch, DAY, client=constructed, send=True)
     assert outcome.status == "sent" and len(server.messages) == 1
     assert server.messages[0][1]["From"] == "veille@testville.example"
 

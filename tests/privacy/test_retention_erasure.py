@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
+from tests.support import names
 from vigie.config import load_config
-from vigie.indexes import names
 from vigie.indexes.setup import install
 from vigie.indexes.writer import index_file
 from vigie.privacy.erasure import author_hash, erasure_log, forget, is_objected, load_objections
@@ -41,14 +41,15 @@ DOCS = [
 def stores(es, tmp_path, monkeypatch):
     """The same documents in Elasticsearch and in raw/enriched files of a data folder."""
     monkeypatch.setenv("VIGIE_STATE_DIR", str(tmp_path / "state"))
-    install(es, ["a", "b"])
+    install(es, ["a", "b"], names=names)
     data = tmp_path / "data"
     for stage in ("raw", "enriched"):
         path = data / stage / "a" / "src" / "2026-11-20.jsonl"
         path.parent.mkdir(parents=True)
         path.write_text("".join(json.dumps(d) + "\n" for d in DOCS) + "not json, kept\n", encoding="utf-8")
     rejects = data / "raw" / "a" / "src" / "2026-11-20.jsonl.rejects.jsonl"  # raw personal data, too
-    assert index_file(es, data / "raw" / "a" / "src" / "2026-11-20.jsonl", rejects_path=rejects).indexed == 4
+    raw = data / "raw" / "a" / "src" / "2026-11-20.jsonl"
+    assert index_file(es, raw, rejects_path=rejects, names=names).indexed == 4
     assert json.loads(rejects.read_text())["raw"] == "not json, kept"
     with open(rejects, "a", encoding="utf-8") as out:  # a document rejected earlier for another reason
         out.write(json.dumps({"line": 9, "reason": "refused", "raw": json.dumps(DOCS[0])}) + "\n")
@@ -108,7 +109,7 @@ def test_retention_deletes_old_documents_everywhere(es, stores):
 
 def test_forget_erases_logs_and_objects(es, stores):
     watches = load_config(ROOT / "config" / "demo.yaml").watches
-    entry = forget(es, "mastodon", "@Jeanne59", watches, stores, {}, now=NOW)
+    entry = forget(es, "mastodon", "@Jeanne59", watches, stores, {}, now=NOW, names=names)
     assert entry["counts"]["documents_deleted"] == 1
     assert entry["counts"]["author_records_deleted"] == 1
     assert entry["counts"]["alert_samples_updated"] == 1
@@ -127,21 +128,21 @@ def test_forget_erases_logs_and_objects(es, stores):
 
 def test_forget_finds_pseudonymised_documents(es, tmp_path, monkeypatch):
     monkeypatch.setenv("VIGIE_STATE_DIR", str(tmp_path / "state"))
-    install(es, ["a"])
+    install(es, ["a"], names=names)
     pseudo = Pseudonymiser(KEY)
     doc = pseudo.document(Document.model_validate(record("p1", "2026-11-19T10:00:00+01:00", ["a"])))
     path = tmp_path / "data" / "raw" / "p.jsonl"
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(doc.to_json_dict()) + "\n")
-    assert index_file(es, path).indexed == 1
+    assert index_file(es, path, names=names).indexed == 1
     watch = load_config(ROOT / "config" / "demo.yaml").watches[0].model_copy(update={"id": "a"})
-    entry = forget(es, "mastodon", "jeanne59", [watch], tmp_path / "data", {"a": pseudo})
+    entry = forget(es, "mastodon", "jeanne59", [watch], tmp_path / "data", {"a": pseudo}, names=names)
     assert entry["counts"]["documents_deleted"] == 1 and entry["counts"]["file_lines_removed"] == 1
 
 
 def test_forget_scoped_to_one_watch_keeps_the_others(es, stores):
     watches = load_config(ROOT / "config" / "demo.yaml").watches
-    entry = forget(es, "mastodon", "paul", watches, stores, {}, scope="a")
+    entry = forget(es, "mastodon", "paul", watches, stores, {}, scope="a", names=names)
     assert entry["counts"]["documents_unlinked"] == 1 and entry["counts"]["documents_deleted"] == 1
     assert ids_in(es, names.documents_alias()) == {"old-a": ["a"], "old-ab": ["b"], "old-b": ["b"]}
     objections = load_objections()
@@ -192,7 +193,7 @@ def test_forget_later_queues_a_request_that_maintenance_carries_out(cli_env, es,
     assert json.loads(again.stdout)["queued"] == str(queued)        # one request, not two
     (queued.parent / "broken.json").write_text("{not json", encoding="utf-8")
     monkeypatch.setenv("VIGIE_STATE_DIR", env["VIGIE_STATE_DIR"])
-    result = requests.process(es, load_config(ROOT / "config" / "demo.yaml").watches, tmp_path / "data")
+    result = requests.process(es, load_config(ROOT / "config" / "demo.yaml").watches, tmp_path / "data", names=names)
     assert (result["done"], result["invalid"], result["failed"]) == (1, 1, 0)
     assert requests.pending() == []
     assert not queued.exists()                                       # no handle left in clear

@@ -14,9 +14,7 @@ alert or digest again (it says so).
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -24,10 +22,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from vigie.settings import Settings
+
 
 @dataclass
 class DemoResult:
-    config: Path
+    settings: Settings
     watch: str
     crawls: list[dict[str, Any]] = field(default_factory=list)
     failed_sources: list[str] = field(default_factory=list)
@@ -44,25 +44,8 @@ class DemoResult:
     seconds: float = 0.0
 
 
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the stages (and the crawl processes), restored afterwards."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def demo_clock(client, watch) -> tuple[datetime, date]:
+def demo_clock(client, names, watch) -> tuple[datetime, date]:
     """(end of the alert detection, day of the digest) from the newest document of the watch."""
-    from vigie.indexes import names
-
     found = client.search(index=names.watch_alias(watch.id), size=0,
                           aggs={"newest": {"max": {"field": "published_at"}}})
     newest = found["aggregations"]["newest"]["value"]
@@ -74,41 +57,44 @@ def demo_clock(client, watch) -> tuple[datetime, date]:
     return slice_end, (last.astimezone(ZoneInfo(watch.timezone)) - timedelta(days=1)).date()
 
 
-def run_demo(say: Callable[[str], None] = print, port: int | None = None, parallel: int = 3) -> DemoResult:
+def run_demo(say: Callable[[str], None] = print, port: int | None = None, parallel: int = 3,
+             env: Mapping[str, str] | None = None) -> DemoResult:
+    """The whole chain on the demo territory; ``env`` is the environment to start from (default: the process's)."""
     import time
 
-    from vigie.config import load_config
     from vigie.demo.sites import DemoSites, write_demo_config
     from vigie.demo.smtp_sink import SmtpSink
     from vigie.indexes.client import connect
     from vigie.indexes.local_node import LocalNode
-    from vigie.settings import ESSettings, state_dir
     from vigie.stages import alerts, collect, enrich, index, influence
     from vigie.stages import digest as digest_stage
     from vigie.stages.collect import CrawlFailed
     from vigie.stages.layout import interval
 
     started = time.monotonic()
-    if not ESSettings.from_env().external:
-        node = LocalNode()
+    base = Settings.resolve(env=env)  # the edge: the state folder and Elasticsearch of this run
+    if not base.es.external:
+        node = LocalNode(state=base.state_dir)
         say(f"Local Elasticsearch {node.version} at {node.url} (the first run downloads it)…")
         node.start()
-    client = connect(wait=60)
-    demo_dir = state_dir() / "demo"
-    with DemoSites(port=port) as sites, SmtpSink(demo_dir / "mail") as sink, \
-            environment({**sites.env, **sink.env}):
+    demo_dir = base.state_dir / "demo"
+    with DemoSites(port=port) as sites, SmtpSink(demo_dir / "mail") as sink:
         config = write_demo_config(demo_dir, sites.base_url)
-        watch = load_config(config).watches[0]
-        result = DemoResult(config=config, watch=watch.id, mail_dir=sink.folder)
+        # The demo's own variables (the sites' fake tokens, webhook URLs, the SMTP sink) go to the stages
+        # through the settings, never into os.environ.
+        settings = Settings.resolve(config=config, env={**base.env, **sites.env, **sink.env})
+        client = connect(settings.es, wait=60)
+        watch = settings.watches[0]
+        result = DemoResult(settings=settings, watch=watch.id, mail_dir=sink.folder)
         say(f"Demo territory « {watch.name} » served at {sites.base_url}; mail goes to {sink.folder}")
 
         start, end = interval(None, datetime.now(UTC), timedelta(hours=1))
-        jobs = collect.plan(config)
+        jobs = collect.plan(settings)
         say(f"Collect: {len(jobs)} sources, each crawled in its own process…")
 
         def crawl(job: dict[str, str]) -> dict[str, Any]:
             try:
-                return collect.crawl(config, job["watch"], job["source"], start, end, timeout=600)
+                return collect.crawl(settings, job["watch"], job["source"], start, end, timeout=600)
             except CrawlFailed as exc:
                 return {**job, "status": "failed", "error": str(exc)}
 
@@ -116,20 +102,20 @@ def run_demo(say: Callable[[str], None] = print, port: int | None = None, parall
             result.crawls = list(pool.map(crawl, jobs))
         result.failed_sources = [f"{c['source']}: {c['error']}" for c in result.crawls if c["status"] == "failed"]
         say("Enrich: topics, sentiment, toxicity, requests, communes (spaCy, French)…")
-        result.enriched = enrich.enrich(config, watch.id, start, end)
-        result.indexed = index.index(config, watch.id, result.enriched["path"], client=client)
-        result.per_source = _per_source(client, watch.id)
+        result.enriched = enrich.enrich(settings, watch.id, start, end)
+        result.indexed = index.index(settings, watch.id, result.enriched["path"], client=client)
+        result.per_source = _per_source(client, settings.names, watch.id)
 
         say("Influence, alerts and the digest…")
-        detect_until, digest_day = demo_clock(client, watch)
-        result.influence = influence.influence(watch, days=30, now=detect_until, client=client)
+        detect_until, digest_day = demo_clock(client, settings.names, watch)
+        result.influence = influence.influence(settings, watch, days=30, now=detect_until, client=client)
         try:
-            result.alerts = alerts.alerts(watch, detect_until, client=client)
+            result.alerts = alerts.alerts(settings, watch, detect_until, client=client)
         except alerts.DeliveryFailed as exc:
             result.alerts = {"events": None, "error": str(exc)}
-        result.alert_titles = _alert_titles(client, watch.id)
+        result.alert_titles = _alert_titles(client, settings.names, watch.id)
         try:
-            result.digest = digest_stage.digest(watch, digest_day, client=client)
+            result.digest = digest_stage.digest(settings, watch, digest_day, client=client)
         except digest_stage.DigestFailed as exc:
             result.digest = {"status": "failed", "day": digest_day.isoformat(), "error": str(exc)}
         result.mails = [str(path) for _, _, path in sink.messages]
@@ -138,20 +124,17 @@ def run_demo(say: Callable[[str], None] = print, port: int | None = None, parall
     return result
 
 
-def _per_source(client, watch_id: str) -> dict[str, int]:
-    from vigie.indexes import names
-
+def _per_source(client, names, watch_id: str) -> dict[str, int]:
     found = client.search(index=names.watch_alias(watch_id), size=0,
                           aggs={"s": {"terms": {"field": "source_id", "size": 100}}})
     return {b["key"]: b["doc_count"] for b in found["aggregations"]["s"]["buckets"]}
 
 
-def _alert_titles(client, watch_id: str) -> list[str]:
+def _alert_titles(client, names, watch_id: str) -> list[str]:
     from vigie.alerts.store import AlertStore
-    from vigie.indexes import names
 
     if client.indices.exists(index=names.alerts_index()):
         client.indices.refresh(index=names.alerts_index())
     return [f"{a.title} (level {a.level}, {a.doc_count} documents, {a.status})"
-            for a in AlertStore(client).search(watch_id, size=20)]
+            for a in AlertStore(client, names).search(watch_id, size=20)]
 

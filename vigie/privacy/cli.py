@@ -7,21 +7,18 @@ from pathlib import Path
 
 import click
 
-from vigie.clikit import EXIT_CONFIG, handles_errors
+from vigie.clikit import CONFIG_HELP, EXIT_CONFIG, handles_errors, settings_for
 from vigie.clikit import fail as _fail
 
 
-def _connect():
+def _connect(settings):
     from vigie.indexes.client import connect
 
-    return connect()
+    return connect(settings.es)
 
 
-def _watches(config_path: Path | None, watch_id: str | None):
-    from vigie.config import load_config
-    from vigie.settings import project_root
-
-    watches = load_config(config_path or project_root() / "config" / "demo.yaml").watches
+def _watches(settings, watch_id: str | None):
+    watches = settings.watches
     if watch_id:
         watches = [w for w in watches if w.id == watch_id]
         if not watches:
@@ -35,17 +32,17 @@ def privacy() -> None:
 
 
 @privacy.command("enforce")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--watch", "watch_id", help="Only this watch.")
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
 def enforce_cmd(config_path, watch_id, as_json) -> None:
     """Delete what is older than each watch's privacy.retention_days (Elasticsearch and files)."""
     from vigie.privacy.retention import enforce
-    from vigie.settings import data_dir
 
-    watches = _watches(config_path, watch_id)
-    results = enforce(_connect(), watches, data_dir())
+    settings = settings_for(config_path)
+    watches = _watches(settings, watch_id)
+    results = enforce(_connect(settings), watches, settings.data_dir, names=settings.names)
     if as_json:
         click.echo(json.dumps(results, indent=2))
         return
@@ -61,16 +58,16 @@ def enforce_cmd(config_path, watch_id, as_json) -> None:
 
 @privacy.command("report")
 @click.option("--watch", "watch_id", required=True)
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
 def report_cmd(watch_id, config_path, as_json) -> None:
     """What is stored for a watch, where, how much, since when, retention and pseudonymisation."""
     from vigie.privacy.report import privacy_report
-    from vigie.settings import data_dir
 
-    watch = _watches(config_path, watch_id)[0]
-    report = privacy_report(_connect(), watch, data_dir())
+    settings = settings_for(config_path)
+    watch = _watches(settings, watch_id)[0]
+    report = privacy_report(_connect(settings), watch, settings.data_dir, names=settings.names)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -98,7 +95,7 @@ def report_cmd(watch_id, config_path, as_json) -> None:
 @click.option("--platform", required=True, help="e.g. facebook, mastodon, reddit.")
 @click.option("--author", "handle", required=True, help="The author's handle on that platform.")
 @click.option("--watch", "watch_id", help="Only in this watch (default: everywhere).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="watch.yaml (default: demo).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--later", is_flag=True, help="Queue the request for the nightly maintenance (Airflow) instead.")
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
@@ -106,9 +103,9 @@ def forget(platform, handle, watch_id, config_path, later, as_json) -> None:
     """Erase an author's documents and records everywhere, log the request, stop collecting them."""
     from vigie.privacy.erasure import forget as run_forget
     from vigie.privacy.pseudonym import for_watch
-    from vigie.settings import data_dir
 
-    watches = _watches(config_path, None)
+    settings = settings_for(config_path)
+    watches = _watches(settings, None)
     if watch_id and watch_id not in {w.id for w in watches}:
         _fail(f"no watch {watch_id!r} in the watch file", EXIT_CONFIG)
     if later:
@@ -119,7 +116,8 @@ def forget(platform, handle, watch_id, config_path, later, as_json) -> None:
                    f"Erasure request queued ({path.name}); the vigie_maintenance DAG carries it out tonight.")
         return
     pseudonymisers = {w.id: for_watch(w) for w in watches}
-    entry = run_forget(_connect(), platform, handle, watches, data_dir(), pseudonymisers, scope=watch_id)
+    entry = run_forget(_connect(settings), platform, handle, watches, settings.data_dir, pseudonymisers,
+                       scope=watch_id, names=settings.names)
     if as_json:
         click.echo(json.dumps(entry, indent=2))
         return

@@ -16,8 +16,8 @@ from pathlib import Path
 from elasticsearch import Elasticsearch
 
 from vigie import settings
-from vigie.indexes import names
 from vigie.indexes.maintenance import rewrite_matching
+from vigie.indexnames import IndexNames
 from vigie.privacy.files import rewrite_tree
 from vigie.privacy.pseudonym import Pseudonymiser, normalise_handle
 
@@ -61,7 +61,7 @@ def _add_objection(digest: str, path: Path) -> None:
 
 def forget(client: Elasticsearch, platform: str, handle: str, watches, data_root: Path,
            pseudonymisers: dict[str, Pseudonymiser | None], scope: str | None = None,
-           now: datetime | None = None) -> dict:
+           now: datetime | None = None, *, names: IndexNames) -> dict:
     """Remove an author's documents, author records and alert samples; log the request; object."""
     platform = platform.lower()
     handles = {normalise_handle(handle)}

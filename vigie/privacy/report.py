@@ -6,7 +6,7 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from vigie.indexes import names
+from vigie.indexnames import IndexNames
 from vigie.privacy.erasure import erasure_log, load_objections
 
 
@@ -30,7 +30,7 @@ def _files(root: Path, watch_id: str) -> dict:
     return {"folder": str(root), "files": files, "lines": lines, "bytes": size}
 
 
-def privacy_report(client: Elasticsearch, watch, data_root: Path) -> dict:
+def privacy_report(client: Elasticsearch, watch, data_root: Path, *, names: IndexNames) -> dict:
     alias = names.watch_alias(watch.id)
     stats = {"documents": 0, "authors": 0, "oldest": None, "newest": None, "pseudonymised_documents": 0,
              "by_platform": {}}

@@ -48,7 +48,7 @@ def pending() -> list[Path]:
     return sorted(folder.glob("*.json")) if folder.exists() else []
 
 
-def process(client, watches, data_root: Path) -> dict:
+def process(client, watches, data_root: Path, *, names) -> dict:
     """Carry out every queued request; returns counts (requests done, failed, invalid)."""
     from vigie.privacy.erasure import forget
     from vigie.privacy.pseudonym import for_watch
@@ -70,7 +70,8 @@ def process(client, watches, data_root: Path) -> dict:
         if pseudonymisers is None:
             pseudonymisers = {w.id: for_watch(w) for w in watches}
         try:
-            entry = forget(client, platform, handle, watches, data_root, pseudonymisers, scope=scope)
+            entry = forget(client, platform, handle, watches, data_root, pseudonymisers, scope=scope,
+                           names=names)
         except Exception as exc:  # the cluster is down, a file is locked: kept for the next run
             log.warning("erasure request %s failed, kept for the next run: %s", path.name, exc)
             result["failed"] += 1

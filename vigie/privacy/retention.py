@@ -9,8 +9,8 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from vigie.indexes import names
 from vigie.indexes.maintenance import rewrite_matching
+from vigie.indexnames import IndexNames
 from vigie.privacy.files import rewrite_tree
 
 
@@ -36,7 +36,7 @@ def _older(value: str | None, limit: datetime) -> bool:
 
 
 def enforce_watch(client: Elasticsearch, watch_id: str, days: int, data_root: Path,
-                  now: datetime | None = None) -> dict:
+                  now: datetime | None = None, *, names: IndexNames) -> dict:
     limit = cutoff(days, now)
     older = {"lt": limit.isoformat()}
     docs = rewrite_matching(
@@ -69,7 +69,8 @@ def enforce_watch(client: Elasticsearch, watch_id: str, days: int, data_root: Pa
     }
 
 
-def enforce(client: Elasticsearch, watches, data_root: Path, now: datetime | None = None) -> list[dict]:
+def enforce(client: Elasticsearch, watches, data_root: Path, now: datetime | None = None, *,
+            names: IndexNames) -> list[dict]:
     """Apply every watch's retention; watches without ``retention_days`` keep everything."""
-    return [enforce_watch(client, w.id, w.privacy.retention_days, data_root, now)
+    return [enforce_watch(client, w.id, w.privacy.retention_days, data_root, now, names=names)
             for w in watches if w.privacy.retention_days]

@@ -9,6 +9,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from vigie.settings import Settings
+
 log = logging.getLogger(__name__)
 
 
@@ -16,19 +18,19 @@ class DeliveryFailed(RuntimeError):
     """Some sends failed; they are kept in the delivery log and sent by the next run."""
 
 
-def alerts(watch: Any, now: datetime, client: Any = None, deliver: bool = True) -> dict[str, Any]:
+def alerts(settings: Settings, watch: Any, now: datetime, client: Any = None, deliver: bool = True) -> dict[str, Any]:
     from vigie.alerts.deliver.log import Dispatcher, channels_for
     from vigie.alerts.runner import run_online
     from vigie.indexes.client import connect
 
     if not watch.alerts.enabled:
         return {"watch": watch.id, "note": "alerts disabled"}
-    client = client or connect(wait=30)
-    outcome = run_online(client, watch, now)
+    client = client or connect(settings.es, wait=30)
+    outcome = run_online(client, settings.names, watch, now)
     summary: dict[str, Any] = {"watch": watch.id, "now": now.isoformat(), "documents": outcome.docs,
                                "events": len(outcome.events),
                                "alerts": sorted({e["alert_id"] for e in outcome.events})}
-    channels = channels_for(watch) if deliver else []
+    channels = channels_for(watch, settings.env) if deliver else []
     if channels:
         report = Dispatcher(channels).deliver(outcome.events)
         summary["delivery"] = {k: report[k] for k in ("sent", "already_sent", "failed", "held")}

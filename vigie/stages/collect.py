@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
+from vigie.settings import Settings
 from vigie.stages import layout
 
 log = logging.getLogger(__name__)
@@ -16,14 +16,14 @@ class CrawlFailed(RuntimeError):
     """A source's crawl failed; the message carries the end of its log."""
 
 
-def plan(config: str | Path) -> list[dict[str, str]]:
+def plan(settings: Settings) -> list[dict[str, str]]:
     """One job per enabled source of every watch, in file order: adding a source adds a job."""
     from vigie.crawlers.run import plan as crawl_plan
 
-    return [{"watch": watch, "source": source} for watch, source in crawl_plan(config)]
+    return [{"watch": watch, "source": source} for watch, source in crawl_plan(settings.config_path)]
 
 
-def crawl(config: str | Path, watch: str, source: str, start: datetime, end: datetime, *,
+def crawl(settings: Settings, watch: str, source: str, start: datetime, end: datetime, *,
           timeout: float | None = 3000) -> dict[str, Any]:
     """Crawl one source for the interval in its own process (with this process's environment); raises
     CrawlFailed (so the task is retried) on failure.
@@ -32,8 +32,8 @@ def crawl(config: str | Path, watch: str, source: str, start: datetime, end: dat
     """
     from vigie.crawlers.run import crawl_source
 
-    summary = crawl_source(config, watch, source, layout.raw_dir(), interval=layout.interval_text(start, end),
-                           timeout=timeout)
+    summary = crawl_source(settings.config_path, watch, source, layout.raw_dir(settings),
+                           interval=layout.interval_text(start, end), timeout=timeout, env=settings.child_env())
     wanted = ("status", "fetched", "new", "updated", "written", "errors", "output", "log")
     counts = {k: summary[k] for k in wanted if k in summary}
     trouble = problem(summary)
@@ -53,7 +53,7 @@ def problem(summary: dict[str, Any]) -> str | None:
     return None
 
 
-def failures(jobs: list[dict[str, str]], start: datetime, end: datetime) -> list[str]:
+def failures(settings: Settings, jobs: list[dict[str, str]], start: datetime, end: datetime) -> list[str]:
     """The sources of ``jobs`` whose crawl of the interval failed, read from their summary files."""
     import json
 
@@ -61,7 +61,8 @@ def failures(jobs: list[dict[str, str]], start: datetime, end: datetime) -> list
 
     found = []
     for job in jobs:
-        path = output_paths(layout.raw_dir(), job["watch"], job["source"], layout.interval_text(start, end))["summary"]
+        path = output_paths(layout.raw_dir(settings), job["watch"], job["source"],
+                            layout.interval_text(start, end))["summary"]
         try:
             summary = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from vigie.settings import Settings
+
 log = logging.getLogger(__name__)
 
 
@@ -19,11 +21,13 @@ def day_covered(watch: Any, run_at: datetime) -> date:
     return (run_at.astimezone(ZoneInfo(watch.timezone)) - timedelta(days=1)).date()
 
 
-def digest(watch: Any, day: date, *, send: bool = True, force: bool = False, client: Any = None) -> dict[str, Any]:
+def digest(settings: Settings, watch: Any, day: date, *, send: bool = True, force: bool = False,
+           client: Any = None) -> dict[str, Any]:
     from vigie.digest.runner import run_digest
     from vigie.indexes.client import connect
 
-    outcome = run_digest(watch, day, client=client or connect(wait=30), send=send, force=force)
+    outcome = run_digest(settings, watch, day, client=client or connect(settings.es, wait=30), send=send,
+                         force=force)
     summary = {"watch": watch.id, "day": day.isoformat(), "status": outcome.status,
                "html": str(outcome.html_path), "subject": outcome.subject,
                "recipients": list(outcome.recipients or [])}

@@ -7,29 +7,29 @@ are simply absent: the others are enriched all the same.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from vigie.settings import Settings
 from vigie.stages import layout
 
 log = logging.getLogger(__name__)
 
 
-def raw_files(watch: str, start: datetime, end: datetime) -> list[Path]:
+def raw_files(settings: Settings, watch: str, start: datetime, end: datetime) -> list[Path]:
     name = layout.interval_name(start, end) + ".jsonl"
-    return sorted(p for p in (layout.raw_dir() / watch).glob(f"*/{name}") if p.is_file())
+    return sorted(p for p in (layout.raw_dir(settings) / watch).glob(f"*/{name}") if p.is_file())
 
 
-def enrich(config: str | Path, watch: str, start: datetime, end: datetime,
+def enrich(settings: Settings, watch: str, start: datetime, end: datetime,
            processes: int | None = None) -> dict[str, Any]:
     """Enrich the interval's raw documents of ``watch``; returns the enriched path and the counts."""
     from vigie.nlp.enrich import enrich_file
 
     name = layout.interval_name(start, end)
-    sources = raw_files(watch, start, end)
-    out = layout.enriched_dir() / watch / f"{name}.jsonl"
+    sources = raw_files(settings, watch, start, end)
+    out = layout.enriched_dir(settings) / watch / f"{name}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     combined = out.with_name(f".{name}.raw.jsonl")
     lines = 0
@@ -40,9 +40,10 @@ def enrich(config: str | Path, watch: str, start: datetime, end: datetime,
                 data += b"\n"  # a crawl killed mid-line: the partial line is reported by enrichment
             lines += data.count(b"\n")
             handle.write(data)
-    processes = processes or int(os.environ.get("VIGIE_ENRICH_PROCESSES") or 0) or None
+    processes = processes or int(settings.env.get("VIGIE_ENRICH_PROCESSES") or 0) or None
     try:
-        report = enrich_file(combined, out, config=config, watch_id=watch, processes=processes, progress=False)
+        report = enrich_file(combined, out, config=settings.config_path, watch_id=watch, processes=processes,
+                             progress=False)
     finally:
         combined.unlink(missing_ok=True)
     summary = {"watch": watch, "interval": name, "path": str(out), "sources": len(sources), "lines": lines,

@@ -4,34 +4,29 @@
     $VIGIE_DATA_DIR/enriched/<watch>/<start>--<end>.jsonl          one file per watch and interval
     $VIGIE_STATE_DIR/rejects/<watch>/<start>--<end>.jsonl          what the index refused
 
-The watch file is ``$VIGIE_CONFIG`` (default: the project's ``config/demo.yaml``).
+Every folder comes from the run's ``Settings`` (``data_dir``, ``state_dir``).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from vigie.intervals import interval_name, interval_text, run_interval
-from vigie.settings import data_dir, project_root, state_dir
+from vigie.settings import Settings
 
 __all__ = ["interval_name", "interval_text"]
 
 
-def config_path() -> Path:
-    return Path(os.environ.get("VIGIE_CONFIG") or project_root() / "config" / "demo.yaml")
+def raw_dir(settings: Settings) -> Path:
+    return settings.data_dir / "raw"
 
 
-def raw_dir() -> Path:
-    return data_dir() / "raw"
+def enriched_dir(settings: Settings) -> Path:
+    return settings.data_dir / "enriched"
 
 
-def enriched_dir() -> Path:
-    return data_dir() / "enriched"
-
-
-def rejects_dir() -> Path:
-    return state_dir() / "rejects"
+def rejects_dir(settings: Settings) -> Path:
+    return settings.state_dir / "rejects"
 
 
 interval = run_interval

@@ -1,0 +1,27 @@
+"""Helpers the tests share (not fixtures): the running test's index names and settings.
+
+Each test that touches Elasticsearch gets its own index prefix from the ``es_env`` fixture
+(``VIGIE_INDEX_PREFIX``); the tests are the edge, so they build the names and settings from it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from vigie.indexnames import IndexNames
+from vigie.settings import Settings
+
+
+class _CurrentNames:
+    """``IndexNames`` of the running test's prefix, looked up when used (the prefix changes per test)."""
+
+    def __getattr__(self, attr: str):
+        return getattr(IndexNames(os.environ.get("VIGIE_INDEX_PREFIX", "vigie")), attr)
+
+
+names = _CurrentNames()
+
+
+def run_settings(**kwargs) -> Settings:
+    """The settings a command would build now (flag-like arguments, then the environment, then the file)."""
+    return Settings.resolve(**kwargs)
