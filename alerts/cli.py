@@ -147,6 +147,8 @@ def list_cmd(watch_id, status, size, as_json, config_path) -> None:
     from vigie.indexes.client import connect
 
     settings = settings_for(config_path)
+    if watch_id:
+        settings.watch(watch_id)  # a watch the watch file does not have is an error (exit 2), not "no alert"
     found = AlertStore(connect(settings.es), settings.names).search(watch_id, status=status, size=size)
     if not found:
         click.echo("Aucune alerte.")

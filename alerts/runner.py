@@ -60,14 +60,14 @@ def replay(path: Path, watch: Watch, lemmatizer: str = "light") -> Outcome:
 
 # ---------------------------------------------------------------------- online
 def fetch_documents(client, names, watch_id: str, since: datetime, until: datetime, page: int = 2000):
-    """The watch's documents published in [since, until), oldest first (search_after pages)."""
-
+    """The watch's documents published in [since, until), oldest first (search_after pages).  A watch
+    with no document indexed yet (no alias) has none."""
     body = {"range": {"published_at": {"gte": since.isoformat(), "lt": until.isoformat()}}}
     after = None
     while True:
         kwargs = {"search_after": after} if after else {}
         res = client.search(index=names.watch_alias(watch_id), query=body, size=page,
-                            sort=[{"published_at": "asc"}, {"doc_id": "asc"}], **kwargs)
+                            sort=[{"published_at": "asc"}, {"doc_id": "asc"}], ignore_unavailable=True, **kwargs)
         hits = res["hits"]["hits"]
         for hit in hits:
             yield Document.model_validate(hit["_source"])
@@ -78,7 +78,6 @@ def fetch_documents(client, names, watch_id: str, since: datetime, until: dateti
 
 def saved_query_matches(client, names, watch: Watch, since: datetime, until: datetime) -> dict[str, set[str]]:
     """Doc ids matching each saved query, decided by Elasticsearch's own ``query_string``."""
-
     out = {}
     for q in watch.alerts.saved_queries:
         query = {"bool": {
@@ -88,7 +87,7 @@ def saved_query_matches(client, names, watch: Watch, since: datetime, until: dat
         while True:
             kwargs = {"search_after": after} if after else {}
             res = client.search(index=names.watch_alias(watch.id), query=query, size=5000, source=False,
-                                sort=[{"doc_id": "asc"}], **kwargs)
+                                sort=[{"doc_id": "asc"}], ignore_unavailable=True, **kwargs)
             hits = res["hits"]["hits"]
             ids.update(h["_id"] for h in hits)
             if len(hits) < 5000:

@@ -32,7 +32,8 @@ def _failure(summary: dict) -> str:
 
 
 @click.command("crawl")
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path), help="The watch file.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="The watch file (default: $VIGIE_CONFIG, else the demo territory's).")
 @click.option("--watch", "watch_id", help="Only this watch (default: every watch of the file).")
 @click.option("--source", "source_ids", multiple=True, help="Only this source (repeatable).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
@@ -51,6 +52,9 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
 
     from vigie.config import ConfigError
     from vigie.crawlers.run import crawl_watch, parse_interval, plan
+    from vigie.settings import config_path as resolve_config
+
+    config_path = resolve_config(config_path)
 
     try:
         parse_interval(interval)
