@@ -301,6 +301,67 @@ def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str 
         sys.exit(1)
 
 
+# ----------------------------------------------------------------------- run
+@main.command("run")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@click.option("--watch", "watch_ids", multiple=True, help="Only this watch (repeatable; default: every watch).")
+@click.option("--interval", help="START/END in ISO 8601 (default: the current UTC hour).")
+@click.option("--parallel", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Sources crawled at the same time (one process each).")
+@click.option("--no-send", is_flag=True, help="Write the digests without emailing them.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
+@handles_errors
+def run_cmd(config_path, watch_ids, interval, parallel, no_send, as_json) -> None:
+    """The main job on your watch file, without Airflow: collect → enrich → index → influence → alerts →
+    digest, through the same stages as the DAGs.  Re-running the same interval adds and sends nothing twice."""
+    from dataclasses import asdict
+
+    from vigie.intervals import parse_interval
+    from vigie.stages import mainjob
+
+    settings = settings_for(config_path)
+    try:
+        span = parse_interval(interval)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--interval") from None
+    for watch_id in watch_ids:
+        settings.watch(watch_id)
+    if not settings.es.external:
+        from vigie.indexes.local_node import LocalNode
+
+        LocalNode(state=settings.state_dir).start()
+    def say(text: str) -> None:
+        click.echo(text, err=True)
+
+    say(f"Watch file {settings.config_path}; interval {span[0]:%Y-%m-%d %H:%M} – {span[1]:%Y-%m-%d %H:%M} UTC")
+    result = mainjob.run(settings, watch_ids=list(watch_ids) or None, interval=span, parallel=parallel,
+                         send=not no_send, say=say)
+    if as_json:
+        click.echo(json.dumps({"interval": [t.isoformat() for t in result.interval], "seconds": result.seconds,
+                               "watches": {w: asdict(r) for w, r in result.watches.items()},
+                               "failures": result.failures}, ensure_ascii=False, indent=1, default=str))
+    else:
+        _print_run(result)
+    if result.failures:
+        sys.exit(1)
+
+
+def _print_run(result) -> None:
+    click.echo(f"Summary ({result.seconds:.0f} s)")
+    for watch_id, run in result.watches.items():
+        crawled = [c for c in run.crawls if c.get("status") == "ok"]
+        click.echo(f"  {watch_id}: {len(crawled)}/{len(run.crawls)} sources crawled, "
+                   f"{sum(c.get('written') or 0 for c in crawled)} new documents; "
+                   f"{run.indexed.get('indexed', 0)} indexed ({run.indexed.get('created', 0)} new, "
+                   f"{run.indexed.get('rejected', 0)} rejected)")
+        delivery, digest = run.alerts.get("delivery") or {}, run.digest
+        click.echo(f"    influence: {run.influence.get('accounts', 0)} accounts; "
+                   f"alerts: {run.alerts.get('events') or 0} new event(s), {delivery.get('sent', 0)} sent; "
+                   f"digest of {digest.get('day', '-')}: {digest.get('status', '-')} {digest.get('html', '')}")
+        for failure in run.failures:
+            click.echo(f"    FAILED {escape(failure, 300)}")
+
+
 # ---------------------------------------------------------------------- demo
 @main.command()
 @click.option("--port", type=int, help="Port of the demo sites (default: $VIGIE_DEMO_PORT or 8740).")
@@ -351,7 +412,10 @@ def demo(port: int | None, query: str) -> None:
     print_hits(total, hits, query)
     click.echo(f"\nNext: .venv/bin/vigie search \"école\" --watch {watch}   ·   .venv/bin/vigie alerts list "
                f"--watch {watch}   ·   make airflow")
-    if result.failed_sources:
+    for failure in result.failures:
+        if not failure.startswith("source "):
+            click.echo(f"  FAILED {escape(failure, 300)}")
+    if result.failures:
         sys.exit(1)
 
 

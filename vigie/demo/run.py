@@ -15,7 +15,6 @@ alert or digest again (it says so).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -31,6 +30,7 @@ class DemoResult:
     watch: str
     crawls: list[dict[str, Any]] = field(default_factory=list)
     failed_sources: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
     enriched: dict[str, Any] = field(default_factory=dict)
     indexed: dict[str, Any] = field(default_factory=dict)
     per_source: dict[str, int] = field(default_factory=dict)
@@ -59,16 +59,16 @@ def demo_clock(client, names, watch) -> tuple[datetime, date]:
 
 def run_demo(say: Callable[[str], None] = print, port: int | None = None, parallel: int = 3,
              env: Mapping[str, str] | None = None) -> DemoResult:
-    """The whole chain on the demo territory; ``env`` is the environment to start from (default: the process's)."""
+    """``vigie run`` on the demo territory, served on 127.0.0.1 with a local SMTP sink, on the demo's clock.
+
+    ``env`` is the environment to start from (default: the process's)."""
     import time
 
     from vigie.demo.sites import DemoSites, write_demo_config
     from vigie.demo.smtp_sink import SmtpSink
     from vigie.indexes.client import connect
     from vigie.indexes.local_node import LocalNode
-    from vigie.stages import alerts, collect, enrich, index, influence
-    from vigie.stages import digest as digest_stage
-    from vigie.stages.collect import CrawlFailed
+    from vigie.stages import mainjob
     from vigie.stages.layout import interval
 
     started = time.monotonic()
@@ -85,39 +85,18 @@ def run_demo(say: Callable[[str], None] = print, port: int | None = None, parall
         settings = Settings.resolve(config=config, env={**base.env, **sites.env, **sink.env})
         client = connect(settings.es, wait=60)
         watch = settings.watches[0]
-        result = DemoResult(settings=settings, watch=watch.id, mail_dir=sink.folder)
         say(f"Demo territory « {watch.name} » served at {sites.base_url}; mail goes to {sink.folder}")
-
-        start, end = interval(None, datetime.now(UTC), timedelta(hours=1))
-        jobs = collect.plan(settings)
-        say(f"Collect: {len(jobs)} sources, each crawled in its own process…")
-
-        def crawl(job: dict[str, str]) -> dict[str, Any]:
-            try:
-                return collect.crawl(settings, job["watch"], job["source"], start, end, timeout=600)
-            except CrawlFailed as exc:
-                return {**job, "status": "failed", "error": str(exc)}
-
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            result.crawls = list(pool.map(crawl, jobs))
-        result.failed_sources = [f"{c['source']}: {c['error']}" for c in result.crawls if c["status"] == "failed"]
-        say("Enrich: topics, sentiment, toxicity, requests, communes (spaCy, French)…")
-        result.enriched = enrich.enrich(settings, watch.id, start, end)
-        result.indexed = index.index(settings, watch.id, result.enriched["path"], client=client)
+        outcome = mainjob.run(settings, watch_ids=[watch.id], interval=interval(None, datetime.now(UTC),
+                                                                                   timedelta(hours=1)),
+                              clock=demo_clock, parallel=parallel, client=client, say=say)
+        done = outcome.watches[watch.id]
+        result = DemoResult(settings=settings, watch=watch.id, mail_dir=sink.folder, crawls=done.crawls,
+                            enriched=done.enriched, indexed=done.indexed, influence=done.influence,
+                            alerts=done.alerts, digest=done.digest)
+        result.failed_sources = [f"{c['source']}: {c['error']}" for c in done.crawls if c["status"] == "failed"]
+        result.failures = done.failures
         result.per_source = _per_source(client, settings.names, watch.id)
-
-        say("Influence, alerts and the digest…")
-        detect_until, digest_day = demo_clock(client, settings.names, watch)
-        result.influence = influence.influence(settings, watch, days=30, now=detect_until, client=client)
-        try:
-            result.alerts = alerts.alerts(settings, watch, detect_until, client=client)
-        except alerts.DeliveryFailed as exc:
-            result.alerts = {"events": None, "error": str(exc)}
         result.alert_titles = _alert_titles(client, settings.names, watch.id)
-        try:
-            result.digest = digest_stage.digest(settings, watch, digest_day, client=client)
-        except digest_stage.DigestFailed as exc:
-            result.digest = {"status": "failed", "day": digest_day.isoformat(), "error": str(exc)}
         result.mails = [str(path) for _, _, path in sink.messages]
         result.webhooks = len(sites.hooks.received)
     result.seconds = time.monotonic() - started
