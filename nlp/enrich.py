@@ -130,54 +130,66 @@ def _make_doc(nlp, text: str, flags: list[str], item: Item):
 
 
 _WORKER_NLP = None
+_WORKER_ERROR: Exception | None = None
 
 
-def _worker_init(model: str) -> None:
-    global _WORKER_NLP
-    from vigie.nlp.pipeline import build_pipeline
+def _worker_init(model: str, pipeline: str | None = None) -> None:
+    global _WORKER_NLP, _WORKER_ERROR
+    try:
+        _WORKER_NLP = _open(model, pipeline)
+    except Exception as exc:  # reported to the parent: a failing initializer would be restarted forever
+        _WORKER_ERROR = exc
 
-    logging.getLogger("vigie.nlp.pipeline").setLevel(logging.ERROR)  # the parent already warned
-    _WORKER_NLP = build_pipeline(model)
+
+def _open(model: str, pipeline: str | Path | None):
+    """The pipeline: assembled from nlp/config.cfg with ``model``, or opened from ``pipeline`` (folder or config)."""
+    from vigie.nlp.pipeline import build_pipeline, open_pipeline
+
+    return open_pipeline(pipeline) if pipeline else build_pipeline(model)
 
 
 def _worker_run(args: tuple[list[Item], int]) -> list[Result]:
     items, batch_size = args
+    if _WORKER_NLP is None:
+        raise _WORKER_ERROR or RuntimeError("the worker holds no pipeline")
     return analyse(_WORKER_NLP, items, batch_size)
 
 
 class Analyser:
-    """Analyses texts in order, in this process or in ``processes`` worker processes."""
+    """Analyses texts in order, in this process or in ``processes`` worker processes.
+
+    ``pipeline``: a saved pipeline folder or a spaCy config file to use instead of nlp/config.cfg.
+    A pipeline that cannot be built raises ``PipelineLoadError`` (in workers too) before any text.
+    """
 
     def __init__(self, model: str = "fr_core_news_sm", processes: int | None = None,
-                 batch_size: int = DEFAULT_BATCH, nlp=None):
+                 batch_size: int = DEFAULT_BATCH, nlp=None, pipeline: str | Path | None = None):
         self.model = model
+        self.pipeline = str(pipeline) if pipeline else None
         self.auto = processes is None  # then small inputs stay in this process (no start-up cost)
         self.processes = processes if processes is not None else min(2, os.cpu_count() or 1)
         self.batch_size = batch_size
         self.nlp = nlp
         self.components: list[str] = []
-        self.skipped: dict[str, str] = {}
         self._pool = None
 
     def _local(self):
         if self.nlp is None:
-            from vigie.nlp.pipeline import build_pipeline
-
-            self.nlp = build_pipeline(self.model)
-        meta = self.nlp.meta.get("vigie", {})
-        self.components, self.skipped = meta.get("components", []), meta.get("skipped", {})
+            self.nlp = _open(self.model, self.pipeline)
+        self.components = _components(self.nlp.meta.get("vigie"), self.nlp)
         return self.nlp
 
     def start(self) -> Analyser:
         """Start the worker processes now and wait until each holds the pipeline (else: at the first run)."""
         if self.processes > 1 and self.nlp is None and self._pool is None:
             ctx = multiprocessing.get_context("fork")
-            self._pool = ctx.Pool(self.processes, initializer=_worker_init, initargs=(self.model,))
+            self._pool = ctx.Pool(self.processes, initializer=_worker_init, initargs=(self.model, self.pipeline))
             metas = self._pool.map(_worker_meta, range(self.processes), chunksize=1)
-            meta = metas[0]
-            self.components, self.skipped = meta.get("components", []), meta.get("skipped", {})
-            for factory, why in self.skipped.items():
-                log.warning("%s left out of the pipeline: %s", factory, why)
+            for meta in metas:
+                if isinstance(meta, Exception):
+                    self.close()
+                    raise meta
+            self.components = metas[0]["components"]
         return self
 
     def close(self) -> None:
@@ -216,9 +228,16 @@ class Analyser:
                 self.close()
 
 
-def _worker_meta(_: int = 0) -> dict:
+def _worker_meta(_: int = 0) -> dict | Exception:
+    """The worker's components, or the error that kept it from building its pipeline."""
     time.sleep(0.05)  # so that each worker answers one of the calls (all of them are ready then)
-    return dict(_WORKER_NLP.meta.get("vigie", {})) if _WORKER_NLP is not None else {}
+    if _WORKER_NLP is None:
+        return _WORKER_ERROR or RuntimeError("the worker holds no pipeline")
+    return {"components": _components(_WORKER_NLP.meta.get("vigie"), _WORKER_NLP)}
+
+
+def _components(meta: dict | None, nlp) -> list[str]:
+    return list((meta or {}).get("components") or [n for n in nlp.pipe_names if n.startswith("vigie_")])
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -352,8 +371,12 @@ def watch_resolver(config: str | Path | None, watch_id: str | None) -> Callable[
 def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None,
                 config: str | Path | None = None, model: str = "fr_core_news_sm", processes: int | None = None,
                 batch_size: int = DEFAULT_BATCH, enriched_at: datetime | None = None, progress: bool = True,
-                analyser: Analyser | None = None) -> Report:
-    """Enrich ``src`` into ``dst`` (written atomically: a temporary file renamed at the end)."""
+                analyser: Analyser | None = None, pipeline: str | Path | None = None) -> Report:
+    """Enrich ``src`` into ``dst`` (written atomically: a temporary file renamed at the end).
+
+    ``pipeline``: a saved pipeline folder or a spaCy config file (default: nlp/config.cfg with ``model``).
+    A pipeline that cannot be built raises ``PipelineLoadError``, and ``dst`` is left as it was.
+    """
     from vigie.schema import Document
 
     src, dst = Path(src), Path(dst)
@@ -363,7 +386,7 @@ def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None
     with open(src, encoding="utf-8-sig", errors="surrogateescape") as handle:
         total = sum(1 for _ in handle)
     report = Report()
-    analyser = analyser or Analyser(model, processes, batch_size)
+    analyser = analyser or Analyser(model, processes, batch_size, pipeline=pipeline)
 
     def lines() -> Iterator[_Line]:
         with open(src, encoding="utf-8-sig", errors="surrogateescape") as handle:

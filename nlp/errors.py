@@ -15,3 +15,7 @@ class PipelineLoadError(ValueError):
         self.cause = cause
         why = cause if isinstance(cause, str) else f"{type(cause).__name__}: {cause}"
         super().__init__(f"the NLP component {component} failed to load: {why}")
+
+    def __reduce__(self):  # travels from worker processes: the cause goes as text
+        cause = self.cause if isinstance(self.cause, str) else f"{type(self.cause).__name__}: {self.cause}"
+        return type(self), (self.component, cause)
