@@ -27,9 +27,10 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from vigie.nlp import extensions
-from vigie.nlp.components._util import fold, singular
+from vigie.nlp.components._util import singular
 from vigie.nlp.components.language import is_french
 from vigie.nlp.errors import PipelineLoadError
+from vigie.textfold import fold
 
 VENUE = -1.0  # weight marking a venue cue
 TAXONOMY_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.yaml"

@@ -23,9 +23,10 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from vigie.nlp import extensions
-from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, fold, normalise, text_features
+from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
 from vigie.nlp.components.sentiment import ModelSource, SavedModel
 from vigie.nlp.errors import PipelineLoadError
+from vigie.textfold import fold
 
 extensions.register()
 

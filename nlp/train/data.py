@@ -59,7 +59,7 @@ def mlma_labels(value: str) -> list[str]:
 def read_mlma() -> tuple[list[dict], list[dict]]:
     """(train, held-out) rows {text, labels, mlma} of MLMA French: duplicates (same folded text) removed,
     a text held out when ``stable_fold(folded text, 5, "mlma") == 0`` (about 20 %)."""
-    from vigie.nlp.components._textmodel import fold
+    from vigie.textfold import fold
 
     seen, train, test = set(), [], []
     with mlma_path().open(encoding="utf-8", newline="") as handle:
