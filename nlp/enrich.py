@@ -26,7 +26,6 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from vigie.jsonl import Line, count_lines, read_lines
 from vigie.nlp.normalize import FLAG_TRUNCATED, MAX_CHARS, normalize, repair, truncate
 
 log = logging.getLogger(__name__)
@@ -277,9 +277,6 @@ class Report:
         return f"{self.lines} lines: " + "; ".join(parts)
 
 
-_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes kept by surrogateescape
-
-
 @dataclass
 class _Line:
     number: int
@@ -289,21 +286,15 @@ class _Line:
     error: str | None = None
 
 
-def _parse(number: int, raw: str) -> _Line:
+def _parse(read: Line) -> _Line:
+    """A line of ``vigie.jsonl.read_lines`` as enrichment sees it: a record to enrich, blank, or malformed."""
     from pydantic import ValidationError
 
     from vigie.schema import Document
 
-    line = _Line(number, raw)
-    if not raw.strip():
-        return line
-    if _UNDECODABLE.search(raw):
-        line.error = "invalid UTF-8"
-        return line
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        line.error = f"invalid JSON: {exc.msg} at column {exc.colno}"
+    line = _Line(read.number, read.raw, error=read.error)
+    data = read.data
+    if read.error or not read.raw.strip():
         return line
     if not isinstance(data, dict):
         line.error = f"expected a JSON object, got {type(data).__name__}"
@@ -314,7 +305,7 @@ def _parse(number: int, raw: str) -> _Line:
             line.full = True
         except ValidationError as exc:
             log.info("line %d has item_id but is not a valid Document (%s): enriched as a plain record",
-                     number, exc.errors()[0]["msg"])
+                     read.number, exc.errors()[0]["msg"])
     if not line.full and not isinstance(data.get("text"), str):
         line.error = "no 'text' string" if "text" not in data else "'text' is not a string"
         return line
@@ -382,16 +373,14 @@ def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None
     src, dst = Path(src), Path(dst)
     stamp = (enriched_at or datetime.now(UTC)).isoformat()
     resolve = watch_resolver(config, watch_id)
-    # surrogateescape: a line that is not UTF-8 is reported and written back byte for byte.
-    with open(src, encoding="utf-8-sig", errors="surrogateescape") as handle:
-        total = sum(1 for _ in handle)
+    total = count_lines(src)
     report = Report()
     analyser = analyser or Analyser(model, processes, batch_size, pipeline=pipeline)
 
     def lines() -> Iterator[_Line]:
-        with open(src, encoding="utf-8-sig", errors="surrogateescape") as handle:
-            for number, raw in enumerate(handle, start=1):
-                yield _parse(number, raw.rstrip("\n").rstrip("\r"))
+        # surrogateescape: a line that is not UTF-8 is reported and written back byte for byte.
+        for read in read_lines(src, blanks=True, undecodable="surrogateescape"):
+            yield _parse(read)
 
     parsed: deque[_Line] = deque()  # lines waiting for their analysis, in order
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -39,8 +38,9 @@ def read_deft(split: str) -> tuple[list[str], list[str]]:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    from vigie.jsonl import read_objects
+
+    return list(read_objects(path))
 
 
 def read_municipal() -> list[dict]:
