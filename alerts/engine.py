@@ -19,9 +19,10 @@ from vigie.alerts.detect.saved_queries import SavedQueries
 from vigie.alerts.detect.spikes import CrisisPacks, NegativeSpikes, ToxicitySpikes
 from vigie.alerts.lifecycle import Lifecycle
 from vigie.alerts.model import Alert, Candidate, DocInfo
-from vigie.alerts.text import fold, make_lemmatizer, stem
+from vigie.alerts.text import make_lemmatizer, stem
 from vigie.config import Watch
 from vigie.schema import Document
+from vigie.textfold import fold
 
 WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 

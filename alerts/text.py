@@ -12,41 +12,17 @@ Two term makers share one interface (``terms(text) -> list[str]``):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-_STOP_TEXT = """
-a ai aie aient aies ait alors as au aucun aucune aujourd aupres auquel aura aurai auraient aurais aurait
-auras aurez auriez aurions aurons auront aussi autre autres aux avaient avais avait avant avec avez aviez
-avions avoir avons ayant ayez ayons bah bcp bien bon bonjour bonsoir c ca car ce ceci cela celle celles celui
-cependant ces cet cette ceux chaque chez ci comme comment d dans de des deja depuis donc dont du elle elles
-en encore entre es est et etaient etais etait etant ete etes etiez etions etre eu eue eues eurent eus eusse
-eut eux fait faire fais faut fois font fut g h hui ici il ils j je jusqu l la le les leur leurs lui m ma
-mais me meme memes mes moi mon n ne ni non nos notre nous on ont ou par parce pas peu peut plus pour pourquoi
-qu quand que quel quelle quelles quels qui quoi s sa sans se sera serai seraient serais serait seras serez
-seriez serions serons seront ses si sien soi soient sois soit sommes son sont sous suis sur t ta te tes toi
-ton tous tout toute toutes tres tu un une unes uns vers voila vos votre vous vu y ya oui merci svp stp the
-and of to is in it you for on that this with are be was il y aller etre avoir faire dire pouvoir vouloir
-devoir cela ceux celle plus moins tres trop rien tout quelque ainsi apres avant puis deux trois hier demain
-soir matin ce cet lors via chez
-"""
-STOP_WORDS = frozenset(_STOP_TEXT.split())
+from vigie.stopwords import FRENCH
+from vigie.textfold import fold
 
-_FOLD = {}
-for _ch in "àâäáãåçèéêëìíîïñòóôöõùúûüýÿœæ":
-    _base = unicodedata.normalize("NFKD", _ch).encode("ascii", "ignore").decode() or _ch
-    _FOLD[ord(_ch)] = {"œ": "oe", "æ": "ae"}.get(_ch, _base)
-_FOLD[ord("’")] = "'"
+STOP_WORDS = FRENCH  # vigie.stopwords: the index's French list, folded, plus the words of social posts
 
 TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ELISION = re.compile(r"\b(?:[lcdjmnst]|qu|jusqu|lorsqu|puisqu)'")
 URLS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
-
-
-def fold(text: str) -> str:
-    """Lowercase and fold accents (``Évacuation`` → ``evacuation``), like the index's analyzer."""
-    return text.lower().translate(_FOLD)
 
 
 @lru_cache(maxsize=200_000)

@@ -7,7 +7,6 @@ One row per document; nested fields are flattened (``author.handle`` → ``handl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,20 +72,18 @@ def frame(docs: Iterable[dict]) -> pd.DataFrame:
 def from_jsonl(path: str | Path, watch_id: str | None = None) -> pd.DataFrame:
     """Documents of a JSONL file (raw or enriched), only those of ``watch_id`` when given.
 
-    A raw document has no ``doc_id`` yet: it is computed as the indexer would.
+    A raw document has no ``doc_id`` yet: it is computed as the indexer would.  A line that is not
+    JSON raises ``ValueError`` naming the file and the line.
     """
+    from vigie.jsonl import read_objects
     from vigie.schema import make_doc_id
 
     docs = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            doc = json.loads(line)
-            if watch_id and watch_id not in (doc.get("watch_ids") or [watch_id]):
-                continue
-            doc.setdefault("doc_id", make_doc_id(doc["platform"], doc["item_id"]))
-            docs.append(doc)
+    for doc in read_objects(path):
+        if watch_id and watch_id not in (doc.get("watch_ids") or [watch_id]):
+            continue
+        doc.setdefault("doc_id", make_doc_id(doc["platform"], doc["item_id"]))
+        docs.append(doc)
     return frame(docs)
 
 

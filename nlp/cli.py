@@ -27,6 +27,26 @@ _config = click.option("--config", "config", type=click.Path(path_type=Path), de
                        help="Watch file for --watch (default: $VIGIE_CONFIG, else the demo territory's).")
 _model = click.option("--model", type=click.Choice(["sm", "md"]), default="sm", show_default=True,
                       help="spaCy French model: fr_core_news_sm or fr_core_news_md.")
+_pipeline = click.option("--pipeline", "pipeline", type=click.Path(exists=True, path_type=Path), default=None,
+                         help="A saved pipeline folder (nlp.to_disk, spacy assemble) or a spaCy config file "
+                              "to assemble, instead of nlp/config.cfg.")
+
+
+def _loud(func):
+    """A pipeline that cannot be built stops the command: its component and the cause, exit status 1."""
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        from vigie.nlp.errors import PipelineLoadError
+
+        try:
+            return func(*args, **kwargs)
+        except PipelineLoadError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
 
 
 @click.command("analyze")
@@ -34,18 +54,20 @@ _model = click.option("--model", type=click.Choice(["sm", "md"]), default="sm", 
 @_watch
 @_config
 @_model
+@_pipeline
 @click.option("--title", help="A title analysed with the text.")
 @click.option("--json", "as_json", is_flag=True, help="Print the enrichment as JSON.")
 @_config_errors
-def analyze(text: str, watch_id: str | None, config: Path | None, model: str, title: str | None,
-            as_json: bool) -> None:
+@_loud
+def analyze(text: str, watch_id: str | None, config: Path | None, model: str, pipeline: Path | None,
+            title: str | None, as_json: bool) -> None:
     """Print the enrichment of one TEXT ("-" reads it from standard input)."""
     from vigie.nlp.enrich import Analyser, Item, watch_resolver
 
     if text == "-":
         text = sys.stdin.read()
     watch = watch_resolver(config or _default_config(), watch_id)({}) if watch_id else None
-    result = next(Analyser(model, processes=1).run([Item(text, title, watch)]))
+    result = next(Analyser(model, processes=1, pipeline=pipeline).run([Item(text, title, watch)]))
     if result.error:
         click.echo(f"error: the pipeline failed: {result.error}", err=True)
         sys.exit(1)
@@ -66,6 +88,7 @@ def analyze(text: str, watch_id: str | None, config: Path | None, model: str, ti
 @_watch
 @_config
 @_model
+@_pipeline
 @click.option("--processes", type=int, default=None, help="Worker processes (default: 2, or 1 on one core).")
 @click.option("--batch-size", type=int, default=128, show_default=True)
 @click.option("--enriched-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]), default=None,
@@ -73,14 +96,17 @@ def analyze(text: str, watch_id: str | None, config: Path | None, model: str, ti
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a line is malformed or fails.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @_config_errors
-def enrich(src: Path, dst: Path, watch_id: str | None, config: Path | None, model: str, processes: int | None,
-           batch_size: int, enriched_at: datetime | None, strict: bool, no_progress: bool) -> None:
+@_loud
+def enrich(src: Path, dst: Path, watch_id: str | None, config: Path | None, model: str, pipeline: Path | None,
+           processes: int | None, batch_size: int, enriched_at: datetime | None, strict: bool,
+           no_progress: bool) -> None:
     """Enrich the JSON Lines SRC into DST: one output line per input line, in order.
 
     Lines may be full Documents or any JSON object with a "text" (user exports: id, title,
     published_at, watch_ids…); every input field is kept.  Malformed lines are written
     unchanged and reported with their line numbers.  Without --watch, a record's watch_ids
-    are looked up in the watch file.
+    are looked up in the watch file.  A pipeline component that fails to load stops the run
+    (exit status 1, DST untouched).
     """
     from datetime import UTC
 
@@ -92,7 +118,8 @@ def enrich(src: Path, dst: Path, watch_id: str | None, config: Path | None, mode
         click.echo("error: SRC and DST must differ", err=True)
         sys.exit(2)
     report = enrich_file(src, dst, watch_id=watch_id, config=config or _default_config(),
-                         model=model, processes=processes, batch_size=batch_size, enriched_at=enriched_at,
+                         model=model, pipeline=pipeline, processes=processes, batch_size=batch_size,
+                         enriched_at=enriched_at,
                          progress=not no_progress and sys.stderr.isatty())
     click.echo(f"{dst}: {report.summary()}", err=True)
     click.echo(f"components: {', '.join(report.components)}", err=True)

@@ -26,7 +26,6 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from vigie.jsonl import Line, count_lines, read_lines
 from vigie.nlp.normalize import FLAG_TRUNCATED, MAX_CHARS, normalize, repair, truncate
 
 log = logging.getLogger(__name__)
@@ -130,54 +130,66 @@ def _make_doc(nlp, text: str, flags: list[str], item: Item):
 
 
 _WORKER_NLP = None
+_WORKER_ERROR: Exception | None = None
 
 
-def _worker_init(model: str) -> None:
-    global _WORKER_NLP
-    from vigie.nlp.pipeline import build_pipeline
+def _worker_init(model: str, pipeline: str | None = None) -> None:
+    global _WORKER_NLP, _WORKER_ERROR
+    try:
+        _WORKER_NLP = _open(model, pipeline)
+    except Exception as exc:  # reported to the parent: a failing initializer would be restarted forever
+        _WORKER_ERROR = exc
 
-    logging.getLogger("vigie.nlp.pipeline").setLevel(logging.ERROR)  # the parent already warned
-    _WORKER_NLP = build_pipeline(model)
+
+def _open(model: str, pipeline: str | Path | None):
+    """The pipeline: assembled from nlp/config.cfg with ``model``, or opened from ``pipeline`` (folder or config)."""
+    from vigie.nlp.pipeline import build_pipeline, open_pipeline
+
+    return open_pipeline(pipeline) if pipeline else build_pipeline(model)
 
 
 def _worker_run(args: tuple[list[Item], int]) -> list[Result]:
     items, batch_size = args
+    if _WORKER_NLP is None:
+        raise _WORKER_ERROR or RuntimeError("the worker holds no pipeline")
     return analyse(_WORKER_NLP, items, batch_size)
 
 
 class Analyser:
-    """Analyses texts in order, in this process or in ``processes`` worker processes."""
+    """Analyses texts in order, in this process or in ``processes`` worker processes.
+
+    ``pipeline``: a saved pipeline folder or a spaCy config file to use instead of nlp/config.cfg.
+    A pipeline that cannot be built raises ``PipelineLoadError`` (in workers too) before any text.
+    """
 
     def __init__(self, model: str = "fr_core_news_sm", processes: int | None = None,
-                 batch_size: int = DEFAULT_BATCH, nlp=None):
+                 batch_size: int = DEFAULT_BATCH, nlp=None, pipeline: str | Path | None = None):
         self.model = model
+        self.pipeline = str(pipeline) if pipeline else None
         self.auto = processes is None  # then small inputs stay in this process (no start-up cost)
         self.processes = processes if processes is not None else min(2, os.cpu_count() or 1)
         self.batch_size = batch_size
         self.nlp = nlp
         self.components: list[str] = []
-        self.skipped: dict[str, str] = {}
         self._pool = None
 
     def _local(self):
         if self.nlp is None:
-            from vigie.nlp.pipeline import build_pipeline
-
-            self.nlp = build_pipeline(self.model)
-        meta = self.nlp.meta.get("vigie", {})
-        self.components, self.skipped = meta.get("components", []), meta.get("skipped", {})
+            self.nlp = _open(self.model, self.pipeline)
+        self.components = _components(self.nlp.meta.get("vigie"), self.nlp)
         return self.nlp
 
     def start(self) -> Analyser:
         """Start the worker processes now and wait until each holds the pipeline (else: at the first run)."""
         if self.processes > 1 and self.nlp is None and self._pool is None:
             ctx = multiprocessing.get_context("fork")
-            self._pool = ctx.Pool(self.processes, initializer=_worker_init, initargs=(self.model,))
+            self._pool = ctx.Pool(self.processes, initializer=_worker_init, initargs=(self.model, self.pipeline))
             metas = self._pool.map(_worker_meta, range(self.processes), chunksize=1)
-            meta = metas[0]
-            self.components, self.skipped = meta.get("components", []), meta.get("skipped", {})
-            for factory, why in self.skipped.items():
-                log.warning("%s left out of the pipeline: %s", factory, why)
+            for meta in metas:
+                if isinstance(meta, Exception):
+                    self.close()
+                    raise meta
+            self.components = metas[0]["components"]
         return self
 
     def close(self) -> None:
@@ -216,9 +228,16 @@ class Analyser:
                 self.close()
 
 
-def _worker_meta(_: int = 0) -> dict:
+def _worker_meta(_: int = 0) -> dict | Exception:
+    """The worker's components, or the error that kept it from building its pipeline."""
     time.sleep(0.05)  # so that each worker answers one of the calls (all of them are ready then)
-    return dict(_WORKER_NLP.meta.get("vigie", {})) if _WORKER_NLP is not None else {}
+    if _WORKER_NLP is None:
+        return _WORKER_ERROR or RuntimeError("the worker holds no pipeline")
+    return {"components": _components(_WORKER_NLP.meta.get("vigie"), _WORKER_NLP)}
+
+
+def _components(meta: dict | None, nlp) -> list[str]:
+    return list((meta or {}).get("components") or [n for n in nlp.pipe_names if n.startswith("vigie_")])
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -258,9 +277,6 @@ class Report:
         return f"{self.lines} lines: " + "; ".join(parts)
 
 
-_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes kept by surrogateescape
-
-
 @dataclass
 class _Line:
     number: int
@@ -270,21 +286,15 @@ class _Line:
     error: str | None = None
 
 
-def _parse(number: int, raw: str) -> _Line:
+def _parse(read: Line) -> _Line:
+    """A line of ``vigie.jsonl.read_lines`` as enrichment sees it: a record to enrich, blank, or malformed."""
     from pydantic import ValidationError
 
     from vigie.schema import Document
 
-    line = _Line(number, raw)
-    if not raw.strip():
-        return line
-    if _UNDECODABLE.search(raw):
-        line.error = "invalid UTF-8"
-        return line
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        line.error = f"invalid JSON: {exc.msg} at column {exc.colno}"
+    line = _Line(read.number, read.raw, error=read.error)
+    data = read.data
+    if read.error or not read.raw.strip():
         return line
     if not isinstance(data, dict):
         line.error = f"expected a JSON object, got {type(data).__name__}"
@@ -295,7 +305,7 @@ def _parse(number: int, raw: str) -> _Line:
             line.full = True
         except ValidationError as exc:
             log.info("line %d has item_id but is not a valid Document (%s): enriched as a plain record",
-                     number, exc.errors()[0]["msg"])
+                     read.number, exc.errors()[0]["msg"])
     if not line.full and not isinstance(data.get("text"), str):
         line.error = "no 'text' string" if "text" not in data else "'text' is not a string"
         return line
@@ -352,23 +362,25 @@ def watch_resolver(config: str | Path | None, watch_id: str | None) -> Callable[
 def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None,
                 config: str | Path | None = None, model: str = "fr_core_news_sm", processes: int | None = None,
                 batch_size: int = DEFAULT_BATCH, enriched_at: datetime | None = None, progress: bool = True,
-                analyser: Analyser | None = None) -> Report:
-    """Enrich ``src`` into ``dst`` (written atomically: a temporary file renamed at the end)."""
+                analyser: Analyser | None = None, pipeline: str | Path | None = None) -> Report:
+    """Enrich ``src`` into ``dst`` (written atomically: a temporary file renamed at the end).
+
+    ``pipeline``: a saved pipeline folder or a spaCy config file (default: nlp/config.cfg with ``model``).
+    A pipeline that cannot be built raises ``PipelineLoadError``, and ``dst`` is left as it was.
+    """
     from vigie.schema import Document
 
     src, dst = Path(src), Path(dst)
     stamp = (enriched_at or datetime.now(UTC)).isoformat()
     resolve = watch_resolver(config, watch_id)
-    # surrogateescape: a line that is not UTF-8 is reported and written back byte for byte.
-    with open(src, encoding="utf-8-sig", errors="surrogateescape") as handle:
-        total = sum(1 for _ in handle)
+    total = count_lines(src)
     report = Report()
-    analyser = analyser or Analyser(model, processes, batch_size)
+    analyser = analyser or Analyser(model, processes, batch_size, pipeline=pipeline)
 
     def lines() -> Iterator[_Line]:
-        with open(src, encoding="utf-8-sig", errors="surrogateescape") as handle:
-            for number, raw in enumerate(handle, start=1):
-                yield _parse(number, raw.rstrip("\n").rstrip("\r"))
+        # surrogateescape: a line that is not UTF-8 is reported and written back byte for byte.
+        for read in read_lines(src, blanks=True, undecodable="surrogateescape"):
+            yield _parse(read)
 
     parsed: deque[_Line] = deque()  # lines waiting for their analysis, in order
 

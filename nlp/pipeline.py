@@ -1,110 +1,206 @@
-"""The Vigie French pipeline: a spaCy model trimmed to what we use, plus our components.
+"""The Vigie French pipeline: declared in ``nlp/config.cfg``, assembled from it, saved as one folder.
 
-    nlp = build_pipeline()                 # fr_core_news_sm, our components, in order
+    nlp = build_pipeline()                 # nlp/config.cfg: fr_core_news_sm parts + our components
     doc = nlp("Toujours pas de ramassage des poubelles rue Victor Hugo !")
     doc._.topics, doc._.request            # ['proprete-dechets', …], {'is_request': True, …}
+    nlp.to_disk("pipeline/")               # one folder (config.cfg, the model parts, our data)
+    load_pipeline("pipeline/")             # = spacy.load, plus the same load checks
 
-Model components kept: ``tok2vec``, ``morphologizer``, ``attribute_ruler`` and ``lemmatizer``
-(lemmas for topics and keyphrases) and ``ner`` (persons, organisations, places).  The ``parser``
-is excluded: nothing reads dependencies (keyphrases come from a part-of-speech chunker).
-``ner`` is kept but disabled: vigie_terms runs it only on French texts that can hold a name
-(half the cost of the model goes to ``ner``, which has its own token-to-vector layer).
-``fr_core_news_sm`` is the default: ``md`` is slower (static vectors) and did not change the
-topic or request figures, which are rule-based on lemmas (see docs/nlp.md for the figures).
+``nlp/config.cfg`` is a spaCy config: ``lemmatizer`` (its tables serve vigie_lexicon) and ``ner``
+(run by vigie_terms only on texts that can hold a name) are sourced from ``fr_core_news_sm``, both
+kept disabled; the ``parser`` is left out (nothing reads dependencies), and so are ``tok2vec``,
+``morphologizer`` and ``attribute_ruler`` (vigie_lexicon gives lemmas and parts of speech from the
+lemmatizer's tables).  ``fr_core_news_sm`` is the default: ``md`` is slower (static vectors) and did
+not change the topic or request figures, which are rule-based on lemmas (see docs/nlp.md).
 
-Our components, in this order after the model: vigie_language (first of all, before tok2vec),
-vigie_territory, vigie_topics, vigie_sentiment, vigie_toxicity, vigie_request, vigie_terms.
-Territory, sentiment and toxicity are built by other modules; each is added when its module
-imports and its component builds, and is otherwise left out with a warning (``nlp.meta["vigie"]``
-says which components are in and which were left out, and why).
+``build_pipeline`` edits that config before assembling it (another source model, the model's own
+tagger, components left out, settings overridden), then reads every component's data (models,
+gazetteer, lexicons, tables) at once.  A component that cannot be built or whose data cannot be
+read raises ``PipelineLoadError`` naming it: there is no pipeline without one of its components.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
-import logging
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
 
-log = logging.getLogger(__name__)
+from vigie.nlp.errors import PipelineLoadError
 
+CONFIG = Path(__file__).resolve().with_name("config.cfg")
 MODELS = {"sm": "fr_core_news_sm", "md": "fr_core_news_md"}
-EXCLUDED = ["parser", "senter"]
-# (factory name, module that registers it, optional?)
+SOURCE_PARTS = ["tok2vec", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer", "ner"]
+MODEL_TAGGER = ["tok2vec", "morphologizer", "attribute_ruler"]  # sourced with tagger="model"
+# (factory name, module that registers it, optional?): no component is optional, each must load
 COMPONENTS = [
-    ("vigie_territory", "vigie.nlp.components.territory", True),
+    ("vigie_territory", "vigie.nlp.components.territory", False),
     ("vigie_topics", "vigie.nlp.components.topics", False),
-    ("vigie_sentiment", "vigie.nlp.components.sentiment", True),
-    ("vigie_toxicity", "vigie.nlp.components.toxicity", True),
+    ("vigie_sentiment", "vigie.nlp.components.sentiment", False),
+    ("vigie_toxicity", "vigie.nlp.components.toxicity", False),
     ("vigie_request", "vigie.nlp.components.request", False),
     ("vigie_terms", "vigie.nlp.components.terms", False),
 ]
 LANGUAGE = ("vigie_language", "vigie.nlp.components.language")
+LEXICON = ("vigie_lexicon", "vigie.nlp.components.lexicon")
 
 
-def import_components() -> dict[str, str]:
-    """Import every component module (registering its factory); returns the optional ones that failed."""
-    failed = {}
-    importlib.import_module(LANGUAGE[1])
-    importlib.import_module("vigie.nlp.components.lexicon")
-    for factory, module, optional in COMPONENTS:
+def import_components() -> None:
+    """Register our factories and registered functions (also done by the package's spaCy entry points)."""
+    for factory, module in [LANGUAGE, LEXICON] + [(f, m) for f, m, _ in COMPONENTS]:
         try:
             importlib.import_module(module)
         except Exception as exc:
-            if not optional:
-                raise
-            failed[factory] = f"{module} does not import: {type(exc).__name__}: {exc}"
-    return failed
+            raise PipelineLoadError(factory, f"{module} does not import: {type(exc).__name__}: {exc}") from exc
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def pipeline_config(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
+                    exclude: list[str] | tuple[str, ...] = (), config: dict[str, dict] | None = None,
+                    path: str | Path = CONFIG):
+    """The spaCy config of ``path`` (default ``nlp/config.cfg``) with the options of ``build_pipeline``."""
+    if tagger not in ("lexicon", "model"):
+        raise ValueError(f"tagger must be 'lexicon' or 'model', not {tagger!r}")
+    cfg = spacy.util.load_config(path)
+    nlp_cfg, components = cfg["nlp"], cfg["components"]
+    pipeline, disabled = list(nlp_cfg["pipeline"]), list(nlp_cfg.get("disabled", []))
+    model = MODELS.get(model, model)
+    for section in components.values():
+        if "source" in section:
+            section["source"] = model
+    if tagger == "model" and LEXICON[0] in pipeline:
+        at = pipeline.index(LEXICON[0])
+        pipeline[at:at + 1] = MODEL_TAGGER
+        components.pop(LEXICON[0], None)
+        for name in MODEL_TAGGER:
+            components[name] = {"source": model}
+        disabled = [name for name in disabled if name != "lemmatizer"]
+    for name in exclude:
+        if name in pipeline:
+            pipeline.remove(name)
+            components.pop(name, None)
+    if "vigie_terms" not in pipeline:
+        disabled = [name for name in disabled if name != "ner"]  # nothing else runs it
+    for name, override in (config or {}).items():
+        if name not in components:
+            raise PipelineLoadError(name, "settings given for a component that is not in the pipeline")
+        components[name] = _merge(components[name], override)
+    nlp_cfg["pipeline"], nlp_cfg["disabled"] = pipeline, [n for n in disabled if n in pipeline]
+    return cfg
 
 
 def build_pipeline(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
-                   exclude: list[str] | tuple[str, ...] = (), config: dict[str, dict] | None = None) -> Language:
-    """Load the model without what we do not use and add our components.
+                   exclude: list[str] | tuple[str, ...] = (), config: dict[str, dict] | None = None,
+                   path: str | Path = CONFIG) -> Language:
+    """Assemble the pipeline declared in ``path`` (default ``nlp/config.cfg``).
 
-    ``model``: "sm", "md" or a package name/path.  ``tagger``: "lexicon" (lemmas and parts of
-    speech from the model's lemmatizer tables, see vigie_lexicon) or "model" (the model's
-    tok2vec, morphologizer, attribute_ruler and lemmatizer).  ``exclude``: our component names
-    to leave out (e.g. ``["vigie_terms"]``).  ``config``: per-component config overrides, by
-    factory name.
+    ``model``: "sm", "md" or a package name/path, the source of the model's components.  ``tagger``:
+    "lexicon" (lemmas and parts of speech from the model's lemmatizer tables, see vigie_lexicon) or
+    "model" (the model's tok2vec, morphologizer, attribute_ruler and lemmatizer).  ``exclude``:
+    components to leave out (e.g. ``["vigie_terms"]``).  ``config``: settings by component name,
+    merged into the config (``{"vigie_sentiment": {"model": {"path": "other.json.gz"}}}``).
+    Raises ``PipelineLoadError`` naming the component that cannot be built or loaded.
     """
-    if tagger not in ("lexicon", "model"):
-        raise ValueError(f"tagger must be 'lexicon' or 'model', not {tagger!r}")
-    model = MODELS.get(model, model)
-    failed = import_components()
-    excluded = EXCLUDED + (["tok2vec", "morphologizer", "attribute_ruler"] if tagger == "lexicon" else [])
-    nlp = spacy.load(model, exclude=excluded)
-    config = config or {}
-    added, skipped = [], dict(failed)
-    if tagger == "lexicon":
-        nlp.disable_pipe("lemmatizer")  # its tables serve vigie_lexicon
-        nlp.add_pipe("vigie_lexicon", first=True, config=config.get("vigie_lexicon", {}))
-        added.append("vigie_lexicon")
-    if LANGUAGE[0] not in exclude:
-        nlp.add_pipe(LANGUAGE[0], first=True, config=config.get(LANGUAGE[0], {}))
-        added.insert(0, LANGUAGE[0])
-    for factory, _module, optional in COMPONENTS:
-        if factory in exclude or factory in failed:
-            continue
-        try:
-            nlp.add_pipe(factory, config=config.get(factory, {}))
-            added.append(factory)
-        except Exception as exc:
-            if not optional:
-                raise
-            if factory in nlp.pipe_names:  # add_pipe can fail after adding (when linking listeners)
-                nlp.remove_pipe(factory)
-            skipped[factory] = f"cannot be built: {type(exc).__name__}: {exc}"
-    if "vigie_terms" in added and "ner" in nlp.pipe_names:
-        nlp.disable_pipe("ner")  # vigie_terms runs it, only on the texts that can hold a name
-    for factory, why in skipped.items():
-        log.warning("%s left out of the pipeline: %s", factory, why)
-    nlp.meta["vigie"] = {"model": model, "tagger": tagger, "components": added, "skipped": skipped}
+    cfg = pipeline_config(model, tagger=tagger, exclude=exclude, config=config, path=path)
+    import_components()
+    try:
+        nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
+    except PipelineLoadError:
+        raise
+    except Exception as exc:
+        raise _diagnose(cfg, exc) from exc
+    _source_vectors(nlp, cfg)
+    load_components(nlp)
+    nlp.meta["vigie"] = {
+        "model": MODELS.get(model, model), "tagger": tagger, "config": str(path),
+        "components": [name for name in nlp.pipe_names if name.startswith("vigie_")],
+        # components left out on request (none fails to load: that is an error)
+        "skipped": {name: "excluded on request" for name in exclude},
+    }
     return nlp
 
 
+def load_components(nlp: Language) -> None:
+    """Read every component's data now (models, gazetteer, lexicons, tables): a failure names its component."""
+    for name, proc in nlp.components:
+        load = getattr(proc, "load", None)
+        if not callable(load):
+            continue
+        try:
+            load()
+        except PipelineLoadError:
+            raise
+        except Exception as exc:
+            raise PipelineLoadError(name, exc) from exc
+
+
 def load_pipeline(path: str | Path) -> Language:
-    """Load a pipeline saved with ``nlp.to_disk`` (our factories are registered first)."""
+    """Load a pipeline saved with ``nlp.to_disk`` (``spacy.load``), its components' data read at once."""
+    path = Path(path)
+    if not (path / "config.cfg").is_file():
+        raise PipelineLoadError("pipeline", f"{path} is not a saved pipeline (no config.cfg)")
     import_components()
-    return spacy.load(path)
+    try:
+        nlp = spacy.load(path)
+    except PipelineLoadError:
+        raise
+    except Exception as exc:
+        raise _diagnose(spacy.util.load_config(path / "config.cfg"), exc, folder=path) from exc
+    load_components(nlp)
+    return nlp
+
+
+def open_pipeline(path: str | Path) -> Language:
+    """A saved pipeline folder (``load_pipeline``) or a config file to assemble (``build_pipeline``)."""
+    path = Path(path)
+    if path.is_dir():
+        return load_pipeline(path)
+    if not path.is_file():
+        raise PipelineLoadError("pipeline", f"{path} is neither a saved pipeline folder nor a config file")
+    return build_pipeline(path=path)
+
+
+def _source_vectors(nlp: Language, cfg) -> None:
+    """Give the pipeline the vectors of the model its components come from (md has static vectors).
+
+    spaCy's assembly restores the blank vocabulary after sourcing; a model with vectors needs them back.
+    """
+    sources = {section["source"] for section in cfg["components"].values() if "source" in section}
+    for source in sources:
+        wanted = set(nlp.meta.get("_sourced_vectors_hashes", {}).values())
+        if not wanted or hash(nlp.vocab.vectors.to_bytes(exclude=["strings"])) in wanted:
+            return
+        spacy.util.load_model(source, vocab=nlp.vocab, exclude=SOURCE_PARTS)
+
+
+def _diagnose(cfg, exc: Exception, folder: Path | None = None) -> PipelineLoadError:
+    """The component at fault when assembling or loading failed: the first one that fails on its own."""
+    components: dict[str, Any] = cfg.get("components", {})
+    text = str(exc)
+    for name in cfg["nlp"]["pipeline"]:
+        section = components.get(name)
+        if section is None:
+            return PipelineLoadError(name, f"listed in [nlp] pipeline but has no [components.{name}] section")
+        if "source" in section:
+            source = section["source"]
+            if not (spacy.util.is_package(source) or Path(source).exists()):
+                return PipelineLoadError(name, f"its source model {source!r} is not installed")
+            continue
+        factory = section.get("factory")
+        settings = {key: copy.deepcopy(value) for key, value in section.items() if key != "factory"}
+        try:
+            spacy.blank(cfg["nlp"]["lang"]).add_pipe(factory, name=name, config=settings)
+        except Exception as own:
+            return PipelineLoadError(name, own)
+        if folder is not None and f"'{name}'" in text:
+            return PipelineLoadError(name, exc)
+    return PipelineLoadError("pipeline" if folder is None else str(folder), exc)

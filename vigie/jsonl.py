@@ -1,4 +1,11 @@
-"""JSON Lines in and out: line numbers kept, bad lines reported, never fatal."""
+"""JSON Lines in and out: line numbers kept, bad lines reported, never fatal.
+
+The one reader of the project's JSON Lines (stages, indexing, alerts, analytics, enrichment, test sets):
+only "\n" ends a line (a "\r" or U+2028 inside a text does not), a leading byte-order mark is ignored,
+and a line that is not valid UTF-8 or not valid JSON comes with its line number and the reason.  Each
+caller decides what a bad line means: skipped and counted (indexing, alerts), written back unchanged
+(enrichment), or an error naming the file and line (``read_objects``, ``read_documents``).
+"""
 
 from __future__ import annotations
 
@@ -20,11 +27,14 @@ class Line:
     error: str | None = None
 
 
-def read_lines(path: str | Path) -> Iterator[Line]:
+def read_lines(path: str | Path, *, blanks: bool = False, undecodable: str = "replace") -> Iterator[Line]:
     """Every non-blank line of a JSONL file, parsed, or with the reason it cannot be.
 
     Lines end at "\n" only; a leading byte-order mark is ignored; a line that is not valid UTF-8 is
-    reported as such (never silently repaired).
+    reported as such (never silently repaired).  ``blanks``: blank lines are yielded too (no data, no
+    error), for callers that keep the output aligned with the input.  ``undecodable``: how the raw text
+    of a line that is not UTF-8 is kept: "replace" (U+FFFD) or "surrogateescape" (its bytes, written
+    back unchanged by a file opened with ``errors="surrogateescape"``).
     """
     with open(path, "rb") as handle:
         for number, chunk in enumerate(handle, start=1):
@@ -34,15 +44,46 @@ def read_lines(path: str | Path) -> Iterator[Line]:
             try:
                 raw = chunk.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield Line(number, chunk.decode("utf-8", errors="replace"),
+                yield Line(number, chunk.decode("utf-8", errors=undecodable),
                            error=f"invalid UTF-8 at byte {exc.start}")
                 continue
-            if not raw.strip():
-                continue
-            try:
-                yield Line(number, raw, json.loads(raw))
-            except json.JSONDecodeError as exc:
-                yield Line(number, raw, error=f"invalid JSON: {exc.msg} at column {exc.colno}")
+            if blanks or raw.strip():
+                yield _parse(number, raw)
+
+
+def parse_lines(text: str, *, blanks: bool = False) -> Iterator[Line]:
+    """``read_lines`` on a text already decoded (an import in another encoding): "\n" ends a line."""
+    for number, raw in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
+        raw = raw.rstrip("\r\n")
+        if blanks or raw.strip():
+            yield _parse(number, raw)
+
+
+def _parse(number: int, raw: str) -> Line:
+    if not raw.strip():
+        return Line(number, raw)
+    try:
+        return Line(number, raw, json.loads(raw))
+    except json.JSONDecodeError as exc:
+        return Line(number, raw, error=f"invalid JSON: {exc.msg} at column {exc.colno}")
+
+
+def count_lines(path: str | Path) -> int:
+    """Lines of a file as ``read_lines(blanks=True)`` numbers them (a last line without "\n" counts)."""
+    count, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def read_objects(path: str | Path) -> Iterator[Any]:
+    """The parsed value of every non-blank line; a bad line raises ``ValueError`` naming the file and line."""
+    for line in read_lines(path):
+        if line.error:
+            raise ValueError(f"{path}:{line.number}: {line.error}")
+        yield line.data
 
 
 def write_jsonl(path: str | Path, records: Iterable[dict | Document]) -> int:

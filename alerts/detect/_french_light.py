@@ -12,19 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from vigie.alerts.text import fold
+from vigie.stopwords import ELASTICSEARCH_FRENCH as STOP  # the `_french_` list of the index's analyzer
+from vigie.textfold import fold
 
-_STOP_TEXT = """
-au aux avec ce ces dans de des du elle en et eux il je la le leur lui ma mais me même mes moi mon ne nos notre
-nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous c d j l à m n s
-t y été étée étées étés étant suis es est sommes êtes sont serai seras sera serons serez seront serais serait
-serions seriez seraient étais était étions étiez étaient fus fut fûmes fûtes furent sois soit soyons soyez
-soient fusse fusses fût fussions fussiez fussent ayant eu eue eues eus ai as avons avez ont aurai auras aura
-aurons aurez auront aurais aurait aurions auriez auraient avais avait avions aviez avaient eut eûmes eûtes
-eurent aie aies ait ayons ayez aient eusse eusses eût eussions eussiez eussent ceci cela celà cet cette ici
-ils les leurs quel quels quelle quelles sans soi
-"""
-STOP = frozenset(_STOP_TEXT.split())
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 ELISION = re.compile(r"\b(?:l|m|t|qu|n|s|j|d|c|jusqu|quoiqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _NORM = str.maketrans({"à": "a", "á": "a", "â": "a", "ô": "o", "è": "e", "é": "e", "ê": "e", "ù": "u", "û": "u",

@@ -26,8 +26,8 @@ from collections import deque
 
 from vigie.alerts.detect._french_light import analyze
 from vigie.alerts.model import Candidate, DocInfo
-from vigie.alerts.text import fold
 from vigie.schema import Document
+from vigie.textfold import fold
 
 TEXT_FIELDS = ("title", "text")
 KEYWORD_FIELDS = {

@@ -14,7 +14,7 @@ import yaml
 
 from vigie.alerts.detect.bursts import Series
 from vigie.alerts.model import Candidate, DocInfo
-from vigie.alerts.text import fold
+from vigie.textfold import fold
 
 PACKS_FILE = Path(__file__).resolve().parent.parent / "data" / "crisis_packs.yaml"
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -37,6 +36,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from vigie.crawlers.extract._dates import aware, parse_french, parse_iso
+from vigie.jsonl import parse_lines
 from vigie.schema import make_doc_id
 
 PLATFORM = "import"
@@ -64,19 +64,13 @@ def read_records(path: Path, fmt: str | None = None, encoding: str | None = None
     text = _decode(raw, encoding)
     if fmt in ("jsonl", "ndjson", "json"):
         # Only "\n" ends a JSON line: str.splitlines() would also cut at U+2028, U+0085… inside texts.
-        for number, line in enumerate(text.split("\n"), start=1):
-            line = line.removesuffix("\r")
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                yield number, None, f"invalid JSON ({exc})"
-                continue
-            if not isinstance(record, dict):
-                yield number, None, "not a JSON object"
-                continue
-            yield number, record, None
+        for line in parse_lines(text):
+            if line.error:
+                yield line.number, None, line.error
+            elif not isinstance(line.data, dict):
+                yield line.number, None, "not a JSON object"
+            else:
+                yield line.number, line.data, None
         return
     if fmt != "csv":
         raise ValueError(f"unknown import format {fmt!r} (csv or jsonl)")

@@ -22,13 +22,14 @@ import itertools
 import json
 import math
 import re
-import unicodedata
 from collections import Counter, OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
 import emoji
 import numpy as np
+
+from vigie.textfold import fold  # social text often lacks accents: features are folded
 
 LEXICONS = Path(__file__).resolve().parent.parent / "lexicons"
 MODELS = Path(__file__).resolve().parent.parent / "data" / "models"
@@ -49,27 +50,6 @@ NEGATION_CUES = frozenset({"ne", "n'", "pas", "jamais", "rien", "aucun", "aucune
 NEGATION_AFTER_NE = frozenset({"plus", "personne"})  # cues only after ne/n'
 SCOPE_AFTER = 3
 _CLAUSE_END = frozenset({".", "!", "?", ",", ";", ":", "…", "...", "mais", "et", "car", "donc", "|"})
-
-
-class _FoldTable(dict):
-    """``str.translate`` table: each non-ASCII character to its base letters, computed once."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        folded = _LIGATURES.get(char) or "".join(c for c in unicodedata.normalize("NFKD", char)
-                                                 if not unicodedata.combining(c))
-        self[code] = folded
-        return folded
-
-
-_LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss"}
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip diacritics (social text often lacks accents)."""
-    text = text.lower()
-    return text if text.isascii() else text.translate(_FOLD)
 
 
 def _read_words(name: str) -> tuple[frozenset[str], tuple[str, ...]]:

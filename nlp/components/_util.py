@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from spacy.tokens import Doc
 
 
@@ -14,15 +11,6 @@ def add_flag(doc: Doc, flag: str) -> None:
     if flag not in flags:
         flags.append(flag)
     doc._.flags = flags
-
-
-_MARKS = re.compile(r"[\u0300-\u036f]")
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents removed, typographic apostrophes made plain: the matching key."""
-    text = unicodedata.normalize("NFD", text.lower().replace("’", "'").replace("œ", "oe"))
-    return _MARKS.sub("", text)
 
 
 def singular(word: str) -> str:

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from vigie.nlp import extensions
 from vigie.nlp.components._util import add_flag
+from vigie.nlp.errors import PipelineLoadError
 
 DEFAULT_LANGUAGES = ["fr", "en", "es", "de", "it", "pt", "nl", "ar", "tr", "pl", "ro", "ru", "zh", "ja",
                      "br", "ca", "oc", "eu"]
@@ -75,6 +76,13 @@ class LanguageDetector:
         self.short_confidence = short_confidence
         self.max_chars = max_chars
         self.french_words = french_words
+
+    def load(self) -> None:
+        """Read py3langid's model now, so that a failure stops the pipeline's build."""
+        try:
+            _identifier(self.languages)
+        except Exception as exc:
+            raise PipelineLoadError(self.name, exc) from exc
 
     def detect(self, text: str) -> str | None:
         clean = _NOISE.sub(" ", text[: self.max_chars])

@@ -20,6 +20,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from vigie.nlp.errors import PipelineLoadError
+
 CLOSED = {
     "DET": "le la les l' un une des du ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos leur "
            "leurs chaque quelques plusieurs certains certaines aucun aucune quel quelle quels quelles tout toute "
@@ -71,6 +73,14 @@ class LexiconTagger:
             sets = {pos: frozenset(index.get(pos, [])) for pos in ("noun", "adj", "verb", "adv")}
             self._tables = (lookups.get_table("lemma_lookup"), sets)
         return self._tables
+
+    def load(self) -> None:
+        """Read the lemmatizer's tables now, so that a pipeline without them stops at its build."""
+        try:
+            self._load()
+        except Exception as exc:
+            raise PipelineLoadError(self.name, f"the tables of {self.lemmatizer!r}: {type(exc).__name__}: {exc}") \
+                from exc
 
     def __call__(self, doc: Doc) -> Doc:
         lookup, sets = self._load()

@@ -29,8 +29,8 @@ from spacy.tokens import Doc
 
 from vigie.accounts import OwnAccounts
 from vigie.nlp import extensions
-from vigie.nlp.components._util import fold
 from vigie.nlp.components.language import is_french
+from vigie.textfold import fold
 
 KINDS = ("question", "complaint", "report", "suggestion")
 META = "vigie_meta"  # doc.user_data key: {"kind": Document kind, "author": {handle, id, name}}, set by nlp.enrich

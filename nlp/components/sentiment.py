@@ -17,6 +17,7 @@ from spacy.util import ensure_path, registry
 
 from vigie.nlp import extensions
 from vigie.nlp.components._textmodel import MODELS, LinearTextModel, text_features
+from vigie.nlp.errors import PipelineLoadError
 
 extensions.register()
 
@@ -68,8 +69,19 @@ class SavedModel:
         self.model.save(path / MODEL_FILE)
 
     def from_disk(self, path, *, exclude=()):
-        self.source.set(LinearTextModel.load(ensure_path(path) / MODEL_FILE))
+        path = ensure_path(path) / MODEL_FILE
+        try:
+            self.source.set(LinearTextModel.load(path))
+        except Exception as exc:
+            raise PipelineLoadError(self.name, f"{path}: {type(exc).__name__}: {exc}") from exc
         return self
+
+    def load(self) -> None:
+        """Read the model now rather than on first use, so that a model that cannot be read stops the build."""
+        try:
+            self.source.get()
+        except Exception as exc:
+            raise PipelineLoadError(self.name, f"{self.source.path}: {type(exc).__name__}: {exc}") from exc
 
     def to_bytes(self, *, exclude=()):
         return self.model.to_bytes()

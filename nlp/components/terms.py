@@ -27,8 +27,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from vigie.nlp import extensions
-from vigie.nlp.components._util import fold
 from vigie.nlp.components.language import is_french
+from vigie.stopwords import EMPTY_NOUNS
+from vigie.textfold import fold
 
 HASHTAG = re.compile(r"(?<![\w#&])#([^\W\d_][\w]{0,99})", re.UNICODE)
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_][\w.\-]{0,62}[\w])", re.UNICODE)
@@ -39,10 +40,7 @@ _MAY_EMOJI = re.compile("[\u00a9\u00ae\u203c\u2049\u20e3\u2122-\U0010ffff]")
 _LINK_TAIL = ".,;:!?)]}’'\"…"
 ENTITY_FIELDS = {"PER": "persons", "ORG": "organisations", "LOC": "locations"}
 LINKERS = {"de": "de", "d'": "d'", "du": "de", "des": "de", "à": "à", "au": "à", "aux": "à", "en": "en"}
-STOP_NOUNS = ["chose", "fois", "truc", "machin", "gens", "personne", "an", "année", "jour", "mois", "semaine",
-              "heure", "minute", "moment", "temps", "monde", "façon", "part", "cas", "bonjour", "merci", "svp",
-              "mdr", "lol", "ptdr", "bref", "oui", "non", "ok", "coup", "genre", "rien", "tout", "quelqu'un",
-              "soir", "matin", "hier", "aujourd'hui", "demain"]
+STOP_NOUNS = list(EMPTY_NOUNS)  # nouns that say nothing on their own (vigie.stopwords)
 
 
 def _dedup(items) -> list[str]:

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path, registry
 
 from vigie.nlp import extensions
+from vigie.nlp.errors import PipelineLoadError
 from vigie.nlp.territory.gazetteer import DATA, FILES, Gazetteer, load_gazetteer
 from vigie.nlp.territory.tagger import Tagger, Watch, make_watch
 
@@ -65,6 +66,13 @@ class TerritoryTagger:
         return make_watch(self.gazetteer, tuple(context.communes), tuple(context.departements),
                           tuple(context.places))
 
+    def load(self) -> None:
+        """Read the gazetteer now rather than on first use, so that one that cannot be read stops the build."""
+        try:
+            self.tagger  # noqa: B018
+        except Exception as exc:
+            raise PipelineLoadError(self.name, f"{self.folder}: {type(exc).__name__}: {exc}") from exc
+
     def __call__(self, doc: Doc) -> Doc:
         doc._.territory = self.tagger.tag(doc.text[: self.max_chars], self.watch(doc))
         return doc
@@ -81,4 +89,5 @@ class TerritoryTagger:
         if (path / "communes.tsv.gz").exists():
             self.folder = path
             self._tagger = None
+            self.load()
         return self

@@ -27,8 +27,10 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from vigie.nlp import extensions
-from vigie.nlp.components._util import fold, singular
+from vigie.nlp.components._util import singular
 from vigie.nlp.components.language import is_french
+from vigie.nlp.errors import PipelineLoadError
+from vigie.textfold import fold
 
 VENUE = -1.0  # weight marking a venue cue
 TAXONOMY_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.yaml"
@@ -212,5 +214,8 @@ class TopicTagger:
         srsly.write_json(path / "taxonomy.json", self.taxonomy)
 
     def from_disk(self, path, exclude=()) -> TopicTagger:
-        self.set_taxonomy(srsly.read_json(Path(path) / "taxonomy.json"))
+        try:
+            self.set_taxonomy(srsly.read_json(Path(path) / "taxonomy.json"))
+        except Exception as exc:
+            raise PipelineLoadError(self.name, f"{Path(path) / 'taxonomy.json'}: {type(exc).__name__}: {exc}") from exc
         return self

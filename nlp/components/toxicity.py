@@ -23,8 +23,10 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from vigie.nlp import extensions
-from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, fold, normalise, text_features
+from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
 from vigie.nlp.components.sentiment import ModelSource, SavedModel
+from vigie.nlp.errors import PipelineLoadError
+from vigie.textfold import fold
 
 extensions.register()
 
@@ -199,6 +201,13 @@ class ToxicityComponent(SavedModel):
     @property
     def model(self) -> LinearTextModel:
         return self.source.get()
+
+    def load(self) -> None:
+        super().load()
+        try:
+            rules()
+        except Exception as exc:
+            raise PipelineLoadError(self.name, f"the toxicity lexicons: {type(exc).__name__}: {exc}") from exc
 
     def label_scores(self, text: str) -> dict[str, float]:
         if not any(ch.isalnum() for ch in text):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from vigie.jsonl import read_objects
 
 
 def load_split(path: Path, split: str) -> list[dict]:
     """The rows of a JSONL test set whose ``split`` is ``split`` (every row for ``all``)."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = list(read_objects(path))
     return [r for r in rows if split == "all" or r["split"] == split]
 
 

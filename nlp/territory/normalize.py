@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
+from vigie import textfold
+
 WORD = re.compile(r"[^\W_]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
 # Spelling variants folded to one form: abbreviations of saint/sainte, lez/lès/les.
 _VARIANTS = {"st": "saint", "ste": "sainte", "lez": "les", "s": "saint"}
 
 
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """Lowercase, ligatures spelled out, accents removed: "Barœul" -> "baroeul"."""
-    word = word.casefold().translate(_LIGATURES)
-    if word.isascii():
-        return word
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+    """``vigie.textfold.fold``, cached per word: "Barœul" -> "baroeul"."""
+    return textfold.fold(word)
 
 
 def key_token(word: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -39,8 +38,9 @@ def read_deft(split: str) -> tuple[list[str], list[str]]:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    from vigie.jsonl import read_objects
+
+    return list(read_objects(path))
 
 
 def read_municipal() -> list[dict]:
@@ -59,7 +59,7 @@ def mlma_labels(value: str) -> list[str]:
 def read_mlma() -> tuple[list[dict], list[dict]]:
     """(train, held-out) rows {text, labels, mlma} of MLMA French: duplicates (same folded text) removed,
     a text held out when ``stable_fold(folded text, 5, "mlma") == 0`` (about 20 %)."""
-    from vigie.nlp.components._textmodel import fold
+    from vigie.textfold import fold
 
     seen, train, test = set(), [], []
     with mlma_path().open(encoding="utf-8", newline="") as handle:

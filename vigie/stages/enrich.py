@@ -23,8 +23,13 @@ def raw_files(settings: Settings, watch: str, start: datetime, end: datetime) ->
 
 
 def enrich(settings: Settings, watch: str, start: datetime, end: datetime,
-           processes: int | None = None) -> dict[str, Any]:
-    """Enrich the interval's raw documents of ``watch``; returns the enriched path and the counts."""
+           processes: int | None = None, pipeline: str | Path | None = None) -> dict[str, Any]:
+    """Enrich the interval's raw documents of ``watch``; returns the enriched path and the counts.
+
+    ``pipeline``: a saved pipeline folder or a spaCy config file (default: nlp/config.cfg).  A component
+    that fails to load raises ``vigie.nlp.errors.PipelineLoadError`` (the task fails) and the enriched
+    file of the interval is left as it was.
+    """
     from vigie.nlp.enrich import enrich_file
 
     name = layout.interval_name(start, end)
@@ -43,7 +48,7 @@ def enrich(settings: Settings, watch: str, start: datetime, end: datetime,
     processes = processes or int(settings.env.get("VIGIE_ENRICH_PROCESSES") or 0) or None
     try:
         report = enrich_file(combined, out, config=settings.config_path, watch_id=watch, processes=processes,
-                             progress=False)
+                             progress=False, pipeline=pipeline)
     finally:
         combined.unlink(missing_ok=True)
     summary = {"watch": watch, "interval": name, "path": str(out), "sources": len(sources), "lines": lines,
