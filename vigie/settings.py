@@ -6,7 +6,6 @@ Resolution order everywhere: command-line flag, environment variable, default.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +57,9 @@ class ESSettings:
     @property
     def display_url(self) -> str:
         """The URL without any credentials written in it, for messages and logs."""
-        return re.sub(r"//[^/@]*@", "//", self.url)
+        from vigie.redact import redact_url
+
+        return redact_url(self.url)
 
     @classmethod
     def from_env(cls, url: str | None = None) -> ESSettings:
