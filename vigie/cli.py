@@ -289,7 +289,7 @@ def search(query: str, watch_id, topics, communes, sentiment, since, sources, re
     """French full-text search: "phrases", -exclusions, a | b; filters narrow it down."""
     from elasticsearch import NotFoundError
 
-    from vigie.indexes.search import Filters, SearchRejected, parse_since
+    from vigie.indexes.search import Filters, SearchRejected, check_query, parse_since
     from vigie.indexes.search import search as run_search
     from vigie.textsafe import inert, printable
 
@@ -301,6 +301,7 @@ def search(query: str, watch_id, topics, communes, sentiment, since, sources, re
     filters = Filters(topics=list(topics), communes=list(communes), sentiment=sentiment, since=since,
                       sources=list(sources), request=request, authors=list(authors))
     try:
+        check_query(query, size)  # before connecting: a query refused anyway is said so, even with no cluster
         total, hits = run_search(_connect(), query, watch_id=watch_id, size=size, filters=filters)
     except NotFoundError:
         scope = f"watch {watch_id!r}" if watch_id else "Vigie"
