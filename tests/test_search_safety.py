@@ -120,3 +120,63 @@ def test_json_output_has_no_control_or_bidi_character(indexed):
     for hit in hits:
         for s in strings(hit):
             assert not BIDI_C1.search(s), repr(s)
+
+
+class _SlowSearches:
+    """A real proxy in front of the test node that forwards everything but holds every ``_search``
+    without answering: a search the cluster takes too long for."""
+
+    def __init__(self, upstream: str):
+        import threading
+        from http.server import BaseHTTPRequestHandler
+
+        import requests
+
+        from vigie.httpserve import start_server
+
+        self.release = threading.Event()
+        self.searches = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if "/_search" in self.path:
+                    outer.searches += 1
+                    outer.release.wait(120)               # never answers while the test runs
+                    return
+                resp = requests.request(self.command, upstream + self.path, data=body, timeout=30,
+                                        headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+                self.send_response(resp.status_code)
+                for key, value in resp.headers.items():
+                    if key.lower() not in {"content-length", "transfer-encoding", "connection", "content-encoding"}:
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(resp.content)))
+                self.end_headers()
+                self.wfile.write(resp.content)
+
+            do_GET = do_POST = do_HEAD = do_PUT = _forward
+
+            def log_message(self, *args):
+                pass
+
+        self.server = start_server(Handler, "127.0.0.1", 0, name="slow-searches")
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self):
+        from vigie.httpserve import stop_server
+
+        self.release.set()
+        stop_server(self.server)
+
+
+def test_a_search_that_takes_too_long_is_one_line_and_not_retried(indexed, es_url):
+    proxy = _SlowSearches(es_url)
+    try:
+        done = run({**indexed, "ELASTICSEARCH_URL": proxy.url}, "search", "inondation")
+    finally:
+        proxy.close()
+    assert "took more than 30 s" in one_line_error(done, 2)
+    assert proxy.searches == 1                                          # not sent again after the timeout
