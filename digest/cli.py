@@ -35,13 +35,22 @@ def _parse_day(value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r}: expected a date such as 2026-11-17", param_hint="--date") from None
 
 
+def _html_out(ctx, param, value: Path | None) -> Path | None:
+    """``--out`` names the HTML file; the .txt, .png and .json take its name with their own suffix, so any
+    other suffix (``X.txt``) would have one file overwrite another."""
+    if value is not None and value.suffix.lower() not in {".html", ".htm"}:
+        raise click.BadParameter(f"{str(value)!r} must end in .html: the digest writes its HTML there and the "
+                                 ".txt, .png and .json beside it, with the same name", param_hint="--out")
+    return value
+
+
 @click.command("digest")
 @click.option("--watch", "watch_id", required=True, help="Watch id.")
 @click.option("--date", "day", help="Day covered, YYYY-MM-DD in the watch's timezone (default: yesterday).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Watch file (default: $VIGIE_CONFIG, else the demo territory's).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write (the .txt, .png and .json beside it); "
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), callback=_html_out,
+              help="HTML file to write, ending in .html (the .txt, .png and .json beside it); "
                    "default $VIGIE_STATE_DIR/digests/<watch>/<date>.html.")
 @click.option("--send", is_flag=True, help="Email it to the watch's digest recipients (SMTP from the environment).")
 @click.option("--force", is_flag=True, help="With --send: send again even if this day's digest was already sent.")

@@ -12,8 +12,17 @@ from vigie.settings import ESSettings
 __all__ = ["ClusterUnavailable", "connect", "make_client"]  # ClusterUnavailable: vigie.errors
 
 
+def _settings() -> ESSettings:
+    from vigie.connections import ConnectionInvalid
+
+    try:
+        return ESSettings.from_env()
+    except ConnectionInvalid as exc:  # an unreadable VIGIE_ES_CONN_ID connection; the message has no secret
+        raise ClusterUnavailable(str(exc)) from None
+
+
 def make_client(es: ESSettings | None = None, **kwargs) -> Elasticsearch:
-    es = es or ESSettings.from_env()
+    es = es or _settings()
     options: dict = {
         "request_timeout": 30,
         "retry_on_timeout": True,
@@ -28,7 +37,13 @@ def make_client(es: ESSettings | None = None, **kwargs) -> Elasticsearch:
     if not es.verify_certs:
         options["verify_certs"] = False
     options.update(kwargs)
-    return Elasticsearch(es.url, **options)
+    try:
+        return Elasticsearch(es.url, **options)
+    except ValueError:  # its message quotes the whole URL, password included
+        raise ClusterUnavailable(
+            f"the Elasticsearch URL {es.display_url} cannot be read: write the special characters of a user "
+            "name or password percent-encoded (@ as %40, / as %2F, # as %23, ? as %3F, : as %3A), or use "
+            "ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD") from None
 
 
 def _hint(es: ESSettings) -> str:
@@ -39,7 +54,7 @@ def _hint(es: ESSettings) -> str:
 
 def connect(es: ESSettings | None = None, wait: float = 0, **kwargs) -> Elasticsearch:
     """A client whose cluster answers and is at least yellow (waiting up to ``wait`` seconds)."""
-    es = es or ESSettings.from_env()
+    es = es or _settings()
     client = make_client(es, **kwargs)
     deadline = time.monotonic() + wait
     while True:

@@ -6,11 +6,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from elasticsearch import Elasticsearch
+from elastic_transport import ConnectionTimeout
+from elasticsearch import BadRequestError, Elasticsearch
 
 from vigie.indexnames import IndexNames
 
 SEARCH_FIELDS = ["title^2", "text", "author.name"]
+# What one search may ask of the cluster: a person's query, not a generated one.  Elasticsearch's own
+# index.max_result_window (10,000 by default) bounds from + size anyway.
+MAX_SIZE = 10_000
+MAX_QUERY_CHARS = 1_000
+MAX_TERMS = 64
+MAX_WILDCARDS = 10
+SEARCH_TIMEOUT = 30  # seconds; a search is not retried after a timeout (it would only load the cluster again)
+
+
+class SearchRejected(ValueError):
+    """A search that cannot be run as asked; the message says why in one line and what to do."""
 INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 RELATIVE = re.compile(r"^(\d+)([hdw])$")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -94,6 +106,36 @@ class Hit:
         return (self.source.get("text") or "")[:200]
 
 
+def check_query(query: str, size: int = 10) -> None:
+    """Refuse what would make the cluster work for minutes or fail: too many hits, words or wildcards."""
+    if not 1 <= size <= MAX_SIZE:
+        raise SearchRejected(f"the number of hits must be between 1 and {MAX_SIZE:,}, not {size}")
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchRejected(f"the query is too long ({len(query):,} characters; at most {MAX_QUERY_CHARS:,})")
+    terms = re.findall(r"[^\s|+()\"~-]+", query)
+    if len(terms) > MAX_TERMS:
+        raise SearchRejected(f"the query has too many words ({len(terms)}; at most {MAX_TERMS})")
+    wildcards = sum(1 for t in terms if "*" in t)
+    if wildcards > MAX_WILDCARDS:
+        raise SearchRejected(f"the query has too many wildcards ({wildcards} words with *; at most {MAX_WILDCARDS})")
+
+
+def _refusal(exc: BadRequestError) -> str:
+    """One line for an error of Elasticsearch about the search itself (HTTP 400)."""
+    info = exc.body if isinstance(exc.body, dict) else {}
+    error = info.get("error") if isinstance(info.get("error"), dict) else {}
+    causes = [c for c in error.get("root_cause") or [] if isinstance(c, dict)] or [error]
+    kind = str(causes[0].get("type") or exc.message or "")
+    reason = " ".join(str(causes[0].get("reason") or error.get("reason") or "").split())[:300]
+    if "too_many" in kind or "too_many_clauses" in reason or "maxClauseCount" in reason:
+        return "the query expands to too many terms for Elasticsearch: use fewer words or wildcards"
+    window = re.search(r"less than or equal to: \[(\d+)\]", reason)
+    if "Result window is too large" in reason and window:
+        return (f"this index returns at most {int(window.group(1)):,} hits (its index.max_result_window): "
+                f"use --size {window.group(1)} or less")
+    return f"Elasticsearch refused the search ({kind}: {reason})"
+
+
 def build_query(query: str, filters: Filters | None = None) -> dict:
     """French full-text query; users may write "phrases", -exclusions and a | b."""
     must = [{"simple_query_string": {"query": query, "fields": SEARCH_FIELDS, "default_operator": "and"}}] \
@@ -103,8 +145,26 @@ def build_query(query: str, filters: Filters | None = None) -> dict:
 
 def search(client: Elasticsearch, query: str, watch_id: str | None = None, size: int = 10,
            filters: Filters | None = None, *, names: IndexNames) -> tuple[int, list[Hit]]:
+    """(total, hits); raises SearchRejected, with a one-line message, for a search that cannot be run."""
+    check_query(query, size)
     index = names.watch_alias(watch_id) if watch_id else names.documents_alias()
-    resp = client.search(
+    try:
+        resp = _run(client, index, query, size, filters)
+    except BadRequestError as exc:
+        raise SearchRejected(_refusal(exc)) from None
+    except ConnectionTimeout:
+        raise SearchRejected(f"the search took more than {SEARCH_TIMEOUT} s: narrow it (fewer wildcards, "
+                             "a filter such as --since or --watch)") from None
+    hits = [
+        Hit(h["_id"], h.get("_score") or 0.0, h["_source"],
+            h.get("highlight", {}).get("text") or h.get("highlight", {}).get("title") or [])
+        for h in resp["hits"]["hits"]
+    ]
+    return resp["hits"]["total"]["value"], hits
+
+
+def _run(client: Elasticsearch, index: str, query: str, size: int, filters: Filters | None):
+    return client.options(request_timeout=SEARCH_TIMEOUT, max_retries=0).search(
         index=index,
         query=build_query(query, filters),
         size=size,
@@ -117,9 +177,3 @@ def search(client: Elasticsearch, query: str, watch_id: str | None = None, size:
         },
         track_total_hits=True,
     )
-    hits = [
-        Hit(h["_id"], h.get("_score") or 0.0, h["_source"],
-            h.get("highlight", {}).get("text") or h.get("highlight", {}).get("title") or [])
-        for h in resp["hits"]["hits"]
-    ]
-    return resp["hits"]["total"]["value"], hits

@@ -154,9 +154,9 @@ def print_hits(total: int, hits, query: str) -> None:
     """Hits as a numbered list: readable in any terminal width."""
     console = _console()
     if not hits:
-        console.print(f"Aucun résultat pour « {query} ».")
+        console.print(f"Aucun résultat pour « {escape(query, 200)} ».")
         return
-    console.print(f"[bold]{total} résultat(s) pour « {query} »[/bold]"
+    console.print(f"[bold]{total} résultat(s) pour « {escape(query, 200)} »[/bold]"
                   + (f" (les {len(hits)} premiers)" if total > len(hits) else ""))
     for rank, hit in enumerate(hits, start=1):
         src = hit.source
@@ -178,7 +178,7 @@ def print_table(total: int, hits, query: str) -> None:
     from rich.table import Table
 
     console = _console()
-    table = Table(title=f"{total} résultat(s) pour « {query or '*'} »", show_lines=False, expand=True)
+    table = Table(title=f"{total} résultat(s) pour « {escape(query or '*', 200)} »", show_lines=False, expand=True)
     for column in ("Date", "Source", "Thèmes", "Tonalité", "Extrait"):
         table.add_column(column, overflow="fold")
     for hit in hits:
@@ -203,7 +203,8 @@ def print_table(total: int, hits, query: str) -> None:
 @click.option("--source", "sources", multiple=True, help="Source id, platform or source kind (repeatable).")
 @click.option("--request", is_flag=True, help="Only citizen requests not yet answered.")
 @click.option("--author", "authors", multiple=True, help="Author handle (repeatable), e.g. for an access request.")
-@click.option("--size", type=int, default=10, show_default=True)
+@click.option("--size", type=click.IntRange(1, 10_000), default=10, show_default=True,  # indexes.search.MAX_SIZE
+              help="Number of hits, 1 to 10,000.")
 @click.option("--format", "fmt", type=click.Choice(["list", "table", "json"]), default="list", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json: one JSON object per hit.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
@@ -213,8 +214,9 @@ def search(query: str, watch_id, topics, communes, sentiment, since, sources, re
     """French full-text search: "phrases", -exclusions, a | b; filters narrow it down."""
     from elasticsearch import NotFoundError
 
-    from vigie.indexes.search import Filters, parse_since
+    from vigie.indexes.search import Filters, SearchRejected, check_query, parse_since
     from vigie.indexes.search import search as run_search
+    from vigie.textsafe import inert, printable
 
     if since:
         try:
@@ -224,16 +226,19 @@ def search(query: str, watch_id, topics, communes, sentiment, since, sources, re
     filters = Filters(topics=list(topics), communes=list(communes), sentiment=sentiment, since=since,
                       sources=list(sources), request=request, authors=list(authors))
     try:
+        check_query(query, size)  # before connecting: a query refused anyway is said so, even with no cluster
         settings = settings_for(config_path)
         total, hits = run_search(_connect(settings), query, watch_id=watch_id, size=size, filters=filters,
                                  names=settings.names)
     except NotFoundError:
         scope = f"watch {watch_id!r}" if watch_id else "Vigie"
         _fail(f"no index for {scope} yet: index documents first (`vigie index FILE`)", 1)
+    except SearchRejected as exc:
+        _fail(printable(str(exc), 400), 2)
     if as_json or fmt == "json":
-        for hit in hits:
-            click.echo(json.dumps({"doc_id": hit.doc_id, "score": hit.score, "snippet": hit.snippet,
-                                   **hit.source}, ensure_ascii=False))
+        for hit in hits:  # crawled text without control or bidirectional characters
+            click.echo(json.dumps(inert({"doc_id": hit.doc_id, "score": hit.score, "snippet": hit.snippet,
+                                         **hit.source}), ensure_ascii=False))
     elif fmt == "table" and hits:
         print_table(total, hits, query)
     else:

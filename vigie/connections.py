@@ -27,7 +27,12 @@ def get(conn_id: str, env: Mapping[str, str] | None = None) -> Any:
     if not value:
         return BaseHook.get_connection(conn_id)
     if not value.lstrip().startswith("{"):
-        return Connection.from_uri(value, conn_id=conn_id)
+        try:
+            return Connection.from_uri(value, conn_id=conn_id)
+        except ValueError:  # its message may quote a part of the password
+            raise ConnectionInvalid(
+                f"the connection {conn_id!r} is not a valid URI: write the special characters of its login and "
+                "password percent-encoded (@ as %40, / as %2F, # as %23, ? as %3F, : as %3A)") from None
     try:
         data = json.loads(value)
     except ValueError as exc:

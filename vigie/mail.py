@@ -29,6 +29,8 @@ import ssl
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 
+from vigie.redact import redact_url
+
 TRUE = {"1", "true", "yes", "on"}
 
 
@@ -112,7 +114,7 @@ def send(message: EmailMessage, settings: SmtpSettings) -> list[str]:
     """Send one message; returns the recipients the server accepted.  Raises on any failure."""
     if settings.user and not (settings.ssl or settings.starttls) and settings.host not in LOOPBACK:
         raise MailNotConfigured(
-            f"refusing to send the SMTP password to {settings.host} over an unencrypted connection: "
+            f"refusing to send the SMTP password to {redact_url(settings.host)} over an unencrypted connection: "
             "set VIGIE_SMTP_STARTTLS or VIGIE_SMTP_SSL (or the connection's SSL/TLS)")
     if "From" not in message:
         message["From"] = settings.sender

@@ -18,7 +18,6 @@ the run sees, so the demo can add its own variables without changing ``os.enviro
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -162,7 +161,9 @@ class ESSettings:
     @property
     def display_url(self) -> str:
         """The URL without any credentials written in it, for messages and logs."""
-        return re.sub(r"//[^/@]*@", "//", self.url)
+        from vigie.redact import redact_url
+
+        return redact_url(self.url)
 
     @classmethod
     def from_env(cls, url: str | None = None, env: Mapping[str, str] | None = None) -> ESSettings:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from vigie.alerts.model import KIND_LABELS
+from vigie.textsafe import one_line, safe_url
+
+__all__ = ["context", "local", "one_line", "safe_url"]
 
 COLOURS = {"crisis_keywords": "#b91c1c", "toxicity_spike": "#7c2d12", "negative_spike": "#b45309",
            "emerging_topic": "#1d4ed8", "saved_query": "#4b5563"}
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) links are kept: ``javascript:`` and the like never reach a message."""
-    if url and re.fullmatch(r"https?://[^\s<>\"']+", url):
-        return url
-    return None
-
-
-def one_line(text: str | None) -> str:
-    return " ".join(CONTROL.sub(" ", text or "").split())
 
 
 def local(ts: str | None, tz: str) -> str:
@@ -35,6 +25,11 @@ def _number(x: float) -> str:
     return f"{x:.1f}".replace(".", ",") if x < 100 else f"{x:.0f}"
 
 
+def _joined(values) -> str:
+    """A list of names (crawled places, topics, terms, sources) on one line, without control characters."""
+    return ", ".join(one_line(str(v)) for v in values or [])
+
+
 def context(event: dict, watch_name: str, tz: str = "Europe/Paris") -> dict:
     level = event["level"]
     sentiment = event.get("sentiment") or {}
@@ -46,8 +41,9 @@ def context(event: dict, watch_name: str, tz: str = "Europe/Paris") -> dict:
                    f"contre {event.get('base_count') or '?'} au premier signalement.")
     else:
         summary = f"{event['doc_count']} messages depuis le {local(event.get('first_seen'), tz)}."
+    kind_label = one_line(KIND_LABELS.get(event["kind"], event["kind"]))
     facts = [
-        ("Type", KIND_LABELS.get(event["kind"], event["kind"])),
+        ("Type", kind_label),
         ("Premier message", local(event.get("first_seen"), tz)),
         ("Détectée le", local(event.get("fired_at"), tz)),
         ("Messages", str(event["doc_count"])),
@@ -56,19 +52,19 @@ def context(event: dict, watch_name: str, tz: str = "Europe/Paris") -> dict:
         ("Niveau", str(level)),
     ]
     if event.get("commune_names") or event.get("communes"):
-        facts.append(("Communes", ", ".join(event.get("commune_names") or event.get("communes"))))
+        facts.append(("Communes", _joined(event.get("commune_names") or event.get("communes"))))
     if event.get("topics"):
-        facts.append(("Thèmes", ", ".join(event["topics"])))
+        facts.append(("Thèmes", _joined(event["topics"])))
     if event.get("terms"):
-        facts.append(("Mots-clés", ", ".join(event["terms"][:8])))
+        facts.append(("Mots-clés", _joined(event["terms"][:8])))
     if mix:
         facts.append(("Tonalité", mix))
     if event.get("sources"):
-        facts.append(("Sources", ", ".join(event["sources"][:6])))
-    samples = [{"when": local(s.get("published_at"), tz), "source": f"{s.get('platform')}/{s.get('source_id')}",
-                "title": one_line(s.get("title")), "excerpt": one_line(s.get("excerpt")),
+        facts.append(("Sources", _joined(event["sources"][:6])))
+    samples = [{"when": local(s.get("published_at"), tz),
+                "source": one_line(f"{s.get('platform')}/{s.get('source_id')}"), "title": one_line(s.get("title")),
+                "excerpt": one_line(s.get("excerpt")),
                 "url": safe_url(s.get("url"))} for s in event.get("samples") or []]
-    kind_label = KIND_LABELS.get(event["kind"], event["kind"])
     title = one_line(event["title"])
     prefix = "[Vigie] " + ("Escalade — " if event["event"] == "escalation" else "")
     subject = one_line(f"{prefix}{title}")[:200]

@@ -1,23 +1,25 @@
 """Webhooks: JSON payloads that Slack, Mattermost and Microsoft Teams incoming webhooks accept.
 
 ``format`` per webhook (watch.yaml):
-- ``slack``: ``{"text": …}`` in Slack mrkdwn, with ``&``, ``<`` and ``>`` escaped as Slack asks, so
-  crawled text cannot forge links or mentions;
-- ``mattermost``: ``{"text": …}`` in Markdown, with Markdown and HTML characters escaped;
-- ``teams``: an Office 365 connector MessageCard;
-- ``teams_adaptive``: a message carrying an Adaptive Card 1.4 (Teams workflows / Power Automate);
-- ``json``: the alert event itself.
+- ``slack``: ``{"text": …}`` in Slack mrkdwn;
+- ``mattermost``: ``{"text": …}`` in Markdown;
+- ``teams``: an Office 365 connector MessageCard (Markdown);
+- ``teams_adaptive``: a message carrying an Adaptive Card 1.4 (Teams workflows / Power Automate), its
+  texts in TextRuns (never Markdown);
+- ``json``: the alert event itself, without control or bidirectional characters.
+Crawled text is inert in every format: ``markup.py`` says how, per format.
 The URL is read from the environment variable the webhook names (webhook URLs are secrets).
 """
 
 from __future__ import annotations
 
 import os
-import re
 
 import requests
 
+from vigie.alerts.deliver import markup
 from vigie.alerts.deliver.render import context
+from vigie.textsafe import inert
 
 
 def user_agent() -> str:
@@ -26,56 +28,59 @@ def user_agent() -> str:
     return f"Vigie-alerts/{__version__}"
 
 
-def _slack_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _text_run(text: str, **style) -> dict:
+    """Adaptive Cards: a TextRun never interprets Markdown, so crawled text stays text."""
+    return {"type": "TextRun", "text": markup.no_mentions(text), **style}
 
 
-_MD = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
-
-
-def _md_escape(text: str) -> str:
-    return _MD.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+def _rich(*runs: dict, **options) -> dict:
+    return {"type": "RichTextBlock", "inlines": list(runs), **options}
 
 
 def payload(event: dict, fmt: str, watch_name: str, tz: str = "Europe/Paris") -> dict:
+    """The body posted for ``event`` in webhook format ``fmt``; crawled text is inert in each (markup.py)."""
     ctx = context(event, watch_name, tz)
     if fmt == "json":
-        return {"type": "vigie.alert", "watch_name": watch_name, **event}
+        # the event as data: no markup to escape, but no control or bidirectional character either
+        return inert({"type": "vigie.alert", "watch_name": watch_name, **event})
     if fmt == "slack":
-        lines = [f"*{_slack_escape(ctx['kind_label'])} · {_slack_escape(ctx['title'])}*", _slack_escape(ctx["summary"])]
-        lines += [f"• {_slack_escape(k)} : {_slack_escape(v)}" for k, v in ctx["facts"][3:]]
+        lines = [f"*{markup.slack(ctx['kind_label'])} · {markup.slack(ctx['title'])}*", markup.slack(ctx["summary"])]
+        lines += [f"• {markup.slack(k)} : {markup.slack(v)}" for k, v in ctx["facts"][3:]]
         for s in ctx["samples"][:3]:
-            link = f" <{s['url']}|lien>" if s["url"] else ""
-            lines.append(f"> {_slack_escape(s['excerpt'][:200])}{link}")
+            link = " " + markup.slack_link(s["url"], "lien") if s["url"] else ""
+            lines.append(f"> {markup.slack(s['excerpt'][:200])}{link}")
         return {"text": "\n".join(lines)}
     if fmt == "mattermost":
-        lines = [f"**{_md_escape(ctx['kind_label'])} · {_md_escape(ctx['title'])}**", _md_escape(ctx["summary"])]
-        lines += [f"- {_md_escape(k)} : {_md_escape(v)}" for k, v in ctx["facts"][3:]]
+        md = markup.markdown
+        lines = [f"**{md(ctx['kind_label'])} · {md(ctx['title'])}**", md(ctx["summary"])]
+        lines += [f"- {md(k)} : {md(v)}" for k, v in ctx["facts"][3:]]
         for s in ctx["samples"][:3]:
-            link = f" [lien]({s['url']})" if s["url"] else ""
-            lines.append(f"> {_md_escape(s['excerpt'][:200])}{link}")
+            link = " " + markup.markdown_link(s["url"], "lien") if s["url"] else ""
+            lines.append(f"> {md(s['excerpt'][:200])}{link}")
         return {"text": "\n".join(lines), "username": "Vigie"}
     if fmt == "teams":
+        md = markup.markdown
         return {
             "@type": "MessageCard", "@context": "https://schema.org/extensions",
-            "summary": ctx["subject"][:150], "themeColor": ctx["colour"].lstrip("#"),
-            "title": f"{ctx['kind_label']} · {ctx['title']}",
-            "sections": [{"text": _md_escape(ctx["summary"]),
-                          "facts": [{"name": k, "value": _md_escape(v)} for k, v in ctx["facts"]],
+            "summary": markup.no_mentions(ctx["subject"][:150]), "themeColor": ctx["colour"].lstrip("#"),
+            "title": md(f"{ctx['kind_label']} · {ctx['title']}"),
+            "sections": [{"text": md(ctx["summary"]),
+                          "facts": [{"name": md(k), "value": md(v)} for k, v in ctx["facts"]],
                           "markdown": True}]
-            + [{"text": _md_escape(s["excerpt"][:300]), "activitySubtitle": f"{s['when']} · {s['source']}",
+            + [{"text": md(s["excerpt"][:300]), "activitySubtitle": md(f"{s['when']} · {s['source']}"),
                 "markdown": True} for s in ctx["samples"][:3]],
             "potentialAction": [{"@type": "OpenUri", "name": "Voir le message",
                                  "targets": [{"os": "default", "uri": s["url"]}]}
                                 for s in ctx["samples"][:1] if s["url"]],
         }
     if fmt == "teams_adaptive":
-        body = [{"type": "TextBlock", "text": ctx["kind_label"], "weight": "Bolder", "color": "Attention"},
-                {"type": "TextBlock", "text": ctx["title"], "size": "Large", "wrap": True},
-                {"type": "TextBlock", "text": ctx["summary"], "wrap": True},
-                {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in ctx["facts"]]}]
-        body += [{"type": "TextBlock", "text": f"{s['when']} · {s['excerpt'][:300]}", "wrap": True, "isSubtle": True}
-                 for s in ctx["samples"][:3]]
+        # Every text is a TextRun (TextBlock and FactSet values are Markdown): the card shows crawled text
+        # as written, with no link or formatting; the only link is the action's, from safe_url.
+        body = [_rich(_text_run(ctx["kind_label"], weight="Bolder", color="Attention")),
+                _rich(_text_run(ctx["title"], size="Large")),
+                _rich(_text_run(ctx["summary"]))]
+        body += [_rich(_text_run(f"{k} : ", weight="Bolder"), _text_run(v), spacing="None") for k, v in ctx["facts"]]
+        body += [_rich(_text_run(f"{s['when']} · {s['excerpt'][:300]}", isSubtle=True)) for s in ctx["samples"][:3]]
         actions = [{"type": "Action.OpenUrl", "title": "Voir le message", "url": s["url"]}
                    for s in ctx["samples"][:1] if s["url"]]
         return {"type": "message", "attachments": [{

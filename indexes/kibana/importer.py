@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import requests
 
+from vigie.redact import redact_url
+
 
 class KibanaImportError(RuntimeError):
     pass
@@ -58,7 +60,7 @@ def import_ndjson(url: str, path: str | Path, space: str | None = None, overwrit
             verify=verify,
         )
     except requests.RequestException as exc:
-        raise KibanaImportError(f"Kibana is not reachable at {url}: {type(exc).__name__}") from None
+        raise KibanaImportError(f"Kibana is not reachable at {redact_url(url)}: {type(exc).__name__}") from None
     if resp.status_code in (401, 403):
         raise KibanaImportError(f"Kibana refused the credentials ({resp.status_code}): set KIBANA_API_KEY, "
                                 "or KIBANA_USERNAME and KIBANA_PASSWORD")
