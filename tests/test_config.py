@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+import vigie.crawlers  # noqa: F401  installs the registry of source kinds that load_config checks against
 from vigie.config import ConfigError, load_config
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
@@ -63,7 +64,7 @@ def test_defaults(tmp_path):
              territory: {communes: ["59328"]}
              sources:
                - {id: a, kind: rss, url: "https://x.example"}
-         """, "watches[0].sources[0].kind (line 7): got 'rss'; expected one of: feed"),
+         """, "watches[0].sources[0].kind (line 7): got 'rss'; expected one of: bluesky, decidim"),
         ("""
          watches:
            - id: x
