@@ -472,8 +472,9 @@ def load_config(path: str | Path) -> WatchFile:
         line = _line_of(root, loc)
         problems.append(
             f"{_key_path(loc)} (line {line}): credentials are never written in URLs (this one has {what}); "
-            "remove it, put the secret in an environment variable and name that variable under the source's "
-            "'credentials' (e.g. credentials: {api_key: VIGIE_API_KEY}): the crawler sends it in a header"
+            "remove it; put the secret in an environment variable and name that variable under the source's "
+            "'credentials' (e.g. credentials: {api_key: VIGIE_API_KEY}), which the crawlers send in request "
+            "headers, never in URLs (docs/crawlers.md)"
         )
     if problems:
         raise ConfigError(path, problems)
