@@ -19,7 +19,7 @@ from vigie.crawlers.options import SourceOptions
 
 # The smallest valid source of each kind (flow YAML, on one line).
 MINIMAL = {
-    "bluesky": "{}",
+    "bluesky": "{options: {actors: [lambersart.fr]}}",
     "decidim": '{url: "https://participer.example"}',
     "discourse": '{url: "https://forum.example"}',
     "facebook_page": "{options: {page_id: 104857600123456}}",
@@ -202,3 +202,11 @@ def test_digest_labels_come_from_the_kinds():
     assert [french.source_kind_label(k) for k in ("facebook_page", "feed", "discourse", None, "fax")] == [
         "Pages Facebook", "Presse et fils RSS", "Forums", "Autres", "Fax"]
     assert all(french.source_kind_label(k) == kinds.get(k).label_fr for k in kinds.names())
+
+
+def test_a_source_with_nothing_to_read_is_reported(tmp_path):
+    path = write(tmp_path, ["      - {id: videos, kind: youtube, options: {max_videos: 5}}\n",
+                            "      - {id: ciel, kind: bluesky}\n"])
+    assert problems(path) == [
+        "watches[0].sources[0].options (line 6): a youtube source needs options.channel_id (or options.channels)",
+        "watches[0].sources[1].options (line 7): a bluesky source needs options.actors or options.search"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from vigie.crawlers.extract import bluesky as extract
 from vigie.crawlers.options import HttpUrl, Pages, SourceOptions, StrList
@@ -30,6 +30,12 @@ class BlueskyOptions(SourceOptions):
     pds_url: HttpUrl = "https://bsky.social"       # where sessions are made and authenticated calls go
     max_list_pages: Pages = 3                      # pages per feed or query on a first run
     limit: int = Field(default=50, ge=1, le=100)   # posts per page
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> BlueskyOptions:
+        if not (self.actors or self.search):
+            raise ValueError("a bluesky source needs options.actors or options.search")
+        return self
 
 
 class BlueskySpider(ApiSpider):

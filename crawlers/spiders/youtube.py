@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from vigie.crawlers.extract import youtube as extract
 from vigie.crawlers.options import HttpUrl, Pages, SourceOptions, StrList, Text
@@ -31,6 +31,12 @@ class YoutubeOptions(SourceOptions):
     api_url: HttpUrl = "https://www.googleapis.com/youtube/v3"
     max_videos: Pages = 10                           # recent uploads per channel and run
     max_comment_pages: Pages = 3                     # pages of 100 comment threads per video
+
+    @model_validator(mode="after")
+    def _some_channel(self) -> YoutubeOptions:
+        if not (self.channel_id or self.channels):
+            raise ValueError("a youtube source needs options.channel_id (or options.channels)")
+        return self
 
 
 class YoutubeSpider(ApiSpider):
@@ -50,8 +56,6 @@ class YoutubeSpider(ApiSpider):
         channels = list(self.options.channels)
         if self.options.channel_id:
             channels.append(self.options.channel_id)
-        if not channels:
-            self.skip("bad_option", None, "no channel: set options.channel_id")
         for channel in dict.fromkeys(channels):
             try:
                 playlist = extract.uploads_playlist(str(channel))
