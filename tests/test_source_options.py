@@ -26,7 +26,7 @@ MINIMAL = {
     "feed": '{url: "https://journal.example/rss"}',
     "forum": '{url: "https://voisins.example/", options: {thread_list: "a.thread", post: "article", text: ".body"}}',
     "import": "{options: {path: exports/meta.csv}}",
-    "mastodon": '{url: "https://mastodon.example"}',
+    "mastodon": '{url: "https://mastodon.example", options: {timeline: local}}',
     "phpbb": '{url: "https://forum.example/index.php"}',
     "reddit": "{options: {subreddits: [lille]}}",
     "spip": '{url: "https://quartiers.example/"}',
@@ -43,7 +43,7 @@ ILL_TYPED = {
     "feed": ("follow", "peut-être", "valid boolean"),
     "forum": ("max_threads", "beaucoup", "valid integer"),
     "import": ("format", "xlsx", "'csv', 'jsonl'"),
-    "mastodon": ("timeline", "federated", "'local' or 'public'"),
+    "mastodon": ("limit", "100", "less than or equal to 40"),
     "phpbb": ("max_topics", "[1, 2]", "valid integer"),
     "reddit": ("limit", "1000", "less than or equal to 100"),
     "spip": ("article_pattern", '"article(["', "is not a regular expression"),
@@ -210,3 +210,10 @@ def test_a_source_with_nothing_to_read_is_reported(tmp_path):
     assert problems(path) == [
         "watches[0].sources[0].options (line 6): a youtube source needs options.channel_id (or options.channels)",
         "watches[0].sources[1].options (line 7): a bluesky source needs options.actors or options.search"]
+
+
+def test_a_literal_option_lists_its_values(tmp_path):
+    path = write(tmp_path, ['      - {id: m, kind: mastodon, url: "https://mastodon.example", '
+                            "options: {timeline: federated}}\n"])
+    assert problems(path) == ["watches[0].sources[0].options.timeline (line 6): Input should be 'local' or 'public' "
+                              "(got 'federated')"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from vigie.crawlers.extract import mastodon as extract
 from vigie.crawlers.options import HttpUrl, Pages, SourceOptions, StrList
@@ -31,6 +31,12 @@ class MastodonOptions(SourceOptions):
     max_threads: Pages = 20                           # threads (contexts) fetched per run
     max_list_pages: Pages = 3                         # pages per timeline on a first run
     limit: int = Field(default=40, ge=1, le=40)       # statuses per page
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> MastodonOptions:
+        if not (self.hashtags or self.accounts or self.timeline):
+            raise ValueError("a mastodon source needs options.hashtags, options.accounts or options.timeline")
+        return self
 
 
 def link(response: Any, rel: str) -> str | None:
