@@ -65,9 +65,9 @@ class FacebookPageSpider(ApiSpider):
     def get(self, url: str, callback: Any, params: dict[str, Any] | None = None, **cb_kwargs: Any):
         return self.api_request(url, callback, params=params, headers=self.auth, cb_kwargs=cb_kwargs)
 
-    def next_page(self, payload: Any, callback: Any, page: int, limit: str, **cb_kwargs: Any):
+    def next_page(self, payload: Any, callback: Any, page: int, max_pages: int, **cb_kwargs: Any):
         url = extract.next_url(payload)
-        if url and page < getattr(self.options, limit):
+        if url and page < max_pages:
             yield self.get(rebase(url, self.api), callback, page=page + 1, **cb_kwargs)
 
     # --------------------------------------------------------------- facebook
@@ -83,14 +83,14 @@ class FacebookPageSpider(ApiSpider):
                                {"fields": COMMENT_FIELDS, "filter": "stream", "limit": 100},
                                post_id=post.item_id, page=1)
         if not self.rate_limited(response):
-            yield from self.next_page(payload, self.parse_posts, page, "max_list_pages")
+            yield from self.next_page(payload, self.parse_posts, page, self.options.max_list_pages)
 
     def parse_comments(self, response: Any, post_id: str, page: int):
         payload = self.payload(response)
         if payload is None:
             return
         yield from self.emit(extract.comments(payload, self.origin(), post_id), response.url)
-        yield from self.next_page(payload, self.parse_comments, page, "max_comment_pages", post_id=post_id)
+        yield from self.next_page(payload, self.parse_comments, page, self.options.max_comment_pages, post_id=post_id)
 
     # -------------------------------------------------------------- instagram
     def parse_media(self, response: Any, page: int):
@@ -103,11 +103,12 @@ class FacebookPageSpider(ApiSpider):
             if media.engagement.replies:
                 yield self.get(f"{self.api}/{media.item_id}/comments", self.parse_media_comments,
                                {"fields": IG_COMMENT_FIELDS, "limit": 50}, media_id=media.item_id, page=1)
-        yield from self.next_page(payload, self.parse_media, page, "max_list_pages")
+        yield from self.next_page(payload, self.parse_media, page, self.options.max_list_pages)
 
     def parse_media_comments(self, response: Any, media_id: str, page: int):
         payload = self.payload(response)
         if payload is None:
             return
         yield from self.emit(extract.instagram_comments(payload, self.origin(), media_id), response.url)
-        yield from self.next_page(payload, self.parse_media_comments, page, "max_comment_pages", media_id=media_id)
+        yield from self.next_page(payload, self.parse_media_comments, page, self.options.max_comment_pages,
+                                  media_id=media_id)
