@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 
 def _as_list(value: Any) -> Any:
@@ -55,16 +55,19 @@ Pages = Annotated[int, Field(ge=1)]  # a bound on pages, items or threads per ru
 
 
 class SourceOptions(BaseModel):
-    """Options every kind accepts; a kind's model adds its own."""
+    """Options every kind accepts; a kind's model adds its own.
+
+    The settings options are strict (a YAML boolean or number, not a string): ``crawlers/settings.py``
+    casts the raw values, and ``obey_robots: "no"`` must not be read as true there and false here."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    obey_robots: bool | None = None                          # ROBOTSTXT_OBEY
-    download_delay: float | None = Field(default=None, ge=0)  # DOWNLOAD_DELAY (seconds)
-    concurrency: int | None = Field(default=None, ge=1)       # CONCURRENT_REQUESTS_PER_DOMAIN
-    max_pages: int | None = Field(default=None, ge=1)         # CLOSESPIDER_PAGECOUNT (responses per run)
-    depth: int | None = Field(default=None, ge=0)             # DEPTH_LIMIT (web and feed)
-    max_page_size: int | None = Field(default=None, ge=1)     # DOWNLOAD_MAXSIZE (bytes)
-    timeout: float | None = Field(default=None, gt=0)         # DOWNLOAD_TIMEOUT (seconds)
-    max_redirects: int | None = Field(default=None, ge=0)     # REDIRECT_MAX_TIMES
-    platform: str | None = Field(default=None, min_length=1)  # Document.platform (default: the kind's)
+    obey_robots: StrictBool | None = None                            # ROBOTSTXT_OBEY
+    download_delay: StrictFloat | None = Field(default=None, ge=0)   # DOWNLOAD_DELAY (seconds)
+    concurrency: StrictInt | None = Field(default=None, ge=1)        # CONCURRENT_REQUESTS_PER_DOMAIN
+    max_pages: StrictInt | None = Field(default=None, ge=1)          # CLOSESPIDER_PAGECOUNT (responses per run)
+    depth: StrictInt | None = Field(default=None, ge=0)              # DEPTH_LIMIT (web and feed)
+    max_page_size: StrictInt | None = Field(default=None, ge=1)      # DOWNLOAD_MAXSIZE (bytes)
+    timeout: StrictFloat | None = Field(default=None, gt=0)          # DOWNLOAD_TIMEOUT (seconds)
+    max_redirects: StrictInt | None = Field(default=None, ge=0)      # REDIRECT_MAX_TIMES
+    platform: str | None = Field(default=None, min_length=1)         # Document.platform (default: the kind's)

@@ -217,3 +217,14 @@ def test_a_literal_option_lists_its_values(tmp_path):
                             "options: {timeline: federated}}\n"])
     assert problems(path) == ["watches[0].sources[0].options.timeline (line 6): Input should be 'local' or 'public' "
                               "(got 'federated')"]
+
+
+def test_settings_options_are_strict(tmp_path):
+    """crawlers/settings.py casts the raw values: 'no' would be true there, so it is refused here."""
+    path = write(tmp_path, [source_line("feed", obey_robots='"no"', download_delay='"1.5"', max_pages="2.5")])
+    found = problems(path)
+    assert [p.split(":")[0] for p in found] == [f"watches[0].sources[0].options.{o} (line 6)"
+                                                for o in ("obey_robots", "download_delay", "max_pages")], found
+    assert load_config(write(tmp_path, [source_line("feed", obey_robots="false", download_delay="1",
+                                                    max_pages="20")])).watches[0].sources[0].options == {
+        "obey_robots": False, "download_delay": 1, "max_pages": 20}

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from vigie.crawlers.extract import telegram as extract
-from vigie.crawlers.options import HttpUrl, Pages, SourceOptions, StrList
+from vigie.crawlers.options import HttpUrl, SourceOptions, StrList
 from vigie.crawlers.spiders.base import VigieSpider
 
 
 class TelegramOptions(SourceOptions):
     channel: StrList = Field(default_factory=list)  # channel names (or t.me links), beside url/urls
     base_url: HttpUrl = "https://t.me"     # the tests point it at the fixture server
-    max_pages: Pages = 5                   # pages of older posts (and, as for every kind, responses per run)
+    max_pages: StrictInt = Field(default=5, ge=1)   # pages of older posts (and, for every kind, responses per run)
 
 
 class TelegramSpider(VigieSpider):
