@@ -190,7 +190,7 @@ def collect(client, names, watch, day: date, *, top_n: int = 5, per_service: int
     rows = []
     for kind in all_kinds:
         key = None if kind == "_none" else kind
-        rows.append({"kind": key, "label": french.SOURCE_KINDS.get(key, french.humanise(key)),
+        rows.append({"kind": key, "label": french.source_kind_label(key),
                      "total": kinds(today).get(kind, 0), "previous_day": kinds(before[-1]).get(kind, 0),
                      "avg_7d": avg([kinds(b).get(kind, 0) for b in before])})
     out["by_source_kind"] = sorted(rows, key=lambda r: (-r["total"], -r["avg_7d"], r["label"]))

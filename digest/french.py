@@ -20,12 +20,6 @@ MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "aoû
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 DAYS_SHORT = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
 
-SOURCE_KINDS = {
-    "feed": "Presse et fils RSS", "web": "Sites web", "spip": "Sites web", "discourse": "Forums",
-    "phpbb": "Forums", "forum": "Forums", "mastodon": "Mastodon", "reddit": "Reddit", "bluesky": "Bluesky",
-    "telegram": "Telegram", "youtube": "YouTube", "facebook_page": "Pages Facebook",
-    "decidim": "Participation citoyenne", "import": "Import", None: "Autres",
-}
 SENTIMENTS = {"negative": "Négatif", "neutral": "Neutre", "positive": "Positif", "unknown": "Non évalué"}
 TOXICITY = {"insult": "insulte", "hate": "propos haineux", "threat": "menace", "harassment": "harcèlement",
             "obscenity": "obscénité", "personal_data": "données personnelles exposées"}
@@ -123,6 +117,13 @@ def service_labels(watch=None) -> dict[str, str]:
         if rule.service and rule.service not in labels:
             labels[rule.service] = rule.service.replace("-", " ").capitalize()
     return labels
+
+
+def source_kind_label(kind: str | None) -> str:
+    """« Presse et fils RSS »: the label each source kind declares with its spider (``crawlers/kinds.py``)."""
+    from vigie.crawlers.kinds import label_fr
+
+    return label_fr(kind) or (humanise(kind) if kind else "Autres")
 
 
 def humanise(slug: str | None) -> str:

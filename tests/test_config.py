@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+import vigie.crawlers  # noqa: F401  installs the registry of source kinds that load_config checks against
 from vigie.config import ConfigError, load_config
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
@@ -63,7 +64,7 @@ def test_defaults(tmp_path):
              territory: {communes: ["59328"]}
              sources:
                - {id: a, kind: rss, url: "https://x.example"}
-         """, "watches[0].sources[0].kind (line 7): got 'rss'; expected one of: feed"),
+         """, "watches[0].sources[0].kind (line 7): got 'rss'; expected one of: bluesky, decidim"),
         ("""
          watches:
            - id: x
@@ -162,3 +163,69 @@ def test_several_problems_reported_at_once(tmp_path):
               - {id: a, kind: nope}
     """))
     assert len(found) == 2
+
+
+URL_SECRETS = [
+    ('url: "https://lecteur:hunter2@forum.example"', "sources[0].url (line 7)", "a user part (user:password@host)"),
+    ('urls: ["https://journal.example/rss", "https://journal.example/prive.rss?api_key=hunter2"]',
+     "sources[0].urls[1] (line 7)", "a secret query parameter (api_key=…)"),
+    ('url: "https://journal.example/rss?format=atom&token=hunter2"', "sources[0].url (line 7)", "(token=…)"),
+    ('url: "https://journal.example/rss?key=hunter2"', "sources[0].url (line 7)", "(key=…)"),
+    ('url: "https://mastodon.example", options: {instance: "https://mastodon.example/?access_token=hunter2"}',
+     "sources[0].options.instance (line 7)", "(access_token=…)"),
+    ('url: "https://x.example/", options: {sitemaps: ["https://x.example/sitemap.xml?X-Api-Key=hunter2"]}',
+     "sources[0].options.sitemaps[0] (line 7)", "(X-Api-Key=…)"),
+    ('url: "https://token-hunter2@git.example/feed.atom"', "sources[0].url (line 7)", "a user part"),
+]
+
+
+@pytest.mark.parametrize(("source", "where", "what"), URL_SECRETS)
+def test_credentials_in_urls_are_refused(tmp_path, source, where, what):
+    """A credential written in a URL would be logged with every request: refused like any secret,
+    with its key path and line, never echoed, and the way to do it instead."""
+    kind = "mastodon" if "instance" in source else "web" if "sitemaps" in source else "feed"
+    found = problems(write(tmp_path, f"""
+        watches:
+          - id: x
+            name: X
+            territory: {{communes: ["59328"]}}
+            sources:
+              - {{id: a, kind: {kind}, {source}}}
+    """))
+    assert len(found) == 1 and found[0].startswith(f"watches[0].{where}: credentials are never written in URLs")
+    assert what in found[0] and "credentials: {api_key: VIGIE_API_KEY}" in found[0]
+    assert "hunter2" not in found[0]
+
+
+def test_config_check_refuses_a_url_with_credentials(tmp_path):
+    from tests.conftest import VIGIE
+
+    path = write(tmp_path, """
+        watches:
+          - id: x
+            name: X
+            territory: {communes: ["59328"]}
+            sources:
+              - id: forum
+                kind: discourse
+                url: "https://admin:s3cr3t-value@forum.example"
+    """)
+    result = __import__("subprocess").run([VIGIE, "config", "check", str(path)], capture_output=True, text=True,
+                                          timeout=120)
+    assert result.returncode == 2
+    assert "watches[0].sources[0].url (line 9): credentials are never written in URLs" in result.stderr
+    assert "s3cr3t-value" not in result.stderr + result.stdout
+
+
+def test_ordinary_query_strings_are_not_credentials(tmp_path):
+    path = write(tmp_path, """
+        watches:
+          - id: x
+            name: X
+            territory: {communes: ["59328"]}
+            sources:
+              - {id: a, kind: spip, url: "https://quartiers.example/spip.php?page=backend&id_rubrique=2"}
+              - {id: b, kind: feed, url: "https://journal.example/rss?keywords=lambersart&monkey=1&format=rss"}
+              - {id: c, kind: web, url: "https://www.ville.example/recherche?q=token+ring&author=mairie@ville.example"}
+    """)
+    assert [s.id for s in load_config(path).watches[0].sources] == ["a", "b", "c"]

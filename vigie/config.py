@@ -1,29 +1,37 @@
 """watch.yaml: one file, one or more watches, validated at load.
 
 Errors name the file, the key path (and its line), what is wrong and what is
-expected.  Secrets never live in the file: a source names the environment
-variables (or Airflow connections) that hold them.
+expected.  Secrets never live in the file, neither as values nor inside URLs
+(``user:pass@``, ``?api_key=``): a source names the environment variables (or
+Airflow connections) that hold them.
+
+Source kinds, which of them need a URL and the options each accepts are not
+listed here: the crawlers declare them next to their spiders and install their
+registry in ``vigie.sourcekinds`` (this core module does not import the
+crawlers; see that module).  ``load_config`` checks each source's ``options``
+against its kind's model, with the same key paths and lines as the rest of the file.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-SOURCE_KINDS = (
-    "feed", "web", "discourse", "phpbb", "spip", "forum", "mastodon", "reddit", "bluesky",
-    "telegram", "youtube", "facebook_page", "decidim", "import",
-)
-NEEDS_URL = {"feed", "web", "discourse", "phpbb", "spip", "forum", "mastodon", "decidim"}
+from vigie import sourcekinds
+
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 SECRET_WORDS = ("password", "passwd", "secret", "token", "api_key", "apikey")
+# Query parameters that carry a credential (compared in lower case, '-' read as '_').
+SECRET_PARAMS = {"key", "auth", "sig", "signature", "pass", "pwd"}
+SECRET_PARAM_ENDINGS = ("_key", "apikey", "_token", "_secret", "_password", "_pass")
 
 
 class ConfigError(Exception):
@@ -65,13 +73,24 @@ class Territory(_Model):
 
 class Source(_Model):
     id: str = Field(pattern=SLUG)
-    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
+    kind: str  # checked against the installed registry of kinds (vigie.sourcekinds)
     url: str | None = None
     urls: list[str] = Field(default_factory=list)
     enabled: bool = True
     allow_private_networks: bool = False
     credentials: dict[str, str] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, kind: str) -> str:
+        registry = sourcekinds.installed()
+        if registry is None:
+            if not re.match(SLUG, kind):
+                raise ValueError(f"got {kind!r}; expected a source kind (lowercase letters, digits, '_')")
+        elif kind not in registry.names():
+            raise ValueError(f"got {kind!r}; expected one of: {', '.join(registry.names())}")
+        return kind
 
     @field_validator("url")
     @classmethod
@@ -93,9 +112,18 @@ class Source(_Model):
 
     @model_validator(mode="after")
     def _needs_url(self) -> Source:
-        if self.kind in NEEDS_URL and not (self.url or self.urls):
+        kind = _kind_of(self.kind)
+        if kind is not None and kind.needs_url and not (self.url or self.urls):
             raise ValueError(f"a source of kind {self.kind!r} needs 'url' (or 'urls')")
         return self
+
+
+def _kind_of(name: Any) -> sourcekinds.SourceKind | None:
+    """The installed declaration of kind ``name`` (None without a registry or for an unknown kind)."""
+    registry = sourcekinds.installed()
+    if registry is None or not isinstance(name, str) or name not in registry.names():
+        return None
+    return registry.get(name)
 
 
 class TopicRule(_Model):
@@ -334,6 +362,94 @@ def _secret_literals(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[
     return found
 
 
+def url_credential(value: str) -> str | None:
+    """What credential the URL ``value`` carries (a user part, a secret query parameter), or None.
+
+    The answer never contains the secret itself."""
+    if "://" not in value:
+        return None
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if "@" in parts.netloc:
+        return "a user part (user:password@host)"
+    for part in (parts.query, parts.fragment):
+        for name, _value in parse_qsl(part, keep_blank_values=True):
+            key = name.lower().replace("-", "_")
+            if key in SECRET_PARAMS or key.endswith(SECRET_PARAM_ENDINGS) or any(w in key for w in SECRET_WORDS):
+                return f"a secret query parameter ({name}=…)"
+    return None
+
+
+def _url_credentials(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    """``(key path, what)`` of every string of the file that is a URL carrying a credential."""
+    if isinstance(data, str):
+        what = url_credential(data)
+        return [(path, what)] if what else []
+    if isinstance(data, dict):
+        return [found for key, value in data.items() for found in _url_credentials(value, (*path, key))]
+    if isinstance(data, list):
+        return [found for i, value in enumerate(data) for found in _url_credentials(value, (*path, i))]
+    return []
+
+
+def _describe(err: Any, loc: tuple[Any, ...], root: yaml.Node | None) -> str:
+    line = _line_of(root, loc)
+    where = _key_path(loc) + (f" (line {line})" if line else "")
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key; check its spelling against config/watch.example.yaml"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    elif err["type"] == "string_pattern_mismatch" and loc[-1] in ("id", "name"):
+        msg = f"got {err.get('input')!r}; expected lowercase letters, digits, '-' or '_'"
+    elif err["type"] not in ("value_error", "assertion_error") and _short(err.get("input")):
+        msg = f"{msg} (got {err['input']!r})"
+    return f"{where}: {msg}"
+
+
+def _short(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool)) and len(str(value)) <= 80
+
+
+def _option_problems(data: dict[str, Any], root: yaml.Node | None) -> list[str]:
+    """Each source's ``options`` checked against its kind's model (kinds from the installed registry)."""
+    problems = []
+    watches = data.get("watches")
+    for i, watch in enumerate(watches if isinstance(watches, list) else []):
+        sources = watch.get("sources") if isinstance(watch, dict) else None
+        for j, source in enumerate(sources if isinstance(sources, list) else []):
+            kind = _kind_of(source.get("kind")) if isinstance(source, dict) else None
+            options = source.get("options", {}) if kind is not None else None
+            if not isinstance(options, dict):
+                continue  # no registry, an unknown kind or options that are not a mapping: reported elsewhere
+            try:
+                kind.options.model_validate(options)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    loc = ("watches", i, "sources", j, "options", *err["loc"])
+                    if err["type"] == "extra_forbidden":
+                        problems.append(_unknown_option(loc, kind, root))
+                    elif err["type"] == "missing":
+                        line = _line_of(root, loc)
+                        problems.append(f"{_key_path(loc)} (line {line}): required option of kind {kind.name!r} "
+                                        "is missing")
+                    else:
+                        problems.append(_describe(err, loc, root))
+    return problems
+
+
+def _unknown_option(loc: tuple[Any, ...], kind: sourcekinds.SourceKind, root: yaml.Node | None) -> str:
+    import difflib
+
+    known = sorted(kind.options.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return (f"{_key_path(loc)} (line {_line_of(root, loc)}): unknown option for kind {kind.name!r}; {hint}"
+            f"its options are: {', '.join(known)} (docs/crawlers.md)")
+
+
 def load_config(path: str | Path) -> WatchFile:
     path = Path(path)
     try:
@@ -360,23 +476,22 @@ def load_config(path: str | Path) -> WatchFile:
             f"in an environment variable and name that variable under 'credentials' "
             f"(e.g. credentials: {{{key}: VIGIE_{key.upper()}}})"
         )
+    for loc, what in _url_credentials(data):
+        line = _line_of(root, loc)
+        problems.append(
+            f"{_key_path(loc)} (line {line}): credentials are never written in URLs (this one has {what}); "
+            "remove it; put the secret in an environment variable and name that variable under the source's "
+            "'credentials' (e.g. credentials: {api_key: VIGIE_API_KEY}), which the crawlers send in request "
+            "headers, never in URLs (docs/crawlers.md)"
+        )
     if problems:
         raise ConfigError(path, problems)
     try:
-        return WatchFile.model_validate(data)
+        watch_file = WatchFile.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            line = _line_of(root, loc)
-            where = _key_path(loc) + (f" (line {line})" if line else "")
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key; check its spelling against config/watch.example.yaml"
-            elif err["type"] == "missing":
-                msg = "required key is missing"
-            elif err["type"] == "string_pattern_mismatch":
-                msg = f"got {err.get('input')!r}; expected lowercase letters, digits, '-' or '_'"
-            elif err["type"] == "literal_error":
-                msg = f"got {err.get('input')!r}; expected one of: {', '.join(SOURCE_KINDS)}"
-            problems.append(f"{where}: {msg}")
-        raise ConfigError(path, problems) from None
+        problems = [_describe(err, tuple(err["loc"]), root) for err in exc.errors()]
+        watch_file = None
+    problems += _option_problems(data, root)
+    if problems:
+        raise ConfigError(path, problems)
+    return watch_file

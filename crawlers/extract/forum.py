@@ -21,19 +21,26 @@ from vigie.schema import make_doc_id
 
 PLATFORM = "forum"
 REQUIRED = ("thread_list", "post", "text")
+SELECTORS = ("thread_list", "post", "text", "author", "date", "post_id", "title", "next_page")
+
+
+def selector_problem(selector: str) -> str | None:
+    """Why ``selector`` is not a parsel CSS selector, or None when it is one."""
+    from parsel import Selector
+
+    try:
+        Selector(text="<html></html>").css(selector)
+    except Exception as exc:
+        return f"invalid CSS selector {selector!r} ({exc})"
+    return None
 
 
 def check_options(options: dict[str, Any]) -> list[str]:
     problems = [f"options.{name} is required (a CSS selector)" for name in REQUIRED if not options.get(name)]
-    from parsel import Selector
-
-    probe = Selector(text="<html></html>")
-    for name in ("thread_list", "post", "text", "author", "date", "post_id", "title", "next_page"):
-        if options.get(name):
-            try:
-                probe.css(options[name])
-            except Exception as exc:
-                problems.append(f"options.{name}: invalid CSS selector {options[name]!r} ({exc})")
+    for name in SELECTORS:
+        problem = selector_problem(options[name]) if options.get(name) else None
+        if problem:
+            problems.append(f"options.{name}: {problem}")
     return problems
 
 

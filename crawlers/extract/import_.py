@@ -18,7 +18,10 @@
       engagement.views: "Impressions"
 
 Without a mapping, each record is a full Document or a minimal one (``id``, ``text``,
-``published_at``), as for ``vigie index``.  Dates may be ISO 8601, French (``12/11/2026 18:30``,
+``published_at``), as for ``vigie index``.  Files are read only inside the import folder
+(:func:`import_dir`: ``VIGIE_IMPORT_DIR``, default ``<data dir>/imports``); ``options.path`` is
+relative to it, and an absolute path, a ``..`` or a symlink leading out of it is refused
+(:func:`confined`).  Dates may be ISO 8601, French (``12/11/2026 18:30``,
 ``12 novembre 2026``) or follow ``options.date_format`` (strptime); dates without a timezone
 are read in ``options.timezone`` (default: the watch's).  (This module is ``import_`` because
 ``import`` is a Python keyword.)
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -43,6 +47,40 @@ PLATFORM = "import"
 FIELDS = {"id", "text", "published_at", "title", "url", "kind", "parent", "language", "author.id",
           "author.name", "author.handle", "author.url", "engagement.likes", "engagement.shares",
           "engagement.replies", "engagement.views"}
+
+
+def import_dir() -> Path:
+    """The one folder import sources read from: ``VIGIE_IMPORT_DIR``, default ``<data dir>/imports``."""
+    from vigie.settings import data_dir
+
+    return Path(os.environ.get("VIGIE_IMPORT_DIR") or data_dir() / "imports")
+
+
+def path_problem(raw: str) -> str | None:
+    """Why ``options.path`` can never be inside the import folder (absolute, ``..``), or None."""
+    if not raw or not raw.strip():
+        return "an empty path"
+    path = Path(raw)
+    if path.is_absolute() or raw.startswith(("/", "\\", "~")) or (len(raw) > 1 and raw[1] == ":"):
+        return (f"{raw!r} is absolute; give a path relative to the import folder "
+                f"(VIGIE_IMPORT_DIR, default <data dir>/imports)")
+    if ".." in path.parts or ".." in raw.replace("\\", "/").split("/"):
+        return f"{raw!r} leads out of the import folder ('..'); put the file inside it (VIGIE_IMPORT_DIR)"
+    return None
+
+
+def confined(raw: str, base: Path | None = None) -> Path:
+    """``raw`` resolved inside the import folder; ValueError when it is absolute, uses ``..`` or
+    resolves (through a symlink) outside of it."""
+    problem = path_problem(raw)
+    if problem:
+        raise ValueError(problem)
+    base = (base or import_dir()).resolve()
+    path = (base / raw).resolve()
+    if not path.is_relative_to(base):
+        raise ValueError(f"{raw!r} resolves outside the import folder {base} (a symbolic link?); "
+                         "put the file itself inside it")
+    return path
 
 
 def check_mapping(mapping: dict[str, Any]) -> list[str]:

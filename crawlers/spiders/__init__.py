@@ -2,7 +2,9 @@
 ``import``, a Python keyword) holds a ``VigieSpider`` subclass.
 
 ``spider_for(kind)`` imports that module and returns the subclass whose ``kind`` matches, so a
-new kind needs no registration (see ``base.py`` for how a spider plugs in).
+new kind needs no registration (see ``base.py`` for how a spider plugs in).  The subclass declares
+the kind: ``Options`` (its typed options), ``needs_url`` and ``label_fr``, which
+``vigie.crawlers.kinds`` reads for ``vigie config check`` and the digest.
 """
 
 from __future__ import annotations

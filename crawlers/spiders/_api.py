@@ -57,8 +57,10 @@ class ApiSpider(VigieSpider):
                 logger.error("%s; going on without it (public data only)", exc)
             return None
 
-    def base_url(self, option: str, default: str) -> str:
-        return str(self.option(option, default)).rstrip("/")
+    @staticmethod
+    def base_url(url: str | None, derived: str = "") -> str:
+        """An endpoint option without its trailing slash, or ``derived`` (from the source's url) when unset."""
+        return (url or derived).rstrip("/")
 
     def api_request(self, url: str, callback: Any, *, params: dict[str, Any] | None = None,
                     headers: dict[str, str] | None = None, json_body: Any = None, form: dict[str, str] | None = None,

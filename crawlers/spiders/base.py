@@ -9,8 +9,15 @@ How a spider for a new kind plugs in
    ``author``, ``engagement``, ``language``…).  Test them on saved payloads.
 2. Write ``crawlers/spiders/<kind>.py`` with one subclass of :class:`VigieSpider`::
 
+       class MastodonOptions(SourceOptions):   # every option the kind reads, typed, with its default
+           hashtags: StrList = Field(default_factory=list)
+           limit: int = Field(default=40, ge=1, le=40)
+
        class MastodonSpider(VigieSpider):
            kind = "mastodon"            # the source kind it serves (required, unique)
+           Options = MastodonOptions    # checked by `vigie config check`; read as self.options.limit
+           needs_url = True             # the watch file must give url or urls
+           label_fr = "Mastodon"        # how the digest names the kind
            name = "vigie-mastodon"      # Scrapy's spider name
            platform = "mastodon"        # Document.platform (default: the kind)
 
@@ -28,7 +35,8 @@ How a spider for a new kind plugs in
                ...
                self.state.set_cursor("since_id", newest)   # committed at the end of a complete run
 
-   ``vigie.crawlers.spiders.spider_for(kind)`` finds it by module name: nothing to register.
+   ``vigie.crawlers.spiders.spider_for(kind)`` finds it by module name, and ``vigie.crawlers.kinds``
+   lists the kinds from the module names: nothing to register anywhere else.
 3. Test it against the fixture server (``tests/crawlers/server.py``) with
    ``vigie.crawlers.run.crawl_source`` and assert on the JSONL output and the summary.
 
@@ -37,7 +45,8 @@ What the base gives a spider
 
 - ``self.source`` (``vigie.config.Source``), ``self.watch_id``, ``self.watch`` (may be None),
   ``self.config_dir`` (folder of the watch file, for relative paths), ``self.state``
-  (``vigie.crawlers.state.SourceState``), ``self.option(name, default)``, ``self.credential(name)``
+  (``vigie.crawlers.state.SourceState``), ``self.options`` (the kind's ``Options`` model, validated:
+  defaults live only there), ``self.credential(name)``
   (reads the environment variable the source names), ``self.start_urls``.
 - ``self.request(url, callback, conditional=False, **kwargs)``: a Request whose errback counts
   the failure by reason; ``conditional=True`` sends If-None-Match/If-Modified-Since from the
@@ -73,6 +82,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from vigie.config import Source, Watch
+from vigie.crawlers.options import SourceOptions
 from vigie.crawlers.state import SourceState
 from vigie.schema import Document
 
@@ -102,6 +112,9 @@ class VigieSpider(scrapy.Spider):
     """Base of every Vigie spider: one source of one watch, with its incremental state."""
 
     kind: ClassVar[str] = ""
+    Options: ClassVar[type[SourceOptions]] = SourceOptions
+    needs_url: ClassVar[bool] = False
+    label_fr: ClassVar[str] = ""
     platform: ClassVar[str | None] = None
     versioned: ClassVar[bool] = False   # a changed page becomes a new version (web), not an update
     name = "vigie"
@@ -111,6 +124,7 @@ class VigieSpider(scrapy.Spider):
         if self.kind and source.kind != self.kind:
             raise ValueError(f"{type(self).__name__} crawls {self.kind!r} sources, not {source.kind!r}")
         self.source = source
+        self.options = self.Options.model_validate(source.options)  # checked already at load_config
         super().__init__(name=f"{self.name}:{source.id}", **kwargs)
         self.watch_id = watch_id
         self.watch = watch
@@ -124,10 +138,6 @@ class VigieSpider(scrapy.Spider):
         urls = ([self.source.url] if self.source.url else []) + list(self.source.urls)
         return list(dict.fromkeys(urls))
 
-    def option(self, name: str, default: Any = None) -> Any:
-        value = self.source.options.get(name)
-        return default if value is None else value
-
     def credential(self, name: str, required: bool = True) -> str | None:
         """The secret named ``credentials.<name>`` of the source, read from its environment variable."""
         env_name = self.source.credentials.get(name)
@@ -139,7 +149,7 @@ class VigieSpider(scrapy.Spider):
 
     @property
     def platform_name(self) -> str:
-        return self.option("platform") or self.platform or self.kind or self.source.kind
+        return self.options.platform or self.platform or self.kind or self.source.kind
 
     # ---------------------------------------------------------------- requests
     async def start(self) -> AsyncIterator[Any]:

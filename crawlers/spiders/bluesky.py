@@ -16,21 +16,41 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import Field, model_validator
+
 from vigie.crawlers.extract import bluesky as extract
+from vigie.crawlers.options import HttpUrl, Pages, SourceOptions, StrList
 from vigie.crawlers.spiders._api import ApiSpider
+
+
+class BlueskyOptions(SourceOptions):
+    actors: StrList = Field(default_factory=list)  # handles or DIDs: their author feeds
+    search: StrList = Field(default_factory=list)  # queries (needs the identifier and app_password credentials)
+    api_url: HttpUrl = "https://public.api.bsky.app"   # the public AppView
+    pds_url: HttpUrl = "https://bsky.social"       # where sessions are made and authenticated calls go
+    max_list_pages: Pages = 3                      # pages per feed or query on a first run
+    limit: int = Field(default=50, ge=1, le=100)   # posts per page
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> BlueskyOptions:
+        if not (self.actors or self.search):
+            raise ValueError("a bluesky source needs options.actors or options.search")
+        return self
 
 
 class BlueskySpider(ApiSpider):
     kind = "bluesky"
+    Options = BlueskyOptions
+    label_fr = "Bluesky"
     name = "vigie-bluesky"
     platform = "bluesky"
 
     async def start(self):
-        self.api = self.base_url("api_url", "https://public.api.bsky.app")
-        self.pds = self.base_url("pds_url", "https://bsky.social")
-        for actor in self.option("actors", []):
+        self.api = self.base_url(self.options.api_url)
+        self.pds = self.base_url(self.options.pds_url)
+        for actor in self.options.actors:
             yield self.feed_page(str(actor).lstrip("@"), None, 1)
-        if self.option("search"):
+        if self.options.search:
             identifier = self.secret("identifier")
             password = self.secret("app_password")
             if identifier and password:
@@ -40,7 +60,7 @@ class BlueskySpider(ApiSpider):
     # ------------------------------------------------------------- author feeds
     def feed_page(self, actor: str, cursor: str | None, page: int):
         return self.api_request(f"{self.api}/xrpc/app.bsky.feed.getAuthorFeed", self.parse_feed,
-                                params={"actor": actor, "limit": self.option("limit", 50), "cursor": cursor,
+                                params={"actor": actor, "limit": self.options.limit, "cursor": cursor,
                                         "filter": "posts_with_replies"},
                                 cb_kwargs={"actor": actor, "page": page})
 
@@ -57,7 +77,7 @@ class BlueskySpider(ApiSpider):
         older_only = bool(since and dates and min(dates) <= since)
         follow = extract.cursor(payload)
         if follow and out.documents and not older_only and not self.rate_limited(response) \
-                and (since or page < int(self.option("max_list_pages", 3))):
+                and (since or page < self.options.max_list_pages):
             yield self.feed_page(actor, follow, page + 1)
 
     # ------------------------------------------------------------------ search
@@ -65,7 +85,7 @@ class BlueskySpider(ApiSpider):
         if not self.bearer_from(response, extract.session_token,
                                 "no session: check the identifier and app password"):
             return
-        for query in self.option("search", []):
+        for query in self.options.search:
             yield self.search_page(str(query), None, 1)
 
     def search_page(self, query: str, cursor: str | None, page: int):
@@ -73,7 +93,7 @@ class BlueskySpider(ApiSpider):
         return self.api_request(f"{self.pds}/xrpc/app.bsky.feed.searchPosts", self.parse_search,
                                 headers=self.auth,
                                 params={"q": query, "sort": "latest", "since": since, "cursor": cursor,
-                                        "limit": self.option("limit", 50)},
+                                        "limit": self.options.limit},
                                 cb_kwargs={"query": query, "page": page})
 
     def parse_search(self, response: Any, query: str, page: int):
@@ -84,7 +104,7 @@ class BlueskySpider(ApiSpider):
         yield from self.emit(out, response.url)
         self._advance(f"newest:search:{query}", [utc_iso(d.published_at) for d in out.documents])
         follow = extract.cursor(payload)
-        more = page < int(self.option("max_list_pages", 3))
+        more = page < self.options.max_list_pages
         if follow and out.documents and more and not self.rate_limited(response):
             yield self.search_page(query, follow, page + 1)
 

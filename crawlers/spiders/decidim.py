@@ -14,18 +14,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from vigie.crawlers.extract import decidim as extract
+from vigie.crawlers.options import HttpUrl, Pages, SourceOptions, StrList
 from vigie.crawlers.spiders._api import ApiSpider
+
+
+class DecidimOptions(SourceOptions):
+    graphql_url: HttpUrl | None = None   # default: <url>/api
+    processes: StrList = Field(default_factory=list)  # slugs of the processes to keep (default: all)
+    max_list_pages: Pages = 5            # pages of 50 proposals or debates per component and run
 
 
 class DecidimSpider(ApiSpider):
     kind = "decidim"
+    Options = DecidimOptions
+    needs_url = True
+    label_fr = "Participation citoyenne"
     name = "vigie-decidim"
     platform = "decidim"
 
     async def start(self):
         self.web = (self.source.url or "").rstrip("/")
-        self.graphql = self.base_url("graphql_url", f"{self.web}/api")
+        self.graphql = self.base_url(self.options.graphql_url, f"{self.web}/api")
         yield self.query("Processes", extract.PROCESSES_QUERY, {}, self.parse_processes)
 
     def query(self, name: str, text: str, variables: dict[str, Any], callback: Any, **cb_kwargs: Any):
@@ -37,7 +49,7 @@ class DecidimSpider(ApiSpider):
         if payload is None:
             return
         out, found = extract.processes(payload, self.origin(), self.web)
-        wanted = set(self.option("processes", []))
+        wanted = set(self.options.processes)
         out.documents = [d for d in out.documents if not wanted or d.item_id.rsplit("/", 1)[-1] in wanted]
         yield from self.emit(out, response.url)
         for process in found:
@@ -68,5 +80,5 @@ class DecidimSpider(ApiSpider):
         if dates:
             self.state.set_cursor(key, max([*dates, self.state.cursor(key) or 0]))
         older = typename == "Proposals" and since is not None and dates and min(dates) <= since
-        if after and not older and page < int(self.option("max_list_pages", 5)):
+        if after and not older and page < self.options.max_list_pages:
             yield self.component_page(component_id, typename, slug, after, page + 1)

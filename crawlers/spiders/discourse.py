@@ -14,14 +14,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from vigie.crawlers.extract import discourse as extract
+from vigie.crawlers.options import Pages, SourceOptions
 from vigie.crawlers.spiders.base import VigieSpider
 
 CHUNK = 20
 
 
+class DiscourseOptions(SourceOptions):
+    category: str | None = Field(default=None, pattern=r"^[\w-]+(/[\w-]+)*$")  # slug/id: only its topics
+    max_topics: Pages = 100       # topics fetched per run
+    max_list_pages: Pages = 3     # pages of the topic list per run
+
+
 class DiscourseSpider(VigieSpider):
     kind = "discourse"
+    Options = DiscourseOptions
+    needs_url = True
+    label_fr = "Forums"
     name = "vigie-discourse"
     platform = extract.PLATFORM
 
@@ -37,7 +49,7 @@ class DiscourseSpider(VigieSpider):
                 "Api-Username": self.credential("api_username", required=False) or "system"}
 
     async def start(self):
-        category = self.option("category")
+        category = self.options.category
         path = f"/c/{category}/l/latest.json" if category else "/latest.json"
         self.topics_queued = 0
         yield self.request(self.base + path, self.parse_list, headers=self._headers(), cb_kwargs={"page": 1})
@@ -57,7 +69,7 @@ class DiscourseSpider(VigieSpider):
         listing = self._read(response, extract.topic_list)
         if listing is None:
             return
-        max_topics = int(self.option("max_topics", 100))
+        max_topics = self.options.max_topics
         for topic in listing["topics"]:
             seen = int(self.state.cursor(f"topic:{topic['id']}", 0))
             if topic["highest_post_number"] and topic["highest_post_number"] <= seen:
@@ -68,7 +80,7 @@ class DiscourseSpider(VigieSpider):
             self.topics_queued += 1
             yield self.request(f"{self.base}/t/{topic['id']}.json", self.parse_topic, headers=self._headers(),
                                cb_kwargs={"seen": seen})
-        if listing["more"] and page < int(self.option("max_list_pages", 3)):
+        if listing["more"] and page < self.options.max_list_pages:
             yield self.request(extract.json_path(self.base, listing["more"]), self.parse_list,
                                headers=self._headers(), cb_kwargs={"page": page + 1})
 

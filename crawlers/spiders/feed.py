@@ -11,13 +11,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import Field
+
 from vigie.crawlers.extract import feed as extract
 from vigie.crawlers.extract._html import main_content
+from vigie.crawlers.options import SourceOptions
 from vigie.crawlers.spiders.base import VigieSpider
+
+
+class FeedOptions(SourceOptions):
+    follow: bool = True                               # fetch the page of an entry that has only a summary
+    min_summary_chars: int = Field(default=400, ge=0)  # shorter content counts as only a summary
 
 
 class FeedSpider(VigieSpider):
     kind = "feed"
+    Options = FeedOptions
+    needs_url = True
+    label_fr = "Presse et fils RSS"
     name = "vigie-feed"
     platform = extract.PLATFORM
 
@@ -35,8 +46,7 @@ class FeedSpider(VigieSpider):
             return
         if result.get("recovered"):
             self.stat("feed/recovered_from_malformed")
-        follow = bool(self.option("follow", True))
-        min_chars = int(self.option("min_summary_chars", 400))
+        follow, min_chars = self.options.follow, self.options.min_summary_chars
         for entry in result["entries"]:
             doc_id = self.doc_id(entry["item_id"], entry["platform"])
             if self.state.seen(doc_id):

@@ -12,11 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from vigie.crawlers.extract import phpbb as extract
+from vigie.crawlers.options import Pages, SourceOptions
 from vigie.crawlers.spiders.base import VigieSpider
+
+
+class PhpbbOptions(SourceOptions):
+    max_list_pages: Pages = 3     # pages of each forum's topic list
+    max_topics: Pages = 200       # topics fetched per run
 
 
 class PhpbbSpider(VigieSpider):
     kind = "phpbb"
+    Options = PhpbbOptions
+    needs_url = True
+    label_fr = "Forums"
     name = "vigie-phpbb"
     platform = extract.PLATFORM
 
@@ -37,12 +46,12 @@ class PhpbbSpider(VigieSpider):
             if cursor is not None and topic["last_post_id"] is not None and topic["last_post_id"] <= cursor:
                 self.stat("phpbb/topics_unchanged")
                 continue
-            if self.topics_queued >= int(self.option("max_topics", 200)):
+            if self.topics_queued >= self.options.max_topics:
                 break
             self.topics_queued += 1
             yield self.request(topic["url"], self.parse_topic,
                                cb_kwargs={"topic": topic, "first_post_id": None, "highest": cursor or 0})
-        if listing["next"] and page < int(self.option("max_list_pages", 3)):
+        if listing["next"] and page < self.options.max_list_pages:
             yield self.request(listing["next"], self.parse_forum, cb_kwargs={"page": page + 1})
 
     def parse_topic(self, response: Any, topic: dict[str, Any], first_post_id: int | None, highest: int):

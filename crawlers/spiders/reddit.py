@@ -18,14 +18,27 @@ import base64
 import re
 from typing import Any
 
+from pydantic import Field
+
 from vigie.crawlers.extract import reddit as extract
+from vigie.crawlers.options import HttpUrl, Pages, SourceOptions, StrList
 from vigie.crawlers.spiders._api import ApiSpider
 
 KEEP_COUNTS = 500  # comment counts remembered (newest posts)
 
 
+class RedditOptions(SourceOptions):
+    subreddits: StrList = Field(default_factory=list)  # names, with or without r/ (beside url)
+    api_url: HttpUrl | None = None                   # default: oauth.reddit.com with app credentials, else www
+    auth_url: HttpUrl = "https://www.reddit.com/api/v1/access_token"
+    max_list_pages: Pages = 3                        # listing pages per subreddit and run
+    limit: int = Field(default=100, ge=1, le=100)    # posts per page
+
+
 class RedditSpider(ApiSpider):
     kind = "reddit"
+    Options = RedditOptions
+    label_fr = "Reddit"
     name = "vigie-reddit"
     platform = "reddit"
 
@@ -38,10 +51,11 @@ class RedditSpider(ApiSpider):
         if named and not (client_id and client_secret):
             return
         oauth = bool(client_id and client_secret)
-        self.api = self.base_url("api_url", "https://oauth.reddit.com" if oauth else "https://www.reddit.com")
+        self.api = self.base_url(self.options.api_url,
+                                "https://oauth.reddit.com" if oauth else "https://www.reddit.com")
         if oauth:
             basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
-            yield self.api_request(self.base_url("auth_url", "https://www.reddit.com/api/v1/access_token"),
+            yield self.api_request(self.base_url(self.options.auth_url),
                                    self.parse_token, form={"grant_type": "client_credentials"},
                                    headers={"Authorization": f"Basic {basic}"})
             return
@@ -49,7 +63,7 @@ class RedditSpider(ApiSpider):
             yield request
 
     def subreddits(self) -> list[str]:
-        names = list(self.option("subreddits", []))
+        names = list(self.options.subreddits)
         for url in self.start_urls:
             match = re.search(r"/r/([A-Za-z0-9_]+)", url)
             if match:
@@ -64,7 +78,7 @@ class RedditSpider(ApiSpider):
 
     def listing(self, sub: str, after: str | None, page: int):
         return self.api_request(f"{self.api}/r/{sub}/new.json", self.parse_listing, headers=self.auth,
-                                params={"limit": self.option("limit", 100), "raw_json": 1, "after": after},
+                                params={"limit": self.options.limit, "raw_json": 1, "after": after},
                                 cb_kwargs={"sub": sub, "page": page})
 
     def parse_token(self, response: Any):
@@ -92,7 +106,7 @@ class RedditSpider(ApiSpider):
                                        cb_kwargs={"post": doc.item_id, "replies": replies})
         after = extract.after(listing)
         older_only = times and min(times) <= since
-        more = page < int(self.option("max_list_pages", 3))
+        more = page < self.options.max_list_pages
         if after and not older_only and more and not self.rate_limited(response):
             yield self.listing(sub, after, page + 1)
 

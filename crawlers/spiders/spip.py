@@ -13,12 +13,21 @@ from __future__ import annotations
 from typing import Any
 
 from vigie.crawlers.extract import spip as extract
+from vigie.crawlers.options import Pages, Regex, SourceOptions
 from vigie.crawlers.spiders.base import VigieSpider
 from vigie.crawlers.urls import canonical_url
 
 
+class SpipOptions(SourceOptions):
+    article_pattern: Regex | None = None   # links to articles (default: SPIP's usual URL forms)
+    max_articles: Pages = 200              # articles fetched per run
+
+
 class SpipSpider(VigieSpider):
     kind = "spip"
+    Options = SpipOptions
+    needs_url = True
+    label_fr = "Sites web"
     name = "vigie-spip"
     platform = extract.PLATFORM
 
@@ -34,8 +43,8 @@ class SpipSpider(VigieSpider):
         html = self.text(response)
         if self.error_page(response, html):
             return
-        for url in extract.article_links(html, response.url, self.option("article_pattern")):
-            if self.articles_queued >= int(self.option("max_articles", 200)):
+        for url in extract.article_links(html, response.url, self.options.article_pattern):
+            if self.articles_queued >= self.options.max_articles:
                 return
             self.articles_queued += 1
             yield self.request(url, self.parse_article, conditional=True)

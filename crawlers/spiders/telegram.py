@@ -11,24 +11,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field, StrictInt
+
 from vigie.crawlers.extract import telegram as extract
+from vigie.crawlers.options import HttpUrl, SourceOptions, StrList
 from vigie.crawlers.spiders.base import VigieSpider
+
+
+class TelegramOptions(SourceOptions):
+    channel: StrList = Field(default_factory=list)  # channel names (or t.me links), beside url/urls
+    base_url: HttpUrl = "https://t.me"     # the tests point it at the fixture server
+    max_pages: StrictInt = Field(default=5, ge=1)   # pages of older posts (and, for every kind, responses per run)
 
 
 class TelegramSpider(VigieSpider):
     kind = "telegram"
+    Options = TelegramOptions
+    label_fr = "Telegram"
     name = "vigie-telegram"
     platform = extract.PLATFORM
 
     def _channels(self) -> list[str]:
         names = [extract.channel_of(u) for u in self.start_urls]
-        option = self.option("channel")
-        if option:
-            names += [extract.channel_of(c) for c in ([option] if isinstance(option, str) else option)]
+        names += [extract.channel_of(c) for c in self.options.channel]
         return list(dict.fromkeys(names))
 
     async def start(self):
-        base = str(self.option("base_url", "https://t.me")).rstrip("/")
+        base = self.options.base_url.rstrip("/")
         channels = self._channels()
         if not channels:
             self.skip("bad_options", self.source.id, "a telegram source needs url https://t.me/s/<channel> "
@@ -59,7 +68,7 @@ class TelegramSpider(VigieSpider):
                 continue
             yield self.document(**extract.post_fields(post, data["channel_title"]))
         reached = min(p["id"] for p in data["posts"]) <= last + 1
-        if data["before"] and not reached and page < int(self.option("max_pages", 5)):
+        if data["before"] and not reached and page < self.options.max_pages:
             yield self.request(f"{base}/s/{channel}?before={data['before']}", self.parse_page,
                                cb_kwargs={"channel": channel, "page": page + 1, "base": base, "newest": newest})
         else:

@@ -16,26 +16,41 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import Field
+
 from vigie.crawlers.extract import web as extract
+from vigie.crawlers.options import RegexList, SourceOptions, UrlList
 from vigie.crawlers.spiders.base import VigieSpider
 from vigie.crawlers.urls import canonical_url
 
 
+class WebOptions(SourceOptions):
+    sitemaps: UrlList = Field(default_factory=list)  # more sitemaps (one URL or a list)
+    allow: RegexList = Field(default_factory=list)  # only URLs matching one of these (default: all)
+    deny: RegexList = Field(default_factory=list)  # never URLs matching one of these
+    follow_links: bool = True
+    same_site_only: bool = True
+    index_start_pages: bool = False                         # start pages are listings, not Documents
+    min_text_chars: int = Field(default=200, ge=0)          # shorter pages are not Documents
+
+
 class WebSpider(VigieSpider):
     kind = "web"
+    Options = WebOptions
+    needs_url = True
+    label_fr = "Sites web"
     name = "vigie-web"
     platform = extract.PLATFORM
     versioned = True
 
     def _filter(self) -> extract.LinkFilter:
         if not hasattr(self, "_link_filter"):
-            self._link_filter = extract.LinkFilter(self.start_urls, self.option("allow"), self.option("deny"),
-                                                   bool(self.option("same_site_only", True)))
+            self._link_filter = extract.LinkFilter(self.start_urls, self.options.allow, self.options.deny,
+                                                   self.options.same_site_only)
         return self._link_filter
 
     async def start(self):
-        sitemaps = self.option("sitemaps") or []
-        for url in [*self.start_urls, *([sitemaps] if isinstance(sitemaps, str) else sitemaps)]:
+        for url in [*self.start_urls, *self.options.sitemaps]:
             if url.lower().split("?")[0].endswith((".xml", ".xml.gz")):
                 yield self.request(url, self.parse_sitemap, meta={"vigie_start": True})
             else:
@@ -63,15 +78,14 @@ class WebSpider(VigieSpider):
         fields = extract.page(html, response.url, last_modified)
         if self.error_page(response, html, fields["text"]):
             return
-        if (not start or self.option("index_start_pages", False)) and \
-                len(fields["text"]) >= int(self.option("min_text_chars", 200)):
+        if (not start or self.options.index_start_pages) and len(fields["text"]) >= self.options.min_text_chars:
             if fields["published_at"] is None:
                 fields["published_at"] = datetime.now(UTC)
                 fields["flags"] = ["published_at_estimated"]
             if response.meta.get("vigie_flags"):
                 fields["flags"] = [*fields.get("flags", []), *response.meta["vigie_flags"]]
             yield self.document(**fields)
-        if self.option("follow_links", True):
+        if self.options.follow_links:
             link_filter = self._filter()
             for url in extract.links(html, response.url):
                 if link_filter(url):

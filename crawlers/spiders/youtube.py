@@ -16,14 +16,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field, model_validator
+
 from vigie.crawlers.extract import youtube as extract
+from vigie.crawlers.options import HttpUrl, Pages, SourceOptions, StrList, Text
 from vigie.crawlers.spiders._api import ApiSpider
 
 KEEP_COUNTS = 500
 
 
+class YoutubeOptions(SourceOptions):
+    channel_id: Text | None = None                   # UC…
+    channels: StrList = Field(default_factory=list)  # more channel ids
+    api_url: HttpUrl = "https://www.googleapis.com/youtube/v3"
+    max_videos: Pages = 10                           # recent uploads per channel and run
+    max_comment_pages: Pages = 3                     # pages of 100 comment threads per video
+
+    @model_validator(mode="after")
+    def _some_channel(self) -> YoutubeOptions:
+        if not (self.channel_id or self.channels):
+            raise ValueError("a youtube source needs options.channel_id (or options.channels)")
+        return self
+
+
 class YoutubeSpider(ApiSpider):
     kind = "youtube"
+    Options = YoutubeOptions
+    label_fr = "YouTube"
     name = "vigie-youtube"
     platform = "youtube"
 
@@ -32,13 +51,11 @@ class YoutubeSpider(ApiSpider):
         if key is None:
             return
         self.key = {"X-goog-api-key": key}
-        self.api = self.base_url("api_url", "https://www.googleapis.com/youtube/v3")
+        self.api = self.base_url(self.options.api_url)
         self.counts: dict[str, int] = dict(self.state.cursor("comments", {}) or {})
-        channels = list(self.option("channels", []))
-        if self.option("channel_id"):
-            channels.append(self.option("channel_id"))
-        if not channels:
-            self.skip("bad_option", None, "no channel: set options.channel_id")
+        channels = list(self.options.channels)
+        if self.options.channel_id:
+            channels.append(self.options.channel_id)
         for channel in dict.fromkeys(channels):
             try:
                 playlist = extract.uploads_playlist(str(channel))
@@ -60,7 +77,7 @@ class YoutubeSpider(ApiSpider):
         payload = self.payload(response)
         if payload is None:
             return
-        wanted = int(self.option("max_videos", 10))
+        wanted = self.options.max_videos
         ids = extract.video_ids(payload)[: max(0, wanted - seen)]
         if ids:
             yield self.get("videos", self.parse_videos, {"part": "snippet,statistics", "id": ",".join(ids)})
@@ -96,7 +113,7 @@ class YoutubeSpider(ApiSpider):
                            {"part": "snippet", "parentId": parent, "maxResults": 100, "textFormat": "plainText"},
                            video_id=video_id)
         token = extract.next_page(payload)
-        if token and page < int(self.option("max_comment_pages", 3)):
+        if token and page < self.options.max_comment_pages:
             yield self.threads(video_id, token, page + 1, comments)
         else:
             self.counts[video_id] = comments

@@ -56,6 +56,7 @@ def test_forum_with_bad_selectors_fails_cleanly(fixture_site, watch_file, run_cr
     server = fixture_site("forum")
     config = watch_file([{"id": "voisins", "kind": "forum", "url": server.url("/forums/vie-locale/"),
                           "options": {"thread_list": "a["}}])
-    summary, docs = run_crawl(config, "voisins", expect_ok=False)
-    assert docs == [] and summary["status"] == "failed" and summary["reason"] == "bad_options"
-    assert "options.post is required" in summary["error"] and summary["errors_by_reason"] == {"bad_options": 1}
+    summary, docs = run_crawl(config, "voisins", expect_ok=False)  # refused at load, with key paths and lines
+    assert docs == [] and summary["status"] == "failed" and "ConfigError" in summary["error"]
+    assert "sources[0].options.post (line 12): required option of kind 'forum' is missing" in summary["error"]
+    assert "sources[0].options.thread_list (line 12): invalid CSS selector 'a['" in summary["error"]

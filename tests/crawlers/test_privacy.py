@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from vigie.privacy.erasure import author_hash
 from vigie.privacy.pseudonym import Pseudonymiser
 
@@ -19,6 +21,11 @@ RECORDS = [
     {"id": "3", "text": "Je ne veux plus être collectée.", "published_at": "2026-11-18T10:00:00+01:00",
      "auteur": "Jeanne59", "nom": "Jeanne"},
 ]
+
+
+@pytest.fixture(autouse=True)
+def _imports_from_tmp_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("VIGIE_IMPORT_DIR", str(tmp_path))  # import sources read only from the import folder
 
 
 def config_with(tmp_path, watch_file, **privacy):
