@@ -28,14 +28,34 @@ logger = logging.getLogger(__name__)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+# IPv6 ranges that carry or reach IPv4 addresses through a gateway, or that Python's ``is_global``
+# lets through although no public website lives there: refused outright, whatever the embedded
+# address (a crawler never needs them, and a gateway may lead into the machine's own network).
+_REFUSED_V6 = tuple(ipaddress.ip_network(n) for n in (
+    "2002::/16",       # 6to4: 2002:AABB:CCDD::/48 is the IPv4 address AA.BB.CC.DD
+    "2001::/32",       # Teredo: the client's IPv4 address is embedded (obfuscated)
+    "64:ff9b::/96",    # NAT64, well-known prefix: the last 32 bits are an IPv4 address
+    "64:ff9b:1::/48",  # NAT64, local use
+    "fec0::/10",       # site-local (deprecated, still routed inside some networks)
+    "::/96",           # IPv4-compatible (deprecated): ::a.b.c.d
+))
+
+
 def is_public(address: str) -> bool:
-    """True for a globally routable unicast address."""
+    """True for a globally routable unicast address.
+
+    IPv4-mapped IPv6 addresses (``::ffff:a.b.c.d``) are judged by the IPv4 address they carry;
+    the other IPv6 forms that embed or reach IPv4 (6to4, Teredo, NAT64, IPv4-compatible) and
+    site-local ``fec0::/10`` are refused outright."""
     try:
         ip = ipaddress.ip_address(address.strip("[]").split("%")[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        elif any(ip in network for network in _REFUSED_V6):
+            return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
