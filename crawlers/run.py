@@ -83,6 +83,7 @@ def crawl_source(config_path: str | Path, watch_id: str, source_id: str, out_dir
                  state_dir: str | Path | None = None, timeout: float | None = None,
                  env: dict[str, str] | None = None) -> dict[str, Any]:
     """Crawl one source in a subprocess and return its summary (never raises on crawl errors)."""
+    config_path, out_dir, state_dir = absolute(config_path), absolute(out_dir), absolute(state_dir)
     interval = explicit_interval(interval)  # parent and child must agree on the run's file
     paths = output_paths(out_dir, watch_id, source_id, interval)
     process = start_crawl(config_path, watch_id, source_id, out_dir, settings_overrides,
@@ -102,7 +103,11 @@ def crawl_source(config_path: str | Path, watch_id: str, source_id: str, out_dir
 def start_crawl(config_path: str | Path, watch_id: str, source_id: str, out_dir: str | Path,
                 settings_overrides: dict[str, Any] | None = None, *, interval: str | None = None,
                 state_dir: str | Path | None = None, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start the crawl subprocess and return it (tests use this to kill a crawl midway)."""
+    """Start the crawl subprocess and return it (tests use this to kill a crawl midway).
+
+    Paths are resolved here, against the caller's working directory: the child runs in the
+    project folder."""
+    config_path, out_dir, state_dir = absolute(config_path), absolute(out_dir), absolute(state_dir)
     paths = output_paths(out_dir, watch_id, source_id, interval)
     paths["log"].parent.mkdir(parents=True, exist_ok=True)
     paths["summary"].unlink(missing_ok=True)  # never report a previous run's summary
@@ -116,10 +121,15 @@ def start_crawl(config_path: str | Path, watch_id: str, source_id: str, out_dir:
         command += ["--settings-json", json.dumps(settings_overrides)]
     log = open(paths["log"], "ab")  # noqa: SIM115 - handed to the child
     try:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env or _child_env(),
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_absolute_dirs(env or _child_env()),
                                 cwd=str(_project_root()))
     finally:
         log.close()
+
+
+def absolute(path: str | Path | None) -> Path | None:
+    """``path`` made absolute against this process's working directory (``~`` expanded)."""
+    return None if path is None or path == "" else Path(path).expanduser().resolve()
 
 
 def read_summary(paths: dict[str, Path], returncode: int | None, watch_id: str, source_id: str) -> dict[str, Any]:
@@ -189,6 +199,15 @@ def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     root = str(_project_root())
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def _absolute_dirs(env: dict[str, str]) -> dict[str, str]:
+    """The child runs in the project folder: relative state and data folders are resolved here."""
+    env = dict(env)
+    for name in ("VIGIE_STATE_DIR", "VIGIE_DATA_DIR"):
+        if env.get(name):
+            env[name] = str(absolute(env[name]))
     return env
 
 
