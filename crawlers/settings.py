@@ -83,6 +83,7 @@ VIGIE_EXACT_DUPLICATE_MIN_CHARS = 80  # shorter texts ("Merci !") are never drop
 
 DOWNLOADER_MIDDLEWARES = {
     "vigie.crawlers.middlewares.ssrf.SSRFGuardMiddleware": 90,            # before robots.txt (100)
+    "vigie.crawlers.middlewares.credentials.CredentialOriginMiddleware": 95,  # secrets stay on their origin
     "vigie.crawlers.middlewares.conditional.ConditionalGetMiddleware": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "vigie.crawlers.middlewares.retryafter.RetryAfterMiddleware": 550,

@@ -31,6 +31,7 @@ def summarise(stats: dict[str, Any], reason: str | None = None) -> dict[str, Any
         "dropped": _sub(stats, "vigie/dropped/"),
         "errors": int(stats.get("vigie/errors", 0)),
         "errors_by_reason": _sub(stats, "vigie/errors/"),
+        "credentials_withheld": int(stats.get("vigie/credentials_withheld", 0)),
         "retry_after_honoured": int(stats.get("vigie/retry_after/honoured", 0)),
         "elapsed_seconds": round(elapsed, 3) if elapsed is not None else None,
         "pages_per_second": round(fetched / elapsed, 1) if elapsed else None,

@@ -117,6 +117,7 @@ class VigieSpider(scrapy.Spider):
         self.state = state if state is not None else SourceState()
         self.config_dir = Path(config_dir) if config_dir else Path.cwd()
         self.started_at = datetime.now(UTC)
+        self.secret_values: set[str] = set()  # never sent to another origin (middlewares/credentials.py)
 
     # ------------------------------------------------------------ configuration
     @property
@@ -135,6 +136,8 @@ class VigieSpider(scrapy.Spider):
         if required and not value:
             where = f"environment variable {env_name}" if env_name else f"'credentials: {{{name}: …}}'"
             raise MissingCredential(f"source {self.source.id!r} needs {where} to be set")
+        if value:
+            self.secret_values.add(value)
         return value
 
     @property
