@@ -90,7 +90,9 @@ DOWNLOADER_MIDDLEWARES = {
     "vigie.crawlers.middlewares.contenttype.ContentTypeMiddleware": 595,  # after decompression (590)
     "vigie.crawlers.middlewares.redirectloop.RedirectLoopMiddleware": 605,  # sees 3xx before redirects (600)
 }
-SPIDER_MIDDLEWARES: dict[str, int] = {}
+SPIDER_MIDDLEWARES = {
+    "vigie.crawlers.middlewares.callbackerrors.CallbackErrorMiddleware": 950,  # next to the spider
+}
 ITEM_PIPELINES = {
     "vigie.crawlers.pipelines.normalize.NormalizePipeline": 100,
     "vigie.crawlers.pipelines.privacy.PrivacyPipeline": 150,

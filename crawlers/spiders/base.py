@@ -226,11 +226,15 @@ class VigieSpider(scrapy.Spider):
         return text
 
     def json(self, response: Response) -> Any:
-        """Parsed JSON body, or None (counted as ``invalid_json``) when it is not JSON."""
+        """Parsed JSON body, or None (counted as ``invalid_json``, or ``too_deeply_nested``) when it
+        is not JSON or too deep to be read."""
         try:
             return json.loads(response.body)
         except (ValueError, UnicodeDecodeError) as exc:
             self.skip("invalid_json", response.url, str(exc)[:120])
+            return None
+        except RecursionError:
+            self.skip("too_deeply_nested", response.url, "JSON nested too deeply to be read")
             return None
 
     def error_page(self, response: Response, html_text: str | None = None,
