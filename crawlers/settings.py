@@ -89,6 +89,7 @@ DOWNLOADER_MIDDLEWARES = {
     "vigie.crawlers.middlewares.retryafter.RetryAfterMiddleware": 550,
     "vigie.crawlers.middlewares.contenttype.ContentTypeMiddleware": 595,  # after decompression (590)
     "vigie.crawlers.middlewares.redirectloop.RedirectLoopMiddleware": 605,  # sees 3xx before redirects (600)
+    "vigie.crawlers.middlewares.budget.AttemptBudgetMiddleware": 960,  # next to the downloader: every attempt
 }
 SPIDER_MIDDLEWARES = {
     "vigie.crawlers.middlewares.callbackerrors.CallbackErrorMiddleware": 950,  # next to the spider

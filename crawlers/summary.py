@@ -31,6 +31,8 @@ def summarise(stats: dict[str, Any], reason: str | None = None) -> dict[str, Any
         "dropped": _sub(stats, "vigie/dropped/"),
         "errors": int(stats.get("vigie/errors", 0)),
         "errors_by_reason": _sub(stats, "vigie/errors/"),
+        "failed_attempts": int(stats.get("vigie/failed_attempts", 0)),
+        "over_budget": int(stats.get("vigie/over_budget", 0)),
         "credentials_withheld": int(stats.get("vigie/credentials_withheld", 0)),
         "retry_after_honoured": int(stats.get("vigie/retry_after/honoured", 0)),
         "elapsed_seconds": round(elapsed, 3) if elapsed is not None else None,
