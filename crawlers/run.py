@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 INTERVAL_FORMAT = "%Y%m%dT%H%M%SZ"
+CRAWL_DEADLINE = 3600.0  # seconds: a whole ``crawl_watch`` run (``vigie crawl --deadline``)
+STOP_GRACE = 30.0        # seconds a crawl past its timeout gets to close, then again after SIGTERM
 
 
 # ------------------------------------------------------------------ intervals
@@ -82,22 +84,42 @@ def crawl_source(config_path: str | Path, watch_id: str, source_id: str, out_dir
                  settings_overrides: dict[str, Any] | None = None, *, interval: str | None = None,
                  state_dir: str | Path | None = None, timeout: float | None = None,
                  env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Crawl one source in a subprocess and return its summary (never raises on crawl errors)."""
+    """Crawl one source in a subprocess and return its summary (never raises on crawl errors).
+
+    ``timeout`` (seconds): the crawl closes itself after that long (``CLOSESPIDER_TIMEOUT``, what
+    it collected is kept); a child still running ``STOP_GRACE`` seconds later is terminated, then
+    killed.  Either way the summary says ``timed_out: true``."""
     config_path, out_dir, state_dir = absolute(config_path), absolute(out_dir), absolute(state_dir)
     interval = explicit_interval(interval)  # parent and child must agree on the run's file
     paths = output_paths(out_dir, watch_id, source_id, interval)
+    if timeout is not None:
+        settings_overrides = {"CLOSESPIDER_TIMEOUT": max(1.0, float(timeout)), **(settings_overrides or {})}
     process = start_crawl(config_path, watch_id, source_id, out_dir, settings_overrides,
                           interval=interval, state_dir=state_dir, env=env)
+    stopped = False
     try:
-        process.wait(timeout=timeout)
+        process.wait(timeout=None if timeout is None else timeout + STOP_GRACE)
     except subprocess.TimeoutExpired:
+        stopped = True
         process.terminate()  # graceful: Scrapy closes the spider and the state
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=STOP_GRACE)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    return read_summary(paths, process.returncode, watch_id, source_id)
+    summary = read_summary(paths, process.returncode, watch_id, source_id)
+    if stopped or (timeout is not None and summary.get("reason") == "closespider_timeout"):
+        summary["timed_out"] = True
+        summary.setdefault("error", f"timed out: stopped after {timeout:.0f} s")
+    return summary
+
+
+def not_started(out_dir: str | Path, watch_id: str, source_id: str, interval: str | None,
+                why: str) -> dict[str, Any]:
+    """The summary of a source the run never started (its deadline had passed)."""
+    paths = output_paths(absolute(out_dir), watch_id, source_id, interval)
+    return {"status": "failed", "timed_out": True, "error": why, "watch": watch_id, "source": source_id,
+            "output": str(paths["output"]), "log": str(paths["log"]), "returncode": None}
 
 
 def start_crawl(config_path: str | Path, watch_id: str, source_id: str, out_dir: str | Path,
@@ -147,18 +169,30 @@ def read_summary(paths: dict[str, Path], returncode: int | None, watch_id: str, 
 def crawl_watch(config_path: str | Path, out_dir: str | Path, *, watch_id: str | None = None,
                 source_ids: list[str] | None = None, settings_overrides: dict[str, Any] | None = None,
                 interval: str | None = None, state_dir: str | Path | None = None, parallel: int = 1,
-                on_start: Any = None, on_done: Any = None) -> list[dict[str, Any]]:
-    """Crawl the enabled sources of one watch (or of every watch), ``parallel`` at a time."""
+                on_start: Any = None, on_done: Any = None,
+                deadline: float | None = CRAWL_DEADLINE) -> list[dict[str, Any]]:
+    """Crawl the enabled sources of one watch (or of every watch), ``parallel`` at a time.
+
+    ``deadline`` (seconds, None or 0 for none) bounds the whole run: each source gets the time
+    left as its timeout (see ``crawl_source``), and a source not started when it has passed is
+    reported ``failed`` without being crawled; both say ``timed_out: true``."""
+    import time
     from concurrent.futures import ThreadPoolExecutor
 
     jobs = plan(config_path, watch_id, source_ids)
     interval = explicit_interval(interval)  # one command, one interval, even across an hour boundary
+    ends = time.monotonic() + deadline if deadline else None
 
     def one(job: tuple[str, str]) -> dict[str, Any]:
-        if on_start:
-            on_start(*job)
-        summary = crawl_source(config_path, job[0], job[1], out_dir, settings_overrides,
-                               interval=interval, state_dir=state_dir)
+        left = None if ends is None else ends - time.monotonic()
+        if left is not None and left <= 0:
+            summary = not_started(out_dir, job[0], job[1], interval,
+                                  f"not started: the run's deadline ({deadline:.0f} s) had passed")
+        else:
+            if on_start:
+                on_start(*job)
+            summary = crawl_source(config_path, job[0], job[1], out_dir, settings_overrides,
+                                   interval=interval, state_dir=state_dir, timeout=left)
         if on_done:
             on_done(summary)
         return summary
