@@ -8,7 +8,7 @@ overrides > source options > these defaults.
 Source options read here (all optional, see docs/crawlers.md):
 
 ``obey_robots`` (bool, default true), ``download_delay`` (seconds, default 1),
-``concurrency`` (requests per domain, default 2), ``max_pages`` (pages per run,
+``concurrency`` (requests per domain, default 2), ``max_pages`` (download attempts per run, failed ones included,
 default 500), ``depth`` (link depth, default 3; only ``web`` and ``feed`` follow links, the
 other kinds page with their own options and have no depth limit unless this is set), ``max_page_size`` (bytes,
 default 10 MB), ``timeout`` (seconds, default 30), ``max_redirects`` (default 5).
