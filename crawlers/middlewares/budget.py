@@ -68,7 +68,8 @@ class AttemptBudgetMiddleware:
         return response
 
     def process_exception(self, request: Any, exception: BaseException) -> None:
-        if isinstance(exception, IgnoreRequest):  # refused before any download: not an attempt
+        self.awaiting_retry.pop(request.meta.get(_RETRY_KEY, 0), None)  # a retry refused earlier in the chain
+        if isinstance(exception, IgnoreRequest):  # refused before any download (counted there): not an attempt
             return None
         self.crawler.stats.inc_value("vigie/failed_attempts")
         request.meta["vigie_failed_as"] = _failure_reason(exception)
