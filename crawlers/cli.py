@@ -41,9 +41,12 @@ def _failure(summary: dict) -> str:
 @click.option("--interval", help="Run interval START/END in ISO 8601 (default: the current UTC hour).")
 @click.option("--parallel", type=click.IntRange(1, 16), default=1, show_default=True,
               help="Sources crawled at the same time (one process each).")
+@click.option("--deadline", type=click.FloatRange(min=0), default=3600, show_default=True,
+              help="Seconds for the whole run (0: none): sources still running are stopped, "
+                   "sources not started are skipped; both are reported as timed out.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summaries as JSON instead of a table.")
 def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], out_dir: Path,
-          interval: str | None, parallel: int, as_json: bool) -> None:
+          interval: str | None, parallel: int, deadline: float, as_json: bool) -> None:
     """Crawl the sources of a watch file, each in its own process, and summarise each one."""
     from rich.console import Console
     from rich.markup import escape
@@ -81,12 +84,14 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
         def done(summary: dict) -> None:
             running.discard(f"{summary['watch']}/{summary['source']}")
             progress.update(task, advance=1, description="crawling " + (", ".join(sorted(running)) or "…"))
-            progress.console.print(f"{'✓' if summary.get('status') == 'ok' else '✗'} "
+            mark = "⏱" if summary.get("timed_out") else "✓" if summary.get("status") == "ok" else "✗"
+            progress.console.print(f"{mark} "
                                    f"{escape(summary['watch'])}/{escape(summary['source'])}: "
                                    f"{summary.get('new', 0)} new, {summary.get('updated', 0)} updated")
 
         summaries = crawl_watch(config_path, out_dir, watch_id=watch_id, source_ids=list(source_ids) or None,
-                                interval=interval, parallel=parallel, on_start=started, on_done=done)
+                                interval=interval, parallel=parallel, on_start=started, on_done=done,
+                                deadline=deadline or None)
     if as_json:
         click.echo(json.dumps(summaries, indent=2, ensure_ascii=False, default=str))
         return
@@ -100,7 +105,7 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
         errors = s.get("errors_by_reason") or {}
         table.add_row(
             escape(f"{s['watch']}/{s['source']}"),
-            "[red]failed[/red]" if failed else "ok",
+            "[yellow]timed out[/yellow]" if s.get("timed_out") else "[red]failed[/red]" if failed else "ok",
             str(s.get("fetched", 0)), str(s.get("new", 0)), str(s.get("updated", 0)),
             str(s.get("duplicates", 0)), str(s.get("near_duplicates", 0)),
             escape(_by_reason(s.get("dropped") or {})),
@@ -108,7 +113,10 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
         )
     console.print(table)
     for s in summaries:
-        if s.get("status") != "ok":
+        if s.get("timed_out"):
+            console.print(f"[yellow]{escape(s['watch'])}/{escape(s['source'])} timed out[/yellow]: "
+                          f"{escape(_failure(s))}")
+        elif s.get("status") != "ok":
             console.print(f"[red]{escape(s['watch'])}/{escape(s['source'])} failed[/red]: log in {escape(s['log'])}")
 
 

@@ -36,6 +36,9 @@ from typing import Any
 
 from vigie.intervals import interval_name, parse_interval
 
+CRAWL_DEADLINE = 3600.0  # seconds: a whole ``crawl_watch`` run (``vigie crawl --deadline``)
+STOP_GRACE = 30.0        # seconds a crawl past its timeout gets to close, then again after SIGTERM
+
 __all__ = ["crawl_source", "crawl_watch", "interval_name", "parse_interval", "plan"]
 
 
@@ -57,27 +60,52 @@ def crawl_source(config_path: str | Path, watch_id: str, source_id: str, out_dir
                  settings_overrides: dict[str, Any] | None = None, *, interval: str | None = None,
                  state_dir: str | Path | None = None, timeout: float | None = None,
                  env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Crawl one source in a subprocess and return its summary (never raises on crawl errors)."""
+    """Crawl one source in a subprocess and return its summary (never raises on crawl errors).
+
+    ``timeout`` (seconds): the crawl closes itself after that long (``CLOSESPIDER_TIMEOUT``, what
+    it collected is kept); a child still running ``STOP_GRACE`` seconds later is terminated, then
+    killed.  Either way the summary says ``timed_out: true``."""
+    config_path, out_dir, state_dir = absolute(config_path), absolute(out_dir), absolute(state_dir)
     interval = explicit_interval(interval)  # parent and child must agree on the run's file
     paths = output_paths(out_dir, watch_id, source_id, interval)
+    if timeout is not None:
+        settings_overrides = {"CLOSESPIDER_TIMEOUT": max(1.0, float(timeout)), **(settings_overrides or {})}
     process = start_crawl(config_path, watch_id, source_id, out_dir, settings_overrides,
                           interval=interval, state_dir=state_dir, env=env)
+    stopped = False
     try:
-        process.wait(timeout=timeout)
+        process.wait(timeout=None if timeout is None else timeout + STOP_GRACE)
     except subprocess.TimeoutExpired:
+        stopped = True
         process.terminate()  # graceful: Scrapy closes the spider and the state
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=STOP_GRACE)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    return read_summary(paths, process.returncode, watch_id, source_id)
+    summary = read_summary(paths, process.returncode, watch_id, source_id)
+    if stopped or (timeout is not None and summary.get("reason") == "closespider_timeout"):
+        summary["timed_out"] = True
+        summary.setdefault("error", f"timed out: stopped after {timeout:.0f} s")
+    return summary
+
+
+def not_started(out_dir: str | Path, watch_id: str, source_id: str, interval: str | None,
+                why: str) -> dict[str, Any]:
+    """The summary of a source the run never started (its deadline had passed)."""
+    paths = output_paths(absolute(out_dir), watch_id, source_id, interval)
+    return {"status": "failed", "timed_out": True, "error": why, "watch": watch_id, "source": source_id,
+            "output": str(paths["output"]), "log": str(paths["log"]), "returncode": None}
 
 
 def start_crawl(config_path: str | Path, watch_id: str, source_id: str, out_dir: str | Path,
                 settings_overrides: dict[str, Any] | None = None, *, interval: str | None = None,
                 state_dir: str | Path | None = None, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start the crawl subprocess and return it (tests use this to kill a crawl midway)."""
+    """Start the crawl subprocess and return it (tests use this to kill a crawl midway).
+
+    Paths are resolved here, against the caller's working directory: the child runs in the
+    project folder."""
+    config_path, out_dir, state_dir = absolute(config_path), absolute(out_dir), absolute(state_dir)
     paths = output_paths(out_dir, watch_id, source_id, interval)
     paths["log"].parent.mkdir(parents=True, exist_ok=True)
     paths["summary"].unlink(missing_ok=True)  # never report a previous run's summary
@@ -91,10 +119,15 @@ def start_crawl(config_path: str | Path, watch_id: str, source_id: str, out_dir:
         command += ["--settings-json", json.dumps(settings_overrides)]
     log = open(paths["log"], "ab")  # noqa: SIM115 - handed to the child
     try:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env or _child_env(),
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_absolute_dirs(env or _child_env()),
                                 cwd=str(_project_root()))
     finally:
         log.close()
+
+
+def absolute(path: str | Path | None) -> Path | None:
+    """``path`` made absolute against this process's working directory (``~`` expanded)."""
+    return None if path is None or path == "" else Path(path).expanduser().resolve()
 
 
 def read_summary(paths: dict[str, Path], returncode: int | None, watch_id: str, source_id: str) -> dict[str, Any]:
@@ -112,18 +145,30 @@ def read_summary(paths: dict[str, Path], returncode: int | None, watch_id: str, 
 def crawl_watch(config_path: str | Path, out_dir: str | Path, *, watch_id: str | None = None,
                 source_ids: list[str] | None = None, settings_overrides: dict[str, Any] | None = None,
                 interval: str | None = None, state_dir: str | Path | None = None, parallel: int = 1,
-                on_start: Any = None, on_done: Any = None) -> list[dict[str, Any]]:
-    """Crawl the enabled sources of one watch (or of every watch), ``parallel`` at a time."""
+                on_start: Any = None, on_done: Any = None,
+                deadline: float | None = CRAWL_DEADLINE) -> list[dict[str, Any]]:
+    """Crawl the enabled sources of one watch (or of every watch), ``parallel`` at a time.
+
+    ``deadline`` (seconds, None or 0 for none) bounds the whole run: each source gets the time
+    left as its timeout (see ``crawl_source``), and a source not started when it has passed is
+    reported ``failed`` without being crawled; both say ``timed_out: true``."""
+    import time
     from concurrent.futures import ThreadPoolExecutor
 
     jobs = plan(config_path, watch_id, source_ids)
     interval = explicit_interval(interval)  # one command, one interval, even across an hour boundary
+    ends = time.monotonic() + deadline if deadline else None
 
     def one(job: tuple[str, str]) -> dict[str, Any]:
-        if on_start:
-            on_start(*job)
-        summary = crawl_source(config_path, job[0], job[1], out_dir, settings_overrides,
-                               interval=interval, state_dir=state_dir)
+        left = None if ends is None else ends - time.monotonic()
+        if left is not None and left <= 0:
+            summary = not_started(out_dir, job[0], job[1], interval,
+                                  f"not started: the run's deadline ({deadline:.0f} s) had passed")
+        else:
+            if on_start:
+                on_start(*job)
+            summary = crawl_source(config_path, job[0], job[1], out_dir, settings_overrides,
+                                   interval=interval, state_dir=state_dir, timeout=left)
         if on_done:
             on_done(summary)
         return summary
@@ -164,6 +209,15 @@ def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     root = str(_project_root())
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def _absolute_dirs(env: dict[str, str]) -> dict[str, str]:
+    """The child runs in the project folder: relative state and data folders are resolved here."""
+    env = dict(env)
+    for name in ("VIGIE_STATE_DIR", "VIGIE_DATA_DIR"):
+        if env.get(name):
+            env[name] = str(absolute(env[name]))
     return env
 
 

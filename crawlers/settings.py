@@ -8,7 +8,7 @@ overrides > source options > these defaults.
 Source options read here (all optional, see docs/crawlers.md):
 
 ``obey_robots`` (bool, default true), ``download_delay`` (seconds, default 1),
-``concurrency`` (requests per domain, default 2), ``max_pages`` (pages per run,
+``concurrency`` (requests per domain, default 2), ``max_pages`` (download attempts per run, failed ones included,
 default 500), ``depth`` (link depth, default 3; only ``web`` and ``feed`` follow links, the
 other kinds page with their own options and have no depth limit unless this is set), ``max_page_size`` (bytes,
 default 10 MB), ``timeout`` (seconds, default 30), ``max_redirects`` (default 5).
@@ -83,13 +83,17 @@ VIGIE_EXACT_DUPLICATE_MIN_CHARS = 80  # shorter texts ("Merci !") are never drop
 
 DOWNLOADER_MIDDLEWARES = {
     "vigie.crawlers.middlewares.ssrf.SSRFGuardMiddleware": 90,            # before robots.txt (100)
+    "vigie.crawlers.middlewares.credentials.CredentialOriginMiddleware": 95,  # secrets stay on their origin
     "vigie.crawlers.middlewares.conditional.ConditionalGetMiddleware": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "vigie.crawlers.middlewares.retryafter.RetryAfterMiddleware": 550,
     "vigie.crawlers.middlewares.contenttype.ContentTypeMiddleware": 595,  # after decompression (590)
     "vigie.crawlers.middlewares.redirectloop.RedirectLoopMiddleware": 605,  # sees 3xx before redirects (600)
+    "vigie.crawlers.middlewares.budget.AttemptBudgetMiddleware": 960,  # next to the downloader: every attempt
 }
-SPIDER_MIDDLEWARES: dict[str, int] = {}
+SPIDER_MIDDLEWARES = {
+    "vigie.crawlers.middlewares.callbackerrors.CallbackErrorMiddleware": 950,  # next to the spider
+}
 ITEM_PIPELINES = {
     "vigie.crawlers.pipelines.normalize.NormalizePipeline": 100,
     "vigie.crawlers.pipelines.privacy.PrivacyPipeline": 150,

@@ -131,6 +131,7 @@ class VigieSpider(scrapy.Spider):
         self.state = state if state is not None else SourceState()
         self.config_dir = Path(config_dir) if config_dir else Path.cwd()
         self.started_at = datetime.now(UTC)
+        self.secret_values: set[str] = set()  # never sent to another origin (middlewares/credentials.py)
 
     # ------------------------------------------------------------ configuration
     @property
@@ -145,6 +146,8 @@ class VigieSpider(scrapy.Spider):
         if required and not value:
             where = f"environment variable {env_name}" if env_name else f"'credentials: {{{name}: …}}'"
             raise MissingCredential(f"source {self.source.id!r} needs {where} to be set")
+        if value:
+            self.secret_values.add(value)
         return value
 
     @property
@@ -233,11 +236,15 @@ class VigieSpider(scrapy.Spider):
         return text
 
     def json(self, response: Response) -> Any:
-        """Parsed JSON body, or None (counted as ``invalid_json``) when it is not JSON."""
+        """Parsed JSON body, or None (counted as ``invalid_json``, or ``too_deeply_nested``) when it
+        is not JSON or too deep to be read."""
         try:
             return json.loads(response.body)
         except (ValueError, UnicodeDecodeError) as exc:
             self.skip("invalid_json", response.url, str(exc)[:120])
+            return None
+        except RecursionError:
+            self.skip("too_deeply_nested", response.url, "JSON nested too deeply to be read")
             return None
 
     def error_page(self, response: Response, html_text: str | None = None,
