@@ -7,7 +7,8 @@ from pathlib import Path
 from elasticsearch import Elasticsearch, NotFoundError
 
 from vigie.indexes import names
-from vigie.privacy.erasure import erasure_log, load_objections
+from vigie.privacy.erasure import erasure_log
+from vigie.privacy.objections import load_objections
 
 
 def _count(client: Elasticsearch, index: str) -> int:
