@@ -22,7 +22,9 @@ Swap = Callable[[str, str, str | None], str]
 FEDIVERSE = {"mastodon"}
 MENTION = re.compile(r"(?<![\w@])@(\w(?:[\w.-]{0,62}\w)?(?:@[\w-]+(?:\.[\w-]+)+(?::\d+)?)?)")
 REDDIT_USER = re.compile(r"(?<![\w/])(/?u/)([A-Za-z0-9_-]{3,20})(?![\w-])")
-LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'«»]+", re.I)
+LINK = re.compile(r"\b(?:https?://|www\.|(?:t\.me|telegram\.me|bsky\.app|reddit\.com|youtube\.com|instagram\.com|"
+                  r"facebook\.com)/)[^\s<>\"'«»]+", re.I)
+_LINK_TAIL = ".,;:!?)]}’'\"…"
 DID = re.compile(r"did:(?:plc|web):[A-Za-z0-9._:%-]+")
 _HOST_PLATFORMS = {
     "bsky.app": "bluesky", "reddit.com": "reddit", "old.reddit.com": "reddit", "t.me": "telegram",
@@ -59,7 +61,7 @@ def is_token(value: str, prefix: str) -> bool:
     return value.lstrip("@").lower().startswith(prefix)
 
 
-def mentions_in(text: str, platform: str, home: str | None, swap: Swap) -> str:
+def mentions_in(text: str, platform: str, home: str | None, swap: Swap, extra: tuple[str, ...] = ()) -> str:
     """``@name``, ``@name@instance`` and ``u/name`` outside links, each passed through ``swap``."""
     def plain(part: str) -> str:
         part = MENTION.sub(lambda m: "@" + swap(platform, m.group(1), home), part)
@@ -67,9 +69,10 @@ def mentions_in(text: str, platform: str, home: str | None, swap: Swap) -> str:
 
     out, last = [], 0
     for link in LINK.finditer(text):
+        url = link.group(0).rstrip(_LINK_TAIL)
         out.append(plain(text[last:link.start()]))
-        out.append(url_handles(link.group(0), platform, swap))
-        last = link.end()
+        out.append(url_handles(url, platform, swap, extra))
+        last = link.start() + len(url)
     out.append(plain(text[last:]))
     return "".join(out)
 
@@ -91,7 +94,11 @@ def url_handles(url: str, doc_platform: str, swap: Swap, extra: tuple[str, ...] 
         return url
     platform = _HOST_PLATFORMS.get(host.removeprefix("www."), doc_platform)
     segments = parts.path.split("/")
-    named = {e.lstrip("@").lower() for e in extra if e and len(e.lstrip("@")) >= 3}
+    named: dict[str, str] = {}  # a clear handle of the document, or its local part → the full handle
+    for full in (e.lstrip("@") for e in extra if e):
+        for form in (full, full.split("@")[0]):
+            if len(form) >= 3:
+                named.setdefault(form.lower(), full)
     for i, segment in enumerate(segments):
         previous = segments[i - 1].lower() if i else ""
         if not segment:
@@ -107,12 +114,14 @@ def url_handles(url: str, doc_platform: str, swap: Swap, extra: tuple[str, ...] 
         elif i == 2 and (previous in _PROFILE_SEGMENTS or (platform == "youtube" and previous == "c")):
             segments[i] = swap(platform, segment, host if platform in FEDIVERSE else None)
         elif segment.lstrip("@").lower() in named:
-            segments[i] = _swap_segment(segment, platform, host, swap)
+            full = named[segment.lstrip("@").lower()]
+            segments[i] = ("@" if segment.startswith("@") else "") + swap(doc_platform, full, None)
     query = parts.query
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
-        changed = [(k, swap(platform, v, None) if (v.lower() in named or (k == "id" and "profile" in parts.path)
-                                                    or DID.fullmatch(v)) else v) for k, v in pairs]
+        changed = [(k, swap(doc_platform, named[v.lower()], None) if v.lower() in named else
+                     swap(platform, v, None) if (k == "id" and "profile" in parts.path) or DID.fullmatch(v) else v)
+                    for k, v in pairs]
         if changed != pairs:
             query = urlencode(changed)
     if segments == parts.path.split("/") and query == parts.query:

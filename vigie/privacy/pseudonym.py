@@ -136,7 +136,7 @@ class Pseudonymiser:
         def in_text(text: str | None) -> str | None:
             if not text:
                 return text
-            return handles.dids_in(handles.mentions_in(text, platform, home, swap), swap)
+            return handles.dids_in(handles.mentions_in(text, platform, home, swap, clear), swap)
 
         update: dict = {
             "author": author,
