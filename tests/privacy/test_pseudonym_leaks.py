@@ -250,3 +250,27 @@ def test_pseudonymised_watch_leaks_no_handle_anywhere(es, tmp_path, cli_env):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Pseudonymisation check: FAILED" in result.stdout and clear.doc_id in result.stdout
     assert "camille" not in result.stdout
+
+
+def test_the_report_checks_data_files_too(es, tmp_path):
+    from vigie.config import load_config
+    from vigie.privacy.report import privacy_report
+
+    path = tmp_path / "watch.yaml"
+    path.write_text(yaml.safe_dump({"watches": [{
+        "id": "lambersart", "name": "Ville de Lambersart", "territory": {"communes": ["59328"]},
+        "privacy": {"pseudonymise_authors": True}}]}), encoding="utf-8")
+    watch = load_config(path).watches[0]
+    data = tmp_path / "data" / "raw"
+    data.mkdir(parents=True)
+    clean = PSEUDO.document(doc(item_id="m.example/1", author={"handle": "camille_l@m.example"},
+                                text="cc @velo_deule", watch_ids=["lambersart"]))
+    (data / "a.jsonl").write_text(clean.model_dump_json() + "\n", encoding="utf-8")
+    assert privacy_report(es, watch, tmp_path / "data")["pseudonymisation_check"]["status"] == "ok"
+    clear = doc(item_id="m.example/2", text="cc @velo_deule", watch_ids=["lambersart"])
+    other = doc(item_id="m.example/3", text="cc @velo_deule", watch_ids=["autre"])   # another watch's line
+    with open(data / "a.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(clear.model_dump_json() + "\n" + other.model_dump_json() + "\n")
+    check = privacy_report(es, watch, tmp_path / "data")["pseudonymisation_check"]
+    assert check["status"] == "failed" and check["files"]["scanned"] == 2
+    assert check["files"]["examples"] == [{"where": "raw/a.jsonl", "doc_id": clear.doc_id, "fields": ["text"]}]

@@ -79,14 +79,25 @@ def _scan_index(client: Elasticsearch, alias: str, check: _Check) -> None:
         check.see(hit.get("_source") or {}, "elasticsearch")
 
 
-def pseudonymisation_check(client: Elasticsearch, watch, data_root: Path) -> dict:
-    """Scan the watch's indexed documents and its data files for handles left in clear."""
-    public = PublicAccounts([*watch.privacy.public_accounts, *watch.own_accounts])
-    index, files = _Check(public), _Check(public)
-    _scan_index(client, names.watch_alias(watch.id), index)
-    _files(data_root, watch.id, files)
+def _checks(watch) -> tuple[_Check, _Check]:
+    public = PublicAccounts([*watch.privacy.public_accounts, *watch.own_accounts]) \
+        if watch.privacy.pseudonymise_authors else None
+    return _Check(public), _Check(public)
+
+
+def _verdict(index: _Check, files: _Check) -> dict:
+    if index.public is None:
+        return {"status": "not applicable"}
     failing = index.failing + files.failing
     return {"status": "failed" if failing else "ok", "elasticsearch": index.result(), "files": files.result()}
+
+
+def pseudonymisation_check(client: Elasticsearch, watch, data_root: Path) -> dict:
+    """Scan the watch's indexed documents and its data files for handles left in clear."""
+    index, files = _checks(watch)
+    _scan_index(client, names.watch_alias(watch.id), index)
+    _files(data_root, watch.id, files)
+    return _verdict(index, files)
 
 
 def privacy_report(client: Elasticsearch, watch, data_root: Path) -> dict:
@@ -114,17 +125,19 @@ def privacy_report(client: Elasticsearch, watch, data_root: Path) -> dict:
     except NotFoundError:
         indices = []
     erasures = [e for e in erasure_log() if e["scope"] in ("all watches", watch.id)]
+    index_check, files_check = _checks(watch)
+    _scan_index(client, alias, index_check)
+    files = _files(data_root, watch.id, files_check)
     return {
         "watch": watch.id,
         "name": watch.name,
         "elasticsearch": {"alias": alias, "indices": indices,
                           "author_records": _count(client, names.watch_authors_alias(watch.id)),
                           "alerts": _count(client, names.watch_alerts_alias(watch.id)), **stats},
-        "files": _files(data_root, watch.id, _Check(None)),
+        "files": files,
         "retention_days": watch.privacy.retention_days,
         "pseudonymise_authors": watch.privacy.pseudonymise_authors,
-        "pseudonymisation_check": (pseudonymisation_check(client, watch, data_root)
-                                   if watch.privacy.pseudonymise_authors else {"status": "not applicable"}),
+        "pseudonymisation_check": _verdict(index_check, files_check),
         "public_accounts": sorted({*watch.privacy.public_accounts, *watch.own_accounts}),
         "erasure_requests": len(erasures),
         "objections": len(load_objections()),
