@@ -9,7 +9,7 @@ from typing import Any
 from scrapy.exceptions import DropItem, NotConfigured
 
 from vigie.crawlers.pipelines import vigie_spider
-from vigie.privacy.erasure import is_objected, load_objections
+from vigie.privacy.objections import is_objected, load_objections
 from vigie.privacy.pseudonym import PseudonymKeyMissing, for_watch
 from vigie.schema import Document
 

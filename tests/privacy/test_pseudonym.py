@@ -46,3 +46,15 @@ def test_missing_or_short_key_is_a_clear_error(monkeypatch, value):
     monkeypatch.setenv("VIGIE_PSEUDONYM_KEY", value)
     with pytest.raises(PseudonymKeyMissing, match="VIGIE_PSEUDONYM_KEY"):
         load_key()
+
+
+def test_the_crawler_side_of_privacy_loads_no_elasticsearch():
+    """Every crawl process imports the privacy pipeline: it must not pull in the Elasticsearch client."""
+    import subprocess
+    import sys
+
+    code = ("import sys, vigie.crawlers.pipelines.privacy, vigie.privacy.objections, vigie.privacy.pseudonym; "
+            "loaded = [m for m in sys.modules if m.split('.')[0] == 'elasticsearch' or m.startswith('vigie.indexes')]; "
+            "assert not loaded, loaded")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -62,14 +62,20 @@ def enforce_cmd(config_path, watch_id, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
 def report_cmd(watch_id, config_path, as_json) -> None:
-    """What is stored for a watch, where, how much, since when, retention and pseudonymisation."""
+    """What is stored for a watch, where, how much, since when, retention and pseudonymisation.
+
+    For a pseudonymising watch, its indexed documents and data files are scanned for handles left in
+    clear; the command exits with status 1 when one is found."""
     from vigie.privacy.report import privacy_report
 
     settings = settings_for(config_path)
     watch = _watches(settings, watch_id)[0]
     report = privacy_report(_connect(settings), watch, settings.data_dir, names=settings.names)
+    check = report["pseudonymisation_check"]
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        if check["status"] == "failed":
+            raise SystemExit(1)
         return
     es, files = report["elasticsearch"], report["files"]
     retention = f"{report['retention_days']} days" if report["retention_days"] else "not set (kept until erased)"
@@ -88,7 +94,24 @@ def report_cmd(watch_id, config_path, as_json) -> None:
         f"  Erasure requests recorded: {report['erasure_requests']}; objections: {report['objections']}",
         f"  Political opinions: {report['political_opinions']}",
     ]
+    if check["status"] != "not applicable":
+        index_check, files_check = check["elasticsearch"], check["files"]
+        failing = index_check["documents_with_clear_handles"] + files_check["documents_with_clear_handles"]
+        scanned = f"{index_check['scanned']} indexed documents and {files_check['scanned']} file lines scanned"
+        if failing:
+            fields = {**files_check["fields"]}
+            for field, n in index_check["fields"].items():
+                fields[field] = fields.get(field, 0) + n
+            examples = [f"{e['doc_id']} ({', '.join(e['fields'])})"
+                        for e in index_check["examples"] + files_check["examples"]][:5]
+            lines.append(f"  Pseudonymisation check: FAILED, {failing} documents still name an account in clear "
+                         f"({scanned}); fields: " + ", ".join(f"{k} {v}" for k, v in fields.items()))
+            lines.append("    e.g. " + "; ".join(examples))
+        else:
+            lines.append(f"  Pseudonymisation check: OK, no handle in clear ({scanned})")
     click.echo("\n".join(lines))
+    if check["status"] == "failed":
+        raise SystemExit(1)
 
 
 @click.command()

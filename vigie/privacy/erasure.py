@@ -7,56 +7,24 @@ Neither the erasure log nor the objection list keeps the handle in clear: both h
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from vigie import settings
 from vigie.indexes.maintenance import rewrite_matching
 from vigie.indexnames import IndexNames
 from vigie.privacy.files import rewrite_tree
+from vigie.privacy.objections import (  # noqa: F401  (author_hash, is_objected: the names callers used)
+    add_objection,
+    author_hash,
+    is_objected,
+    load_objections,
+    objection_path,
+    privacy_dir,
+)
 from vigie.privacy.pseudonym import Pseudonymiser, normalise_handle
-
-
-def author_hash(platform: str, handle: str) -> str:
-    return hashlib.sha256(f"{platform.lower()}\x1f{normalise_handle(handle)}".encode()).hexdigest()
-
-
-def privacy_dir() -> Path:
-    return settings.state_dir() / "privacy"
-
-
-def objection_path() -> Path:
-    return privacy_dir() / "objections.json"
-
-
-def load_objections(path: Path | None = None) -> set[str]:
-    """Hashes of (platform, handle) that must not be collected again."""
-    path = path or objection_path()
-    try:
-        return set(json.loads(path.read_text(encoding="utf-8"))["authors"])
-    except FileNotFoundError:
-        return set()
-
-
-def is_objected(platform: str, handle: str | None, objections: set[str], watch_id: str | None = None) -> bool:
-    """True when the author objected everywhere, or for ``watch_id``."""
-    if not handle:
-        return False
-    digest = author_hash(platform, handle)
-    return digest in objections or (watch_id is not None and f"{watch_id}:{digest}" in objections)
-
-
-def _add_objection(digest: str, path: Path) -> None:
-    entries = load_objections(path) | {digest}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"authors": sorted(entries)}, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def forget(client: Elasticsearch, platform: str, handle: str, watches, data_root: Path,
@@ -109,7 +77,7 @@ def forget(client: Elasticsearch, platform: str, handle: str, watches, data_root
 
     files = rewrite_tree(data_root, in_files)
     digest = author_hash(platform, handle)
-    _add_objection(f"{scope}:{digest}" if scope else digest, objection_path())
+    add_objection(f"{scope}:{digest}" if scope else digest, objection_path())
     entry = {
         "date": (now or datetime.now(UTC)).isoformat(),
         "request": "erasure" if scope is None else "erasure (one watch)",

@@ -2,6 +2,23 @@
 mention graphs (and influence scores) still work, but the token cannot be turned back into a name
 without the key.  Public accounts (the collectivité, elected officials, institutions, media) stay
 in clear.
+
+A handle is pseudonymised wherever it appears (``vigie.privacy.handles``): the author, ``@mentions``
+and ``u/name`` in title and text, the ``mentions`` list, profile and post URLs (the document's own
+``url``/``canonical_url``, ``links``, links in the text), Bluesky DIDs.  One account gets one token,
+whether it appears as an author or as a mention.  Per platform, the document's own link:
+
+- Mastodon: ``https://<instance>/statuses/<id>`` on the instance that served it (no handle, resolves);
+- Bluesky: no web link without a handle or DID exists: ``url`` is dropped; the at-uri (which holds the
+  DID) is replaced by a keyed reference, and so are the thread and parent ids of every Bluesky document,
+  so threads still join;
+- Telegram (a channel not in the public accounts): ``t.me/<channel>/<id>`` is dropped, the item id
+  (``<channel>/<id>``) is replaced by a keyed reference;
+- Reddit, YouTube, Instagram, Facebook, Discourse, Decidim, forums, web: their post links carry no
+  author handle and are kept (a handle found in one anyway is replaced by its token).
+
+Every document written by a pseudonymising watch is flagged ``pseudonymised``: the index writer never
+lets a clear copy of the same item replace it (``vigie.indexes.writer``).
 """
 
 from __future__ import annotations
@@ -12,11 +29,17 @@ import os
 import re
 from collections.abc import Iterable
 
-from vigie.schema import Author, Document
+from vigie.privacy import handles
+from vigie.schema import Author, Document, make_doc_id
 
 KEY_ENV = "VIGIE_PSEUDONYM_KEY"
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.-]{2,64}(?:@[A-Za-z0-9_.-]+)?)")
+MENTION = handles.MENTION
 PREFIX = "anon-"
+FLAG = "pseudonymised"
+_ID_REMAPPED = {"bluesky"}          # platforms whose item ids always name the account (at-uri with a DID)
+_ID_NAMES_AUTHOR = {"telegram"}     # platforms whose item ids name the author (``<channel>/<id>``)
+_DROP_URL = {"bluesky", "telegram"}  # platforms with no permalink free of the handle
+_STATUS_ID = re.compile(r"^([^/\s]+)/(\d+)$")
 
 
 class PseudonymKeyMissing(RuntimeError):
@@ -43,19 +66,41 @@ class Pseudonymiser:
         self._key = key
         self.public = {normalise_handle(h) for h in public_accounts if h}
 
-    def token(self, platform: str, value: str) -> str:
-        digest = hmac.new(self._key, f"{platform.lower()}\x1f{normalise_handle(value)}".encode(), hashlib.sha256)
+    def token(self, platform: str, value: str, home: str | None = None) -> str:
+        """The token of an account: ``value`` is its handle (or id), normalised per platform."""
+        key = handles.account_key(platform, value, home)
+        digest = hmac.new(self._key, f"{platform.lower()}\x1f{key}".encode(), hashlib.sha256)
         return PREFIX + digest.hexdigest()[:16]
 
-    def is_public(self, handle: str | None) -> bool:
-        return bool(handle) and normalise_handle(handle) in self.public
+    def is_public(self, handle: str | None, platform: str | None = None, home: str | None = None) -> bool:
+        if not handle:
+            return False
+        if normalise_handle(handle) in self.public:
+            return True
+        return platform is not None and handles.account_key(platform, handle, home) in self.public
 
-    def author(self, platform: str, author: Author) -> Author:
-        if author.pseudonymised or self.is_public(author.handle) or self.is_public(author.name):
+    def is_public_author(self, platform: str, author: Author, home: str | None = None) -> bool:
+        """Listed by handle or id; by display name only when the platform gives no handle (as
+        ``vigie.accounts`` recognises own accounts: a display name is chosen freely)."""
+        if self.is_public(author.handle, platform, home) or self.is_public(author.id):
+            return True
+        return not author.handle and self.is_public(author.name)
+
+    def swap(self, platform: str, handle: str, home: str | None = None) -> str:
+        """What replaces one handle: itself for a token or a public account, else its token."""
+        if handles.is_token(handle, PREFIX) or self.is_public(handle, platform, home):
+            return handle
+        return self.token(platform, handle, home)
+
+    def mention(self, platform: str, handle: str, home: str | None = None) -> str:
+        return self.swap(platform, handle, home)
+
+    def author(self, platform: str, author: Author, home: str | None = None) -> Author:
+        if author.pseudonymised or self.is_public_author(platform, author, home):
             return author
         if not (author.id or author.handle or author.name or author.url):
             return author
-        handle_token = self.token(platform, author.handle or author.id or author.name or author.url or "")
+        handle_token = self.token(platform, author.handle or author.id or author.name or author.url or "", home)
         return Author(
             id=self.token(platform, author.id) if author.id else None,
             handle=handle_token,
@@ -65,17 +110,78 @@ class Pseudonymiser:
             pseudonymised=True,
         )
 
-    def mention(self, platform: str, handle: str) -> str:
-        return handle if self.is_public(handle) or handle.startswith(PREFIX) else self.token(platform, handle)
+    def _ref(self, platform: str, doc_id: str) -> str:
+        """A keyed item id standing for the item whose clear doc id is ``doc_id``."""
+        digest = hmac.new(self._key, f"item\x1f{platform}\x1f{doc_id}".encode(), hashlib.sha256)
+        return PREFIX + digest.hexdigest()[:32]
+
+    def _doc_ref(self, platform: str, doc_id: str | None) -> str | None:
+        return make_doc_id(platform, self._ref(platform, doc_id)) if doc_id else None
 
     def document(self, doc: Document) -> Document:
-        """The document with its author and the @mentions of private persons pseudonymised."""
-        text = MENTION.sub(lambda m: "@" + self.mention(doc.platform, m.group(1)), doc.text) if doc.text else doc.text
-        return doc.model_copy(update={
-            "author": self.author(doc.platform, doc.author),
-            "mentions": [self.mention(doc.platform, m) for m in doc.mentions],
-            "text": text,
-        })
+        """The document with every handle of a private account pseudonymised (see the module doc)."""
+        if FLAG in doc.flags:
+            return doc
+        platform = doc.platform.lower()
+        home = fediverse_home(doc)
+        clear = tuple(v for v in (doc.author.handle, doc.author.id) if v and not self.is_public(v, platform, home))
+        author = self.author(platform, doc.author, home)
+
+        def swap(p: str, handle: str, h: str | None) -> str:
+            return self.swap(p, handle, h)
+
+        def scrub(url: str | None) -> str | None:
+            return handles.url_handles(url, platform, swap, clear) if url else url
+
+        def in_text(text: str | None) -> str | None:
+            if not text:
+                return text
+            return handles.dids_in(handles.mentions_in(text, platform, home, swap, clear), swap)
+
+        update: dict = {
+            "author": author,
+            "mentions": [self.mention(platform, m, home) for m in doc.mentions],
+            "text": in_text(doc.text),
+            "title": in_text(doc.title),
+            "links": [scrub(link) for link in doc.links],
+            "url": self._own_url(doc, doc.url, scrub, author),
+            "canonical_url": self._own_url(doc, doc.canonical_url, scrub, author),
+            "flags": [*doc.flags, FLAG],
+        }
+        if platform in _ID_REMAPPED or (platform in _ID_NAMES_AUTHOR and author.pseudonymised):
+            update.update(item_id=self._ref(platform, doc.doc_id), doc_id="",
+                          thread_id=self._doc_ref(platform, doc.thread_id),
+                          parent_id=self._doc_ref(platform, doc.parent_id))
+            return Document.model_validate({**doc.model_dump(), **update,
+                                            "author": author.model_dump()})
+        return doc.model_copy(update=update)
+
+    def _own_url(self, doc: Document, url: str | None, scrub, author: Author) -> str | None:
+        """The document's own link, free of handles: kept when it has none, else the platform's
+        handle-free permalink, else dropped."""
+        if not url:
+            return url
+        platform = doc.platform.lower()
+        if platform in _DROP_URL and (author.pseudonymised or scrub(url) != url):
+            return None
+        cleaned = scrub(url)
+        if cleaned == url:
+            return url
+        status = _STATUS_ID.match(doc.item_id) if platform in handles.FEDIVERSE else None
+        if status:
+            return f"https://{status.group(1)}/statuses/{status.group(2)}"
+        return cleaned
+
+
+def fediverse_home(doc: Document) -> str | None:
+    """The instance a bare ``@name`` in a fediverse document belongs to: the author's own instance,
+    else the instance that served the document (``<host>/<id>`` item ids)."""
+    if doc.platform.lower() not in handles.FEDIVERSE:
+        return None
+    if doc.author.handle and "@" in doc.author.handle.lstrip("@"):
+        return doc.author.handle.lstrip("@").rpartition("@")[2].split(":")[0].lower()
+    status = _STATUS_ID.match(doc.item_id)
+    return handles.hostname(status.group(1)) if status else None
 
 
 def for_watch(watch) -> Pseudonymiser | None:

@@ -18,7 +18,7 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from vigie.privacy.erasure import privacy_dir
+from vigie.privacy.objections import privacy_dir
 
 log = logging.getLogger(__name__)
 
