@@ -14,9 +14,32 @@ from pathlib import Path
 
 import pytest
 
+from tests.crawlers.harness import fixture_site, run_crawl, state_dir, watch_file
+
+__all__ = ["fixture_site", "run_crawl", "state_dir", "watch_file"]  # the crawl-test harness, for every test
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VIGIE = str(Path(sys.executable).with_name("vigie"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _bytecode_cache_for_child_processes():
+    """The suite starts many Python processes (the ``vigie`` CLI, Airflow's DAG runs, a few crawls,
+    the crawl worker). Where PYTHONDONTWRITEBYTECODE is set (some CI and sandbox images), each one
+    would compile Scrapy, spaCy, Airflow and Elasticsearch's client from source again: often
+    longer than what the process then does. The processes started by the tests cache their
+    bytecode under .vigie/pycache instead; nothing is written into the virtualenv."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        yield
+        return
+    saved = os.environ.pop("PYTHONDONTWRITEBYTECODE")
+    prefix_was_set = "PYTHONPYCACHEPREFIX" in os.environ
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(ROOT / ".vigie" / "pycache"))
+    yield
+    os.environ["PYTHONDONTWRITEBYTECODE"] = saved
+    if not prefix_was_set:
+        os.environ.pop("PYTHONPYCACHEPREFIX", None)
 
 
 @pytest.fixture(scope="session")
