@@ -104,3 +104,52 @@ def unused_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# Every secret Vigie reads from the environment: the shared demo runs with them set, and the
+# secrets test (tests/privacy/test_secure_cluster.py) checks none shows in what it printed.
+DEMO_SECRETS = {
+    "ELASTICSEARCH_USERNAME": "elastic",
+    "ELASTICSEARCH_PASSWORD": "S3cret-es-password-41",
+    "KIBANA_API_KEY": "S3cret-kibana-key-42",
+    "VIGIE_PSEUDONYM_KEY": "S3cret-pseudonym-key-43",
+    "VIGIE_SMTP_PASSWORD": "S3cret-smtp-password-44",
+}
+
+
+@pytest.fixture(scope="session")
+def demo_run(es_url, tmp_path_factory):
+    """``vigie -v demo`` run twice through the real executable, once per session, in an index prefix
+    and a state folder of its own (with ``DEMO_SECRETS`` set). Shared by the tests of the demo's
+    outcome (tests/test_cli.py), of privacy reports and erasure on it (tests/privacy) and of secrets
+    in outputs; the first two runs' results are kept before any test changes the indices.
+
+    Returns a namespace: ``env`` (to run more commands on the same indices), ``first`` and
+    ``again`` (the ``CompletedProcess`` of each run), ``state`` (VIGIE_STATE_DIR) and ``mails``
+    (the .eml files in the demo's mail folder after the first run) and ``mails_after_again``."""
+    import socket
+    import subprocess
+    from types import SimpleNamespace
+
+    root = tmp_path_factory.mktemp("demo-run")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    prefix = f"vigie-test-demo-{uuid.uuid4().hex[:8]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ELASTICSEARCH_", "VIGIE_", "KIBANA_"))}
+    env.update({"ELASTICSEARCH_URL": es_url, "VIGIE_INDEX_PREFIX": prefix, "COLUMNS": "120",
+                "VIGIE_STATE_DIR": str(root / "state"), "VIGIE_DEMO_PORT": str(port), **DEMO_SECRETS})
+    mail = root / "state" / "demo" / "mail"
+
+    def demo():
+        return subprocess.run([VIGIE, "-v", "demo"], env=env, capture_output=True, text=True, timeout=600)
+
+    first = demo()
+    mails = sorted(mail.glob("*.eml"))
+    again = demo() if first.returncode == 0 else None
+    yield SimpleNamespace(env=env, first=first, again=again, state=root / "state", mails=mails,
+                          mails_after_again=sorted(mail.glob("*.eml")), prefix=prefix)
+    from elasticsearch import Elasticsearch
+
+    with Elasticsearch(es_url) as client:
+        delete_prefixed(client, prefix)
