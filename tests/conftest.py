@@ -14,32 +14,45 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawlers.harness import fixture_site, run_crawl, state_dir, watch_file
+from tests.crawlers.harness import crawls_in_worker, fixture_site, run_crawl, state_dir, watch_file
 
-__all__ = ["fixture_site", "run_crawl", "state_dir", "watch_file"]  # the crawl-test harness, for every test
+# The crawl-test harness, for every test.
+__all__ = ["crawls_in_worker", "fixture_site", "run_crawl", "state_dir", "watch_file"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VIGIE = str(Path(sys.executable).with_name("vigie"))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _bytecode_cache_for_child_processes():
+_SAVED_ENV: dict[str, str | None] = {}
+
+
+def pytest_sessionstart(session):
     """The suite starts many Python processes (the ``vigie`` CLI, Airflow's DAG runs, a few crawls,
     the crawl worker). Where PYTHONDONTWRITEBYTECODE is set (some CI and sandbox images), each one
     would compile Scrapy, spaCy, Airflow and Elasticsearch's client from source again: often
     longer than what the process then does. The processes started by the tests cache their
     bytecode under .vigie/pycache instead; nothing is written into the virtualenv."""
-    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        yield
-        return
-    saved = os.environ.pop("PYTHONDONTWRITEBYTECODE")
-    prefix_was_set = "PYTHONPYCACHEPREFIX" in os.environ
-    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(ROOT / ".vigie" / "pycache"))
-    yield
-    os.environ["PYTHONDONTWRITEBYTECODE"] = saved
-    if not prefix_was_set:
-        os.environ.pop("PYTHONPYCACHEPREFIX", None)
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        _SAVED_ENV.update({name: os.environ.get(name) for name in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")})
+        os.environ.pop("PYTHONDONTWRITEBYTECODE")
+        os.environ.setdefault("PYTHONPYCACHEPREFIX", str(ROOT / ".vigie" / "pycache"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for name, value in _SAVED_ENV.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def pytest_collection_finish(session):
+    """When the session crawls (crawler or demo tests), the crawl worker starts loading Scrapy now."""
+    if any("/tests/crawlers/" in str(item.path) or "/tests/demo/" in str(item.path) for item in session.items):
+        from tests.crawlers.worker import warm_up
+
+        warm_up()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,8 @@ Every crawl test goes through here.  The fixtures are registered for the whole s
 - ``watch_file(sources)``: a valid watch file whose sources you give as dicts
   (``allow_private_networks`` is set for you, the fixture servers being on 127.0.0.1);
 - ``run_crawl(config, source_id)``: one crawl with ``TEST_SETTINGS``, returning
-  ``(summary, documents this run added to its output file)``.
+  ``(summary, documents this run added to its output file)``;
+- ``crawls_in_worker``: ``vigie.crawlers.run.crawl_watch`` forks its crawls from the worker too.
 
 The same without fixtures (the API kinds' tests, the demo sites' test): ``write_watch``,
 ``crawl_documents`` (``(summary, Documents, log)``), ``crawl_together``.  ``tests/crawlers/api_support.py``
@@ -128,6 +129,16 @@ def crawl_together(config: Path, source_ids: list[str], tmp: Path, interval: str
 
 
 # ---------------------------------------------------------------- fixtures
+@pytest.fixture
+def crawls_in_worker(monkeypatch):
+    """``vigie.crawlers.run.crawl_watch`` (and whatever calls ``crawl_source``) forks its crawls from
+    the session's crawl worker for the rest of the test, instead of starting an interpreter per crawl."""
+    from vigie.crawlers import run
+
+    monkeypatch.setattr(run, "crawl_source", crawl_source)
+    return crawl_source
+
+
 @pytest.fixture
 def state_dir(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "state"

@@ -97,3 +97,15 @@ def crawl(config_path: str | Path, watch_id: str, source_id: str, out_dir: str |
     returncode = process.exitcode
     process.close()
     return read_summary(paths, returncode, watch_id, source_id)
+
+
+def warm_up() -> None:
+    """Start the worker (and its imports) in the background, while other tests run."""
+
+    def start() -> None:
+        from multiprocessing import forkserver
+
+        _forkserver()
+        forkserver.ensure_running()
+
+    threading.Thread(target=start, name="crawl-worker-warm-up", daemon=True).start()
