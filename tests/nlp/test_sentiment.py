@@ -149,7 +149,7 @@ def test_model_path_from_config(tmp_path):
 def test_inference_needs_no_scikit_learn():
     code = (
         "import sys; sys.modules['sklearn'] = None\n"
-        "import spacy, nlp.components.sentiment, nlp.components.toxicity\n"
+        "import spacy, vigie.nlp.components.sentiment, vigie.nlp.components.toxicity\n"
         "p = spacy.blank('fr'); p.add_pipe('vigie_sentiment'); p.add_pipe('vigie_toxicity')\n"
         "d = p('Le maire est un abruti 😡'); print(d._.sentiment['label'], d._.toxicity['labels'])\n"
     )
