@@ -186,8 +186,7 @@ def run_crawl(tmp_path, state_dir):
         out = out or tmp_path / "out"
         before = len(read_jsonl(output_paths(out, watch_id, source_id, interval)["output"]))
         merged = {**TEST_SETTINGS, **(settings or {})}
-        summary = crawl_source(config, watch_id, source_id, out, merged, interval=interval, timeout=timeout,
-                               env=crawl_env())
+        summary = crawl_source(config, watch_id, source_id, out, merged, interval=interval, timeout=timeout)
         assert summary["status"] == "ok" or not expect_ok, \
             f"crawl failed: {summary.get('error')}\nlog: {summary.get('log')}"
         return summary, read_jsonl(summary["output"])[before:]
