@@ -36,8 +36,12 @@ demo: install
 airflow: install
 	$(BIN)/python -m vigie.demo.airflow
 
+# Two pytest-xdist workers, whole files per worker (module fixtures and in-file order kept); one test
+# node, started by the controller. TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
+
 test: install chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 es-start: install
 	$(BIN)/vigie es start

@@ -85,11 +85,10 @@ def test_search_before_any_index(cli_env, es):
     assert done.returncode == 1 and "no index for watch 'nowhere' yet" in done.stderr
 
 
-def test_demo_runs_the_whole_chain_once(cli_env, es, tmp_path, unused_port):
+def test_demo_runs_the_whole_chain_once(demo_run):
     """`vigie demo`: demo sites on 127.0.0.1, collect, enrich, index, influence, alerts, digest to a file and a
-    local SMTP sink; a second run adds nothing and sends nothing."""
-    env = {**cli_env, "VIGIE_STATE_DIR": str(tmp_path / "state"), "VIGIE_DEMO_PORT": str(unused_port)}
-    done = run(env, "demo")
+    local SMTP sink; a second run adds nothing and sends nothing (both runs: the session's ``demo_run``)."""
+    done = demo_run.first
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     out = done.stdout
     assert "Indexed this run: 74 (74 new, 0 updated, 0 rejected)" in out
@@ -98,16 +97,16 @@ def test_demo_runs_the_whole_chain_once(cli_env, es, tmp_path, unused_port):
         assert re.search(rf"{source}\s+{count}\s+\({count} new this run\)", out), source
     assert "Crise possible" in out and "Digest of 2026-11-18: sent:" in out
     assert "résultat(s) pour « inondation »" in out
-    mails = sorted((tmp_path / "state" / "demo" / "mail").glob("*.eml"))
+    mails = demo_run.mails
     assert len(mails) >= 3 and any("Veille" in p.name for p in mails)
-    assert (tmp_path / "state" / "digests" / "lambersart" / "2026-11-18.html").exists()
+    assert (demo_run.state / "digests" / "lambersart" / "2026-11-18.html").exists()
 
-    again = run(env, "demo")
+    again = demo_run.again
     assert again.returncode == 0, again.stderr
     assert "Indexed this run: 0 (0 new" in again.stdout and "(0 new this run)" in again.stdout
     assert "Digest of 2026-11-18: already_sent" in again.stdout
     assert "this run: 0 message(s)" in again.stdout
-    assert len(list((tmp_path / "state" / "demo" / "mail").glob("*.eml"))) == len(mails)
+    assert len(demo_run.mails_after_again) == len(mails)
 
 
 def test_search_filters_and_table(cli_env, es, tmp_path):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
 from tests.smtp import smtp_servers
-from vigie.httpserve import start_server, stop_server
+from vigie.httpserve import LoopbackServer
 
 PARIS = ZoneInfo("Europe/Paris")
 T0 = datetime(2026, 11, 10, 0, 0, tzinfo=PARIS)
@@ -89,34 +88,32 @@ def smtp_env(monkeypatch, tmp_path):
     return monkeypatch
 
 
-class _Hooks:
+class _Hooks(LoopbackServer):
+    """Records the JSON posted to it; answers 503 to the next ``fail_next`` posts."""
+
+    name = "hooks"
+
     def __init__(self):
+        super().__init__()
         self.received: list[tuple[str, dict]] = []
         self.fail_next = 0
-        outer = self
+        self.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if outer.fail_next > 0:
-                    outer.fail_next -= 1
-                    self.send_response(503)
-                    self.end_headers()
-                    return
-                outer.received.append((self.path, json.loads(body)))
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
-                self.end_headers()
-                self.wfile.write(b"ok")
+    def answer(self, hit):
+        if hit.method != "POST":
+            return 501, {}, b""
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return 503, {}, b""
+        self.received.append((hit.path, json.loads(hit.body)))
+        return 200, {"Content-Type": "text/plain"}, b"ok"
 
-            def log_message(self, *args):
-                pass
-
-        self.server = start_server(Handler, "127.0.0.1", 0, name="hooks")
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+    @property
+    def url(self) -> str:
+        return self.base_url
 
     def close(self):
-        stop_server(self.server)
+        self.stop()
 
 
 @pytest.fixture

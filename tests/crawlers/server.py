@@ -1,7 +1,8 @@
 """A real HTTP server for crawler tests: a fixture folder plus programmable routes.
 
-It listens on 127.0.0.1, port 0 (a free port), in a thread of the test process; crawls run
-in their own processes and reach it over TCP like any website.
+It is a ``vigie.httpserve.LoopbackServer`` (the demo sites' server too): it listens on
+127.0.0.1, port 0 (a free port), in a thread of the test process; crawls run in their own
+processes and reach it over TCP like any website.
 
     from tests.crawlers.server import FixtureServer
 
@@ -46,36 +47,20 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import mimetypes
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import unquote
 
-from vigie.httpserve import serve_until_interrupted, start_server, stop_server
+from vigie.httpserve import Answer, Hit, LoopbackServer, serve_until_interrupted
+
+__all__ = ["FixtureServer", "Hit", "Route"]
 
 TEXT_TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xml",
               ".rss": "application/rss+xml", ".atom": "application/atom+xml", ".json": "application/json",
               ".txt": "text/plain", ".csv": "text/csv", ".jsonl": "application/x-ndjson", ".php": "text/html"}
-
-
-@dataclass
-class Hit:
-    """One request the server received."""
-
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    time: float
-    body: bytes = b""
-
-    @property
-    def target(self) -> str:
-        return self.path + ("?" + "&".join(f"{k}={v}" for k, vs in self.query.items() for v in vs)
-                            if self.query else "")
+NOT_FOUND = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
 
 
 @dataclass
@@ -90,47 +75,15 @@ class Route:
         return spec
 
 
-class FixtureServer:
+class FixtureServer(LoopbackServer):
+    name = "fixture-server"
+    server_version = "VigieFixture/1.0"
+
     def __init__(self, root: str | Path | None = None, host: str = "127.0.0.1", port: int = 0):
+        super().__init__(port)
         self.root = Path(root).resolve() if root else None
         self.host = host
-        self.port = port
         self.routes: dict[str, Route] = {}
-        self.hits: list[Hit] = []
-        self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-
-    # ---------------------------------------------------------------- control
-    def start(self) -> FixtureServer:
-        server = self
-
-        class Handler(_Handler):
-            fixture = server
-
-        self._httpd = start_server(Handler, self.host, self.port, name="fixture-server")
-        self.port = self._httpd.server_address[1]
-        return self
-
-    def stop(self) -> None:
-        stop_server(self._httpd)
-        self._httpd = None
-
-    def __enter__(self) -> FixtureServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def netloc(self) -> str:
-        return f"{self.host}:{self.port}"
-
-    def url(self, path: str = "/") -> str:
-        return self.base_url + (path if path.startswith("/") else "/" + path)
 
     # ----------------------------------------------------------------- routes
     def route(self, path: str, *, responses: list[dict[str, Any]] | None = None, handler: Any = None,
@@ -149,71 +102,18 @@ class FixtureServer:
         with self._lock:
             self.routes.clear()
 
-    # ------------------------------------------------------------------- hits
-    def hits_for(self, path: str) -> list[Hit]:
+    # ---------------------------------------------------------------- answers
+    def answer(self, hit: Hit) -> Answer:
         with self._lock:
-            return [h for h in self.hits if h.path == path]
+            route = self.routes.get(hit.path)
+        if route is not None:
+            return self._answer_route(route, hit)
+        return self._answer_file(hit)
 
-    def paths(self) -> list[str]:
-        with self._lock:
-            return [h.path for h in self.hits]
-
-    def reset_hits(self) -> None:
-        with self._lock:
-            self.hits.clear()
-
-    def _record(self, hit: Hit) -> None:
-        with self._lock:
-            self.hits.append(hit)
-
-    def _route(self, path: str) -> Route | None:
-        with self._lock:
-            return self.routes.get(path)
-
-
-def _http_date(ts: float) -> str:
-    return email.utils.formatdate(ts, usegmt=True)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    fixture: FixtureServer
-    protocol_version = "HTTP/1.1"
-    server_version = "VigieFixture/1.0"
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
-
-    def do_HEAD(self) -> None:
-        self._serve(head=True)
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def _serve(self, head: bool = False) -> None:
-        parts = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        hit = Hit(self.command, parts.path, parse_qs(parts.query), {k: v for k, v in self.headers.items()},
-                  time.time(), body)
-        self.fixture._record(hit)
-        try:
-            route = self.fixture._route(parts.path)
-            if route is not None:
-                self._serve_route(route, hit, head)
-            else:
-                self._serve_file(parts.path, head, parts.query)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    # ------------------------------------------------------------------ routes
-    def _serve_route(self, route: Route, hit: Hit, head: bool) -> None:
+    def _answer_route(self, route: Route, hit: Hit) -> Answer:
         if route.handler is not None:
             status, headers, body = route.handler(hit)
-            self._send(status, headers or {}, body if isinstance(body, bytes) else str(body).encode(), head)
-            return
+            return status, dict(headers or {}), body if isinstance(body, bytes) else str(body).encode()
         spec = route.next()
         if spec.get("delay"):
             time.sleep(float(spec["delay"]))
@@ -223,81 +123,50 @@ class _Handler(BaseHTTPRequestHandler):
         for key, name in (("etag", "ETag"), ("last_modified", "Last-Modified")):
             if spec.get(key):
                 headers[name] = spec[key]
-        if self._not_modified(headers.get("ETag"), headers.get("Last-Modified")):
-            self._send(304, {k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")}, b"", head)
-            return
+        if _not_modified(hit, headers.get("ETag"), headers.get("Last-Modified")):
+            return 304, {k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")}, b""
+        headers.setdefault("Content-Type", "text/html; charset=utf-8")
         if spec.get("body_size"):
-            self._send_generated(int(spec.get("status", 200)), headers, int(spec["body_size"]),
-                                 bool(spec.get("chunked", False)), head)
-            return
+            size = int(spec["body_size"])
+            if spec.get("chunked"):
+                headers["Transfer-Encoding"] = "chunked"
+            else:
+                headers["Content-Length"] = str(size)
+            return int(spec.get("status", 200)), headers, _generated(size)
         body = spec.get("body", b"")
         body = body.encode() if isinstance(body, str) else body
-        body = body.replace(b"{{base}}", self.fixture.base_url.encode())
-        headers.setdefault("Content-Type", "text/html; charset=utf-8")
-        self._send(int(spec.get("status", 200)), headers, body, head)
+        return int(spec.get("status", 200)), headers, body.replace(b"{{base}}", self.base_url.encode())
 
-    def _send_generated(self, status: int, headers: dict[str, str], size: int, chunked: bool, head: bool) -> None:
-        headers.setdefault("Content-Type", "text/html; charset=utf-8")
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        if chunked:
-            self.send_header("Transfer-Encoding", "chunked")
-        else:
-            self.send_header("Content-Length", str(size))
-        self.end_headers()
-        if head:
-            return
-        block = (b"<p>" + b"Lambersart " * 90 + b"</p>\n")[:1024]
-        sent = 0
-        while sent < size:
-            piece = block[: min(len(block), size - sent)]
-            if chunked:
-                self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-            else:
-                self.wfile.write(piece)
-            sent += len(piece)
-        if chunked:
-            self.wfile.write(b"0\r\n\r\n")
-
-    # ------------------------------------------------------------------- files
-    def _serve_file(self, path: str, head: bool, query: str = "") -> None:
-        root = self.fixture.root
+    def _answer_file(self, hit: Hit) -> Answer:
+        root = self.root
         if root is None:
-            self._send(404, {"Content-Type": "text/plain"}, b"not found", head)
-            return
-        from urllib.parse import unquote
-
-        target = (root / unquote(path).lstrip("/")).resolve()
+            return 404, {"Content-Type": "text/plain"}, b"not found"
+        target = (root / unquote(hit.path).lstrip("/")).resolve()
         if root not in target.parents and target != root:
-            self._send(403, {"Content-Type": "text/plain"}, b"forbidden", head)
-            return
+            return 403, {"Content-Type": "text/plain"}, b"forbidden"
         suffix = target.suffix.lower()
+        query = unquote(hit.query_string)
         if query:  # viewtopic.php?t=12 is served from the file "viewtopic.php@t=12"
-            with_query = target.with_name(f"{target.name}@{unquote(query)}")
+            with_query = target.with_name(f"{target.name}@{query}")
             if with_query.is_file():
                 target = with_query
         if target.is_dir():
             target = target / "index.html"
             suffix = ".html"
         if not target.is_file():
-            self._send(404, {"Content-Type": "text/html; charset=utf-8"},
-                       b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>",
-                       head)
-            return
+            return 404, {"Content-Type": "text/html; charset=utf-8"}, NOT_FOUND
         body = target.read_bytes()
         if suffix == "" or "@" in suffix:
             suffix = ".html"  # t.me/s/<channel>, spip.php@article12: pages without an extension
         content_type = TEXT_TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        is_text = content_type.startswith("text/") or suffix in TEXT_TYPES
-        if is_text:
-            body = body.replace(b"{{base}}", self.fixture.base_url.encode())
+        if content_type.startswith("text/") or suffix in TEXT_TYPES:
+            body = body.replace(b"{{base}}", self.base_url.encode())
             if "charset" not in content_type and suffix not in (".json", ".jsonl"):
                 content_type += "; charset=utf-8"
         status = 200
         headers = {"Content-Type": content_type,
                    "ETag": '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"',
-                   "Last-Modified": _http_date(target.stat().st_mtime)}
+                   "Last-Modified": email.utils.formatdate(target.stat().st_mtime, usegmt=True)}
         sidecar = target.with_name(target.name + ".headers")
         if sidecar.is_file():
             for line in sidecar.read_text(encoding="utf-8").splitlines():
@@ -307,35 +176,35 @@ class _Handler(BaseHTTPRequestHandler):
                 if name.lower() == "status":
                     status = int(value)
                 elif value:
-                    headers[name] = value.replace("{{base}}", self.fixture.base_url)
+                    headers[name] = value.replace("{{base}}", self.base_url)
                 else:
                     headers.pop(name, None)
-        if status == 200 and self._not_modified(headers.get("ETag"), headers.get("Last-Modified")):
-            self._send(304, {k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")}, b"", head)
-            return
-        self._send(status, headers, body, head)
+        if status == 200 and _not_modified(hit, headers.get("ETag"), headers.get("Last-Modified")):
+            return 304, {k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")}, b""
+        return status, headers, body
 
-    def _not_modified(self, etag: str | None, last_modified: str | None) -> bool:
-        inm = self.headers.get("If-None-Match")
-        if inm and etag:
-            return etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
-        ims = self.headers.get("If-Modified-Since")
-        if ims and last_modified:
-            try:
-                return email.utils.parsedate_to_datetime(last_modified) <= email.utils.parsedate_to_datetime(ims)
-            except (TypeError, ValueError):
-                return False
-        return False
 
-    def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        if status != 304:
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if not head and status != 304:
-            self.wfile.write(body)
+def _generated(size: int):
+    """A body of ``size`` bytes, produced 1 KiB at a time (huge pages)."""
+    block = (b"<p>" + b"Lambersart " * 90 + b"</p>\n")[:1024]
+    sent = 0
+    while sent < size:
+        piece = block[: min(len(block), size - sent)]
+        yield piece
+        sent += len(piece)
+
+
+def _not_modified(hit: Hit, etag: str | None, last_modified: str | None) -> bool:
+    inm = hit.header("If-None-Match")
+    if inm and etag:
+        return etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+    ims = hit.header("If-Modified-Since")
+    if ims and last_modified:
+        try:
+            return email.utils.parsedate_to_datetime(last_modified) <= email.utils.parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 def main(argv: list[str] | None = None) -> None:

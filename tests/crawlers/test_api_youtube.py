@@ -116,7 +116,7 @@ def _data_api(server):
     server.route("/youtube/v3/comments", handler=keyed(replies))
 
 
-def test_crawl_channel_and_missing_key_does_not_stop_other_sources(tmp_path, monkeypatch):
+def test_crawl_channel_and_missing_key_does_not_stop_other_sources(tmp_path, monkeypatch, crawls_in_worker):
     from tests.crawlers.api_support import FAST, RUN1, RUN2, write_config
     from tests.crawlers.server import FixtureServer
     from vigie.crawlers.run import crawl_watch

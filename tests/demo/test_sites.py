@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.crawlers.worker import crawl as crawl_source
 from vigie.config import load_config
-from vigie.crawlers.run import crawl_source
 from vigie.demo.sites import DEMO_ENV, DemoPortBusy, DemoSites, write_demo_config
 from vigie.demo.sites._data import load
 from vigie.schema import make_doc_id
@@ -56,7 +56,7 @@ def crawl(tmp_path_factory):
         source_ids = [s.id for s in load_config(config).watch("lambersart").sources]
         first = crawl_all(config, source_ids, tmp, RUN1)
         second = crawl_all(config, source_ids, tmp, RUN2)
-        yield {"sites": sites, "config": config, "first": first, "second": second, "hits": list(sites.hits)}
+        yield {"sites": sites, "config": config, "first": first, "second": second, "hits": sites.paths()}
 
 
 def demo_key(doc: dict) -> tuple[str, str]:

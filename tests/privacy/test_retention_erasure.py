@@ -150,10 +150,9 @@ def test_forget_scoped_to_one_watch_keeps_the_others(es, stores):
     assert not is_objected("mastodon", "paul", objections, watch_id="b")
 
 
-def test_privacy_report_and_forget_through_the_cli(cli_env, es, tmp_path, unused_port):
-    env = {**cli_env, "VIGIE_STATE_DIR": str(tmp_path / "state"), "VIGIE_DATA_DIR": str(tmp_path / "data"),
-           "VIGIE_DEMO_PORT": str(unused_port)}
-    assert subprocess.run([VIGIE, "demo"], env=env, capture_output=True, text=True).returncode == 0
+def test_privacy_report_and_forget_through_the_cli(demo_run):
+    env = demo_run.env   # the session's demo (its data under VIGIE_STATE_DIR/data)
+    assert demo_run.first.returncode == 0
     done = subprocess.run([VIGIE, "privacy", "report", "--watch", "lambersart", "--json"], env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

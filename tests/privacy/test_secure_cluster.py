@@ -12,7 +12,7 @@ import requests
 
 from vigie.indexes.local_node import LocalNode
 
-from ..conftest import ROOT, VIGIE
+from ..conftest import DEMO_SECRETS, ROOT, VIGIE
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("VIGIE_EXTERNAL_ES")), reason="starts a local node")
 
@@ -86,18 +86,15 @@ def test_unknown_ca_is_a_clear_error(secure_node):
     assert api_key not in done.stdout + done.stderr
 
 
-def test_secrets_never_show_in_outputs_or_logs(cli_env, es, tmp_path, unused_port):
-    """Every secret Vigie reads from the environment, through commands that succeed and that fail."""
-    secrets = {
-        "ELASTICSEARCH_PASSWORD": "S3cret-es-password-41",
-        "KIBANA_API_KEY": "S3cret-kibana-key-42",
-        "VIGIE_PSEUDONYM_KEY": "S3cret-pseudonym-key-43",
-        "VIGIE_SMTP_PASSWORD": "S3cret-smtp-password-44",
-    }
-    env = {**cli_env, **secrets, "ELASTICSEARCH_USERNAME": "elastic", "VIGIE_STATE_DIR": str(tmp_path)}
+def test_secrets_never_show_in_outputs_or_logs(demo_run, unused_port):
+    """Every secret Vigie reads from the environment, through commands that succeed and that fail
+    (``vigie -v demo``: the session's ``demo_run``, run with these secrets)."""
+    secrets = {k: v for k, v in DEMO_SECRETS.items() if k != "ELASTICSEARCH_USERNAME"}
+    env = demo_run.env
+    assert {k: env[k] for k in secrets} == secrets and env["ELASTICSEARCH_USERNAME"] == "elastic"
     bad_url = {**env, "ELASTICSEARCH_URL": f"http://elastic:S3cret-in-url-45@127.0.0.1:{unused_port}"}
     runs = [
-        vigie(env, "demo"),
+        demo_run.first,
         vigie(env, "search", "inondation", "--json"),
         vigie(env, "privacy", "report", "--watch", "lambersart"),
         vigie(env, "config", "check", str(ROOT / "config" / "watch.example.yaml")),

@@ -1,4 +1,5 @@
-"""Build the bundled Vigie demo data set ``lambersart.jsonl``.
+"""Build the bundled Vigie demo data set ``vigie/demo/lambersart.jsonl`` (a development tool: the
+package ships the file, not this script; ``tests/demo/test_demo_data.py`` checks they agree).
 
 All texts below are fictional: they were written for the Vigie demo and are
 not copied from any real article, post or comment.  The outlets
@@ -13,7 +14,7 @@ platform item id); this script fills the platform defaults, computes
 every record with :class:`vigie.schema.Document` and writes one JSON object
 per line, sorted by ``published_at``::
 
-    .venv/bin/python vigie/demo/build_demo.py
+    .venv/bin/python tools/build_demo.py
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from vigie.schema import Document, make_doc_id
 
-OUT = Path(__file__).with_name("lambersart.jsonl")
+OUT = Path(__file__).resolve().parent.parent / "vigie" / "demo" / "lambersart.jsonl"
 WATCH_IDS = ["lambersart"]
 TZ = "+01:00"
 MONTH = "2026-11-"
@@ -1012,11 +1013,14 @@ def build() -> list[dict]:
     return records
 
 
+def render(records: list[dict]) -> str:
+    """The file's text: one JSON object per line."""
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+
+
 def main() -> None:
     records = build()
-    with OUT.open("w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    OUT.write_text(render(records), encoding="utf-8")
     print(f"wrote {len(records)} documents to {OUT}")
 
 
