@@ -26,7 +26,7 @@ from vigie.settings import Settings
 Clock = Callable[[Any, Any, Any], tuple[datetime, date]]   # (client, names, watch) -> (alerts until, digest day)
 
 
-@dataclass
+@dataclass(slots=True)
 class WatchRun:
     watch: str
     crawls: list[dict[str, Any]] = field(default_factory=list)
@@ -92,9 +92,9 @@ def run(settings: Settings, *, watch_ids: list[str] | None = None, interval: tup
     for watch in chosen:
         run_of = result.watches[watch.id]
         say(f"{watch.id}: enrich (spaCy, French), index…")
-        if not _step(run_of, "enrich", enrich.enrich, settings, watch.id, start, end):
+        if not _step(run_of, "enriched", enrich.enrich, settings, watch.id, start, end):
             continue
-        if not _step(run_of, "index", index.index, settings, watch.id, run_of.enriched["path"], client=client):
+        if not _step(run_of, "indexed", index.index, settings, watch.id, run_of.enriched["path"], client=client):
             continue
         detect_until, digest_day = clock(client, settings.names, watch)
         say(f"{watch.id}: influence, alerts up to {detect_until:%Y-%m-%d %H:%M} UTC, digest of {digest_day}…")
@@ -106,12 +106,14 @@ def run(settings: Settings, *, watch_ids: list[str] | None = None, interval: tup
     return result
 
 
-def _step(run_of: WatchRun, name: str, stage: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> bool:
-    """Run one stage of a watch; a failure is recorded (the stage's summary says why) and the run goes on."""
+def _step(run_of: WatchRun, field_name: str, stage: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> bool:
+    """Run one stage of a watch into ``run_of.<field_name>``; a failure is recorded there (and in
+    ``failures``, named after the stage) and the run goes on."""
     try:
-        setattr(run_of, name, stage(*args, **kwargs))
+        setattr(run_of, field_name, stage(*args, **kwargs))
         return True
     except Exception as exc:  # each stage raises its own errors; the others still run
-        setattr(run_of, name, {"status": "failed", "error": f"{type(exc).__name__}: {exc}"})
-        run_of.failures.append(f"{name}: {type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        setattr(run_of, field_name, {"status": "failed", "error": error})
+        run_of.failures.append(f"{stage.__module__.rsplit('.', 1)[-1]}: {error}")
         return False
