@@ -32,23 +32,6 @@ _pipeline = click.option("--pipeline", "pipeline", type=click.Path(exists=True, 
                               "to assemble, instead of nlp/config.cfg.")
 
 
-def _loud(func):
-    """A pipeline that cannot be built stops the command: its component and the cause, exit status 1."""
-    from functools import wraps
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        from vigie.nlp.errors import PipelineLoadError
-
-        try:
-            return func(*args, **kwargs)
-        except PipelineLoadError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
-
-
 @click.command("analyze")
 @click.argument("text")
 @_watch
@@ -58,7 +41,6 @@ def _loud(func):
 @click.option("--title", help="A title analysed with the text.")
 @click.option("--json", "as_json", is_flag=True, help="Print the enrichment as JSON.")
 @_config_errors
-@_loud
 def analyze(text: str, watch_id: str | None, config: Path | None, model: str, pipeline: Path | None,
             title: str | None, as_json: bool) -> None:
     """Print the enrichment of one TEXT ("-" reads it from standard input)."""
@@ -96,7 +78,6 @@ def analyze(text: str, watch_id: str | None, config: Path | None, model: str, pi
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a line is malformed or fails.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @_config_errors
-@_loud
 def enrich(src: Path, dst: Path, watch_id: str | None, config: Path | None, model: str, pipeline: Path | None,
            processes: int | None, batch_size: int, enriched_at: datetime | None, strict: bool,
            no_progress: bool) -> None:

@@ -25,3 +25,16 @@ names = _CurrentNames()
 def run_settings(**kwargs) -> Settings:
     """The settings a command would build now (flag-like arguments, then the environment, then the file)."""
     return Settings.resolve(**kwargs)
+
+
+def json_strings(value):
+    """Every string of a JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_strings(item)

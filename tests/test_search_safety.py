@@ -13,6 +13,8 @@ import uuid
 
 import pytest
 
+from tests.support import json_strings
+
 from .conftest import VIGIE, delete_prefixed
 
 BIDI_C1 = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -106,19 +108,9 @@ def test_json_output_has_no_control_or_bidi_character(indexed):
     assert hostile["title"] == "Facture gpj.exe"
     assert "cave" in hostile["text"] and "sous l'eau" in hostile["text"]
 
-    def strings(value):
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                yield k
-                yield from strings(v)
-        elif isinstance(value, list):
-            for v in value:
-                yield from strings(v)
 
     for hit in hits:
-        for s in strings(hit):
+        for s in json_strings(hit):
             assert not BIDI_C1.search(s), repr(s)
 
 

@@ -53,7 +53,7 @@ def handles_errors(func):
     @wraps(func)
     def wrapper(*args, **kwargs):
         from vigie.config import ConfigError, UnknownWatch
-        from vigie.errors import ClusterUnavailable, LocalNodeError
+        from vigie.errors import ClusterUnavailable, LocalNodeError, PipelineLoadError
 
         try:
             return func(*args, **kwargs)
@@ -66,6 +66,8 @@ def handles_errors(func):
             fail(str(exc), EXIT_CONFIG)
         except (ClusterUnavailable, LocalNodeError) as exc:
             fail(str(exc), EXIT_CLUSTER)
+        except PipelineLoadError as exc:  # enrichment must not go on without a component
+            fail(str(exc), EXIT_FAILED)
         except Exception as exc:
             from elasticsearch import ConnectionError as ESConnectionError
 

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 import pytest
 from markdown_it import MarkdownIt
 
+from tests.support import json_strings
 from vigie.alerts.deliver.log import Dispatcher, channels_for
 from vigie.alerts.deliver.webhook import WebhookChannel
 from vigie.alerts.engine import Engine
@@ -51,17 +52,7 @@ def hostile_events(watch):
     return events
 
 
-def strings(value):
-    """Every string of a JSON value, keys included."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield k
-            yield from strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from strings(v)
+
 
 
 class _Html(HTMLParser):
@@ -116,7 +107,7 @@ def delivered(tmp_path, hooks, smtp_env):
         assert {path for path, _ in hooks.received} == {f"/{fmt}"}
         bodies = [body for _, body in hooks.received]
         for body in bodies:
-            for s in strings(body):                                    # every string of every format
+            for s in json_strings(body):                                    # every string of every format
                 assert not FORBIDDEN.search(s), s
                 assert fmt == "json" or not LIVE_MENTION.search(s), s
         return bodies
