@@ -157,46 +157,71 @@ def lens_partition(id_: str, title: str, description: str, data_view_id: str, *,
 
 
 def vega_map(id_: str, title: str, description: str, index: str, geo_field: str, time_field: str,
-             center: tuple[float, float], zoom: int = 10) -> dict:
-    """A Vega map of the documents' geo points, aggregated on a geotile grid."""
+             center: tuple[float, float], zoom: int = 10, *, label_field: str | None = None,
+             basemap: bool = True) -> dict:
+    """A Vega map of the documents' geo points, aggregated on a geotile grid.
+
+    The spec is written as JSON, which Kibana's hjson parser reads as is (in hjson an unquoted
+    value runs to the end of the line, so a compact hand-written spec is easy to break). Each
+    point is labelled with the most frequent ``label_field`` value of its cell (the commune's
+    name), so the map stays readable without a base map (``basemap=False`` sets Kibana's
+    ``mapStyle: false``, for a Kibana that cannot reach Elastic Maps Service).
+    """
     lat, lon = center
-    spec = f"""{{
-  $schema: https://vega.github.io/schema/vega/v5.json
-  config: {{kibana: {{type: "map", latitude: {lat:.4f}, longitude: {lon:.4f}, zoom: {zoom}}}}}
-  data: [{{
-    name: table
-    url: {{
-      index: {index}
-      %context%: true
-      %timefield%: {time_field}
-      body: {{
-        size: 0
-        aggs: {{
-          grid: {{
-            geotile_grid: {{field: "{geo_field}", precision: 12, size: 1000}}
-            aggs: {{centre: {{geo_centroid: {{field: "{geo_field}"}}}}}}
-          }}
-        }}
-      }}
-    }}
-    format: {{property: "aggregations.grid.buckets"}}
-    transform: [{{type: "geopoint", projection: "projection", fields: ["centre.location.lon", "centre.location.lat"]}}]
-  }}]
-  scales: [{{name: size, type: sqrt, domain: {{data: "table", field: "doc_count"}}, range: [40, 1600]}}]
-  marks: [{{
-    type: symbol
-    from: {{data: "table"}}
-    encode: {{update: {{
-      size: {{scale: "size", field: "doc_count"}}
-      fill: {{value: "#d6604d"}}
-      fillOpacity: {{value: 0.6}}
-      xc: {{signal: "datum.x"}}
-      yc: {{signal: "datum.y"}}
-      tooltip: {{signal: "{{'publications': datum.doc_count}}"}}
-    }}}}
-  }}]
-}}"""
-    vis_state = {"title": title, "type": "vega", "aggs": [], "params": {"spec": spec}}
+    sub_aggs: dict = {"centre": {"geo_centroid": {"field": geo_field}}}
+    if label_field:
+        sub_aggs["label"] = {"terms": {"field": label_field, "size": 1}}
+    kibana: dict = {"type": "map", "latitude": round(lat, 4), "longitude": round(lon, 4), "zoom": zoom}
+    if not basemap:
+        kibana["mapStyle"] = False
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega/v5.json",
+        "config": {"kibana": kibana},
+        "data": [{
+            "name": "table",
+            "url": {
+                "index": index,
+                "%context%": True,
+                "%timefield%": time_field,
+                "body": {"size": 0, "aggs": {"grid": {
+                    "geotile_grid": {"field": geo_field, "precision": 12, "size": 1000},
+                    "aggs": sub_aggs,
+                }}},
+            },
+            "format": {"property": "aggregations.grid.buckets"},
+            "transform": [
+                {"type": "geopoint", "projection": "projection",
+                 "fields": ["centre.location.lon", "centre.location.lat"]},
+                {"type": "formula", "as": "label",
+                 "expr": "datum.label && length(datum.label.buckets) ? datum.label.buckets[0].key : ''"},
+            ],
+        }],
+        "scales": [{"name": "size", "type": "sqrt", "domain": {"data": "table", "field": "doc_count"},
+                    "range": [40, 1600]}],
+        "marks": [
+            {"type": "symbol", "name": "points", "from": {"data": "table"}, "encode": {"update": {
+                "size": {"scale": "size", "field": "doc_count"},
+                "fill": {"value": "#d6604d"},
+                "fillOpacity": {"value": 0.6},
+                "stroke": {"value": "#ffffff"},
+                "xc": {"signal": "datum.x"},
+                "yc": {"signal": "datum.y"},
+                "tooltip": {"signal": "{'Commune': datum.label, 'Publications': datum.doc_count}"},
+            }}},
+            {"type": "text", "name": "labels", "from": {"data": "table"}, "encode": {"update": {
+                "x": {"signal": "datum.x"},
+                "y": {"signal": "datum.y"},
+                "dy": {"signal": "-sqrt(scale('size', datum.doc_count)) / 2 - 3"},
+                "text": {"signal": "datum.label + ' (' + datum.doc_count + ')'"},
+                "align": {"value": "center"},
+                "baseline": {"value": "bottom"},
+                "fontSize": {"value": 11},
+                "fill": {"value": "#333333"},
+            }}},
+        ],
+    }
+    vis_state = {"title": title, "type": "vega", "aggs": [],
+                 "params": {"spec": json.dumps(spec, ensure_ascii=False, indent=2)}}
     attributes = {
         "title": title,
         "description": description,
