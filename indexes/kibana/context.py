@@ -25,12 +25,14 @@ def watch_view(watch, names: IndexNames, space: str | None = None, basemap: bool
     from vigie.nlp.territory.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
-    communes, points = {}, []
+    communes, points, places = {}, [], []
     for code in watch.territory.communes:
         commune = gazetteer.get(code)
         communes[code] = commune.name if commune else code
         if commune and commune.point:
             points.append(commune.point)
+            places.append((commune.name, *commune.point))
     center = points[0] if points else (46.6, 2.4)
     return WatchView(watch_id=watch.id, name=watch.name, communes=communes, topics=topics_of(watch), names=names,
-                     center=center, zoom=12 if len(points) <= 1 else 10, space=space, basemap=basemap)
+                     center=center, zoom=12 if len(points) <= 1 else 10, places=places, space=space,
+                     basemap=basemap)

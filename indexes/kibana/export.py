@@ -44,6 +44,7 @@ class WatchView:
     names: IndexNames                              # the run's index names (settings.names)
     center: tuple[float, float] = (46.6, 2.4)      # map centre (lat, lon)
     zoom: int = 11
+    places: list[tuple[str, float, float]] = field(default_factory=list)  # communes drawn on the map
     space: str | None = None                       # Kibana space the objects are for (None: default)
     basemap: bool = True                           # False: Vega map without Elastic Maps Service tiles
     extra: dict = field(default_factory=dict)
@@ -159,7 +160,7 @@ def build_objects(view: WatchView) -> list[dict]:
     carte = ko.vega_map(oid("visualization", "map"), "Carte des communes citées",
                         "Publications localisées sur la commune principale qu'elles citent.",
                         names.watch_alias(w), "territory.location", "published_at", view.center, view.zoom,
-                        label_field="territory.communes.name", basemap=view.basemap)
+                        places=view.places, basemap=view.basemap)
     # One data view per dashboard: Kibana applies a dashboard's filters to all its panels, so a
     # click on a bar must name a field of every panel's data view, with the same meaning there.
     board = ko.dashboard(oid("dashboard"), f"Vigie · {view.name}",

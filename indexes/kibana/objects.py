@@ -157,20 +157,17 @@ def lens_partition(id_: str, title: str, description: str, data_view_id: str, *,
 
 
 def vega_map(id_: str, title: str, description: str, index: str, geo_field: str, time_field: str,
-             center: tuple[float, float], zoom: int = 10, *, label_field: str | None = None,
-             basemap: bool = True) -> dict:
+             center: tuple[float, float], zoom: int = 10, *,
+             places: list[tuple[str, float, float]] | tuple = (), basemap: bool = True) -> dict:
     """A Vega map of the documents' geo points, aggregated on a geotile grid.
 
     The spec is written as JSON, which Kibana's hjson parser reads as is (in hjson an unquoted
-    value runs to the end of the line, so a compact hand-written spec is easy to break). Each
-    point is labelled with the most frequent ``label_field`` value of its cell (the commune's
-    name), so the map stays readable without a base map (``basemap=False`` sets Kibana's
-    ``mapStyle: false``, for a Kibana that cannot reach Elastic Maps Service).
+    value runs to the end of the line, so a compact hand-written spec is easy to break). The
+    territory's communes (``places``: name, lat, lon) are drawn as small labelled dots, so the map
+    stays readable without a base map (``basemap=False`` sets Kibana's ``mapStyle: false``, for a
+    Kibana that cannot reach Elastic Maps Service).
     """
     lat, lon = center
-    sub_aggs: dict = {"centre": {"geo_centroid": {"field": geo_field}}}
-    if label_field:
-        sub_aggs["label"] = {"terms": {"field": label_field, "size": 1}}
     kibana: dict = {"type": "map", "latitude": round(lat, 4), "longitude": round(lon, 4), "zoom": zoom}
     if not basemap:
         kibana["mapStyle"] = False
@@ -185,38 +182,45 @@ def vega_map(id_: str, title: str, description: str, index: str, geo_field: str,
                 "%timefield%": time_field,
                 "body": {"size": 0, "aggs": {"grid": {
                     "geotile_grid": {"field": geo_field, "precision": 12, "size": 1000},
-                    "aggs": sub_aggs,
+                    "aggs": {"centre": {"geo_centroid": {"field": geo_field}}},
                 }}},
             },
             "format": {"property": "aggregations.grid.buckets"},
-            "transform": [
-                {"type": "geopoint", "projection": "projection",
-                 "fields": ["centre.location.lon", "centre.location.lat"]},
-                {"type": "formula", "as": "label",
-                 "expr": "datum.label && length(datum.label.buckets) ? datum.label.buckets[0].key : ''"},
-            ],
+            "transform": [{"type": "geopoint", "projection": "projection",
+                           "fields": ["centre.location.lon", "centre.location.lat"]}],
+        }, {
+            "name": "communes",
+            "values": [{"name": name, "lat": round(p_lat, 5), "lon": round(p_lon, 5)}
+                       for name, p_lat, p_lon in places],
+            "transform": [{"type": "geopoint", "projection": "projection", "fields": ["lon", "lat"]}],
         }],
         "scales": [{"name": "size", "type": "sqrt", "domain": {"data": "table", "field": "doc_count"},
                     "range": [40, 1600]}],
         "marks": [
-            {"type": "symbol", "name": "points", "from": {"data": "table"}, "encode": {"update": {
+            {"type": "symbol", "name": "commune-dots", "from": {"data": "communes"}, "encode": {"update": {
+                "size": {"value": 16},
+                "fill": {"value": "#555555"},
+                "xc": {"signal": "datum.x"},
+                "yc": {"signal": "datum.y"},
+            }}},
+            {"type": "text", "name": "commune-names", "from": {"data": "communes"}, "encode": {"update": {
+                "x": {"signal": "datum.x"},
+                "y": {"signal": "datum.y"},
+                "dy": {"value": 12},
+                "text": {"field": "name"},
+                "align": {"value": "center"},
+                "baseline": {"value": "top"},
+                "fontSize": {"value": 11},
+                "fill": {"value": "#333333"},
+            }}},
+            {"type": "symbol", "name": "documents", "from": {"data": "table"}, "encode": {"update": {
                 "size": {"scale": "size", "field": "doc_count"},
                 "fill": {"value": "#d6604d"},
                 "fillOpacity": {"value": 0.6},
                 "stroke": {"value": "#ffffff"},
                 "xc": {"signal": "datum.x"},
                 "yc": {"signal": "datum.y"},
-                "tooltip": {"signal": "{'Commune': datum.label, 'Publications': datum.doc_count}"},
-            }}},
-            {"type": "text", "name": "labels", "from": {"data": "table"}, "encode": {"update": {
-                "x": {"signal": "datum.x"},
-                "y": {"signal": "datum.y"},
-                "dy": {"signal": "-sqrt(scale('size', datum.doc_count)) / 2 - 3"},
-                "text": {"signal": "datum.label + ' (' + datum.doc_count + ')'"},
-                "align": {"value": "center"},
-                "baseline": {"value": "bottom"},
-                "fontSize": {"value": 11},
-                "fill": {"value": "#333333"},
+                "tooltip": {"signal": "{'Publications': datum.doc_count}"},
             }}},
         ],
     }
