@@ -14,6 +14,20 @@ AGGREGATABLE = {"keyword", "long", "integer", "short", "byte", "double", "float"
                 "date", "boolean", "geo_point", "ip"}
 NUMERIC = {"long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float"}
 KQL_FIELD = re.compile(r"(?<![\w.\"])([A-Za-z_][\w.]*)\s*:")
+DATES = {"date", "date_nanos"}
+STRINGS = {"keyword", "constant_keyword", "wildcard", "text", "match_only_text"}
+# Kibana's field type (a Lens column's dataType) for each Elasticsearch type.
+KIBANA_TYPE = {**{t: "string" for t in STRINGS}, **{t: "number" for t in NUMERIC}, **{t: "date" for t in DATES},
+               "boolean": "boolean", "ip": "ip", "geo_point": "geo_point"}
+# Elasticsearch types each Lens operation accepts (Lens' operation definitions, 8.8 to 9.x); the
+# bucket and distinct-count operations also need an aggregatable field.
+LENS_OPERATIONS = {
+    "date_histogram": DATES,
+    "terms": STRINGS | NUMERIC | DATES | {"boolean", "ip"},
+    "unique_count": STRINGS | NUMERIC | DATES | {"boolean", "ip"},
+    **{op: NUMERIC for op in ("sum", "average", "median", "percentile", "standard_deviation", "min", "max")},
+}
+AGGREGATING = {"date_histogram", "terms", "unique_count"}
 GEO_AGGS = {"geotile_grid", "geohash_grid", "geohex_grid", "geo_centroid", "geo_bounds"}
 
 
@@ -72,6 +86,23 @@ def kql_fields(query: str) -> list[str]:
     """Field names of a KQL query (``field : value``), quoted values left out."""
     unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', '""', query)
     return KQL_FIELD.findall(unquoted)
+
+
+def lens_column_problems(column: dict, caps: dict, where: str) -> list[str]:
+    """A Lens column's operation against its field: present, of a type the operation takes, and of
+    the data type the column declares."""
+    field, operation = column.get("sourceField"), column["operationType"]
+    if operation == "count" and field in (None, "___records___"):
+        return []
+    types = LENS_OPERATIONS.get(operation)
+    problems = _need(caps, field, f"{where} {operation}", types=types, aggregatable=operation in AGGREGATING)
+    cap = caps.get(field)
+    if not problems and cap and operation != "count":
+        declared, actual = column.get("dataType"), KIBANA_TYPE.get(cap["type"])
+        if declared != actual:
+            problems.append(f"{where} {operation}: column {column.get('label')!r} says {declared}, "
+                            f"but field {field!r} is {cap['type']} ({actual})")
+    return problems
 
 
 def _agg_fields(aggs: dict):
@@ -196,17 +227,7 @@ def check_objects(objects: list[dict], caps_by_title: dict[str, dict]) -> list[s
                     continue
                 caps = caps_of(ref["id"])
                 for column in layer["columns"].values():
-                    field, operation = column.get("sourceField"), column["operationType"]
-                    if operation == "count":
-                        continue
-                    if operation == "date_histogram":
-                        problems += _need(caps, field, where, types={"date"})
-                    elif operation == "terms":
-                        problems += _need(caps, field, where, aggregatable=True)
-                    elif operation in {"max", "min", "sum", "average", "median"}:
-                        problems += _need(caps, field, where, types=NUMERIC)
-                    else:
-                        problems += _need(caps, field, where)
+                    problems += lens_column_problems(column, caps, where)
         elif obj["type"] == "visualization":
             problems += _vega_problems(json.loads(attributes["visState"]), caps_by_title, where)
         elif obj["type"] == "dashboard":

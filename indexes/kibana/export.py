@@ -151,7 +151,7 @@ def build_objects(view: WatchView) -> list[dict]:
                             split=ko.col_terms("kind", "Type d'alerte", "y"))
     alert_levels = ko.lens_partition(oid("lens", "alert-levels"), "Alertes par niveau",
                                      "Répartition des alertes par niveau.", alerts["id"],
-                                     group=ko.col_terms("level", "Niveau", "metric", size=5),
+                                     group=ko.col_terms("level", "Niveau", "metric", size=5, data_type="number"),
                                      metric=ko.col_count("Alertes"), shape="donut")
     alert_list = ko.saved_search(oid("search", "alerts"), f"{view.name} · Alertes",
                                  "Alertes déclenchées, de la plus récente à la plus ancienne.", alerts["id"], "",

@@ -102,8 +102,8 @@ def col_metric(operation: str, field: str, label: str) -> dict:
             "isBucketed": False, "scale": "ratio", "sourceField": field, "params": {"emptyAsNull": True}}
 
 
-def col_terms(field: str, label: str, order_by: str, size: int = 10) -> dict:
-    return {"label": label, "customLabel": True, "dataType": "string", "operationType": "terms",
+def col_terms(field: str, label: str, order_by: str, size: int = 10, data_type: str = "string") -> dict:
+    return {"label": label, "customLabel": True, "dataType": data_type, "operationType": "terms",
             "scale": "ordinal", "sourceField": field, "isBucketed": True,
             "params": {"size": size, "orderBy": {"type": "column", "columnId": order_by},
                        "orderDirection": "desc", "otherBucket": True, "missingBucket": False,
