@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium demo airflow test es-start es-stop es-status lint lock bench clean
+.PHONY: install chromium kibana-render demo airflow test es-start es-stop es-status lint lock bench clean
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Vigie needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -29,6 +29,16 @@ chromium:
 			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
 		else echo "chromium is missing: install it (apt-get install chromium) for the digest screenshot tests" >&2; exit 1; fi; }
 
+# Node packages (vega, hjson) that render the Kibana export's Vega specs in the tests, from the
+# committed lockfile; re-installed only when the lockfile changes.
+KIBANA_RENDER := tests/kibana_render
+$(KIBANA_RENDER)/node_modules/.installed: $(KIBANA_RENDER)/package.json $(KIBANA_RENDER)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js 20+ for the Kibana render tests" >&2; exit 1; }
+	cd $(KIBANA_RENDER) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+kibana-render: $(KIBANA_RENDER)/node_modules/.installed
+
 demo: install
 	$(BIN)/vigie demo
 
@@ -40,7 +50,7 @@ airflow: install
 # node, started by the controller. TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= 2
 
-test: install chromium
+test: install chromium kibana-render
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 es-start: install

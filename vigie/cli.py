@@ -251,23 +251,29 @@ def kibana() -> None:
     """Kibana saved objects per watch: data views, saved searches, visualisations, dashboard."""
 
 
-def _watch_view(config_path: Path | None, watch_id: str):
+def _watch_view(config_path: Path | None, watch_id: str, space: str | None = None, basemap: bool = True):
     from vigie.indexes.kibana.context import watch_view
 
     settings = settings_for(config_path)
-    return watch_view(settings.watch(watch_id), settings.names)
+    return watch_view(settings.watch(watch_id), settings.names, space=space, basemap=basemap)
+
+
+SPACE_HELP = "Kibana space id (default: the default space); the objects get ids of their own in each space."
+BASEMAP_HELP = "Draw the map without Elastic Maps Service tiles (for a Kibana that cannot reach them)."
 
 
 @kibana.command("export")
 @click.option("--watch", "watch_id", required=True)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="NDJSON file to write.")
+@click.option("--space", help=SPACE_HELP)
+@click.option("--no-basemap", is_flag=True, help=BASEMAP_HELP)
 @handles_errors
-def kibana_export(watch_id: str, config_path: Path | None, out: Path) -> None:
+def kibana_export(watch_id: str, config_path: Path | None, out: Path, space: str | None, no_basemap: bool) -> None:
     """Write the watch's saved objects as an NDJSON file for Kibana 8.8+ and 9.x."""
     from vigie.indexes.kibana.export import export_ndjson
 
-    result = export_ndjson(_watch_view(config_path, watch_id), out)
+    result = export_ndjson(_watch_view(config_path, watch_id, space, not no_basemap), out)
     kinds = ", ".join(f"{n} {t}" for t, n in sorted(result["by_type"].items()))
     click.echo(f"{out}: {result['objects']} saved objects ({kinds})")
 
@@ -276,11 +282,13 @@ def kibana_export(watch_id: str, config_path: Path | None, out: Path) -> None:
 @click.option("--url", envvar="KIBANA_URL", required=True, help="Kibana URL (or $KIBANA_URL).")
 @click.option("--watch", "watch_id", required=True)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
-@click.option("--space", help="Kibana space id (default: the default space).")
+@click.option("--space", help=SPACE_HELP)
+@click.option("--no-basemap", is_flag=True, help=BASEMAP_HELP)
 @click.option("--file", "ndjson", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Import this export instead of building it now.")
+              help="Import this export (made with the same --space) instead of building it now.")
 @handles_errors
-def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str | None, ndjson: Path | None) -> None:
+def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str | None, no_basemap: bool,
+                  ndjson: Path | None) -> None:
     """Create or overwrite the watch's saved objects in Kibana (credentials: KIBANA_API_KEY or user/password)."""
     import tempfile
 
@@ -290,7 +298,7 @@ def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str 
     with tempfile.TemporaryDirectory() as tmp:
         if ndjson is None:
             ndjson = Path(tmp) / f"vigie-{watch_id}.ndjson"
-            export_ndjson(_watch_view(config_path, watch_id), ndjson)
+            export_ndjson(_watch_view(config_path, watch_id, space, not no_basemap), ndjson)
         try:
             report = import_ndjson(url, ndjson, space=space)
         except KibanaImportError as exc:
@@ -299,6 +307,9 @@ def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str 
         click.echo(f"{len(items)} {label}")
         for kind, title in items:
             click.echo(f"  {kind}: {title}")
+    if report.copies:
+        click.echo(f"{len(report.copies)} created as copies under new ids (their ids are used in another space; "
+                   "export with --space to give them ids of their own)", err=True)
     if report.errors:
         click.echo(f"{len(report.errors)} failed", err=True)
         for kind, title, reason in report.errors:

@@ -14,9 +14,21 @@ AGGREGATABLE = {"keyword", "long", "integer", "short", "byte", "double", "float"
                 "date", "boolean", "geo_point", "ip"}
 NUMERIC = {"long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float"}
 KQL_FIELD = re.compile(r"(?<![\w.\"])([A-Za-z_][\w.]*)\s*:")
-VEGA_FIELD = re.compile(r'(geotile_grid|geo_centroid|terms|date_histogram):\s*\{\s*field:\s*"([^"]+)"')
-VEGA_INDEX = re.compile(r"\bindex:\s*([^\s]+)")
-VEGA_TIMEFIELD = re.compile(r"%timefield%:\s*([^\s]+)")
+DATES = {"date", "date_nanos"}
+STRINGS = {"keyword", "constant_keyword", "wildcard", "text", "match_only_text"}
+# Kibana's field type (a Lens column's dataType) for each Elasticsearch type.
+KIBANA_TYPE = {**{t: "string" for t in STRINGS}, **{t: "number" for t in NUMERIC}, **{t: "date" for t in DATES},
+               "boolean": "boolean", "ip": "ip", "geo_point": "geo_point"}
+# Elasticsearch types each Lens operation accepts (Lens' operation definitions, 8.8 to 9.x); the
+# bucket and distinct-count operations also need an aggregatable field.
+LENS_OPERATIONS = {
+    "date_histogram": DATES,
+    "terms": STRINGS | NUMERIC | DATES | {"boolean", "ip"},
+    "unique_count": STRINGS | NUMERIC | DATES | {"boolean", "ip"},
+    **{op: NUMERIC for op in ("sum", "average", "median", "percentile", "standard_deviation", "min", "max")},
+}
+AGGREGATING = {"date_histogram", "terms", "unique_count"}
+GEO_AGGS = {"geotile_grid", "geohash_grid", "geohex_grid", "geo_centroid", "geo_bounds"}
 
 
 def caps_from_mapping(mapping: dict) -> dict[str, dict]:
@@ -76,6 +88,97 @@ def kql_fields(query: str) -> list[str]:
     return KQL_FIELD.findall(unquoted)
 
 
+def lens_column_problems(column: dict, caps: dict, where: str) -> list[str]:
+    """A Lens column's operation against its field: present, of a type the operation takes, and of
+    the data type the column declares."""
+    field, operation = column.get("sourceField"), column["operationType"]
+    if operation == "count" and field in (None, "___records___"):
+        return []
+    types = LENS_OPERATIONS.get(operation)
+    problems = _need(caps, field, f"{where} {operation}", types=types, aggregatable=operation in AGGREGATING)
+    cap = caps.get(field)
+    if not problems and cap and operation != "count":
+        declared, actual = column.get("dataType"), KIBANA_TYPE.get(cap["type"])
+        if declared != actual:
+            problems.append(f"{where} {operation}: column {column.get('label')!r} says {declared}, "
+                            f"but field {field!r} is {cap['type']} ({actual})")
+    return problems
+
+
+def _agg_fields(aggs: dict):
+    """(aggregation type, field) of every aggregation of an Elasticsearch request body, nested ones too."""
+    for spec in aggs.values():
+        for agg_type, params in spec.items():
+            if agg_type in ("aggs", "aggregations"):
+                yield from _agg_fields(params)
+            elif isinstance(params, dict) and "field" in params:
+                yield agg_type, params["field"]
+
+
+def _vega_problems(vis_state: dict, caps_by_title: dict[str, dict], where: str) -> list[str]:
+    """The Elasticsearch requests of a Vega spec: index known, time field a date, aggregated fields fit.
+
+    The export writes its specs as JSON (which Kibana's hjson parser reads unchanged); a spec
+    that is not JSON is reported rather than guessed at.
+    """
+    if vis_state.get("type") != "vega":
+        return []
+    try:
+        spec = json.loads(vis_state["params"]["spec"])
+    except (KeyError, ValueError) as exc:
+        return [f"{where}: Vega spec is not JSON ({exc})"]
+    problems: list[str] = []
+    for data in spec.get("data", []):
+        url = data.get("url")
+        if not isinstance(url, dict) or "index" not in url:
+            continue
+        caps = caps_by_title.get(url["index"])
+        if caps is None:
+            problems.append(f"{where}: Vega data {data.get('name')!r} reads {url['index']!r}, no known mapping")
+            continue
+        if "%timefield%" in url:
+            problems += _need(caps, url["%timefield%"], f"{where} %timefield%", types={"date"})
+        for agg_type, field in _agg_fields(url.get("body", {}).get("aggs", {})):
+            types = {"geo_point"} if agg_type in GEO_AGGS else ({"date"} if agg_type == "date_histogram" else None)
+            problems += _need(caps, field, f"{where} {agg_type}", types=types, aggregatable=True)
+    return problems
+
+
+def data_views_of(obj: dict, titles: dict[str, str]) -> set[str]:
+    """Ids of the data views a panel's object reads (Vega specs name an index: its data view's title)."""
+    if obj["type"] in ("lens", "search"):
+        return {r["id"] for r in obj["references"] if r["type"] == "index-pattern"}
+    if obj["type"] == "visualization":
+        try:
+            spec = json.loads(json.loads(obj["attributes"]["visState"])["params"]["spec"])
+        except (KeyError, ValueError):
+            return set()
+        by_title = {title: id_ for id_, title in titles.items()}
+        return {by_title.get(d["url"]["index"], d["url"]["index"]) for d in spec.get("data", [])
+                if isinstance(d.get("url"), dict) and "index" in d["url"]}
+    return set()
+
+
+def _dashboard_filter_problems(board: dict, by_id: dict, titles: dict[str, str], where: str) -> list[str]:
+    """Kibana applies a dashboard's filters to every panel: its panels must all read one data view.
+
+    A filter made by clicking a bar names a field of the clicked panel's data view; on a panel of
+    another data view the field is missing (the panel empties) or means something else (the
+    alerts' ``kind`` is not the documents' ``kind``).
+    """
+    views: dict[str, list[str]] = {}
+    for ref in board["references"]:
+        obj = by_id.get((ref["type"], ref["id"]))
+        if obj is None:
+            continue
+        for view in data_views_of(obj, titles):
+            views.setdefault(titles.get(view, view), []).append(obj["attributes"]["title"])
+    if len(views) <= 1:
+        return []
+    detail = "; ".join(f"{view}: {', '.join(panels)}" for view, panels in sorted(views.items()))
+    return [f"{where}: panels read {len(views)} data views, so a filter from one empties the others ({detail})"]
+
+
 def check_objects(objects: list[dict], caps_by_title: dict[str, dict]) -> list[str]:
     """Every problem found: broken references, unknown fields, unsuitable types."""
     problems: list[str] = []
@@ -124,33 +227,14 @@ def check_objects(objects: list[dict], caps_by_title: dict[str, dict]) -> list[s
                     continue
                 caps = caps_of(ref["id"])
                 for column in layer["columns"].values():
-                    field, operation = column.get("sourceField"), column["operationType"]
-                    if operation == "count":
-                        continue
-                    if operation == "date_histogram":
-                        problems += _need(caps, field, where, types={"date"})
-                    elif operation == "terms":
-                        problems += _need(caps, field, where, aggregatable=True)
-                    elif operation in {"max", "min", "sum", "average", "median"}:
-                        problems += _need(caps, field, where, types=NUMERIC)
-                    else:
-                        problems += _need(caps, field, where)
+                    problems += lens_column_problems(column, caps, where)
         elif obj["type"] == "visualization":
-            spec = json.loads(attributes["visState"])["params"].get("spec", "")
-            index = VEGA_INDEX.search(spec)
-            caps = caps_by_title.get(index.group(1) if index else "")
-            if caps is None:
-                problems.append(f"{where}: Vega spec reads an index with no known mapping")
-                continue
-            for agg, field in VEGA_FIELD.findall(spec):
-                types = {"geo_point"} if agg.startswith("geo") else ({"date"} if agg == "date_histogram" else None)
-                problems += _need(caps, field, f"{where} {agg}", types=types, aggregatable=True)
-            for field in VEGA_TIMEFIELD.findall(spec):
-                problems += _need(caps, field, f"{where} %timefield%", types={"date"})
+            problems += _vega_problems(json.loads(attributes["visState"]), caps_by_title, where)
         elif obj["type"] == "dashboard":
             ref_names = {r["name"] for r in obj["references"]}
             for panel in json.loads(attributes["panelsJSON"]):
                 name = f"{panel['panelIndex']}:{panel['panelRefName']}"
                 if name not in ref_names:
                     problems.append(f"{where}: panel {panel['panelIndex']} has no reference {name}")
+            problems += _dashboard_filter_problems(obj, by_id, titles, where)
     return problems

@@ -21,16 +21,18 @@ def topics_of(watch, taxonomy: Path = TAXONOMY) -> list[tuple[str, str]]:
     return list(topics.items())
 
 
-def watch_view(watch, names: IndexNames) -> WatchView:
+def watch_view(watch, names: IndexNames, space: str | None = None, basemap: bool = True) -> WatchView:
     from vigie.nlp.territory.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
-    communes, points = {}, []
+    communes, points, places = {}, [], []
     for code in watch.territory.communes:
         commune = gazetteer.get(code)
         communes[code] = commune.name if commune else code
         if commune and commune.point:
             points.append(commune.point)
+            places.append((commune.name, *commune.point))
     center = points[0] if points else (46.6, 2.4)
     return WatchView(watch_id=watch.id, name=watch.name, communes=communes, topics=topics_of(watch), names=names,
-                     center=center, zoom=12 if len(points) <= 1 else 10)
+                     center=center, zoom=12 if len(points) <= 1 else 10, places=places, space=space,
+                     basemap=basemap)

@@ -44,6 +44,9 @@ class WatchView:
     names: IndexNames                              # the run's index names (settings.names)
     center: tuple[float, float] = (46.6, 2.4)      # map centre (lat, lon)
     zoom: int = 11
+    places: list[tuple[str, float, float]] = field(default_factory=list)  # communes drawn on the map
+    space: str | None = None                       # Kibana space the objects are for (None: default)
+    basemap: bool = True                           # False: Vega map without Elastic Maps Service tiles
     extra: dict = field(default_factory=dict)
 
 
@@ -56,9 +59,19 @@ def mapping_caps(watch_id: str, names: IndexNames) -> dict[str, dict]:
     }
 
 
+def space_key(space: str | None) -> tuple[str, ...]:
+    """What a space adds to the ids: nothing for the default space (ids of earlier exports kept).
+
+    Kibana keeps one id per object across all spaces: importing an id that already lives in
+    another space makes a copy under a random id, and a second import makes another copy. Ids
+    derived from the space are free in every space, so each space's import overwrites its own.
+    """
+    return () if space in (None, "", "default") else (f"space:{space}",)
+
+
 def build_objects(view: WatchView) -> list[dict]:
     w, names = view.watch_id, view.names
-    oid = lambda *parts: ko.object_id(names.prefix, w, *parts)  # noqa: E731
+    oid = lambda *parts: ko.object_id(names.prefix, w, *space_key(view.space), *parts)  # noqa: E731
     docs = ko.data_view(oid("data-view", "documents"), names.watch_alias(w),
                         f"Vigie · {view.name} · publications", "published_at", DOCUMENT_LABELS)
     alerts = ko.data_view(oid("data-view", "alerts"), names.watch_alerts_alias(w),
@@ -110,25 +123,63 @@ def build_objects(view: WatchView) -> list[dict]:
     topics = ko.lens_partition(oid("lens", "topics"), "Thèmes les plus abordés",
                                "Répartition des publications par thème.", docs["id"],
                                group=ko.col_terms("topics", "Thème", "metric", size=25), metric=count)
+    top_accounts = ko.lens_xy(oid("lens", "accounts"), "Comptes les plus suivis",
+                              "Les dix comptes aux plus nombreux abonnés parmi ceux qui ont publié sur la période.",
+                              docs["id"], x=ko.col_terms("author.handle", "Compte", "y", size=10),
+                              y=ko.col_metric("max", "author.followers", "Abonnés"), series="bar_horizontal")
+    by_commune = ko.lens_xy(oid("lens", "communes"), "Publications par commune",
+                            "Nombre de publications qui citent chaque commune du territoire.", docs["id"],
+                            x=ko.col_terms("territory.communes.name", "Commune", "y", size=15),
+                            y=count, series="bar_horizontal")
     top_authors = ko.lens_xy(oid("lens", "authors"), "Comptes les plus influents",
                              "Les dix comptes au score d'influence le plus élevé sur le territoire.", authors["id"],
                              x=ko.col_terms("handle", "Compte", "y", size=10),
                              y=ko.col_metric("max", "influence_score", "Score d'influence"),
                              series="bar_horizontal")
+    author_platforms = ko.lens_partition(oid("lens", "author-platforms"), "Comptes par plateforme",
+                                         "Répartition des comptes suivis par plateforme.", authors["id"],
+                                         group=ko.col_terms("platform", "Plateforme", "metric", size=10),
+                                         metric=ko.col_count("Comptes"), shape="donut")
+    author_list = ko.saved_search(oid("search", "authors"), f"{view.name} · Comptes du territoire",
+                                  "Comptes qui publient sur le territoire, du plus influent au moins influent.",
+                                  authors["id"], "",
+                                  ["handle", "name", "platform", "followers", "influence_score", "documents"],
+                                  sort_field="influence_score")
     alert_line = ko.lens_xy(oid("lens", "alerts"), "Alertes dans le temps",
                             "Alertes déclenchées, par type.", alerts["id"],
                             x=ko.col_date("fired_at", "Date"), y=ko.col_count("Alertes"),
                             split=ko.col_terms("kind", "Type d'alerte", "y"))
+    alert_levels = ko.lens_partition(oid("lens", "alert-levels"), "Alertes par niveau",
+                                     "Répartition des alertes par niveau.", alerts["id"],
+                                     group=ko.col_terms("level", "Niveau", "metric", size=5, data_type="number"),
+                                     metric=ko.col_count("Alertes"), shape="donut")
+    alert_list = ko.saved_search(oid("search", "alerts"), f"{view.name} · Alertes",
+                                 "Alertes déclenchées, de la plus récente à la plus ancienne.", alerts["id"], "",
+                                 ["title", "kind", "level", "status", "doc_count", "communes"],
+                                 sort_field="fired_at")
     carte = ko.vega_map(oid("visualization", "map"), "Carte des communes citées",
                         "Publications localisées sur la commune principale qu'elles citent.",
-                        names.watch_alias(w), "territory.location", "published_at", view.center, view.zoom)
+                        names.watch_alias(w), "territory.location", "published_at", view.center, view.zoom,
+                        places=view.places, basemap=view.basemap)
+    # One data view per dashboard: Kibana applies a dashboard's filters to all its panels, so a
+    # click on a bar must name a field of every panel's data view, with the same meaning there.
     board = ko.dashboard(oid("dashboard"), f"Vigie · {view.name}",
-                         "Veille du territoire : volumes, tonalité, thèmes, carte, comptes influents, alertes "
+                         "Veille du territoire : volumes, tonalité, thèmes, carte, communes, comptes suivis "
                          "et demandes citoyennes en attente.",
                          [(volume, (0, 0, 24, 12)), (sentiment, (24, 0, 24, 12)), (topics, (0, 12, 24, 15)),
-                          (carte, (24, 12, 24, 15)), (top_authors, (0, 27, 24, 14)), (alert_line, (24, 27, 24, 14)),
+                          (carte, (24, 12, 24, 15)), (top_accounts, (0, 27, 24, 14)), (by_commune, (24, 27, 24, 14)),
                           (requests, (0, 41, 48, 15))])
-    return [docs, alerts, authors, *searches, volume, sentiment, topics, top_authors, alert_line, carte, board]
+    alerts_board = ko.dashboard(oid("dashboard", "alerts"), f"Vigie · {view.name} · alertes",
+                                "Alertes déclenchées par la veille : types, niveaux et liste.",
+                                [(alert_line, (0, 0, 32, 14)), (alert_levels, (32, 0, 16, 14)),
+                                 (alert_list, (0, 14, 48, 15))])
+    authors_board = ko.dashboard(oid("dashboard", "authors"), f"Vigie · {view.name} · comptes",
+                                 "Comptes qui publient sur le territoire : influence et plateformes.",
+                                 [(top_authors, (0, 0, 32, 14)), (author_platforms, (32, 0, 16, 14)),
+                                  (author_list, (0, 14, 48, 15))], time_from="now-90d")
+    return [docs, alerts, authors, *searches, author_list, alert_list, volume, sentiment, topics, top_accounts,
+            by_commune, top_authors, author_platforms, alert_line, alert_levels, carte,
+            board, alerts_board, authors_board]
 
 
 class ExportError(RuntimeError):

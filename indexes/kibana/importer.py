@@ -21,6 +21,7 @@ class ImportReport:
     created: list[tuple[str, str]] = field(default_factory=list)      # (type, title)
     overwritten: list[tuple[str, str]] = field(default_factory=list)
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (type, title, reason)
+    copies: list[tuple[str, str, str]] = field(default_factory=list)  # (type, title, new id): Kibana changed the id
 
     @property
     def ok(self) -> bool:
@@ -75,6 +76,8 @@ def import_ndjson(url: str, path: str | Path, space: str | None = None, overwrit
     for item in body.get("successResults", []):
         entry = (item.get("type", "?"), (item.get("meta") or {}).get("title") or item.get("id", "?"))
         (report.overwritten if item.get("overwrite") else report.created).append(entry)
+        if item.get("destinationId") and item["destinationId"] != item.get("id"):
+            report.copies.append((*entry, item["destinationId"]))
     for item in body.get("errors", []):
         error = item.get("error") or {}
         reason = error.get("type", "unknown")

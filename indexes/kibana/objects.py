@@ -102,8 +102,8 @@ def col_metric(operation: str, field: str, label: str) -> dict:
             "isBucketed": False, "scale": "ratio", "sourceField": field, "params": {"emptyAsNull": True}}
 
 
-def col_terms(field: str, label: str, order_by: str, size: int = 10) -> dict:
-    return {"label": label, "customLabel": True, "dataType": "string", "operationType": "terms",
+def col_terms(field: str, label: str, order_by: str, size: int = 10, data_type: str = "string") -> dict:
+    return {"label": label, "customLabel": True, "dataType": data_type, "operationType": "terms",
             "scale": "ordinal", "sourceField": field, "isBucketed": True,
             "params": {"size": size, "orderBy": {"type": "column", "columnId": order_by},
                        "orderDirection": "desc", "otherBucket": True, "missingBucket": False,
@@ -157,46 +157,75 @@ def lens_partition(id_: str, title: str, description: str, data_view_id: str, *,
 
 
 def vega_map(id_: str, title: str, description: str, index: str, geo_field: str, time_field: str,
-             center: tuple[float, float], zoom: int = 10) -> dict:
-    """A Vega map of the documents' geo points, aggregated on a geotile grid."""
+             center: tuple[float, float], zoom: int = 10, *,
+             places: list[tuple[str, float, float]] | tuple = (), basemap: bool = True) -> dict:
+    """A Vega map of the documents' geo points, aggregated on a geotile grid.
+
+    The spec is written as JSON, which Kibana's hjson parser reads as is (in hjson an unquoted
+    value runs to the end of the line, so a compact hand-written spec is easy to break). The
+    territory's communes (``places``: name, lat, lon) are drawn as small labelled dots, so the map
+    stays readable without a base map (``basemap=False`` sets Kibana's ``mapStyle: false``, for a
+    Kibana that cannot reach Elastic Maps Service).
+    """
     lat, lon = center
-    spec = f"""{{
-  $schema: https://vega.github.io/schema/vega/v5.json
-  config: {{kibana: {{type: "map", latitude: {lat:.4f}, longitude: {lon:.4f}, zoom: {zoom}}}}}
-  data: [{{
-    name: table
-    url: {{
-      index: {index}
-      %context%: true
-      %timefield%: {time_field}
-      body: {{
-        size: 0
-        aggs: {{
-          grid: {{
-            geotile_grid: {{field: "{geo_field}", precision: 12, size: 1000}}
-            aggs: {{centre: {{geo_centroid: {{field: "{geo_field}"}}}}}}
-          }}
-        }}
-      }}
-    }}
-    format: {{property: "aggregations.grid.buckets"}}
-    transform: [{{type: "geopoint", projection: "projection", fields: ["centre.location.lon", "centre.location.lat"]}}]
-  }}]
-  scales: [{{name: size, type: sqrt, domain: {{data: "table", field: "doc_count"}}, range: [40, 1600]}}]
-  marks: [{{
-    type: symbol
-    from: {{data: "table"}}
-    encode: {{update: {{
-      size: {{scale: "size", field: "doc_count"}}
-      fill: {{value: "#d6604d"}}
-      fillOpacity: {{value: 0.6}}
-      xc: {{signal: "datum.x"}}
-      yc: {{signal: "datum.y"}}
-      tooltip: {{signal: "{{'publications': datum.doc_count}}"}}
-    }}}}
-  }}]
-}}"""
-    vis_state = {"title": title, "type": "vega", "aggs": [], "params": {"spec": spec}}
+    kibana: dict = {"type": "map", "latitude": round(lat, 4), "longitude": round(lon, 4), "zoom": zoom}
+    if not basemap:
+        kibana["mapStyle"] = False
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega/v5.json",
+        "config": {"kibana": kibana},
+        "data": [{
+            "name": "table",
+            "url": {
+                "index": index,
+                "%context%": True,
+                "%timefield%": time_field,
+                "body": {"size": 0, "aggs": {"grid": {
+                    "geotile_grid": {"field": geo_field, "precision": 12, "size": 1000},
+                    "aggs": {"centre": {"geo_centroid": {"field": geo_field}}},
+                }}},
+            },
+            "format": {"property": "aggregations.grid.buckets"},
+            "transform": [{"type": "geopoint", "projection": "projection",
+                           "fields": ["centre.location.lon", "centre.location.lat"]}],
+        }, {
+            "name": "communes",
+            "values": [{"name": name, "lat": round(p_lat, 5), "lon": round(p_lon, 5)}
+                       for name, p_lat, p_lon in places],
+            "transform": [{"type": "geopoint", "projection": "projection", "fields": ["lon", "lat"]}],
+        }],
+        "scales": [{"name": "size", "type": "sqrt", "domain": {"data": "table", "field": "doc_count"},
+                    "range": [40, 1600]}],
+        "marks": [
+            {"type": "symbol", "name": "commune-dots", "from": {"data": "communes"}, "encode": {"update": {
+                "size": {"value": 16},
+                "fill": {"value": "#555555"},
+                "xc": {"signal": "datum.x"},
+                "yc": {"signal": "datum.y"},
+            }}},
+            {"type": "text", "name": "commune-names", "from": {"data": "communes"}, "encode": {"update": {
+                "x": {"signal": "datum.x"},
+                "y": {"signal": "datum.y"},
+                "dy": {"value": 12},
+                "text": {"field": "name"},
+                "align": {"value": "center"},
+                "baseline": {"value": "top"},
+                "fontSize": {"value": 11},
+                "fill": {"value": "#333333"},
+            }}},
+            {"type": "symbol", "name": "documents", "from": {"data": "table"}, "encode": {"update": {
+                "size": {"scale": "size", "field": "doc_count"},
+                "fill": {"value": "#d6604d"},
+                "fillOpacity": {"value": 0.6},
+                "stroke": {"value": "#ffffff"},
+                "xc": {"signal": "datum.x"},
+                "yc": {"signal": "datum.y"},
+                "tooltip": {"signal": "{'Publications': datum.doc_count}"},
+            }}},
+        ],
+    }
+    vis_state = {"title": title, "type": "vega", "aggs": [],
+                 "params": {"spec": json.dumps(spec, ensure_ascii=False, indent=2)}}
     attributes = {
         "title": title,
         "description": description,
