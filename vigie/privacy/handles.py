@@ -61,7 +61,8 @@ def account_key(platform: str, handle: str, home: str | None = None) -> str:
 
 
 def is_token(value: str, prefix: str) -> bool:
-    return value.lstrip("@").lower().startswith(prefix)
+    """A pseudonym: ``prefix`` and 16 hexadecimal digits (a handle merely starting with it is not one)."""
+    return re.fullmatch(re.escape(prefix) + r"[0-9a-f]{16}", value.lstrip("@")) is not None
 
 
 def mentions_in(text: str, platform: str, home: str | None, swap: Swap, extra: tuple[str, ...] = ()) -> str:
