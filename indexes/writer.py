@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +138,8 @@ def _chunks(items: Iterable[tuple[int, str, Document]], report: IndexReport, cli
         index = names.documents_index(doc.published_at)
         if index not in report.indices:
             ensure_index(client, index)
+            # Created a moment ago (maybe by another run): reads are refused until its shard is up.
+            client.cluster.health(index=index, wait_for_status="yellow", wait_for_active_shards="1", timeout="30s")
             report.indices.add(index)
         if len(chunk) >= size or doc.doc_id in ids:
             yield chunk
@@ -155,10 +158,15 @@ def _reason(result: dict) -> str:
 def _write_chunk(client: Elasticsearch, chunk: list[_Pending], report: IndexReport) -> None:
     todo = chunk
     for attempt in range(MAX_CONFLICT_RETRIES + 1):
+        if attempt:
+            time.sleep(0.2 * attempt)
         found = client.mget(docs=[{"_index": p.index, "_id": p.doc_id} for p in todo])["docs"]
-        actions, by_id = [], {}
+        actions, by_id, conflicts = [], {}, []
         for pending, stored in zip(todo, found, strict=True):
             if stored.get("error"):
+                if "no_shard_available" in str(stored["error"]) and attempt < MAX_CONFLICT_RETRIES:
+                    conflicts.append(pending)   # an index created a moment ago by another run
+                    continue
                 report.rejects.append(Reject(pending.number, f"refused by Elasticsearch: {_reason(stored)}",
                                              pending.raw))
                 continue
@@ -177,7 +185,6 @@ def _write_chunk(client: Elasticsearch, chunk: list[_Pending], report: IndexRepo
             actions.append({"_op_type": "index", "_index": pending.index, "_id": pending.doc_id,
                             "if_seq_no": stored["_seq_no"], "if_primary_term": stored["_primary_term"],
                             "_source": merged})
-        conflicts = []
         for ok, item in streaming_bulk(client, actions, chunk_size=max(len(actions), 1), max_retries=3,
                                        raise_on_error=False, raise_on_exception=True):
             result = next(iter(item.values()))

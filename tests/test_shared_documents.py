@@ -116,3 +116,29 @@ def test_a_clear_copy_never_replaces_a_pseudonymised_one(es, tmp_path):
         assert source["author"]["pseudonymised"] and source["author"]["handle"] == "anon-0123456789abcdef"
         text = json.dumps(source)
         assert "alice" not in text.lower() and "jeanne59" not in text
+
+
+def test_two_watches_indexing_at_once_both_keep_every_document(es, tmp_path):
+    """Concurrent writers: a write that lost the race (version conflict) reads and merges again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vigie.indexes.client import connect
+
+    install(es, ["nord", "sud"])
+    files = {w: write(tmp_path / f"{w}.jsonl", *[item(w, item_id=f"https://presse.example/{k}") for k in range(300)])
+             for w in ("nord", "sud")}
+
+    def run(watch_id):
+        client = connect()
+        try:
+            return index_file(client, files[watch_id], chunk_size=50)
+        finally:
+            client.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(run, ["nord", "sud", "nord", "sud"]))
+    assert [r.rejects for r in reports] == [[], [], [], []]
+    es.indices.refresh(index=names.documents_alias())
+    assert es.count(index=names.documents_alias())["count"] == 300
+    for watch_id in ("nord", "sud"):
+        assert es.count(index=names.watch_alias(watch_id))["count"] == 300, watch_id

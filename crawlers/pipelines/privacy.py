@@ -48,5 +48,9 @@ class PrivacyPipeline:
             stats.inc_value("vigie/dropped/objection")
             raise DropItem("the author objected to being collected")
         if self.pseudonymiser is not None:
-            doc = self.pseudonymiser.document(doc)
+            try:
+                doc = self.pseudonymiser.document(doc)
+            except (ValueError, TypeError) as exc:  # hostile input: never write it in clear
+                stats.inc_value("vigie/dropped/pseudonymisation_failed")
+                raise DropItem(f"could not pseudonymise {doc.doc_id}: {type(exc).__name__}") from None
         return doc

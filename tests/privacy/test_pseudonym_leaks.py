@@ -106,6 +106,25 @@ def test_no_handle_left_on_each_platform(platform, fields, clear):
         assert after.url is None and after.item_id != before.item_id
 
 
+@pytest.mark.parametrize("text", ["voir http://[::1/@camille_l", "https://h:99999/@camille_l/1",
+                                  "@" * 5000 + "camille_l", "https://x.example/" + "@camille_l" * 2000])
+def test_hostile_text_and_broken_urls_are_pseudonymised_without_error(text):
+    out = PSEUDO.document(doc(item_id="[::1/9", text=text, url=text[:300], links=[text[:300]],
+                              author={"handle": "camille_l@[bad"}))
+    assert "camille_l" not in out.model_dump_json()
+
+
+def test_a_document_claiming_to_be_pseudonymised_is_checked_not_trusted():
+    spoof = doc(item_id="m.example/58", flags=["pseudonymised"], text="cc @velo_deule",
+                author={"handle": "camille_l@m.example", "name": "Camille L", "pseudonymised": True})
+    assert leaks(spoof.to_json_dict(), PUBLIC) == ["author", "text"]
+    out = PSEUDO.document(spoof)
+    assert out.author.handle == PSEUDO.token("mastodon", "camille_l@m.example") and "camille" not in out.text
+    assert out.flags == ["pseudonymised"] and leaks(out.to_json_dict(), PUBLIC) == []
+    lookalike = doc(author={"handle": "anon-jeanne"}, text="@anon-jeanne")    # not a token's shape
+    assert "jeanne" not in PSEUDO.document(lookalike).model_dump_json()
+
+
 def test_a_display_name_does_not_make_an_account_public():
     impostor = doc(author={"handle": "troll59@m.example", "name": "VilleDeLambersart"})
     assert PSEUDO.document(impostor).author.pseudonymised

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 Swap = Callable[[str, str, str | None], str]
 
 FEDIVERSE = {"mastodon"}
-MENTION = re.compile(r"(?<![\w@])@(\w(?:[\w.-]{0,62}\w)?(?:@[\w-]+(?:\.[\w-]+)+(?::\d+)?)?)")
+MENTION = re.compile(r"(?<!\w)@(\w(?:[\w.-]{0,62}\w)?(?:@[\w-]+(?:\.[\w-]+)+(?::\d+)?)?)")
 REDDIT_USER = re.compile(r"(?<![\w/])(/?u/)([A-Za-z0-9_-]{3,20})(?![\w-])")
 LINK = re.compile(r"\b(?:https?://|www\.|(?:t\.me|telegram\.me|bsky\.app|reddit\.com|youtube\.com|instagram\.com|"
                   r"facebook\.com)/)[^\s<>\"'«»]+", re.I)
@@ -40,7 +40,10 @@ _PROFILE_SEGMENTS = {"u", "user", "users", "profile", "profiles", "members", "me
 def hostname(netloc_or_url: str) -> str:
     """``https://Mastodon.example:8443/x`` or ``mastodon.example:8443`` → ``mastodon.example``."""
     value = netloc_or_url if "//" in netloc_or_url else f"//{netloc_or_url}"
-    return (urlsplit(value).hostname or "").lower()
+    try:
+        return (urlsplit(value).hostname or "").lower()
+    except ValueError:  # a bracketed host that is no IPv6 address, a bad port…
+        return ""
 
 
 def account_key(platform: str, handle: str, home: str | None = None) -> str:
@@ -58,7 +61,8 @@ def account_key(platform: str, handle: str, home: str | None = None) -> str:
 
 
 def is_token(value: str, prefix: str) -> bool:
-    return value.lstrip("@").lower().startswith(prefix)
+    """A pseudonym: ``prefix`` and 16 hexadecimal digits (a handle merely starting with it is not one)."""
+    return re.fullmatch(re.escape(prefix) + r"[0-9a-f]{16}", value.lstrip("@")) is not None
 
 
 def mentions_in(text: str, platform: str, home: str | None, swap: Swap, extra: tuple[str, ...] = ()) -> str:
@@ -90,8 +94,8 @@ def url_handles(url: str, doc_platform: str, swap: Swap, extra: tuple[str, ...] 
     try:
         parts = urlsplit(url if "//" in url else f"//{url}")
         host = (parts.hostname or "").lower()
-    except ValueError:
-        return url
+    except ValueError:  # not a URL after all: its @names and DIDs as in plain text
+        return dids_in(MENTION.sub(lambda m: "@" + swap(doc_platform, m.group(1), None), url), swap)
     platform = _HOST_PLATFORMS.get(host.removeprefix("www."), doc_platform)
     segments = parts.path.split("/")
     named: dict[str, str] = {}  # a clear handle of the document, or its local part → the full handle

@@ -31,13 +31,14 @@ class PublicAccounts:
 
 
 def _author_in_clear(author: dict, platform: str, public: PublicAccounts) -> list[str]:
-    if author.get("pseudonymised"):
-        return ["author.url"] if author.get("url") else []
     if not any(author.get(k) for k in ("id", "handle", "name", "url")):
         return []
     handle = author.get("handle")
     if public(handle, platform) or public(author.get("id")) or (not handle and public(author.get("name"))):
         return []
+    coded = all(not author.get(k) or handles.is_token(str(author[k]), PREFIX) for k in ("id", "handle", "name"))
+    if coded and author.get("pseudonymised"):
+        return ["author.url"] if author.get("url") else []
     return ["author"]
 
 

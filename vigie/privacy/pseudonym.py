@@ -96,13 +96,21 @@ class Pseudonymiser:
         return self.swap(platform, handle, home)
 
     def author(self, platform: str, author: Author, home: str | None = None) -> Author:
-        if author.pseudonymised or self.is_public_author(platform, author, home):
+        if self.is_public_author(platform, author, home):
             return author
         if not (author.id or author.handle or author.name or author.url):
             return author
-        handle_token = self.token(platform, author.handle or author.id or author.name or author.url or "", home)
+
+        def done(value: str | None) -> bool:
+            return value is None or handles.is_token(value, PREFIX)
+
+        if author.handle and done(author.handle) and done(author.id) and done(author.name) and not author.url:
+            return author if author.pseudonymised else author.model_copy(update={"pseudonymised": True})
+        # Whatever the input says (``pseudonymised`` may come from an imported file), a clear value is coded.
+        source = author.handle or author.id or author.name or author.url or ""
+        handle_token = source if done(source) else self.token(platform, source, home)
         return Author(
-            id=self.token(platform, author.id) if author.id else None,
+            id=(author.id if done(author.id) else self.token(platform, author.id)) if author.id else None,
             handle=handle_token,
             name=handle_token,
             url=None,
@@ -120,8 +128,6 @@ class Pseudonymiser:
 
     def document(self, doc: Document) -> Document:
         """The document with every handle of a private account pseudonymised (see the module doc)."""
-        if FLAG in doc.flags:
-            return doc
         platform = doc.platform.lower()
         home = fediverse_home(doc)
         clear = tuple(v for v in (doc.author.handle, doc.author.id) if v and not self.is_public(v, platform, home))
@@ -146,9 +152,10 @@ class Pseudonymiser:
             "links": [scrub(link) for link in doc.links],
             "url": self._own_url(doc, doc.url, scrub, author),
             "canonical_url": self._own_url(doc, doc.canonical_url, scrub, author),
-            "flags": [*doc.flags, FLAG],
+            "flags": doc.flags if FLAG in doc.flags else [*doc.flags, FLAG],
         }
-        if platform in _ID_REMAPPED or (platform in _ID_NAMES_AUTHOR and author.pseudonymised):
+        remapped = doc.item_id.startswith(PREFIX)   # applying twice changes nothing
+        if not remapped and (platform in _ID_REMAPPED or (platform in _ID_NAMES_AUTHOR and author.pseudonymised)):
             update.update(item_id=self._ref(platform, doc.doc_id), doc_id="",
                           thread_id=self._doc_ref(platform, doc.thread_id),
                           parent_id=self._doc_ref(platform, doc.parent_id))
