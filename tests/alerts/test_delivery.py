@@ -112,8 +112,8 @@ def test_webhook_missing_url_variable_is_an_error_kept_for_later(tmp_path, smtp_
     events = flood_events(watch)[:1]
     smtp_env.delenv("VIGIE_TEST_HOOK_UNSET", raising=False)
     smtp_env.delenv("VIGIE_SMTP_HOST")
-    hooks = [c for c in channels_for(watch, os.environ) if c.name.startswith("webhook")]
-    report = Dispatcher(hooks, backoff=0).deliver(events)
+    webhooks = [c for c in channels_for(watch, os.environ) if c.name.startswith("webhook")]
+    report = Dispatcher(webhooks, backoff=0).deliver(events)
     assert report["failed"] == 1 and "VIGIE_TEST_HOOK_UNSET" in report["errors"][0]
     smtp_env.setenv("VIGIE_TEST_HOOK_UNSET", f"{hooks.url}/late")
     report = Dispatcher([c for c in channels_for(watch, os.environ) if c.name.startswith("webhook")]).deliver([])
@@ -126,8 +126,8 @@ def test_an_unreachable_webhook_never_shows_its_url(tmp_path, smtp_env, unused_p
     watch = load_watch(tmp_path, webhooks=[{"name": "com", "url_env": "VIGIE_TEST_HOOK", "format": "slack"}])
     smtp_env.setenv("VIGIE_TEST_HOOK", f"http://127.0.0.1:{unused_port}/services/T000/B000/{secret}")
     smtp_env.delenv("VIGIE_SMTP_HOST")
-    hooks = [c for c in channels_for(watch, os.environ) if c.name.startswith("webhook")]
-    report = Dispatcher(hooks, backoff=0).deliver(
+    webhooks = [c for c in channels_for(watch, os.environ) if c.name.startswith("webhook")]
+    report = Dispatcher(webhooks, backoff=0).deliver(
         flood_events(watch)[:1])
     assert report["failed"] == 1 and "webhook unreachable" in report["errors"][0]
     stored = "".join(p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file())

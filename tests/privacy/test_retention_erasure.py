@@ -92,7 +92,7 @@ def item_ids_in_files(data) -> set[str]:
 
 
 def test_retention_deletes_old_documents_everywhere(es, stores):
-    result = enforce_watch(es, "a", 30, stores, now=NOW)
+    result = enforce_watch(es, "a", 30, stores, now=NOW, names=names)
     assert result["documents_deleted"] == 1 and result["documents_unlinked"] == 1
     assert result["authors_deleted"] == 1
     assert ids_in(es, names.documents_alias()) == {"old-ab": ["b"], "new-a": ["a"], "old-b": ["b"]}
@@ -103,7 +103,7 @@ def test_retention_deletes_old_documents_everywhere(es, stores):
         items = {json.loads(ln)["item_id"]: json.loads(ln)["watch_ids"] for ln in lines if ln.startswith("{")}
         assert items == {"old-ab": ["b"], "new-a": ["a"], "old-b": ["b"]}
         assert "not json, kept" in lines
-    again = enforce_watch(es, "a", 30, stores, now=NOW)  # idempotent
+    again = enforce_watch(es, "a", 30, stores, now=NOW, names=names)  # idempotent
     assert again["documents_deleted"] == again["documents_unlinked"] == again["file_lines_removed"] == 0
 
 
