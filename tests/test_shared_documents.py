@@ -74,9 +74,9 @@ def test_two_watches_share_one_document(es, tmp_path):
     for watch_id, watch in config.items():
         total, hits = search(es, "piscine", watch_id=watch_id, names=names)
         assert total == 1 and hits[0].doc_id == doc_id, watch_id
-        figures = collect(es, names, watch, date(2026, 11, 17))
+        figures = collect(es, names, names, watch, date(2026, 11, 17))
         assert figures["total"] == 1, watch_id
-        events = [e for e in run_online(es, names, watch, now=NOW).events if e["kind"] == "saved_query"]
+        events = [e for e in run_online(es, names, names, watch, now=NOW).events if e["kind"] == "saved_query"]
         assert events and doc_id in events[0]["sample_doc_ids"], watch_id
 
     # Re-indexing a file: nothing duplicated, nothing rewritten (same version).
@@ -124,14 +124,14 @@ def test_two_watches_indexing_at_once_both_keep_every_document(es, tmp_path):
 
     from vigie.indexes.client import connect
 
-    install(es, ["nord", "sud"])
+    install(es, ["nord", "sud"], names=names)
     files = {w: write(tmp_path / f"{w}.jsonl", *[item(w, item_id=f"https://presse.example/{k}") for k in range(300)])
              for w in ("nord", "sud")}
 
     def run(watch_id):
         client = connect()
         try:
-            return index_file(client, files[watch_id], chunk_size=50)
+            return index_file(client, files[watch_id], chunk_size=50, names=names)
         finally:
             client.close()
 
