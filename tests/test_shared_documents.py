@@ -74,9 +74,9 @@ def test_two_watches_share_one_document(es, tmp_path):
     for watch_id, watch in config.items():
         total, hits = search(es, "piscine", watch_id=watch_id, names=names)
         assert total == 1 and hits[0].doc_id == doc_id, watch_id
-        figures = collect(es, names, names, watch, date(2026, 11, 17))
+        figures = collect(es, names, watch, date(2026, 11, 17))
         assert figures["total"] == 1, watch_id
-        events = [e for e in run_online(es, names, names, watch, now=NOW).events if e["kind"] == "saved_query"]
+        events = [e for e in run_online(es, names, watch, now=NOW).events if e["kind"] == "saved_query"]
         assert events and doc_id in events[0]["sample_doc_ids"], watch_id
 
     # Re-indexing a file: nothing duplicated, nothing rewritten (same version).
