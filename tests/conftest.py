@@ -43,14 +43,24 @@ def pytest_configure(config):
         os.environ.setdefault("PYTHONPYCACHEPREFIX", str(ROOT / ".vigie" / "pycache"))
     workers = config.getoption("numprocesses", default=None) if config.pluginmanager.hasplugin("xdist") else None
     if workers and not hasattr(config, "workerinput") and not os.environ.get("ELASTICSEARCH_URL"):
-        node, already = _start_test_node()
-        _NODE.append((node, already))
+        import threading
+
+        from vigie.indexes.local_node import LocalNode
+        from vigie.settings import state_dir
+
+        node = LocalNode(port=int(os.environ.get("VIGIE_TEST_ES_PORT", "9250")), state=state_dir() / "test")
+        already = bool(node.pid() and node.health())
+        # Started while the workers start and collect; ``es_url`` waits until it answers.
+        starting = threading.Thread(target=node.start, name="test-node-start", daemon=True)
+        starting.start()
+        _NODE.append((node, already, starting))
         _SAVED_ENV.setdefault("ELASTICSEARCH_URL", None)
         os.environ["ELASTICSEARCH_URL"] = node.url
 
 
 def pytest_unconfigure(config):
-    for node, already in _NODE:
+    for node, already, starting in _NODE:
+        starting.join()
         if not already and os.environ.get("VIGIE_TEST_KEEP_ES") != "1":
             node.stop()
     for name, value in _SAVED_ENV.items():
@@ -70,6 +80,13 @@ def _start_test_node():
     return node, already
 
 
+def _wait_until_healthy(timeout: float = 300) -> None:
+    """The cluster of ``ELASTICSEARCH_URL`` answers, green or yellow (at once when it is up already)."""
+    from vigie.indexes.client import connect
+
+    connect(wait=timeout).close()
+
+
 def pytest_collection_finish(session):
     """When the session crawls (crawler or demo tests), the crawl worker starts loading Scrapy now."""
     if any("/tests/crawlers/" in str(item.path) or "/tests/demo/" in str(item.path) for item in session.items):
@@ -81,6 +98,8 @@ def pytest_collection_finish(session):
 @pytest.fixture(scope="session")
 def es_url():
     if os.environ.get("ELASTICSEARCH_URL"):
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            _wait_until_healthy()  # the controller may still be starting it
         yield os.environ["ELASTICSEARCH_URL"]
         return
     node, already = _start_test_node()
