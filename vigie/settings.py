@@ -139,7 +139,13 @@ class Settings:
 
     @cached_property
     def es(self) -> ESSettings:
-        return ESSettings.from_env(env=self.env)
+        from vigie.connections import ConnectionInvalid
+        from vigie.errors import ClusterUnavailable
+
+        try:
+            return ESSettings.from_env(env=self.env)
+        except ConnectionInvalid as exc:  # an unreadable VIGIE_ES_CONN_ID connection; the message has no secret
+            raise ClusterUnavailable(str(exc)) from None
 
     def child_env(self) -> dict[str, str]:
         """The environment of a process this run starts (a crawl): the run's, with the settings made explicit."""
