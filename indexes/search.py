@@ -18,7 +18,7 @@ MAX_SIZE = 10_000
 MAX_QUERY_CHARS = 1_000
 MAX_TERMS = 64
 MAX_WILDCARDS = 10
-SEARCH_TIMEOUT = 30  # seconds; a search is not retried after a timeout (it would only load the cluster again)
+SEARCH_TIMEOUT = 30  # seconds (default); a search is not retried after a timeout (it would only load the cluster again)
 
 
 class SearchRejected(ValueError):
@@ -144,16 +144,17 @@ def build_query(query: str, filters: Filters | None = None) -> dict:
 
 
 def search(client: Elasticsearch, query: str, watch_id: str | None = None, size: int = 10,
-           filters: Filters | None = None, *, names: IndexNames) -> tuple[int, list[Hit]]:
+           filters: Filters | None = None, *, names: IndexNames,
+           timeout: float = SEARCH_TIMEOUT) -> tuple[int, list[Hit]]:
     """(total, hits); raises SearchRejected, with a one-line message, for a search that cannot be run."""
     check_query(query, size)
     index = names.watch_alias(watch_id) if watch_id else names.documents_alias()
     try:
-        resp = _run(client, index, query, size, filters)
+        resp = _run(client, index, query, size, filters, timeout)
     except BadRequestError as exc:
         raise SearchRejected(_refusal(exc)) from None
     except ConnectionTimeout:
-        raise SearchRejected(f"the search took more than {SEARCH_TIMEOUT} s: narrow it (fewer wildcards, "
+        raise SearchRejected(f"the search took more than {timeout:g} s: narrow it (fewer wildcards, "
                              "a filter such as --since or --watch)") from None
     hits = [
         Hit(h["_id"], h.get("_score") or 0.0, h["_source"],
@@ -163,8 +164,8 @@ def search(client: Elasticsearch, query: str, watch_id: str | None = None, size:
     return resp["hits"]["total"]["value"], hits
 
 
-def _run(client: Elasticsearch, index: str, query: str, size: int, filters: Filters | None):
-    return client.options(request_timeout=SEARCH_TIMEOUT, max_retries=0).search(
+def _run(client: Elasticsearch, index: str, query: str, size: int, filters: Filters | None, timeout: float):
+    return client.options(request_timeout=timeout, max_retries=0).search(
         index=index,
         query=build_query(query, filters),
         size=size,

@@ -229,7 +229,7 @@ def search(query: str, watch_id, topics, communes, sentiment, since, sources, re
         check_query(query, size)  # before connecting: a query refused anyway is said so, even with no cluster
         settings = settings_for(config_path)
         total, hits = run_search(_connect(settings), query, watch_id=watch_id, size=size, filters=filters,
-                                 names=settings.names)
+                                 names=settings.names, timeout=settings.search_timeout)
     except NotFoundError:
         scope = f"watch {watch_id!r}" if watch_id else "Vigie"
         _fail(f"no index for {scope} yet: index documents first (`vigie index FILE`)", 1)

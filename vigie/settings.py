@@ -12,6 +12,7 @@ the run sees, so the demo can add its own variables without changing ``os.enviro
 | state folder | | ``VIGIE_STATE_DIR`` | | ``.vigie`` of the clone, else ``$XDG_STATE_HOME/vigie`` |
 | data folder | | ``VIGIE_DATA_DIR`` | ``settings.data_dir`` | ``<state>/data`` |
 | cache folder | | ``VIGIE_CACHE_DIR`` | | ``$XDG_CACHE_HOME/vigie`` |
+| search time limit | | ``VIGIE_SEARCH_TIMEOUT`` | | 30 s |
 | Elasticsearch | | ``ELASTICSEARCH_*``, ``VIGIE_ES_CONN_ID`` | | the local node on ``VIGIE_ES_PORT`` (9200) |
 """
 
@@ -100,6 +101,7 @@ class Settings:
     cache_dir: Path
     index_prefix: str
     env: Mapping[str, str] = field(repr=False, compare=False)
+    search_timeout: float = 30.0
 
     @classmethod
     def resolve(cls, config: str | Path | None = None, *, index_prefix: str | None = None,
@@ -115,7 +117,8 @@ class Settings:
             (path.parent / in_file.data_dir) if in_file.data_dir else state / "data")
         prefix = index_prefix or env.get("VIGIE_INDEX_PREFIX") or in_file.index_prefix or "vigie"
         made = cls(config_path=path, state_dir=state, data_dir=data, cache_dir=_cache_dir(env),
-                   index_prefix=_prefix(prefix), env=env)
+                   index_prefix=_prefix(prefix), env=env,
+                   search_timeout=float(env.get("VIGIE_SEARCH_TIMEOUT") or 30))
         return replace(made, **overrides) if overrides else made
 
     @cached_property

@@ -45,6 +45,12 @@ def enrich(settings: Settings, watch: str, start: datetime, end: datetime,
                 data += b"\n"  # a crawl killed mid-line: the partial line is reported by enrichment
             lines += data.count(b"\n")
             handle.write(data)
+    if not lines:  # nothing collected in this interval: an empty file, without loading the pipeline
+        combined.replace(out)
+        summary = {"watch": watch, "interval": name, "path": str(out), "sources": len(sources), "lines": 0,
+                   "enriched": 0, "malformed": 0, "failed": 0}
+        log.info("enrich %s %s: %s", watch, name, summary)
+        return summary
     processes = processes or int(settings.env.get("VIGIE_ENRICH_PROCESSES") or 0) or None
     try:
         report = enrich_file(combined, out, config=settings.config_path, watch_id=watch, processes=processes,
