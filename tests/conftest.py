@@ -247,3 +247,17 @@ def pytest_sessionfinish(session, exitstatus):
         import json
 
         _delete_demo_indices(os.environ["ELASTICSEARCH_URL"], json.loads(results.read_text())["prefix"])
+
+
+@pytest.fixture(scope="session")
+def demo_enriched(tmp_path_factory) -> Path:
+    """The demo corpus (73 documents) enriched once per session by the real pipeline (territory and its
+    geo point included), shared by the digest and Kibana tests."""
+    from datetime import UTC, datetime
+
+    from vigie.nlp.enrich import enrich_file
+
+    path = tmp_path_factory.mktemp("demo") / "lambersart.enriched.jsonl"
+    enrich_file(ROOT / "vigie" / "demo" / "lambersart.jsonl", path, config=ROOT / "config" / "demo.yaml",
+                watch_id="lambersart", processes=1, progress=False, enriched_at=datetime(2026, 11, 20, tzinfo=UTC))
+    return path

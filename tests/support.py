@@ -6,7 +6,9 @@ Each test that touches Elasticsearch gets its own index prefix from the ``es_env
 
 from __future__ import annotations
 
+import json
 import os
+from http.server import BaseHTTPRequestHandler
 
 from vigie.indexnames import IndexNames
 from vigie.settings import Settings
@@ -38,3 +40,18 @@ def json_strings(value):
     elif isinstance(value, list):
         for item in value:
             yield from json_strings(item)
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """A request handler of the tests' local API servers: quiet, answering JSON."""
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

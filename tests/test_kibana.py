@@ -10,13 +10,13 @@ import re
 import subprocess
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.support import names
+from tests.support import JsonHandler, names
 from vigie.config import load_config
 from vigie.indexes.kibana.check import caps_from_cluster, check_objects
 from vigie.indexes.kibana.context import topics_of, watch_view
@@ -163,23 +163,12 @@ def test_every_field_fits_the_live_cluster(es, objects, tmp_path):
 
 
 # ------------------------------------------------------------------- import API
-class ImportApiChecker(BaseHTTPRequestHandler):
+class ImportApiChecker(JsonHandler):
     """A local HTTP server that checks the request as Kibana's import API documents it."""
 
     store: ClassVar[dict] = {}
     problems: ClassVar[list] = []
     fail_types: ClassVar[set] = set()
-
-    def log_message(self, *args):
-        pass
-
-    def _answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_POST(self):
         url = urlsplit(self.path)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 
 import hjson
@@ -90,16 +89,6 @@ def svg_to_png(svg: Path, png: Path, width: int, height: int) -> Path | None:
         return None
     return png
 
-
-@pytest.fixture(scope="module")
-def demo_enriched(tmp_path_factory) -> Path:
-    """The demo corpus enriched by the real pipeline (territory and its geo point included)."""
-    from vigie.nlp.enrich import enrich_file
-
-    path = tmp_path_factory.mktemp("demo") / "lambersart.enriched.jsonl"
-    enrich_file(ROOT / "vigie" / "demo" / "lambersart.jsonl", path, config=ROOT / "config" / "demo.yaml",
-                watch_id="lambersart", processes=1, progress=False, enriched_at=datetime(2026, 11, 20, tzinfo=UTC))
-    return path
 
 
 def test_every_vega_spec_parses_with_hjson_as_kibana_does():

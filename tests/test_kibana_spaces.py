@@ -22,13 +22,13 @@ import re
 import subprocess
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.support import names
+from tests.support import JsonHandler, names
 from vigie.config import load_config
 from vigie.indexes.kibana.context import watch_view
 from vigie.indexes.kibana.export import build_objects
@@ -38,22 +38,11 @@ from .conftest import ROOT, VIGIE
 WATCH = load_config(ROOT / "config" / "demo.yaml").watch("lambersart")
 
 
-class KibanaSpaces(BaseHTTPRequestHandler):
+class KibanaSpaces(JsonHandler):
     """Saved objects of several spaces behind the import API; ``objects`` maps id -> (space, type, object)."""
 
     objects: ClassVar[dict] = {}
     requests: ClassVar[list] = []
-
-    def log_message(self, *args):
-        pass
-
-    def _answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def _ndjson(self) -> list[dict]:
         content_type = self.headers.get("Content-Type", "")

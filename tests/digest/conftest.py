@@ -144,16 +144,6 @@ def constructed(es, tmp_path):
     return es
 
 
-@pytest.fixture(scope="session")
-def demo_enriched(tmp_path_factory) -> Path:
-    """The demo corpus (73 documents) enriched once per session."""
-    from vigie.nlp.enrich import enrich_file
-
-    path = tmp_path_factory.mktemp("demo") / "lambersart.enriched.jsonl"
-    enrich_file(ROOT / "vigie" / "demo" / "lambersart.jsonl", path, config=ROOT / "config" / "demo.yaml",
-                watch_id="lambersart", processes=1, progress=False, enriched_at=datetime(2026, 11, 20, tzinfo=UTC))
-    return path
-
 
 @pytest.fixture
 def state(tmp_path, monkeypatch):
