@@ -119,3 +119,24 @@ def test_search_takes_its_index_prefix_from_the_vigie_config_file(elsewhere_env,
     assert found.returncode == 0 and json.loads(found.stdout)["text"] == "Inondation rue du Moulin", found.stderr
     demo_env = {k: v for k, v in env.items() if k != "VIGIE_CONFIG"}
     assert run(demo_env, "search", "inondation", "--watch", "elsewhere").returncode == 1   # prefix vigie: no index
+
+
+def test_a_bad_settings_section_is_a_watch_file_error_with_its_line(tmp_path):
+    from vigie.config import ConfigError
+
+    path = write_watch_file(tmp_path)
+    path.write_text(ELSEWHERE.replace("index_prefix: from-the-file", "index_prefix: 'Not A Prefix!'"),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Settings.resolve(path, env={})
+    assert any(p.startswith("settings.index_prefix (line 2)") for p in caught.value.problems), caught.value.problems
+
+
+def test_resolving_the_settings_does_not_load_the_crawlers(tmp_path):
+    """Every command resolves its settings: that must not cost the crawlers' (Scrapy's) start-up."""
+    import sys
+
+    code = ("import sys, vigie.crawlers.cli; from vigie.settings import Settings; Settings.resolve(); "
+            "print('scrapy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr

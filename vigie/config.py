@@ -450,6 +450,17 @@ def _unknown_option(loc: tuple[Any, ...], kind: sourcekinds.SourceKind, root: ya
             f"its options are: {', '.join(known)} (docs/crawlers.md)")
 
 
+def load_file_settings(path: str | Path) -> FileSettings:
+    """Only the ``settings:`` section, without checking the watches (and so without loading the source
+    kinds' option models): what ``Settings.resolve`` needs.  A file with any problem there is loaded in
+    full, which reports it with its key path and line."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return FileSettings.model_validate(data.get("settings") or {})
+    except Exception:  # the full load says what is wrong, and where
+        return load_config(path).settings
+
+
 def load_config(path: str | Path) -> WatchFile:
     path = Path(path)
     try:

@@ -109,9 +109,9 @@ class Settings:
         """Flag (the arguments), then environment (``env``, default ``os.environ``), then the watch file."""
         env = dict(os.environ if env is None else env)
         path = config_path(config, env)
-        from vigie.config import load_config
+        from vigie.config import load_file_settings
 
-        in_file = load_config(path).settings
+        in_file = load_file_settings(path)
         state = _state_dir(env)
         data = Path(env["VIGIE_DATA_DIR"]) if env.get("VIGIE_DATA_DIR") else (
             (path.parent / in_file.data_dir) if in_file.data_dir else state / "data")
