@@ -18,30 +18,28 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from vigie.settings import Settings
+from vigie.stages.mainjob import WatchRun
 
 
-@dataclass
-class DemoResult:
-    settings: Settings
-    watch: str
-    crawls: list[dict[str, Any]] = field(default_factory=list)
-    failed_sources: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    enriched: dict[str, Any] = field(default_factory=dict)
-    indexed: dict[str, Any] = field(default_factory=dict)
+@dataclass(slots=True)
+class DemoResult(WatchRun):
+    """The demo watch's run (``WatchRun``: crawls, enriched, indexed, influence, alerts, digest, failures)
+    and what the demo adds: the index's counts per source, the alerts stored, the mail and webhooks received."""
+
+    settings: Settings | None = None
     per_source: dict[str, int] = field(default_factory=dict)
-    influence: dict[str, Any] = field(default_factory=dict)
-    alerts: dict[str, Any] = field(default_factory=dict)
     alert_titles: list[str] = field(default_factory=list)
-    digest: dict[str, Any] = field(default_factory=dict)
     mail_dir: Path | None = None
     mails: list[str] = field(default_factory=list)
     webhooks: int = 0
     seconds: float = 0.0
+
+    @property
+    def failed_sources(self) -> list[str]:
+        return [f"{c['source']}: {c['error']}" for c in self.crawls if c["status"] == "failed"]
 
 
 def demo_clock(client, names, watch) -> tuple[datetime, date]:
@@ -90,11 +88,8 @@ def run_demo(say: Callable[[str], None] = print, port: int | None = None, parall
                                                                                    timedelta(hours=1)),
                               clock=demo_clock, parallel=parallel, client=client, say=say)
         done = outcome.watches[watch.id]
-        result = DemoResult(settings=settings, watch=watch.id, mail_dir=sink.folder, crawls=done.crawls,
-                            enriched=done.enriched, indexed=done.indexed, influence=done.influence,
-                            alerts=done.alerts, digest=done.digest)
-        result.failed_sources = [f"{c['source']}: {c['error']}" for c in done.crawls if c["status"] == "failed"]
-        result.failures = done.failures
+        result = DemoResult(**{name: getattr(done, name) for name in WatchRun.__slots__},
+                            settings=settings, mail_dir=sink.folder)
         result.per_source = _per_source(client, settings.names, watch.id)
         result.alert_titles = _alert_titles(client, settings.names, watch.id)
         result.mails = [str(path) for _, _, path in sink.messages]
