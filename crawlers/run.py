@@ -206,10 +206,7 @@ def plan(config_path: str | Path, watch_id: str | None = None,
 
 
 def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    root = str(_project_root())
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return env
+    return dict(os.environ)
 
 
 def _absolute_dirs(env: dict[str, str]) -> dict[str, str]:

@@ -10,24 +10,10 @@ public account is left.  The handles themselves are not returned: the report mus
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from vigie.privacy import handles
-from vigie.privacy.pseudonym import FLAG, PREFIX, normalise_handle
+from vigie.privacy.pseudonym import FLAG, PREFIX, PublicAccounts
 
 URL_FIELDS = ("url", "canonical_url")
-
-
-class PublicAccounts:
-    def __init__(self, accounts: Iterable[str]):
-        self.keys = {normalise_handle(a) for a in accounts if a}
-
-    def __call__(self, handle: str | None, platform: str | None = None, home: str | None = None) -> bool:
-        if not handle:
-            return False
-        if normalise_handle(handle) in self.keys:
-            return True
-        return platform is not None and handles.account_key(platform, handle, home) in self.keys
 
 
 def _author_in_clear(author: dict, platform: str, public: PublicAccounts) -> list[str]:

@@ -61,10 +61,25 @@ def normalise_handle(handle: str) -> str:
     return handle.strip().lstrip("@").lower()
 
 
+class PublicAccounts:
+    """Whether a handle is one of the accounts kept in clear (a watch's public and own accounts), as written
+    or as the platform's account key."""
+
+    def __init__(self, accounts: Iterable[str]):
+        self.keys = {normalise_handle(a) for a in accounts if a}
+
+    def __call__(self, handle: str | None, platform: str | None = None, home: str | None = None) -> bool:
+        if not handle:
+            return False
+        if normalise_handle(handle) in self.keys:
+            return True
+        return platform is not None and handles.account_key(platform, handle, home) in self.keys
+
+
 class Pseudonymiser:
     def __init__(self, key: bytes, public_accounts: Iterable[str] = ()):
         self._key = key
-        self.public = {normalise_handle(h) for h in public_accounts if h}
+        self.public = PublicAccounts(public_accounts)
 
     def token(self, platform: str, value: str, home: str | None = None) -> str:
         """The token of an account: ``value`` is its handle (or id), normalised per platform."""
@@ -73,11 +88,7 @@ class Pseudonymiser:
         return PREFIX + digest.hexdigest()[:16]
 
     def is_public(self, handle: str | None, platform: str | None = None, home: str | None = None) -> bool:
-        if not handle:
-            return False
-        if normalise_handle(handle) in self.public:
-            return True
-        return platform is not None and handles.account_key(platform, handle, home) in self.public
+        return self.public(handle, platform, home)
 
     def is_public_author(self, platform: str, author: Author, home: str | None = None) -> bool:
         """Listed by handle or id; by display name only when the platform gives no handle (as
