@@ -46,7 +46,8 @@ def _json_rows(table, columns) -> list[dict]:
 @AS_JSON
 @handles_errors
 def influencers(watch_id, days, topic, limit, no_store, config_path, as_json) -> None:
-    """Accounts that matter on the territory, by influence score, with the reasons; updates the authors index."""
+    """Accounts that matter on the territory, in three groups (local media and institutions, local accounts,
+    national accounts), by influence score with three reasons each; updates the authors index."""
     from vigie.analytics import influence
     from vigie.analytics.store import RECORD_FIELDS, write_authors
 
@@ -55,14 +56,17 @@ def influencers(watch_id, days, topic, limit, no_store, config_path, as_json) ->
     docs = _documents(settings, watch, days)
     if topic:
         docs = influence.restrict_to_topic(docs, topic)
-    table = influence.score(docs, list(watch.territory.communes), watch.own_accounts)
+    table = influence.score(docs, list(watch.territory.communes), watch.own_accounts, days=days)
     stored = None
     if not (topic or no_store):
         stored = write_authors(_connect(settings), settings.names, watch.id, table)
-    own, others = table[table["own_account"]], table[~table["own_account"]]
+    mine = table["own_account"].astype(bool)
+    own, others = table[mine], table[~mine]
+    groups = [(g, others[others["group"] == g]) for g in ("media_institutions", "local", "national")]
     if as_json:
         click.echo(json.dumps({"watch": watch.id, "days": days, "topic": topic, "documents": len(docs),
                                "accounts": _json_rows(others.head(limit), RECORD_FIELDS),
+                               "groups": {g: _json_rows(rows.head(limit), RECORD_FIELDS) for g, rows in groups},
                                "own_accounts": _json_rows(own, RECORD_FIELDS), "stored": stored},
                               indent=2, ensure_ascii=False))
         return
@@ -70,16 +74,28 @@ def influencers(watch_id, days, topic, limit, no_store, config_path, as_json) ->
     click.echo(f"{title}: {len(docs)} documents, {len(others)} accounts")
     if others.empty:
         click.echo("  no account in this window")
-    for rank, (key, row) in enumerate(others.head(limit).iterrows(), start=1):
-        click.echo(f"{rank:3d}. {row['influence_score']:5.1f}  {key}  ({row['name'] or row['handle']})")
-        click.echo(f"       {row['reasons']}")
+    for group, rows in groups:
+        if rows.empty:
+            continue
+        click.echo(f"{influence.GROUP_LABELS[group]}:")
+        for rank, (key, row) in enumerate(rows.head(limit).iterrows(), start=1):
+            _print_account(rank, key, row)
     click.echo("Own accounts (listed apart):")
-    for key, row in own.iterrows():
-        click.echo(f"       {row['influence_score']:5.1f}  {key}  {row['reasons']}")
+    for rank, (key, row) in enumerate(own.iterrows(), start=1):
+        _print_account(rank, key, row)
     if own.empty:
         click.echo("       none of the watch's own_accounts published in this window")
     if stored:
         click.echo(f"Authors index: {stored['written']} records written, {stored['deleted']} stale deleted")
+
+
+def _print_account(rank: int, key: str, row) -> None:
+    from vigie.analytics.influence import KIND_LABELS, confidence_label
+
+    click.echo(f"{rank:3d}. {row['influence_score']:5.1f}  {key}  ({row['name'] or row['handle']}) "
+               f"[{KIND_LABELS.get(row['account_kind'], row['account_kind'])}, "
+               f"{confidence_label(row['confidence'])} {row['confidence']:.2f}]")
+    click.echo(f"       {' ; '.join(row['reasons']) or '-'}")
 
 
 @click.command()

@@ -1,7 +1,7 @@
 """Documents of a watch into a flat pandas DataFrame: from Elasticsearch (scroll) or from a JSONL file.
 
 One row per document; nested fields are flattened (``author.handle`` → ``handle``,
-``engagement.likes`` → ``likes``), lists stay lists (``topics``, ``mentions``, ``communes``).
+``engagement.likes`` → ``likes``), lists stay lists (``topics``, ``mentions``, ``communes``, ``places``).
 ``published_at`` is a UTC timestamp; ``engagement`` is likes + shares + replies (views apart).
 """
 
@@ -15,12 +15,13 @@ import pandas as pd
 
 SOURCE_FIELDS = [
     "doc_id", "platform", "source_kind", "kind", "thread_id", "parent_id", "watch_ids", "author",
-    "engagement", "published_at", "topics", "territory.communes.insee", "mentions", "request", "text", "url",
+    "engagement", "published_at", "topics", "territory.communes.insee", "territory.places", "mentions", "request",
+    "text", "url",
 ]
 COLUMNS = [
     "doc_id", "platform", "source_kind", "kind", "thread_id", "parent_id", "author_id", "handle", "name",
     "author_url", "followers", "pseudonymised", "likes", "shares", "replies", "views", "engagement",
-    "published_at", "topics", "communes", "mentions", "is_request", "request_kind", "service", "text", "url",
+    "published_at", "topics", "communes", "places", "mentions", "is_request", "request_kind", "service", "text", "url",
 ]
 
 
@@ -52,6 +53,7 @@ def flatten(doc: dict) -> dict:
         "published_at": doc.get("published_at"),
         "topics": list(doc.get("topics") or []),
         "communes": [c["insee"] for c in communes if c.get("insee")],
+        "places": list((doc.get("territory") or {}).get("places") or []),
         "mentions": list(doc.get("mentions") or []),
         "is_request": bool(request.get("is_request")),
         "request_kind": request.get("kind"),

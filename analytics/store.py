@@ -16,7 +16,8 @@ from elasticsearch.helpers import streaming_bulk
 RECORD_FIELDS = [
     "platform", "handle", "name", "url", "followers", "own_account", "documents", "engagement_received",
     "replies_received", "mentions_received", "quotes_received", "local_share", "local_documents",
-    "local_replies", "main_topics", "first_seen", "last_seen", "pagerank", "influence_score", "reasons",
+    "local_replies", "local_mentions", "local_interactions", "days_active", "window_days", "main_topics",
+    "first_seen", "last_seen", "pagerank", "account_kind", "group", "confidence", "influence_score", "reasons",
 ]
 
 

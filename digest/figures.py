@@ -335,13 +335,14 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
             if d is not None and doc_id in day_ids:
                 silent_posts.append(entry(d, tz, day, 200))
 
-    # local influencers over the seven days (the collectivité's own accounts are left out)
+    # local influencers over the seven days, local media and institutions first, then local accounts
+    # (the collectivité's own accounts and the national accounts are left out)
     influencers = []
     if len(docs):
-        table = influence.score(docs, list(watch.territory.communes), list(watch.own_accounts))
+        table = influence.score(docs, list(watch.territory.communes), list(watch.own_accounts), days=7)
         active = Counter(_author_key(d) for d in in_day)
-        local = table[~table["own_account"].astype(bool) & (table["local_documents"] > 0)]
-        for key, row in local.head(top_n).iterrows():
+        local = table[table["group"].isin(["media_institutions", "local"]) & (table["local_documents"] > 0)]
+        for key, row in local.groupby("group", sort=False).head(top_n).iterrows():  # top_n per group
             handle = row["handle"] if isinstance(row["handle"], str) and row["handle"] else key.split(":", 1)[1]
             influencers.append({
                 "name": printable(one_line(row["name"] if isinstance(row["name"], str) else handle), 80),
@@ -351,7 +352,10 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
                 "score": float(row["influence_score"]), "documents": int(row["documents"]),
                 "local_documents": int(row["local_documents"]), "replies": int(row["replies_received"]),
                 "mentions": int(row["mentions_received"]), "engagement": int(row["engagement_received"]),
-                "today": active.get(key, 0),
+                "today": active.get(key, 0), "group": influence.GROUP_LABELS[row["group"]],
+                "kind": influence.KIND_LABELS[row["account_kind"]],
+                "reasons": [printable(one_line(r), 80) for r in row["reasons"]],
+                "confidence": influence.confidence_label(float(row["confidence"])),
             })
     return {"top_documents": top_documents, "requests": requests, "moderation": moderation,
             "silent_posts": silent_posts, "influencers": influencers}

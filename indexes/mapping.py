@@ -134,9 +134,16 @@ AUTHOR_MAPPING: dict = {
         "quotes_received": COUNT,
         "local_share": {"type": "float"},
         "local_documents": COUNT,
-        "local_replies": COUNT,    # replies received from accounts with documents about the territory
+        "local_replies": COUNT,    # replies received from local accounts (documents about the territory)
+        "local_mentions": COUNT,   # mentions by local accounts
+        "local_interactions": COUNT,
+        "days_active": COUNT,      # days with a publication in the window
+        "window_days": COUNT,
         "pagerank": {"type": "float"},
-        "reasons": {"type": "text", "index": False},
+        "account_kind": KW,        # media, institution, association, resident, national, own
+        "group": KW,               # media_institutions, local, national, own
+        "confidence": {"type": "float"},
+        "reasons": {"type": "text", "index": False},   # the three main reasons, in French
         "main_topics": KW,
         "first_seen": DATE,
         "last_seen": DATE,

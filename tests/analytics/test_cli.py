@@ -38,7 +38,12 @@ def test_influencers_command(es, cli_env, tmp_path):
     out = _vigie(cli_env, "influencers", "--watch", "lambersart", "--days", "30")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert "facebook:lambersart_actu" in lines[1] and "900 followers" in lines[2] and "6 local replies" in lines[2]
+    assert lines[1] == "Médias et institutions locales:"
+    assert "facebook:lambersart_actu" in lines[2] and "média local, confiance" in lines[2]
+    assert lines[3].split(" ; ")[0].strip() == "6 réponses de comptes locaux"
+    assert lines.index("Comptes locaux:") < lines.index("Comptes nationaux passés par le territoire:")
+    national = lines.index("Comptes nationaux passés par le territoire:")
+    assert "mastodon:info_nationale" in lines[national + 1] and "250 000 abonnés" in lines[national + 2]
     own = lines.index("Own accounts (listed apart):")
     assert "facebook:villedelambersart" in lines[own + 1]
     assert "records written" in lines[-1]
@@ -50,12 +55,17 @@ def test_influencers_command(es, cli_env, tmp_path):
     assert keys[0] == "facebook:lambersart_actu"
     assert keys.index("facebook:lambersart_actu") < keys.index("mastodon:info_nationale")
     assert [a["author_key"] for a in data["own_accounts"]] == ["facebook:villedelambersart"]
+    assert [a["author_key"] for a in data["groups"]["national"]] == ["mastodon:info_nationale"]
+    first = data["accounts"][0]
+    assert (first["group"], first["account_kind"]) == ("media_institutions", "media")
+    assert len(first["reasons"]) == 3 and 0 < first["confidence"] < 1 and first["days_active"] == 3
     assert data["stored"] is None
 
     topic = json.loads(_vigie(cli_env, "influencers", "--watch", "lambersart", "--topic", "culture", "--json").stdout)
     assert {a["handle"] for a in topic["accounts"]} == {"lambersart_actu", "anne", "bruno", "emma"}
 
     old = _vigie(cli_env, "influencers", "--watch", "lambersart", "--days", "1")
+    assert old.returncode == 0, old.stderr
     assert "0 documents" in old.stdout.splitlines()[0]
     assert _vigie(cli_env, "influencers", "--watch", "nowhere").returncode == 2
 

@@ -21,9 +21,9 @@ def influence(settings: Settings, watch: Any, days: int = 30, now: datetime | No
 
     client = client or connect(settings.es, wait=30)
     docs = from_elasticsearch(client, settings.names, watch.id, days, now=now)
-    table = scoring.score(docs, list(watch.territory.communes), watch.own_accounts)
+    table = scoring.score(docs, list(watch.territory.communes), watch.own_accounts, days=days)
     stored = write_authors(client, settings.names, watch.id, table, computed_at=now)
-    top = table[~table["own_account"]].head(5)
+    top = table[~table["own_account"].astype(bool)].head(5)  # by group (local media and institutions first), then score
     summary = {"watch": watch.id, "documents": len(docs), "accounts": len(table),
                "top": [{"author": key, "score": round(float(row["influence_score"]), 1)}
                        for key, row in top.iterrows()],
