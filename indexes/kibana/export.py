@@ -30,7 +30,9 @@ ALERT_LABELS = {"fired_at": "Déclenchée le", "title": "Alerte", "kind": "Type 
                 "level": "Niveau", "doc_count": "Publications", "communes": "Communes", "topics": "Thèmes"}
 AUTHOR_LABELS = {"handle": "Compte", "name": "Nom", "platform": "Plateforme", "followers": "Abonnés",
                  "influence_score": "Score d'influence", "documents": "Publications",
-                 "engagement_received": "Engagement reçu", "last_seen": "Vu pour la dernière fois"}
+                 "engagement_received": "Engagement reçu", "last_seen": "Vu pour la dernière fois",
+                 "group": "Groupe", "account_kind": "Type de compte", "reasons": "Raisons",
+                 "confidence": "Confiance", "days_active": "Jours actifs"}
 
 
 @dataclass
@@ -143,7 +145,7 @@ def build_objects(view: WatchView) -> list[dict]:
     author_list = ko.saved_search(oid("search", "authors"), f"{view.name} · Comptes du territoire",
                                   "Comptes qui publient sur le territoire, du plus influent au moins influent.",
                                   authors["id"], "",
-                                  ["handle", "name", "platform", "followers", "influence_score", "documents"],
+                                  ["handle", "name", "group", "platform", "influence_score", "reasons", "followers"],
                                   sort_field="influence_score")
     alert_line = ko.lens_xy(oid("lens", "alerts"), "Alertes dans le temps",
                             "Alertes déclenchées, par type.", alerts["id"],

@@ -15,8 +15,8 @@ def test_demo_ranking_puts_local_media_and_associations_on_top(es, cli_env, demo
     install(es, ["lambersart"], names=names)
     assert index_file(es, demo_enriched, watch_id="lambersart", names=names).indexed > 0
     es.indices.refresh(index=names.documents_alias())
-    out = subprocess.run([VIGIE, "influencers", "--watch", "lambersart", "--days", "3650", "--limit", "100", "--json", "--no-store",
-                          "--config", str(ROOT / "config" / "demo.yaml")],
+    out = subprocess.run([VIGIE, "influencers", "--watch", "lambersart", "--days", "3650", "--limit", "100", "--json",
+                          "--no-store", "--config", str(ROOT / "config" / "demo.yaml")],
                          env=cli_env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
