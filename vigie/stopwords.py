@@ -32,6 +32,7 @@ bonjour bonsoir ca car celle celles celui cependant ceux chaque chez ci comme co
 devoir dire donc dont elles encore entre etre faire fais fait faut fois font g h hier hui jusqu lors matin
 memes merci moins ni non oui parce peu peut plus pourquoi pouvoir puis quand quelque quoi rien si sien soir
 sous stp svp tous tout toute toutes tres trois trop unes uns vers via voila vouloir vu ya
+bravo super top genial
 and are be for in is it of that the this to was with you
 """
 FRENCH = frozenset(fold(word) for word in ELASTICSEARCH_FRENCH) | frozenset(_SOCIAL.split())

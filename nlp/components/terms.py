@@ -13,7 +13,11 @@
 - keyphrases: lemmatised noun phrases from a part-of-speech chunker, no parser needed:
   [ADJ] NOUN [ADJ]* [(de|d'|à|en) [DET] NOUN [ADJ]*], lowercased ("nid-de-poule",
   "ramassage de poubelle", "piste cyclable").  ``min_chars`` drops tiny nouns, ``stop_nouns``
-  drops nouns that say nothing on their own ("chose", "fois").
+  drops nouns that say nothing on their own ("chose", "fois").  No word of a phrase is a pronoun
+  fragment ("-ce", "-ils"), a stop word (``vigie.stopwords.FRENCH``: "bon", "tout"), a form of a
+  common irregular verb (``VERB_FORMS``: "sait", "vont") or a word the model's dictionary (the
+  lemmatizer tables of fr_core_news_sm, read by vigie_lexicon) knows only as a verb; an adjective
+  alone ("grave") is no keyphrase.  The named places (``locations`` entities) follow, lowercased.
 
 Non-French texts keep hashtags, mentions, links and emojis only.
 """
@@ -28,7 +32,7 @@ from spacy.tokens import Doc, Token
 
 from vigie.nlp import extensions
 from vigie.nlp.components.language import is_french
-from vigie.stopwords import EMPTY_NOUNS
+from vigie.stopwords import EMPTY_NOUNS, FRENCH
 from vigie.textfold import fold
 
 HASHTAG = re.compile(r"(?<![\w#&])#([^\W\d_][\w]{0,99})", re.UNICODE)
@@ -41,6 +45,16 @@ _LINK_TAIL = ".,;:!?)]}’'\"…"
 ENTITY_FIELDS = {"PER": "persons", "ORG": "organisations", "LOC": "locations"}
 LINKERS = {"de": "de", "d'": "d'", "du": "de", "des": "de", "à": "à", "au": "à", "aux": "à", "en": "en"}
 STOP_NOUNS = list(EMPTY_NOUNS)  # nouns that say nothing on their own (vigie.stopwords)
+# Inflected forms of the commonest irregular verbs, which the lemmatizer's lookup lacks (so the lexicon
+# tagger takes them for unknown nouns): "sait", "vont" are never keyphrases.
+_VERB_FORMS = """
+sais sait savons savez savent su vais vas va allons allez vont veux veut voulons voulez veulent voulu peux
+peut pouvons pouvez peuvent pu dois doit devons devez doivent dû fais fait faisons faites font dis dit disons
+dites disent viens vient venons venez viennent venu vois voit voyons voyez voient vu prends prend prenons
+prenez prennent pris mets met mettons mettez mettent mis faut fallait faudrait faudra crois croit croyons
+croient sors sort sortent pars part partent tiens tient tiennent connais connait connaît connaissent
+"""
+VERB_FORMS = frozenset(fold(w) for w in _VERB_FORMS.split())
 
 
 def _dedup(items) -> list[str]:
@@ -130,6 +144,7 @@ class TermExtractor:
         self.min_chars = min_chars
         self.max_words = max_words
         self.stop_nouns = {fold(n) for n in (stop_nouns or [])}
+        self._word_classes: dict[str, frozenset] | None = None
 
     def _ner(self):
         """The model's ner when it is in the pipeline but disabled (we run it), else None."""
@@ -157,7 +172,9 @@ class TermExtractor:
         french = is_french(doc)
         doc._.entities = self.find_entities(doc) if french and self.entities else \
             {"persons": [], "organisations": [], "locations": []}
-        doc._.keyphrases = self.find_keyphrases(doc) if french and self.keyphrases else []
+        doc._.keyphrases = _dedup(self.find_keyphrases(doc) + [place.lower() for place in
+                                                               doc._.entities["locations"]]) \
+            if french and self.keyphrases else []  # noun phrases, then the named places
         return doc
 
     @staticmethod
@@ -181,8 +198,47 @@ class TermExtractor:
         return {k: _dedup(v) for k, v in found.items()}
 
     # ----------------------------------------------------------------- keyphrases
+    def _tables(self) -> dict | None:
+        """The lemmatizer's tables read by vigie_lexicon (``lookup``: form → lemma; ``noun``, ``adj``,
+        ``verb``: the lemmas it knows), when vigie_lexicon is in the pipeline."""
+        if self._word_classes is None:
+            self._word_classes = {}
+            if self.nlp is not None and "vigie_lexicon" in self.nlp.pipe_names:
+                lookup, sets = self.nlp.get_pipe("vigie_lexicon")._load()
+                self._word_classes = {"lookup": lookup, **sets}
+        return self._word_classes or None
+
+    def _content_word(self, token: Token) -> bool:
+        """A word that can carry a keyphrase: no pronoun fragment ("-ce", "-t-il"), no stop word ("bon",
+        "vont"), no verb form ("sait", "finir", "est coupée")."""
+        text, low = token.text, token.lower_
+        if text[:1] in "-'’" or text[-1:] in "-'’" or not any(c.isalpha() for c in text):
+            return False
+        if fold(low) in FRENCH or fold(token.lemma_ or low) in FRENCH or fold(low) in VERB_FORMS:
+            return False
+        tables = self._tables()
+        if not tables or token.pos_ == "PROPN":
+            return True
+        prev = token.nbor(-1) if token.i > 0 else None
+        prev_pos = prev.pos_ if prev is not None else ""
+        after_determiner = prev_pos in ("DET", "NUM")
+        noun = low in tables["noun"]
+        found = tables["lookup"].get(low)
+        lemma = found[0] if found else low
+        inflected_verb = lemma != low and lemma.endswith(("er", "ir", "oir", "re")) and lemma in tables["verb"] | {
+            "savoir", "pouvoir", "vouloir", "devoir", "aller", "faire", "dire", "venir", "voir", "prendre"}
+        if inflected_verb and not noun and not after_determiner:
+            return False  # "sait" → savoir, "veut" → vouloir
+        if low.endswith(("er", "ir", "oir")) and not after_determiner and \
+                not (noun and prev_pos in ("ADP", "PUNCT", "SPACE", "")):
+            return False  # an infinitive: "peut-on savoir", "pour ramasser", "va mal finir"
+        attribute = low in tables["adj"] or low.endswith(("é", "ée", "és", "ées", "i", "ie", "is", "u", "ue"))
+        return not (prev_pos == "AUX" and attribute)  # after an auxiliary: "c'est nul", "la route est coupée"
+
     def _noun(self, token: Token) -> bool:
         if token.like_url or token.text[:1] in "#@" or (not token.is_alpha and "-" not in token.text):
+            return False
+        if not self._content_word(token):
             return False
         if token.pos_ == "NOUN":
             return True
@@ -190,14 +246,15 @@ class TermExtractor:
         prev = token.nbor(-1) if token.i > 0 else None
         return token.pos_ == "ADJ" and prev is not None and prev.pos_ in ("DET", "ADP") and prev.lower_ != "en"
 
-    @staticmethod
-    def _adj(token: Token) -> bool:
-        return token.pos_ == "ADJ" and token.is_alpha
+    def _adj(self, token: Token) -> bool:
+        return token.pos_ == "ADJ" and token.is_alpha and self._content_word(token)
 
     @staticmethod
     def _lemma(token: Token) -> str:
         lemma = token.lemma_.lower() if token.lemma_ else token.lower_
         low = token.lower_
+        if low.endswith("aux") and lemma.endswith("ail"):
+            return low  # "travaux" is not "travail", "vitraux" not "vitrail"
         # the rule lemmatizer sometimes cuts unknown words ("panne" → "pann"): keep the word then
         if len(lemma) < len(low) - 2 or fold(lemma)[:3] != fold(low)[:3] or (len(lemma) < len(low) and
                                                                                not low.endswith(("s", "x"))):
@@ -245,6 +302,11 @@ class TermExtractor:
             word = content[0]
             if len(word.text) < self.min_chars or fold(self._lemma(word)) in self.stop_nouns:
                 return None
+            tables = self._tables()
+            after_determiner = word.i > 0 and word.nbor(-1).pos_ == "DET"  # "les encombrants" is a noun use
+            if tables and not after_determiner and (word.lower_ in tables["adj"] or word.lemma_ in tables["adj"]) \
+                    and word.lower_ not in tables["noun"] and word.lemma_ not in tables["noun"]:
+                return None  # an adjective alone is no keyphrase ("grave")
         out = []
         for w in words:
             if w.lower_ in LINKERS and w is not words[0]:

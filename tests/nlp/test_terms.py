@@ -80,3 +80,44 @@ def test_ner_runs_only_where_names_can_be(nlp):
 def test_street_names_are_not_people(nlp):
     doc = nlp("Martine Aubry a inauguré la rue Victor Hugo et l'avenue Jean Jaurès.")
     assert doc._.entities["persons"] == ["Martine Aubry"]
+
+
+VARIED = [
+    "Est-ce que quelqu'un sait quand les travaux vont finir ? C'est pas bon du tout.",
+    "Qu'est-ce qu'on attend pour réparer l'éclairage ? On sait tous que ça va mal finir.",
+    "Bon, ils vont encore fermer la piscine cet été, c'est pas bon pour les jeunes.",
+    "Vont-ils enfin nettoyer le parc ? Personne ne sait.",
+    "Accident grave sur la D933 à Armentières, la route est coupée.",
+    "Le maire est un incapable et un voleur.",
+    "Peut-on savoir pourquoi la cantine a encore servi des repas froids ? Faut arrêter.",
+    "Y a-t-il quelqu'un pour ramasser les encombrants devant chez nous ? Ils disent qu'ils viennent mardi.",
+    "Super soirée hier au marché de Noël, bravo aux bénévoles, on reviendra !",
+    "Ça fait trois semaines que le lampadaire est éteint, vous pouvez faire quelque chose ?",
+    "Franchement c'est nul, on veut juste un passage piéton sécurisé devant l'école.",
+    "La rue des Saules est inondée, les pompiers sont sur place, évitez le secteur.",
+    "Je crois qu'ils font exprès de laisser les trottoirs dans cet état, c'est dangereux pour les poussettes.",
+    "Merci à la mairie, tout est réparé, c'est top.",
+    "Où peut-on déposer les déchets verts le dimanche ? Je sais plus.",
+]
+FORBIDDEN = {"-ce", "-on", "-ils", "-il", "-t-il", "sait", "sais", "vont", "va", "faut", "font", "fait", "veut",
+             "disent", "viennent", "crois", "pouvez", "finir", "réparer", "nettoyer", "fermer", "arrêter",
+             "ramasser", "déposer", "savoir", "bon", "nul", "super", "top", "grave", "coupée", "inondée"}
+
+
+def test_keyphrases_hold_no_pronoun_fragment_verb_adjective_alone_or_stop_word(nlp):
+    from vigie.stopwords import FRENCH
+    from vigie.textfold import fold
+
+    linkers = {"de", "d'", "à", "en"}
+    found = []
+    for doc in nlp.pipe(VARIED):
+        for phrase in doc._.keyphrases:
+            found.append(phrase)
+            words = phrase.split()
+            assert phrase not in FORBIDDEN and words[0] not in FORBIDDEN, (phrase, doc.text)
+            assert not any(w.startswith("-") for w in words), (phrase, doc.text)
+            assert not any(fold(w) in FRENCH for w in words if w not in linkers), (phrase, doc.text)
+    # what must be found: the noun phrases and the named places
+    for expected in ("travaux", "éclairage", "piscine", "accident grave", "armentières", "cantine", "encombrant",
+                     "lampadaire", "passage", "trottoir", "déchet vert"):
+        assert any(expected in p for p in found), (expected, found)
