@@ -8,6 +8,13 @@ on each token's folded form (lowercase, no accents), its folded lemma and a crud
 matches by prefix.  ``doc._.topics`` lists topic ids by decreasing score, ``doc._.services`` the
 services they are routed to, in the same order (the first one routes a citizen request).
 
+Two rules of the taxonomy look beyond single cues: ``pairs`` (a word of ``near`` — or a token
+matching one of ``patterns``, e.g. a road number "D933" — and a word of ``with`` at most ``window``
+words apart, in the same sentence, make a strong cue: "la route est coupée"), and ``insults``
+(an insult word, matched on the exact lowercase form, in a text naming an official: the text is
+about local democracy, and the cues of ``replaces`` topics that are insult words — "voleur" — no
+longer count: "le maire est un incapable et un voleur" is not public safety).
+
 A watch (``doc._.watch.topics``, from watch.yaml) adds topics, adds keywords to a topic, or
 re-routes a topic to another service, for its own documents only.
 """
@@ -15,6 +22,7 @@ re-routes a topic to another service, for its own documents only.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +41,7 @@ from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
 
 VENUE = -1.0  # weight marking a venue cue
+SENTENCE_ENDS = {".", "!", "?", "…", ";", "\n"}
 TAXONOMY_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.yaml"
 
 
@@ -43,6 +52,8 @@ def load_taxonomy(path: str | None = None) -> dict[str, Any]:
     ids = [t["id"] for t in data["topics"]]
     if len(ids) != len(set(ids)):
         raise ValueError(f"{path or TAXONOMY_PATH}: topic ids must be unique")
+    data.setdefault("pairs", [])
+    data.setdefault("insults", {})
     for topic in data["topics"]:
         topic.setdefault("weak", [])
         topic.setdefault("keywords", [])
@@ -144,6 +155,15 @@ class TopicTagger:
             cues += [(topic["id"], cue, self.weak_weight) for cue in topic["weak"]]
             cues += [(topic["id"], cue, VENUE) for cue in topic.get("venues", [])]
         self.matcher = CueMatcher(self.tokenizer, cues)
+        self.pairs = [{"topic": p["topic"], "cue": p["cue"], "window": int(p.get("window", 6)),
+                       "near": frozenset(_fold(w) for w in p["near"]),
+                       "patterns": [re.compile(x) for x in p.get("patterns", [])],
+                       "with": frozenset(_fold(w) for w in p["with"])} for p in taxonomy.get("pairs", [])]
+        rule = taxonomy.get("insults") or {}
+        self.insults = {"topic": rule["topic"], "replaces": list(rule.get("replaces", [])),
+                        "officials": frozenset(_fold(w) for w in rule["officials"]),
+                        "words": frozenset(w.lower() for w in rule["words"]),
+                        "cues": frozenset(_fold(w) for w in rule.get("cues", []))} if rule else {}
         self._watch_cache: dict[str, tuple[CueMatcher, dict[str, str | None], list[str]]] = {}
 
     @property
@@ -169,10 +189,47 @@ class TopicTagger:
             self._watch_cache[key] = (CueMatcher(self.tokenizer, cues), services, order)
         return self._watch_cache[key]
 
+    def _near(self, doc: Doc, keys: list[set[str]], words: frozenset, patterns: list) -> list[int]:
+        return [i for i, here in enumerate(keys) if here & words or any(p.match(_fold(doc[i].text)) for p in patterns)]
+
+    def pair_cues(self, doc: Doc, keys: list[set[str]]) -> dict[str, dict[str, float]]:
+        """Co-occurrence cues: a word of ``near`` and a word of ``with`` at most ``window`` words apart,
+        no sentence end between ("la route est coupée", "D933 fermée")."""
+        found: dict[str, dict[str, float]] = {}
+        for pair in self.pairs:
+            anchors = self._near(doc, keys, pair["near"], pair["patterns"])
+            if not anchors:
+                continue
+            triggers = self._near(doc, keys, pair["with"], [])
+            for a in anchors:
+                if any(t != a and abs(t - a) <= pair["window"] and not any(
+                        doc[k].text in SENTENCE_ENDS for k in range(min(a, t), max(a, t))) for t in triggers):
+                    found.setdefault(pair["topic"], {})[pair["cue"]] = 1.0
+                    break
+        return found
+
+    def insult_context(self, doc: Doc, keys: list[set[str]]) -> bool:
+        """Whether the text insults an official ("le maire est un incapable et un voleur")."""
+        rule = self.insults
+        if not rule:
+            return False
+        lowers = {t.lower_ for t in doc}
+        return bool(lowers & rule["words"]) and any(here & rule["officials"] for here in keys)
+
     def analyse(self, doc: Doc) -> dict[str, float]:
         """Score of every topic that reaches the threshold, best first (ties: taxonomy order)."""
         keys = token_keys(doc)
         found = self.matcher.scores(doc, keys)
+        for topic, cues in self.pair_cues(doc, keys).items():
+            found.setdefault(topic, {}).update(cues)
+        if self.insult_context(doc, keys):  # outrage at officials: local democracy, not public safety
+            for topic in self.insults["replaces"]:
+                kept = {c: w for c, w in found.get(topic, {}).items() if _fold(c) not in self.insults["cues"]}
+                if kept:
+                    found[topic] = kept
+                else:
+                    found.pop(topic, None)
+            found.setdefault(self.insults["topic"], {})["insulte envers un élu"] = 1.0
         rules = self._watch_rules(doc._.watch)
         order = self.order
         if rules:

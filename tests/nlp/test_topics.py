@@ -109,3 +109,44 @@ def test_topic_figures_on_the_test_split(nlp):
     result = evaluate(nlp, split="test")
     assert result["n"] >= 200
     assert result["micro"]["f1"] >= 0.80, result["micro"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Accident grave sur la D933 à Armentières, la route est coupée.", {"voirie-travaux"}),
+    ("Le pont sera fermé à la circulation tout le week-end.", {"voirie-travaux"}),
+    ("Carambolage ce matin sur la rocade, trois blessés légers.", {"voirie-travaux"}),
+    ("La RD 652 est bloquée après une collision entre deux camions.", {"voirie-travaux"}),
+    ("Le tram est arrêté après un accident de personne.", {"transports-mobilite"}),  # the longest cue wins
+])
+def test_road_accidents_and_closures_go_to_the_roads_service(nlp, text, expected):
+    doc = nlp(text)
+    assert set(doc._.topics) == expected
+    assert doc._.services[0] == ("voirie" if "voirie-travaux" in expected else "mobilite")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("le maire est un incapable et un voleur", {"democratie-elections"}),
+    ("Bande de voleurs à la mairie, vous vous servez dans nos impôts !", {"democratie-elections"}),
+    ("Ces élus sont des menteurs et des incompétents.", {"democratie-elections"}),
+    # real offences stay public safety, even next to an official or an insult
+    ("Des voleurs ont vidé les caves de la résidence cette nuit.", {"securite-tranquillite"}),
+    ("Le maire a été agressé à la sortie de la réunion.", {"securite-tranquillite", "democratie-elections"}),
+])
+def test_insults_towards_officials_are_local_democracy_not_public_safety(nlp, text, expected):
+    assert set(nlp(text)._.topics) == expected
+
+
+def test_external_set_scoring(tmp_path):
+    from vigie.nlp.eval import topics as topic_eval
+
+    texts, labels = tmp_path / "texts.jsonl", tmp_path / "labels.jsonl"
+    texts.write_text('{"id": "a", "text": "Les poubelles débordent rue Nationale."}\n'
+                     '{"id": "b", "text": "Belle journée à tous !"}\n', encoding="utf-8")
+    labels.write_text('{"id": "a", "topics": ["proprete-dechets"]}\n{"id": "b", "topics": ["culture"]}\n',
+                      encoding="utf-8")
+    result = topic_eval.evaluate(rows=topic_eval.load_external(texts, labels), name="ext", errors=True)
+    assert result["n"] == 2 and result["micro"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667}
+    assert result["per_topic"]["culture"]["recall"] == 0.0 and result["errors"][0]["id"] == "b"
+    labels.write_text('{"id": "a", "topics": []}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="b"):
+        topic_eval.load_external(texts, labels)
