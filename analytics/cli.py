@@ -92,7 +92,8 @@ def influencers(watch_id, days, topic, limit, no_store, config_path, as_json) ->
 def _print_account(rank: int, key: str, row) -> None:
     from vigie.analytics.influence import KIND_LABELS, confidence_label
 
-    click.echo(f"{rank:3d}. {row['influence_score']:5.1f}  {key}  ({row['name'] or row['handle']}) "
+    name = row["name"] if isinstance(row["name"], str) and row["name"] else row["handle"]
+    click.echo(f"{rank:3d}. {row['influence_score']:5.1f}  {key}  ({name}) "
                f"[{KIND_LABELS.get(row['account_kind'], row['account_kind'])}, "
                f"{confidence_label(row['confidence'])} {row['confidence']:.2f}]")
     click.echo(f"       {' ; '.join(row['reasons']) or '-'}")

@@ -89,7 +89,7 @@ NATIONAL_OUTLETS = (
 )
 MEDIA_WORDS = ("actu", "actus", "actualites", "info", "infos", "journal", "gazette", "radio", "tv", "tele", "magazine",
                "mag", "hebdo", "quotidien", "presse", "news", "la voix du nord", "nord eclair", "echos")
-INSTITUTION_WORDS = ("mairie", "ville de", "commune de", "metropole", "departement", "conseil departemental",
+INSTITUTION_WORDS = ("mairie", "ville de", "commune de", "metropole europeenne", "departement", "conseil departemental",
                      "region", "prefecture", "pompiers", "sdis", "police", "gendarmerie", "ccas", "mediatheque",
                      "office de tourisme", "ecole", "college", "lycee", "hopital", "bibliotheque")
 ASSOCIATION_WORDS = ("association", "asso", "collectif", "comite", "amicale", "club", "parents d eleves", "ape",
