@@ -50,7 +50,11 @@ def test_influencers_notebook(demo_data, monkeypatch):
     expected = influence.score(load.from_jsonl(demo_data, "lambersart"), watch.territory.communes, watch.own_accounts)
     others = expected[~expected["own_account"].astype(bool)]
     assert summary["top"] == list(others.index[:5])
-    assert summary["scores"] == sorted(summary["scores"], reverse=True) and max(summary["scores"]) <= 100
+    # by group (local media and institutions, then local accounts), by score within a group
+    ranks = [(influence.GROUP_ORDER[others.loc[k, "group"]], -s) for k, s in zip(summary["top"], summary["scores"],
+                                                                                  strict=True)]
+    assert ranks == sorted(ranks) and max(summary["scores"]) <= 100
+    assert others.loc[summary["plus_suivi"], "group"] == "national"
     assert summary["comptes_propres"] == ["facebook:villedelambersart"]
     assert "facebook:villedelambersart" not in summary["top"]
     assert summary["plus_suivi"] == "mastodon:infos_meteo_fr@social-info.example"  # 250,000 followers...
