@@ -74,6 +74,10 @@ def test_most_engaging_documents_snippets_and_unsafe_links(figures):
     assert article["snippet"] == "Budget : les écoles d'abord"   # an article shows its title, never its text
     assert all(len(t["snippet"]) <= 300 for t in top)
     assert figures["influencers"] and all(p["handle"] != "villedetestville" for p in figures["influencers"])
+    groups = [p["group"] for p in figures["influencers"]]
+    assert set(groups) <= {"Médias et institutions locales", "Comptes locaux"}
+    assert groups == sorted(groups, key=["Médias et institutions locales", "Comptes locaux"].index)
+    assert all(1 <= len(p["reasons"]) <= 3 and p["confidence"].startswith("confiance ") for p in figures["influencers"])
     assert figures["places"] == [{"name": "Canon d'Or", "count": 1}]
     assert figures["communes"] == [{"name": "Lambersart", "count": 16}]
 
