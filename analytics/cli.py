@@ -93,9 +93,10 @@ def _print_account(rank: int, key: str, row) -> None:
     from vigie.analytics.influence import KIND_LABELS, confidence_label
 
     name = row["name"] if isinstance(row["name"], str) and row["name"] else row["handle"]
+    kind = KIND_LABELS.get(row["account_kind"], row["account_kind"])
+    kind = "" if kind in row["reasons"] else f"{kind}, "  # the kind shown once, as a reason or here
     click.echo(f"{rank:3d}. {row['influence_score']:5.1f}  {key}  ({name}) "
-               f"[{KIND_LABELS.get(row['account_kind'], row['account_kind'])}, "
-               f"{confidence_label(row['confidence'])} {row['confidence']:.2f}]")
+               f"[{kind}{confidence_label(row['confidence'])} {row['confidence']:.2f}]")
     click.echo(f"       {' ; '.join(row['reasons']) or '-'}")
 
 

@@ -354,7 +354,8 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
                 "mentions": int(row["mentions_received"]), "engagement": int(row["engagement_received"]),
                 "today": active.get(key, 0), "group": influence.GROUP_LABELS[row["group"]],
                 "kind": influence.KIND_LABELS[row["account_kind"]],
-                "reasons": [printable(one_line(r), 80) for r in row["reasons"]],
+                "reasons": [printable(one_line(r), 80) for r in row["reasons"]
+                            if r != influence.KIND_LABELS[row["account_kind"]]],  # the kind is shown beside
                 "confidence": influence.confidence_label(float(row["confidence"])),
             })
     return {"top_documents": top_documents, "requests": requests, "moderation": moderation,

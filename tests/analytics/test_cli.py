@@ -39,7 +39,7 @@ def test_influencers_command(es, cli_env, tmp_path):
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[1] == "Médias et institutions locales:"
-    assert "facebook:lambersart_actu" in lines[2] and "média local, confiance" in lines[2]
+    assert "facebook:lambersart_actu" in lines[2] and "confiance" in lines[2]
     assert lines[3].split(" ; ")[0].strip() == "6 réponses de comptes locaux"
     assert lines.index("Comptes locaux:") < lines.index("Comptes nationaux passés par le territoire:")
     national = lines.index("Comptes nationaux passés par le territoire:")

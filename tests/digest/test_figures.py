@@ -77,7 +77,8 @@ def test_most_engaging_documents_snippets_and_unsafe_links(figures):
     groups = [p["group"] for p in figures["influencers"]]
     assert set(groups) <= {"Médias et institutions locales", "Comptes locaux"}
     assert groups == sorted(groups, key=["Médias et institutions locales", "Comptes locaux"].index)
-    assert all(1 <= len(p["reasons"]) <= 3 and p["confidence"].startswith("confiance ") for p in figures["influencers"])
+    assert all(len(p["reasons"]) <= 3 and p["kind"] not in p["reasons"] and p["confidence"].startswith("confiance ")
+               for p in figures["influencers"])
     assert figures["places"] == [{"name": "Canon d'Or", "count": 1}]
     assert figures["communes"] == [{"name": "Lambersart", "count": 16}]
 
