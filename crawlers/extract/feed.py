@@ -8,12 +8,14 @@ so the same article found by a feed and by a website crawl is one Document.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Any
 
 from vigie.crawlers.extract._dates import from_struct, parse_iso
 from vigie.crawlers.extract._html import node_text, parse_html
+from vigie.crawlers.extract._items import with_estimated_date
 from vigie.crawlers.urls import canonical_url
 
 PLATFORM = "web"
@@ -59,24 +61,42 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> dict[s
             "recovered": bool(parsed.get("bozo") and entries)}
 
 
+def content_id(feed_url: str, *parts: Any) -> str:
+    """A stable id for an entry without link or guid: the feed's address and a hash of its content
+    (title, summary and date as the feed gives them), so the entry is the same item on every fetch."""
+    digest = hashlib.blake2b("\x1f".join(str(p or "") for p in parts).encode("utf-8", "surrogatepass"),
+                             digest_size=12).hexdigest()
+    return f"{canonical_url(feed_url) or feed_url}#entry-{digest}"
+
+
 def _entry(entry: Any, feed_url: str, language: str | None) -> dict[str, Any] | None:
     link = entry.get("link")
     guid = entry.get("id") or entry.get("guid")
-    if not link and not guid:
-        return None
     content = ""
     if entry.get("content"):
         content = html_to_text(max((c.get("value") or "" for c in entry["content"]), key=len))
     summary = html_to_text(entry.get("summary"))
+    title = html_to_text(entry.get("title")) or None
+    if link and not link.startswith(("http://", "https://")):
+        link = None  # mailto:, javascript:, a bare word: not an address to fetch
+    if not (content or summary or title or link or guid):
+        return None  # nothing a reader would show
     author = entry.get("author_detail") or {}
     published = from_struct(entry.get("published_parsed")) or from_struct(entry.get("updated_parsed"))
+    if link:
+        ident = canonical_url(link)
+    elif guid:
+        ident = str(guid)
+    else:
+        ident = content_id(feed_url, entry.get("title"), entry.get("summary"),
+                           entry.get("published") or entry.get("updated"))
     fields: dict[str, Any] = {
-        "item_id": canonical_url(link) if link else str(guid),
+        "item_id": ident,
         "platform": PLATFORM,
         "kind": "article",
         "url": link,
-        "title": html_to_text(entry.get("title")) or None,
-        "text": content or summary,
+        "title": title,
+        "text": content or summary or title or "",
         "published_at": published,
         "language": language,
         "author": {"name": author.get("name") or entry.get("author"), "url": author.get("href")},
@@ -99,10 +119,12 @@ def parse_json_feed(body: bytes, url: str) -> dict[str, Any]:
             continue
         link = item.get("url") or item.get("external_url")
         guid = item.get("id")
-        if not link and guid is None:
-            continue
         content = (item.get("content_text") or "").strip() or html_to_text(item.get("content_html"))
         summary = (item.get("summary") or "").strip()
+        if not (content or summary or item.get("title") or link or guid is not None):
+            continue
+        if link is None and guid is None:
+            guid = content_id(url, item.get("title"), content or summary, item.get("date_published"))
         authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
         author = authors[0] if authors and isinstance(authors[0], dict) else {}
         published = parse_iso(item.get("date_published")) or parse_iso(item.get("date_modified"))
@@ -141,5 +163,6 @@ def merge_page(entry: dict[str, Any], page: dict[str, Any]) -> dict[str, Any]:
 
 
 def document_fields(entry: dict[str, Any]) -> dict[str, Any]:
-    """The entry without its private keys (those starting with ``_``)."""
-    return {k: v for k, v in entry.items() if not k.startswith("_")}
+    """The entry without its private keys (those starting with ``_``); without a date, the date of the
+    crawl stands for it (flagged ``published_at_estimated``)."""
+    return with_estimated_date({k: v for k, v in entry.items() if not k.startswith("_")})

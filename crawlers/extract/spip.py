@@ -13,6 +13,7 @@ from typing import Any
 
 from vigie.crawlers.extract._forum import absolute, date_of, site_key, text_without
 from vigie.crawlers.extract._html import main_content, node_text, parse_html
+from vigie.crawlers.extract._items import Items
 from vigie.crawlers.urls import canonical_url
 from vigie.schema import make_doc_id
 
@@ -141,3 +142,21 @@ def message_fields(message: dict[str, Any], data: dict[str, Any], page_url: str)
         "language": data.get("language"),
         "author": {"name": message.get("author"), "handle": message.get("author")},
     }
+
+
+def article_items(data: dict[str, Any], page_url: str) -> Items:
+    """Document fields of one article page: the article, then its forum messages (without a date: skipped)."""
+    out = Items()
+    if not data["id"]:
+        out.skip("not_an_article", "no SPIP article id")
+        return out
+    if data["published_at"] is not None:
+        out.fields.append(article_fields(data, page_url))
+    else:
+        out.skip("no_date", f"article {data['id']}")
+    for message in data["messages"]:
+        if message["published_at"] is None:
+            out.skip("no_date", f"forum message {message['id']}")
+            continue
+        out.fields.append(message_fields(message, data, page_url))
+    return out

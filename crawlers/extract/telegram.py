@@ -12,6 +12,7 @@ from typing import Any
 
 from vigie.crawlers.extract._dates import parse_iso
 from vigie.crawlers.extract._html import node_text, parse_html
+from vigie.crawlers.extract._items import Items
 
 PLATFORM = "telegram"
 
@@ -74,3 +75,19 @@ def post_fields(post: dict[str, Any], channel_title: str | None) -> dict[str, An
                    "url": f"https://t.me/{channel}"},
         "engagement": {"views": post.get("views")},
     }
+
+
+def page_items(data: dict[str, Any], last: int = 0) -> Items:
+    """Document fields of the posts of one preview page newer than ``last`` (media-only posts are noted)."""
+    out = Items()
+    for post in data["posts"]:
+        if post["id"] <= last:
+            continue
+        if post["published_at"] is None:
+            out.skip("no_date", f"message {post['id']}")
+            continue
+        if not post["text"]:
+            out.note("media_only", f"message {post['id']}")  # photos or videos without a caption
+            continue
+        out.fields.append(post_fields(post, data["channel_title"]))
+    return out
