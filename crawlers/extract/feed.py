@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from vigie.crawlers.extract._dates import from_struct, parse_iso
+from vigie.crawlers.extract._encoding import fix_mojibake
 from vigie.crawlers.extract._html import node_text, parse_html
 from vigie.crawlers.extract._items import with_estimated_date
 from vigie.crawlers.urls import canonical_url
@@ -51,6 +52,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> dict[s
 
     parsed = feedparser.parse(body, response_headers={"content-location": url,
                                                       "content-type": content_type or "application/xml"})
+    redecoded = _redecoded(body, parsed)
+    if redecoded is not None:
+        parsed = feedparser.parse(redecoded, response_headers={"content-location": url})
     feed = parsed.get("feed", {})
     language = (feed.get("language") or "")[:2].lower() or None
     entries = [e for e in (_entry(entry, url, language) for entry in parsed.entries) if e]
@@ -69,6 +73,32 @@ def content_id(feed_url: str, *parts: Any) -> str:
     return f"{canonical_url(feed_url) or feed_url}#entry-{digest}"
 
 
+# Single-byte Western charsets: a feed that is none of them gets feedparser's own Windows-1252 fallback,
+# which is what a feed reader shows (a detector guessing among them on a short French text errs more).
+_WESTERN = {"ascii", "utf_8", "cp1252", "cp1250", "cp1254", "latin_1", "iso8859_2", "iso8859_9", "iso8859_15",
+            "mac_roman", "mac_latin2", "cp850", "cp437"}
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _redecoded(body: bytes, parsed: Any) -> str | None:
+    """The feed's text when feedparser had to fall back to guessing its charset (no usable declaration,
+    no BOM, not UTF-8) and the bytes are clearly of another script (KOI8-R, Big5, Shift_JIS, EUC-KR,
+    Windows-1255…): decoded as charset_normalizer detects it, as feed readers with a detector do."""
+    if not parsed.get("bozo") or body.startswith(_BOMS):
+        return None
+    exception = type(parsed.get("bozo_exception")).__name__
+    if exception not in {"CharacterEncodingOverride", "CharacterEncodingUnknown"}:
+        return None
+    if str(parsed.get("encoding") or "").lower() not in {"windows-1252", "iso-8859-2", "utf-8"}:
+        return None  # a declared charset was used (the HTTP header overriding the XML declaration)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body).best()
+    if best is None or best.encoding in _WESTERN:
+        return None
+    return str(best)
+
+
 def _entry(entry: Any, feed_url: str, language: str | None) -> dict[str, Any] | None:
     link = entry.get("link")
     guid = entry.get("id") or entry.get("guid")
@@ -77,9 +107,15 @@ def _entry(entry: Any, feed_url: str, language: str | None) -> dict[str, Any] | 
         content = html_to_text(max((c.get("value") or "" for c in entry["content"]), key=len))
     summary = html_to_text(entry.get("summary"))
     title = html_to_text(entry.get("title")) or None
+    repaired = [fix_mojibake(t) if t else t for t in (content, summary, title)]  # UTF-8 read as Latin-1 upstream
+    mojibake = repaired != [content, summary, title]
+    content, summary, title = repaired
     if link and not link.startswith(("http://", "https://")):
         link = None  # mailto:, javascript:, a bare word: not an address to fetch
-    if not (content or summary or title or link or guid):
+    enclosures = [e.get("href") for e in entry.get("enclosures") or [] if isinstance(e, dict) and e.get("href")]
+    raw = " ".join(c.get("value") or "" for c in entry.get("content") or []) + (entry.get("summary") or "")
+    media = bool(enclosures) or "<img" in raw.lower()  # a podcast episode, a photo without a caption
+    if not (content or summary or title or link or guid or media):
         return None  # nothing a reader would show
     author = entry.get("author_detail") or {}
     published = from_struct(entry.get("published_parsed")) or from_struct(entry.get("updated_parsed"))
@@ -87,9 +123,10 @@ def _entry(entry: Any, feed_url: str, language: str | None) -> dict[str, Any] | 
         ident = canonical_url(link)
     elif guid:
         ident = str(guid)
+    elif enclosures:
+        ident = canonical_url(enclosures[0]) or enclosures[0]
     else:
-        ident = content_id(feed_url, entry.get("title"), entry.get("summary"),
-                           entry.get("published") or entry.get("updated"))
+        ident = content_id(feed_url, entry.get("title"), raw, entry.get("published") or entry.get("updated"))
     fields: dict[str, Any] = {
         "item_id": ident,
         "platform": PLATFORM,
@@ -102,6 +139,8 @@ def _entry(entry: Any, feed_url: str, language: str | None) -> dict[str, Any] | 
         "author": {"name": author.get("name") or entry.get("author"), "url": author.get("href")},
         "_summary_only": not content,
     }
+    if mojibake:
+        fields["flags"] = ["mojibake_repaired"]
     return fields
 
 
