@@ -1,0 +1,122 @@
+"""`vigie extract FILE --kind KIND` on saved pages and feeds (fixtures of tests/fixtures/sites/ and the
+feed corpus of tests/fixtures/feeds_corpus/), through the real executable; and the feed corpus
+measure of bench/feed_corpus.py."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import VIGIE
+from tests.crawlers.sites import SITES
+from vigie.schema import make_doc_id
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "fixtures" / "feeds_corpus"
+FORUM_OPTIONS = {"thread_list": ".structItem-title a", "post": "article.message", "text": ".bbWrapper",
+                 "author": ".message-name", "date": "time.u-dt", "post_id": "::attr(data-content)",
+                 "title": "h1.p-title-value", "next_page": "a.pageNav-jump--next"}
+
+
+def extract(path: Path, *args: str, code: int = 0) -> tuple[list[dict], dict | str]:
+    result = subprocess.run([VIGIE, "extract", str(path), *args, "--json"], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == code, result.stderr
+    if code:
+        return [], result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()], json.loads(result.stderr.splitlines()[-1])
+
+
+def test_telegram_page_gives_what_the_crawl_gives(fixture_site, watch_file, run_crawl):
+    docs, report = extract(SITES / "telegram" / "s" / "mairie_lambersart", "--kind", "telegram")
+    assert report["endpoint"] == "channel" and report["links"] == ["?before=118"]
+    assert [n["reason"] for n in report["noted"]] == ["media_only"]  # message 119: a photo without caption
+    server = fixture_site("telegram")
+    config = watch_file([{"id": "canal", "kind": "telegram", "url": "https://t.me/s/mairie_lambersart",
+                          "options": {"base_url": server.base_url}}])
+    _, crawled = run_crawl(config, "canal")
+    by_id = {d["item_id"]: d for d in crawled}
+    assert [d["item_id"] for d in docs] == ["mairie_lambersart/118", "mairie_lambersart/120",
+                                            "mairie_lambersart/121"]
+    for doc in docs:  # one code path: the same Document fields as the spider's
+        for field in ("text", "url", "author", "published_at", "kind", "engagement"):
+            assert doc[field] == by_id[doc["item_id"]][field], field
+
+
+def test_forum_pages():
+    base = "https://forum.example"
+    docs, report = extract(SITES / "phpbb" / "forum" / "viewtopic.php@t=12", "--kind", "phpbb",
+                           "--url", f"{base}/viewtopic.php?t=12")
+    assert report["endpoint"] == "topic" and [d["author"]["handle"] for d in docs] == ["jeanne59", "marc_l"]
+    assert docs[1]["parent_id"] == docs[0]["doc_id"] and docs[0]["kind"] == "post"
+    assert report["links"] == [f"{base}/viewtopic.php?start=10&t=12"]
+    docs, report = extract(SITES / "phpbb" / "forum" / "viewforum.php@f=2", "--kind", "phpbb",
+                           "--url", f"{base}/viewforum.php?f=2")
+    assert docs == [] and report["endpoint"] == "forum" and f"{base}/viewtopic.php?t=15" in report["links"]
+    docs, report = extract(SITES / "spip" / "spip.php@article12", "--kind", "spip",
+                           "--url", "https://mairie.example/spip.php?article12")
+    assert report["endpoint"] == "article" and [d["kind"] for d in docs] == ["article"] + ["comment"] * 3
+    reply = next(d for d in docs if d["item_id"] == "mairie.example/forum36")  # an answer to forum34
+    assert reply["parent_id"] == make_doc_id("spip", "mairie.example/forum34")
+    docs, report = extract(SITES / "spip" / "spip.php@rubrique2", "--kind", "spip",
+                           "--url", "https://mairie.example/spip.php?rubrique2")
+    assert report["endpoint"] == "listing" and len(report["links"]) == 2
+
+
+def test_generic_forum_needs_the_source_selectors(watch_file):
+    page = SITES / "forum" / "threads" / "piscine-fermee.123" / "index.html"
+    _, error = extract(page, "--kind", "forum", code=1)
+    assert "--config WATCH --source ID" in error
+    config = watch_file([{"id": "forum-ville", "kind": "forum", "url": "https://forum.example/forums/vie-locale/",
+                          "options": FORUM_OPTIONS}])
+    docs, report = extract(page, "--config", str(config), "--source", "forum-ville",
+                           "--url", "https://forum.example/threads/piscine-fermee.123/")
+    assert report["kind"] == "forum" and report["endpoint"] == "thread" and len(docs) >= 2
+    assert docs[0]["source_id"] == "forum-ville" and docs[0]["watch_ids"] == ["test"]
+    assert all(d["thread_id"] == docs[0]["doc_id"] for d in docs)
+    _, error = extract(page, "--config", str(config), "--source", "nope", code=2)
+    assert "no source 'nope'" in error
+
+
+def test_feed_and_web_page():
+    docs, report = extract(SITES / "feed" / "rss.xml", "--kind", "feed", "--url", "https://courrier.example/rss.xml")
+    assert report["endpoint"] == "feed" and len(docs) == 6 and all(d["kind"] == "article" for d in docs)
+    page = SITES / "feed" / "articles" / "travaux-rue-foch.html"
+    docs, report = extract(page, "--kind", "web", "--url", "https://courrier.example/travaux.html")
+    assert docs[0]["title"] == "Travaux rue Foch : trois semaines de circulation alternée"
+    assert docs[0]["author"]["name"] == "Claire Vasseur"
+    _, error = extract(SITES / "feed" / "broken" / "error-page.xml", "--kind", "feed", code=1)
+    assert "not a feed" in error
+
+
+def test_feed_entries_without_link_or_guid_get_a_stable_id():
+    feed = CORPUS / "rss" / "item_content_encoded.xml"  # one <item> with only content:encoded
+    first, _ = extract(feed, "--kind", "feed", "--url", "https://feeds.example/rss.xml")
+    again, _ = extract(feed, "--kind", "feed", "--url", "https://feeds.example/rss.xml")
+    assert len(first) == 1 and first[0]["text"] == "Example content" and first[0]["url"] is None
+    assert first[0]["item_id"].startswith("https://feeds.example/rss.xml#entry-")
+    assert first[0]["item_id"] == again[0]["item_id"] and "published_at_estimated" in first[0]["flags"]
+
+
+def test_feeds_of_other_scripts_without_charset_read_as_readers_read_them():
+    docs, _ = extract(CORPUS / "illformed" / "chardet" / "koi8r.xml", "--kind", "feed")
+    assert docs[0]["title"] == "Как пережить новогоднюю ночь"
+    docs, _ = extract(CORPUS / "illformed" / "chardet" / "shiftjis.xml", "--kind", "feed")
+    assert docs[0]["title"] == "DrecomRSSに記事投稿が反映されない…"
+    docs, _ = extract(CORPUS / "illformed" / "chardet" / "windows1255.xml", "--kind", "feed")
+    assert docs[0]["text"].startswith("האם תדפיס נייר של אתר אינטרנט")
+    # a Latin-1 feed declared UTF-8 keeps feedparser's Windows-1252 reading (no detector guess)
+    docs, _ = extract(SITES / "feed" / "broken" / "latin1-declared-utf8.xml", "--kind", "feed")
+    assert docs[0]["title"] == "Fête de quartier réussie au Canon d'Or"
+
+
+def test_feed_corpus_keeps_what_a_reader_shows():
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "feed_corpus.py"), "--json"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    measure = json.loads(result.stdout)
+    assert measure["feeds"] >= 150 and measure["feeds_with_entries"] >= 80
+    assert measure["crashes"] == []
+    assert measure["share_feeds"] >= 0.95, measure["incomplete"]
