@@ -33,6 +33,15 @@ def views(text: str | None) -> int | None:
     return round(number * factor)
 
 
+def _poll_text(node: Any) -> str:
+    """A poll's question and options, one a line (a poll has no message text)."""
+    question = node.xpath('.//*[contains(@class,"tgme_widget_message_poll_question")]')
+    if not question:
+        return ""
+    options = node.xpath('.//*[contains(@class,"tgme_widget_message_poll_option_text")]')
+    return "\n".join([node_text(question[0]), *(f"- {node_text(o)}" for o in options)])
+
+
 def page(html_text: str) -> dict[str, Any]:
     """``{"channel_title", "posts": [...], "before": id or None}`` (posts oldest first, as on the page)."""
     tree = parse_html(html_text)
@@ -51,7 +60,7 @@ def page(html_text: str) -> dict[str, Any]:
         link = node.xpath('.//a[contains(@class,"tgme_widget_message_date")]/@href')
         posts.append({
             "channel": channel.lower(), "id": int(number),
-            "text": node_text(text_node[0]) if text_node else "",
+            "text": node_text(text_node[0]) if text_node else _poll_text(node),
             "published_at": parse_iso(when[0]) if when else None,
             "author": " ".join("".join(author).split()) or " ".join("".join(owner).split()) or None,
             "views": views(view_text[0] if view_text else None),

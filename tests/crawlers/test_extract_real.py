@@ -202,3 +202,21 @@ def test_a_payload_of_another_kind_is_not_understood():
     assert "youtube" in failed["error"]
     _, failed = extract("reddit/listing_new.json", "--kind", "reddit", "--endpoint", "nope", ok=False)
     assert "no endpoint 'nope'" in failed["error"]
+
+
+# --- Telegram (t.me/s pages saved by rust-any2feed's author) ----------------------------------------
+
+def test_telegram_preview_pages():
+    docs, report = extract("telegram/full.html", "--kind", "telegram")
+    assert report["endpoint"] == "channel" and len(docs) == 12 and report["links"] == ["?before=70989"]
+    assert docs[0]["item_id"] == "topwar_official/70989" and docs[0]["author"]["handle"] == "topwar_official"
+    assert docs[0]["text"].startswith("В Санкт-Петербурге в небо над")  # Cyrillic, line breaks kept
+    assert docs[0]["engagement"]["views"] == 37200 and docs[0]["published_at"] == "2023-02-28T07:47:53Z"
+    docs, _ = extract("telegram/message_with_from_author.html", "--kind", "telegram")
+    assert docs[0]["author"]["name"] == "🅰️rkadiy Ivanov" and docs[0]["text"] == "test"
+    docs, _ = extract("telegram/message_media_photo_and_video.html", "--kind", "telegram")
+    assert docs[0]["item_id"] == "anna_news/46908"
+    docs, _ = extract("telegram/message_poll.html", "--kind", "telegram")
+    assert docs[0]["text"].splitlines()[:2] == ["Как лучше?", "- Несколько постов в день"]
+    docs, report = extract("telegram/message_sticker.html", "--kind", "telegram")
+    assert docs == [] and report["noted"] == [{"reason": "media_only", "detail": "message 5"}]
