@@ -83,12 +83,35 @@ def measure_one(path: Path, root: Path) -> dict:
     return row
 
 
+# Feeds of feedparser's illformed/chardet/ declare no charset; their file name says the true one.
+TRUE_CHARSETS = {"big5": "big5", "eucjp": "euc_jp", "euckr": "euc_kr", "gb2312": "gb2312", "koi8r": "koi8_r",
+                 "shiftjis": "shift_jis", "tis620": "tis_620", "windows1255": "cp1255"}
+
+
+def charset_check(path: Path) -> bool | None:
+    """For a feed of undeclared charset: are Vigie's entries (title and text) those of the feed decoded with
+    its true charset?  None when the file is not one of them or has no entry."""
+    from vigie.crawlers.extract import feed
+
+    charset = TRUE_CHARSETS.get(path.stem) if path.parent.name == "chardet" else None
+    if charset is None:
+        return None
+    body = path.read_bytes()
+    truth = feed.parse_feed(body.decode(charset).encode("utf-8"), URL)["entries"]
+    ours = feed.parse_feed(body, URL)["entries"]
+    if not truth:
+        return None
+    return [(e["title"], e["text"]) for e in ours] == [(e["title"], e["text"]) for e in truth]
+
+
 def measure(root: Path = DEFAULT) -> dict:
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".xml", ".rdf", ".atom", ".rss"})
     rows = [measure_one(p, root) for p in files]
     with_entries = [r for r in rows if r.get("reader")]
     complete = [r for r in with_entries if r["documents"] >= r["reader"] and r["stable_ids"]]
     entries = sum(r["reader"] for r in with_entries)
+    checks = {str(p.relative_to(root)): charset_check(p) for p in files}
+    checks = {name: ok for name, ok in checks.items() if ok is not None}
     kept = sum(min(r["documents"], r["reader"]) for r in with_entries)
     return {
         "feeds": len(rows),
@@ -98,6 +121,9 @@ def measure(root: Path = DEFAULT) -> dict:
         "entries": entries,
         "entries_kept": kept,
         "share_entries": round(kept / entries, 4) if entries else None,
+        "charsets_right": sum(checks.values()),
+        "charsets_checked": len(checks),
+        "charsets_wrong": [name for name, ok in checks.items() if not ok],
         "crashes": [r for r in rows if "crash" in r],
         "incomplete": [r for r in with_entries if r not in complete],
     }
@@ -117,6 +143,8 @@ def main() -> None:
     print(f"feeds whose every entry became a Document: {result['feeds_complete']}/{result['feeds_with_entries']}"
           f" = {result['share_feeds']}")
     print(f"entries kept: {result['entries_kept']}/{result['entries']} = {result['share_entries']}")
+    print(f"feeds of undeclared charset read in their true charset: {result['charsets_right']}/"
+          f"{result['charsets_checked']}")
     print(f"crashes: {len(result['crashes'])}")
     if args.verbose:
         for row in result["incomplete"] + result["crashes"]:

@@ -119,4 +119,5 @@ def test_feed_corpus_keeps_what_a_reader_shows():
     measure = json.loads(result.stdout)
     assert measure["feeds"] >= 150 and measure["feeds_with_entries"] >= 80
     assert measure["crashes"] == []
+    assert measure["charsets_checked"] >= 7 and measure["charsets_wrong"] == []
     assert measure["share_feeds"] >= 0.95, measure["incomplete"]
