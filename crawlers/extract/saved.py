@@ -352,6 +352,12 @@ def _decidim_processes(payload: Any, ctx: Context) -> Extracted:
     return out
 
 
+def _decidim_components(payload: Any, ctx: Context) -> Items:
+    from vigie.crawlers.extract import decidim
+
+    return Items(links=[f"component {ident} ({typename})" for ident, typename in decidim.components(payload)])
+
+
 def _decidim_page(payload: Any, ctx: Context) -> Extracted:
     from vigie.crawlers.extract import decidim
 
@@ -427,6 +433,8 @@ def _decidim_shape(payload: Any) -> str | None:
             return "processes"
         if "component" in data:
             return "component"
+        if "participatoryProcess" in data:
+            return "components"
     return None
 
 
@@ -468,7 +476,8 @@ ENDPOINTS: dict[str, dict[str, tuple[Reader, bool]]] = {
     "facebook_page": {"feed": (_graph("posts"), True), "comments": (_graph("comments", parent=True), True),
                       "instagram_media": (_graph("instagram_media"), True),
                       "instagram_comments": (_graph("instagram_comments", parent=True), True)},
-    "decidim": {"processes": (_decidim_processes, True), "component": (_decidim_page, True)},
+    "decidim": {"processes": (_decidim_processes, True), "components": (_decidim_components, True),
+                "component": (_decidim_page, True)},
 }
 
 _JSON_SHAPES: dict[str, Callable[[Any], str | None]] = {

@@ -121,3 +121,25 @@ def test_feed_corpus_keeps_what_a_reader_shows():
     assert measure["crashes"] == []
     assert measure["charsets_checked"] >= 7 and measure["charsets_wrong"] == []
     assert measure["share_feeds"] >= 0.95, measure["incomplete"]
+
+
+def test_api_payloads_of_our_own_fixtures():
+    """Endpoints without a real recording yet (Decidim) and the shapes a recording lacked (a context with
+    replies): the hand-made payloads of tests/fixtures/sites/api/."""
+    api = SITES / "api"
+    docs, report = extract(api / "mastodon" / "context_113520870012340001.json", "--kind", "mastodon")
+    root = make_doc_id("mastodon", "mastodon.example/113520870012340001")  # found from the descendants
+    assert report["endpoint"] == "context" and len(docs) == 2 and all(d["thread_id"] == root for d in docs)
+    url = "https://participer.example/processes/budget-2027"
+    docs, report = extract(api / "decidim" / "processes.json", "--kind", "decidim", "--url", url)
+    assert report["endpoint"] == "processes" and len(docs) == 2
+    _, report = extract(api / "decidim" / "components_7.json", "--kind", "decidim", "--url", url)
+    assert report["endpoint"] == "components" and report["links"] == ["component 32 (Proposals)",
+                                                                      "component 33 (Debates)"]
+    docs, report = extract(api / "decidim" / "proposals_32.json", "--kind", "decidim", "--url", url)
+    assert report["endpoint"] == "component" and [s["reason"] for s in report["skipped"]] == ["removed"]
+    assert docs[0]["url"].startswith(f"{url}/f/32/proposals/")
+    _, error = extract(api / "decidim" / "error_graphql.json", "--kind", "decidim", "--url", url, code=1)
+    assert "error answer of the platform" in error
+    _, error = extract(api / "decidim" / "invalid.json", "--kind", "decidim", "--url", url, code=1)
+    assert "not valid JSON" in error
