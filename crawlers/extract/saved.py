@@ -496,7 +496,8 @@ def endpoints(kind: str) -> list[str]:
 def extract_saved(body: bytes, kind: str, *, url: str | None = None, endpoint: str | None = None,
                   options: Any = None, source_id: str = "file", watch_ids: tuple[str, ...] = (),
                   content_type: str | None = None, platform: str | None = None) -> Saved:
-    """The Documents of one saved page or payload; ``NotUnderstood`` when the file is not of this kind."""
+    """The Documents of one saved page or payload; ``NotUnderstood`` when the file is not of this kind.
+    ``platform``: the source's ``options.platform`` (HTML kinds whose fields do not name one)."""
     if kind not in ENDPOINTS:
         raise NotUnderstood(f"vigie extract does not read kind {kind!r} (it reads: {', '.join(ENDPOINTS)})")
     table = ENDPOINTS[kind]
@@ -530,8 +531,6 @@ def extract_saved(body: bytes, kind: str, *, url: str | None = None, endpoint: s
     if isinstance(result, Items):
         saved.documents = _documents(result, ctx, platform or PLATFORMS.get(kind, kind))
         saved.noted, saved.links = list(result.noted), list(result.links)
-    else:
+    else:  # the API extractors set their platform (facebook, instagram…), as in a crawl
         saved.documents = list(result.documents)
-        if platform:
-            saved.documents = [d.model_copy(update={"platform": platform}) for d in saved.documents]
     return saved

@@ -19,8 +19,11 @@ from vigie.schema import make_doc_id
 
 PLATFORM = "spip"
 ARTICLE_LINK = re.compile(r"(spip\.php\?article(\d+)|[/-]article(\d+)(\.html)?$|\?id_article=(\d+))")
+# SPIP 3 ("comment hentry" with id="forumN") and SPIP 2 ("forum-message" whose anchor name="forumN" or
+# id="forumN" sits in its title, date and author only in the text of a <small>) markup.
+_ANCHOR = './/a[starts-with(@name,"forum") or starts-with(@id,"forum")]'
 _MESSAGE_XPATH = ('//div[contains(@class,"comment") and starts-with(@id,"forum")] | '
-                  '//div[contains(@class,"forum-message")][starts-with(@id,"forum") or a[starts-with(@name,"forum")]]')
+                  f'//div[contains(@class,"forum-message")][starts-with(@id,"forum") or {_ANCHOR}]')
 
 
 def _class(name: str) -> str:
@@ -28,9 +31,17 @@ def _class(name: str) -> str:
 
 
 def _message_id(node: Any) -> str | None:
-    ident = node.get("id") or (node.xpath('a[starts-with(@name,"forum")]/@name') or [""])[0]
-    match = re.search(r"forum(\d+)", ident)
-    return match.group(1) if match else None
+    candidates = [node.get("id") or ""]
+    for anchor in node.xpath(_ANCHOR)[:1]:  # its own anchor comes before any nested reply's
+        candidates += [anchor.get("name") or "", anchor.get("id") or ""]
+    for ident in candidates:
+        match = re.fullmatch(r"forum(\d+)", ident)
+        if match:
+            return match.group(1)
+    return None
+
+
+_BY = re.compile(r",?\s+par\s+(.+?)\s*$", re.IGNORECASE | re.DOTALL)
 
 
 def article_id(url: str, html_text: str | None = None) -> str | None:
@@ -93,16 +104,18 @@ def messages(tree: Any, now: datetime | None = None) -> list[dict[str, Any]]:
         # a reply sits in a <ul> inside the <li> of the message it answers
         above = node.xpath('ancestor::li[2]/div[contains(@class,"comment") or contains(@class,"forum-message")]')
         parent = _message_id(above[0]) if above else None
-        meta = node.xpath('.//*[contains(@class,"comment-meta") or contains(@class,"forum-date")]')
+        meta = node.xpath('.//*[contains(@class,"comment-meta") or contains(@class,"forum-date")] | '
+                          './/*[contains(@class,"forum-chapo")]//small')
         author = node.xpath('.//*[contains(@class,"fn")] | .//*[contains(@class,"forum-auteur")] | '
                             './/*[contains(@class,"author")]//strong')
+        byline = _BY.search(node_text(meta[0])) if meta and not author else None
         body = node.xpath('.//*[contains(@class,"comment-texte") or contains(@class,"forum-texte") or '
                           'contains(@class,"comment-content")]')
         title = node.xpath('.//*[contains(@class,"comment-titre") or contains(@class,"forum-titre")]')
         found.append({
             "id": ident,
             "parent": parent if parent != ident else None,
-            "author": node_text(author[0]) if author else None,
+            "author": node_text(author[0]) if author else (byline.group(1) if byline else None),
             "published_at": date_of(meta[0] if meta else node, now),
             "title": node_text(title[0]) if title else None,
             "text": text_without(body[0] if body else None, './/*[contains(@class,"comment-meta")]'),

@@ -143,3 +143,18 @@ def test_api_payloads_of_our_own_fixtures():
     assert "error answer of the platform" in error
     _, error = extract(api / "decidim" / "invalid.json", "--kind", "decidim", "--url", url, code=1)
     assert "not valid JSON" in error
+
+
+def test_spip_forum_of_spip_2_markup():
+    """SPIP forums vary: here the anchor sits in the message's title and the date and author only in
+    the text of a <small> ("6 novembre 2026, 21:05, par Martine"), one reply nested, one not."""
+    docs, _ = extract(SITES / "spip" / "spip.php@article21", "--kind", "spip",
+                      "--url", "https://mairie.example/spip.php?article21")
+    messages = {d["item_id"]: d for d in docs if d["kind"] == "comment"}
+    assert sorted(messages) == ["mairie.example/forum51", "mairie.example/forum52", "mairie.example/forum53"]
+    article = make_doc_id("spip", "mairie.example/article21")
+    assert messages["mairie.example/forum51"]["parent_id"] == article
+    assert messages["mairie.example/forum53"]["parent_id"] == messages["mairie.example/forum51"]["doc_id"]
+    assert messages["mairie.example/forum52"]["author"]["name"] == "Paul D."
+    assert messages["mairie.example/forum52"]["published_at"] == "2026-11-06T22:40:00+01:00"  # Paris time
+    assert messages["mairie.example/forum53"]["text"].startswith("Oui, une quarantaine de places")
