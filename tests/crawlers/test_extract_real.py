@@ -70,6 +70,8 @@ def test_reddit_listings():
     docs, _ = extract("reddit/listing_search.json", "--kind", "reddit")
     assert [d["item_id"] for d in docs][:2] == ["t3_3gpbiu", "t3_3x4kt2"]
     assert docs[0]["author"]["handle"] == "dClauzel" and docs[0]["text"].startswith("# solved")
+    docs, report = extract("reddit/listing_empty.json", "--kind", "reddit")  # understood, nothing in it
+    assert docs == [] and report["endpoint"] == "listing" and report["skipped"] == []
 
 
 def test_reddit_comment_trees_deep_deleted_and_empty():
