@@ -225,8 +225,10 @@ def extract(file: Path, kind: str | None, url: str | None, endpoint: str | None,
         click.echo(f"skipped {reason}: {detail}", err=True)
     for reason, detail in saved.noted:
         click.echo(f"noted {reason}: {detail}", err=True)
-    for link in saved.links:
+    for link in saved.links[:20]:
         click.echo(f"link: {link}", err=True)
+    if len(saved.links) > 20:
+        click.echo(f"… and {len(saved.links) - 20} more links (all of them with --json)", err=True)
 
 
 COMMANDS = [crawl, extract]

@@ -112,7 +112,9 @@ def _web(body: bytes, ctx: Context) -> Items:
     fields = web.page(html, url)
     out = Items(links=web.links(html, url))
     minimum = getattr(ctx.options, "min_text_chars", 0) or 0
-    if len(fields["text"]) < minimum:
+    if "client_rendered" in fields["flags"]:
+        out.skip("client_rendered", "the page is built by scripts: its HTML holds only template placeholders")
+    elif len(fields["text"]) < minimum:
         out.skip("too_short", f"{len(fields['text'])} characters of main text (min_text_chars {minimum})")
     else:
         out.fields.append(with_estimated_date(fields))

@@ -222,3 +222,27 @@ def test_telegram_preview_pages():
     assert docs[0]["text"].splitlines()[:2] == ["Как лучше?", "- Несколько постов в день"]
     docs, report = extract("telegram/message_sticker.html", "--kind", "telegram")
     assert docs == [] and report["noted"] == [{"reason": "media_only", "detail": "message 5"}]
+
+
+# --- Web pages (saved by trafilatura's authors for its real-world tests) -----------------------------
+
+def test_web_pages_of_real_sites():
+    url = ("https://www.franceculture.fr/emissions/le-journal-des-idees/"
+           "le-journal-des-idees-emission-du-mardi-14-janvier-2020")
+    docs, report = extract("web/franceculture.fr.idees.html", "--kind", "web", "--url", url)
+    page = docs[0]
+    assert report["endpoint"] == "page" and page["item_id"] == url and page["kind"] == "article"
+    assert page["title"] == "Prendre la parole" and page["author"]["name"] == "Jacques Munier"
+    assert page["published_at"].startswith("2020-01-14")
+    # trafilatura's own expectations for this page (tests/realworld_tests.py)
+    for kept in ("Performativité", "Les individus productifs communiquent", "de nos espoirs et de nos désirs."):
+        assert kept in page["text"]
+    for dropped in ("A la tribune je monterai", "À découvrir", "Le fil culture"):
+        assert dropped not in page["text"]
+    docs, _ = extract("web/soundofscience.fr.1927.html", "--kind", "web", "--url", "https://www.soundofscience.fr/1927")
+    assert docs[0]["title"] == "Une candidature collective à la présidence du HCERES"
+    assert docs[0]["author"]["name"] == "Martin Clavey" and docs[0]["language"] == "fr"
+    # built by scripts: only AngularJS placeholders, no article to keep
+    docs, report = extract("web/lanouvellerepublique.fr.martin.html", "--kind", "web",
+                           "--url", "https://www.lanouvellerepublique.fr/indre-et-loire/commune/saint-martin-le-beau/")
+    assert docs == [] and [s["reason"] for s in report["skipped"]] == ["client_rendered"]
