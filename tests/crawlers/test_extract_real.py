@@ -246,3 +246,16 @@ def test_web_pages_of_real_sites():
     docs, report = extract("web/lanouvellerepublique.fr.martin.html", "--kind", "web",
                            "--url", "https://www.lanouvellerepublique.fr/indre-et-loire/commune/saint-martin-le-beau/")
     assert docs == [] and [s["reason"] for s in report["skipped"]] == ["client_rendered"]
+
+
+def test_spip_article_of_a_real_site():
+    url = "http://www.sauvonsluniversite.fr/spip.php?article8532"
+    docs, report = extract("spip/sauvonsluniversite.fr.article8532.html", "--kind", "spip", "--url", url)
+    assert report["endpoint"] == "article" and [d["item_id"] for d in docs] == ["www.sauvonsluniversite.fr/article8532"]
+    article = docs[0]
+    assert article["title"] == "Décisions de l’AG Éducation IDF du mardi 10 septembre"
+    assert article["published_at"] == "2019-09-11T12:30:39Z"
+    for kept in ("L’AG Éducation Île-de-France inter-degrés", "Grève et mobilisation pour le climat",
+                 "suivi.reformes.blanquer@gmail.com"):
+        assert kept in article["text"]
+    assert "La semaine de SLU" not in article["text"]
