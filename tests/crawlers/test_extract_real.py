@@ -259,3 +259,28 @@ def test_spip_article_of_a_real_site():
                  "suivi.reformes.blanquer@gmail.com"):
         assert kept in article["text"]
     assert "La semaine de SLU" not in article["text"]
+
+
+# --- Generic forum (XenForo threads saved by trafilatura's authors) ----------------------------------
+
+XENFORO = {"thread_list": ".structItem-title a", "post": "article.message", "text": ".bbWrapper",
+           "author": ".message-name", "date": "time.u-dt", "post_id": "::attr(data-content)",
+           "title": "h1.p-title-value", "next_page": "a.pageNav-jump--next"}
+
+
+def test_generic_forum_threads_of_real_sites(watch_file):
+    config = watch_file([{"id": "katzen", "kind": "forum", "url": "https://www.katzen-forum.net/",
+                          "options": XENFORO}])
+    docs, report = extract("forum/katzen-forum.net-Pepe.html", "--config", str(config), "--source", "katzen",
+                           "--url", "https://www.katzen-forum.net/threads/pepe.1/")
+    assert report["endpoint"] == "thread" and len(docs) == 18 and not report["skipped"]
+    first = docs[0]
+    assert first["kind"] == "post" and first["author"]["name"] == "Pepemaus"
+    assert first["item_id"] == "https://www.katzen-forum.net/threads/pepe.1/#post-6331411"
+    assert first["published_at"] == "2018-09-27T14:51:09+02:00"
+    assert first["text"].startswith("Hallo,\nPepe schläft nachts mit mir im Schlafzimmer")
+    assert all(d["thread_id"] == first["doc_id"] and d["parent_id"] == first["doc_id"] for d in docs[1:])
+    docs, _ = extract("forum/villagersandheroes.com.forums.patchnotes.html", "--config", str(config),
+                      "--source", "katzen", "--url", "https://forum.example/threads/patch-notes.1/")
+    assert len(docs) == 9 and docs[0]["author"]["name"] == "Tiberius"
+    assert docs[0]["published_at"] == "2020-09-18T08:56:40-07:00"
