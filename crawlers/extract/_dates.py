@@ -21,7 +21,7 @@ _FR_DATE = re.compile(
     r"(?:\D{1,8}?(?P<hour>\d{1,2})\s*[h:]\s*(?P<minute>\d{2})?)?",
     re.IGNORECASE,
 )
-_NUMERIC = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"
+_NUMERIC = re.compile(r"(?<![\w.])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})"
                       r"(?:\D{1,8}?(?P<hour>\d{1,2})\s*[h:]\s*(?P<minute>\d{2})?)?")
 
 
@@ -68,7 +68,8 @@ def from_timestamp(value: float | int | str | None) -> datetime | None:
 
 
 def parse_french(text: str | None, tz: ZoneInfo = PARIS, now: datetime | None = None) -> datetime | None:
-    """``12 novembre 2026 à 18h30``, ``12/11/2026 18:30``, ``aujourd'hui 09:12``, ``hier 21h05``…"""
+    """``12 novembre 2026 à 18h30``, ``12/11/2026 18:30`` (or ``12.11.2026``, ``12-11-2026``),
+    ``aujourd'hui 09:12``, ``hier 21h05``…"""
     if not text:
         return None
     text = " ".join(text.split())

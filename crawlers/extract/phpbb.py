@@ -76,7 +76,7 @@ def topic_page(html_text: str, url: str, now: datetime | None = None) -> dict[st
         if not author_name:
             strong = post.xpath('.//*[contains(@class,"author")]//strong')
             author_name = node_text(strong[0]) if strong else None
-        content = post.xpath('.//div[contains(@class,"content")]')
+        content = post.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " content ")]')
         posts.append({
             "post_id": int(match.group(1)),
             "author": author_name,

@@ -22,8 +22,9 @@ ARTICLE_LINK = re.compile(r"(spip\.php\?article(\d+)|[/-]article(\d+)(\.html)?$|
 # SPIP 3 ("comment hentry" with id="forumN") and SPIP 2 ("forum-message" whose anchor name="forumN" or
 # id="forumN" sits in its title, date and author only in the text of a <small>) markup.
 _ANCHOR = './/a[starts-with(@name,"forum") or starts-with(@id,"forum")]'
+_NUMBERED = './/*[contains(@class,"forum-texte-") or contains(@class,"forum-qui-")]'  # "crayons" classes
 _MESSAGE_XPATH = ('//div[contains(@class,"comment") and starts-with(@id,"forum")] | '
-                  f'//div[contains(@class,"forum-message")][starts-with(@id,"forum") or {_ANCHOR}]')
+                  f'//div[contains(@class,"forum-message")][starts-with(@id,"forum") or {_ANCHOR} or {_NUMBERED}]')
 
 
 def _class(name: str) -> str:
@@ -36,6 +37,10 @@ def _message_id(node: Any) -> str | None:
         candidates += [anchor.get("name") or "", anchor.get("id") or ""]
     for ident in candidates:
         match = re.fullmatch(r"forum(\d+)", ident)
+        if match:
+            return match.group(1)
+    for marked in node.xpath(_NUMBERED)[:1]:  # class="crayon forum-texte-37729": the id of the message
+        match = re.search(r"\bforum-(?:texte|qui)-(\d+)\b", marked.get("class") or "")
         if match:
             return match.group(1)
     return None
@@ -95,7 +100,56 @@ def article(html_text: str, url: str) -> dict[str, Any]:
     }
 
 
+def _first(nodes: list[Any], xpath: str) -> Any:
+    return next((found for node in nodes for found in node.xpath(xpath)), None)
+
+
+def _fil_messages(tree: Any, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Forums whose message block holds only title and text, its anchor, author and date sitting beside
+    it in the ``li.forum-fil`` (``<div class="forum-top"><a name="forum226836">…<b class="forum-qui-…">
+    Red Bastard</b> (22 juin 2018 @11h29)``), replies in a nested ``<ul>``."""
+    found = []
+    for item in tree.xpath('//li[contains(@class,"forum-fil")]'):
+        own = item.xpath('./*[not(self::ul or self::ol)]')  # this message, not its replies
+        anchors = [a for node in own for a in node.xpath('descendant-or-self::a[starts-with(@name,"forum") '
+                                                         'or starts-with(@id,"forum")]')]
+        ident = next((m.group(1) for a in anchors for m in [re.fullmatch(r"forum(\d+)", a.get("name") or
+                                                                       a.get("id") or "")] if m), None)
+        if ident is None:
+            continue
+        above = item.xpath('ancestor::li[contains(@class,"forum-fil")][1]')
+        parent = None
+        if above:
+            parent_anchors = above[0].xpath('./*[not(self::ul or self::ol)]//a[starts-with(@name,"forum")]/@name')
+            match = re.fullmatch(r"forum(\d+)", parent_anchors[0]) if parent_anchors else None
+            parent = match.group(1) if match else None
+        author = _first(own, 'descendant-or-self::*[contains(@class,"forum-qui") or contains(@class,"forum-auteur") '
+                       'or contains(@class,"fn")]')
+        when = _first(own, 'descendant-or-self::*[contains(@class,"forum-nav") or contains(@class,"forum-date")]')
+        body = _first(own, 'descendant-or-self::*[contains(@class,"forum-texte")]')
+        title = _first(own, 'descendant-or-self::*[contains(@class,"forum-titre")]')
+        found.append({
+            "id": ident, "parent": parent if parent != ident else None,
+            "author": node_text(author) if author is not None else None,
+            "published_at": date_of(when, now) if when is not None else None,
+            "title": node_text(title) if title is not None else None,
+            "text": text_without(body),
+        })
+    return found
+
+
 def messages(tree: Any, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The forum messages of an article page, read as message blocks or, when that finds fewer dated
+    messages, as ``li.forum-fil`` items (anchor, author and date beside the block)."""
+    found = _block_messages(tree, now)
+    if tree.xpath('//li[contains(@class,"forum-fil")]'):
+        by_item = _fil_messages(tree, now)
+        if sum(m["published_at"] is not None for m in by_item) > sum(m["published_at"] is not None for m in found):
+            return by_item
+    return found
+
+
+def _block_messages(tree: Any, now: datetime | None = None) -> list[dict[str, Any]]:
     found = []
     for node in tree.xpath(_MESSAGE_XPATH):
         ident = _message_id(node)

@@ -284,3 +284,34 @@ def test_generic_forum_threads_of_real_sites(watch_file):
                       "--source", "katzen", "--url", "https://forum.example/threads/patch-notes.1/")
     assert len(docs) == 9 and docs[0]["author"]["name"] == "Tiberius"
     assert docs[0]["published_at"] == "2020-09-18T08:56:40-07:00"
+
+
+def test_spip_forums_of_real_sites():
+    """Real SPIP forums vary: flat or nested, the anchor beside the message or no anchor at all, dates
+    only in text, anonymous messages."""
+    url = "https://blog.mondediplo.net/turpitude-et-architecture"
+    docs, _ = extract("spip/blog.mondediplo.net.turpitude.html", "--kind", "spip", "--url", url)
+    article, messages = docs[0], docs[1:]
+    assert article["kind"] == "article" and len(messages) == 27  # "27 commentaires"
+    assert all(m["parent_id"] == article["doc_id"] for m in messages)  # a flat forum
+    second = messages[1]
+    assert second["item_id"].endswith("/forum226837") and second["author"]["name"] == "Red Bastard"
+    assert second["published_at"] == "2018-06-22T11:29:00+02:00"  # "(22 juin 2018 @11h29)"
+    assert messages[0]["author"]["name"] is None  # an anonymous message
+    url = ("http://www.regards.fr/politique/article/"
+           "deux-ans-et-demi-en-macronie-9-mises-en-examen-10-enquetes-en-cours-et-2")
+    docs, _ = extract("spip/regards.fr.enquetes.html", "--kind", "spip", "--url", url)
+    messages = {d["item_id"].rsplit("/", 1)[-1]: d for d in docs if d["kind"] == "comment"}
+    assert len(messages) == 11 and messages["forum37729"]["author"]["name"] == "gabriel sempéré"
+    assert messages["forum39138"]["parent_id"] == messages["forum37729"]["doc_id"]  # nested
+    assert messages["forum37729"]["published_at"] == "2018-09-11T10:57:27Z"
+
+
+def test_phpbb_topic_of_a_real_board():
+    url = "https://foren.myoos.de/viewtopic.php?t=167"
+    docs, report = extract("phpbb/foren.myoos.de.viewtopic-167.html", "--kind", "phpbb", "--url", url)
+    assert report["endpoint"] == "topic" and [d["item_id"] for d in docs] == ["foren.myoos.de/p453"]
+    post = docs[0]
+    assert post["author"]["handle"] == "r23" and post["kind"] == "post"
+    assert post["published_at"] == "2009-01-21T05:42:00+01:00"  # "21.01.2009, 05:42"
+    assert post["text"].startswith("Was ist Freie Software und warum ist sie wichtig?")
