@@ -179,6 +179,46 @@ def test_bluesky_post_thread_media_only():
     assert docs[0]["text"] == "" and docs[0]["author"]["handle"] == "test.marshal.dev"
 
 
+def bsky(docs: list[dict]) -> dict[str, dict]:
+    """Documents by the record key of their at-uri."""
+    return {d["item_id"].rsplit("/", 1)[-1]: d for d in docs}
+
+
+def test_bluesky_post_thread_parent_and_replies_two_levels_deep():
+    # Morpho's test data: the thread of a reply, with its parent and two levels of replies below it.
+    docs, report = extract("bluesky/get_post_thread_replies.json", "--kind", "bluesky")
+    assert report["endpoint"] == "getPostThread" and len(docs) == 7 and report["skipped"] == []
+    posts = bsky(docs)
+    root, asked = posts["3k7rlrukr4w2v"], posts["3k7rmyigapw2y"]
+    assert root["item_id"] == "at://did:plc:mndtiksvxikpsy3zl6ebd2kr/app.bsky.feed.post/3k7rlrukr4w2v"
+    assert root["author"]["handle"] == "mattbinder.bsky.social" and root["parent_id"] is None
+    assert root["text"].startswith("one day after Elon Musk said he would start charging all users for X")
+    assert asked["parent_id"] == root["doc_id"] and asked["author"]["name"] == "Chad"
+    assert posts["3k7rob7ugc72d"]["parent_id"] == asked["doc_id"]
+    assert posts["3k7rocw2w6u2t"]["parent_id"] == posts["3k7rob7ugc72d"]["doc_id"]  # second level
+    assert posts["3k7rn6uemfg2c"]["text"] == "FWIW I was sitting on some"
+    assert {posts[k]["parent_id"] for k in ("3k7rngaexam2t", "3k7rnexppqa2g")} == {posts["3k7rn6uemfg2c"]["doc_id"]}
+    assert posts["3k7rnexppqa2g"]["author"]["handle"] == "dankguyjeff.bsky.social"  # no display name
+    assert {d["thread_id"] for d in docs} == {root["doc_id"]}
+
+
+def test_bluesky_post_thread_six_parents_up():
+    # Morpho's "thread torture test": a reply whose six ancestors come as nested parents.
+    docs, report = extract("bluesky/get_post_thread_parents.json", "--kind", "bluesky")
+    assert report["endpoint"] == "getPostThread" and len(docs) == 8
+    chain = ["3koscfhae3h2x", "3kosci2rnph2d", "3koscvez7t42z", "3kosd5hum6a2g", "3kosdi4qiyk2f",
+             "3kosdkjzaua2f", "3kosdondcpl2i"]
+    posts = bsky(docs)
+    assert list(posts) == [*chain, "3kosdty4sbj2q"]
+    ordered = [posts[k] for k in chain]
+    assert ordered[0]["parent_id"] is None and ordered[0]["text"] == "wires are good, actually"
+    assert all(child["parent_id"] == parent["doc_id"] for parent, child in itertools.pairwise(ordered))
+    assert ordered[0]["author"]["name"] == "nova 🆒" and ordered[6]["author"]["handle"] == "nonbinary.computer"
+    reply = posts["3kosdty4sbj2q"]
+    assert reply["parent_id"] == ordered[6]["doc_id"] and reply["text"].startswith("One thing that manufacturers")
+    assert {d["thread_id"] for d in docs} == {ordered[0]["doc_id"]}
+
+
 # --- Discourse (discourse_api's spec fixtures) -------------------------------------------------------
 
 def test_discourse_topic_and_lists():
