@@ -76,7 +76,9 @@ def topic_page(html_text: str, url: str, now: datetime | None = None) -> dict[st
         if not author_name:
             strong = post.xpath('.//*[contains(@class,"author")]//strong')
             author_name = node_text(strong[0]) if strong else None
-        content = post.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " content ")]')
+        content = (post.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " content ")]')
+                   # Forumotion's phpBB3 template (forumactif.com, forumieren.com…): the message in div.post-entry
+                   or post.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " post-entry ")]'))
         posts.append({
             "post_id": int(match.group(1)),
             "author": author_name,

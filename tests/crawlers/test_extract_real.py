@@ -355,3 +355,22 @@ def test_phpbb_topic_of_a_real_board():
     assert post["author"]["handle"] == "r23" and post["kind"] == "post"
     assert post["published_at"] == "2009-01-21T05:42:00+01:00"  # "21.01.2009, 05:42"
     assert post["text"].startswith("Was ist Freie Software und warum ist sie wichtig?")
+
+
+def test_phpbb_topic_of_a_forumotion_board():
+    # A Forumotion board (forumieren.com, forumactif.com in French) with the phpBB3 template: the message
+    # in div.post-entry, dates "26/10/13, 03:48 pm", an ad block in a post of id 0 without date.
+    url = "https://wolfsrebellen-netz.forumieren.com/t7-forums-regeln"
+    docs, report = extract("phpbb/wolfsrebellen-netz.forumieren.com.t7.html", "--kind", "phpbb", "--url", url)
+    assert report["endpoint"] == "topic"
+    assert [d["item_id"] for d in docs] == [f"wolfsrebellen-netz.forumieren.com/p{i}" for i in (7, 655, 702)]
+    assert report["skipped"] == [{"reason": "no_date", "detail": "post 0"}]  # "Gesponserte Inhalte"
+    first, *replies = docs
+    assert first["kind"] == "post" and first["title"] == "Forums-Regeln" and first["parent_id"] is None
+    assert all(d["kind"] == "comment" and d["parent_id"] == first["doc_id"] for d in replies)
+    assert {d["author"]["handle"] for d in docs} == {"lupa"}
+    assert [d["published_at"] for d in docs] == ["2013-10-26T15:48:00+02:00", "2014-05-26T07:41:00+02:00",
+                                                 "2014-05-30T23:17:00+02:00"]  # "am 30/05/14, 11:17 pm"
+    assert first["text"].startswith("Forums - Regeln\nWir pflegen hier ein sehr freundschaftliches Miteinander")
+    assert replies[0]["text"].startswith("2. Nachtrag\nDas neue Mitglied bekommt nach dem 3. Beitrag")
+    assert not any("ich bin nicht da" in d["text"] for d in docs)  # the signature is not the message
