@@ -120,12 +120,29 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
             console.print(f"[red]{escape(s['watch'])}/{escape(s['source'])} failed[/red]: log in {escape(s['log'])}")
 
 
-@click.command("extract")
-@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--url", help="The page's URL (helps to find dates and resolve links).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def extract(page: Path, url: str | None, as_json: bool) -> None:
-    """Title, main text, author and publication date of one saved HTML page."""
+def _source_of(config_path: Path, source_id: str) -> tuple[object, tuple[str, ...]]:
+    """The source ``source_id`` of a watch file and the watches that list it."""
+    from vigie.config import ConfigError, load_config
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        _config_error(exc)
+    found, watches = None, []
+    for watch in config.watches:
+        for source in watch.sources:
+            if source.id == source_id:
+                found = found or source
+                watches.append(watch.id)
+    if found is None:
+        known = sorted({s.id for w in config.watches for s in w.sources})
+        click.echo(f"error: no source {source_id!r} in {config_path} (known: {', '.join(known)})", err=True)
+        sys.exit(EXIT_CONFIG)
+    return found, tuple(watches)
+
+
+def _page_summary(page: Path, url: str | None, as_json: bool) -> None:
+    """The historical ``vigie extract PAGE.html``: title, main text, author and date of one saved page."""
     from vigie.crawlers.extract._encoding import decode_body
     from vigie.crawlers.extract._html import main_content
 
@@ -142,6 +159,76 @@ def extract(page: Path, url: str | None, as_json: bool) -> None:
     click.echo(f"published_at: {data['published_at'] or '-'}")
     click.echo("")
     click.echo(data["text"])
+
+
+@click.command("extract")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", help="The source kind of the file (feed, web, phpbb, spip, forum, telegram, mastodon, "
+                             "reddit, bluesky, youtube, facebook_page, discourse, decidim): print its Documents "
+                             "as JSON Lines. Without it (and without --source): the main text of a saved page.")
+@click.option("--url", help="Where the file was fetched from (ids, links and some endpoints depend on it).")
+@click.option("--endpoint", help="The API endpoint or page type (default: inferred from the file's shape).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A watch file: with --source, read the file with that source's options (a generic "
+                   "forum's selectors…).")
+@click.option("--source", "source_id", help="The source of --config whose kind and options apply.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Without --kind: print the page as JSON. With --kind: the report on stderr is one JSON object.")
+def extract(file: Path, kind: str | None, url: str | None, endpoint: str | None, config_path: Path | None,
+            source_id: str | None, as_json: bool) -> None:
+    """Extract the Documents of one saved page or API payload, as a crawl of that kind would.
+
+    Documents go to stdout as JSON Lines; the endpoint found, the items skipped with their reason and
+    the links a crawl would follow go to stderr. Exit 0 when the file was understood, 1 when it is not
+    a page or payload of that kind, 2 for a bad option.
+    """
+    if kind is None and source_id is None:
+        _page_summary(file, url, as_json)
+        return
+    if (config_path is None) != (source_id is None):
+        click.echo("error: --config and --source go together", err=True)
+        sys.exit(EXIT_CONFIG)
+    from vigie.crawlers.extract.saved import ENDPOINTS, NotUnderstood, extract_saved
+    from vigie.crawlers.spiders import spider_for
+
+    options, watch_ids, sid = None, (), "file"
+    if source_id is not None:
+        source, watch_ids = _source_of(config_path, source_id)
+        if kind is not None and kind != source.kind:
+            click.echo(f"error: source {source_id!r} is of kind {source.kind}, not {kind}", err=True)
+            sys.exit(EXIT_CONFIG)
+        kind, sid = source.kind, source.id
+        options = spider_for(kind).Options.model_validate(source.options)
+        url = url or source.url or (source.urls[0] if source.urls else None)
+    if kind not in ENDPOINTS:
+        click.echo(f"error: vigie extract reads the kinds {', '.join(ENDPOINTS)}; not {kind!r}", err=True)
+        sys.exit(EXIT_CONFIG)
+    if options is None:
+        options = spider_for(kind).Options.model_construct()  # the kind's defaults, no required option checked
+    try:
+        saved = extract_saved(file.read_bytes(), kind, url=url, endpoint=endpoint, options=options, source_id=sid,
+                              watch_ids=watch_ids, platform=getattr(options, "platform", None))
+    except NotUnderstood as exc:
+        click.echo(f"error: {file} is not understood as {kind}{f' {endpoint}' if endpoint else ''}: {exc}", err=True)
+        sys.exit(1)
+    for doc in saved.documents:
+        click.echo(doc.model_dump_json())
+    report = {"kind": saved.kind, "endpoint": saved.endpoint, "documents": len(saved.documents),
+              "skipped": [{"reason": r, "detail": d} for r, d in saved.skipped],
+              "noted": [{"reason": r, "detail": d} for r, d in saved.noted], "links": saved.links}
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False), err=True)
+        return
+    click.echo(f"{kind} {saved.endpoint}: {len(saved.documents)} documents, {len(saved.skipped)} skipped, "
+               f"{len(saved.noted)} noted, {len(saved.links)} links", err=True)
+    for reason, detail in saved.skipped:
+        click.echo(f"skipped {reason}: {detail}", err=True)
+    for reason, detail in saved.noted:
+        click.echo(f"noted {reason}: {detail}", err=True)
+    for link in saved.links[:20]:
+        click.echo(f"link: {link}", err=True)
+    if len(saved.links) > 20:
+        click.echo(f"… and {len(saved.links) - 20} more links (all of them with --json)", err=True)
 
 
 COMMANDS = [crawl, extract]

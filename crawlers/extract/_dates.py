@@ -21,8 +21,12 @@ _FR_DATE = re.compile(
     r"(?:\D{1,8}?(?P<hour>\d{1,2})\s*[h:]\s*(?P<minute>\d{2})?)?",
     re.IGNORECASE,
 )
-_NUMERIC = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"
+_NUMERIC = re.compile(r"(?<![\w.])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})"
                       r"(?:\D{1,8}?(?P<hour>\d{1,2})\s*[h:]\s*(?P<minute>\d{2})?)?")
+# ``26/10/13, 03:48 pm`` (Forumotion and other boards): a two-digit year, only when no four-digit one is there
+_NUMERIC_SHORT = re.compile(r"(?<![\w./-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{2})"
+                            r"(?![\w./-])(?:\D{1,8}?(?P<hour>\d{1,2})\s*[h:]\s*(?P<minute>\d{2})?)?")
+_MERIDIEM = re.compile(r"\s*(?P<m>[ap])\.?m\b\.?", re.IGNORECASE)
 
 
 def aware(value: datetime, tz: ZoneInfo = PARIS) -> datetime:
@@ -68,7 +72,8 @@ def from_timestamp(value: float | int | str | None) -> datetime | None:
 
 
 def parse_french(text: str | None, tz: ZoneInfo = PARIS, now: datetime | None = None) -> datetime | None:
-    """``12 novembre 2026 à 18h30``, ``12/11/2026 18:30``, ``aujourd'hui 09:12``, ``hier 21h05``…"""
+    """``12 novembre 2026 à 18h30``, ``12/11/2026 18:30`` (or ``12.11.2026``, ``12-11-2026``),
+    ``26/10/13, 03:48 pm`` (day first, two-digit year, 12-hour clock), ``aujourd'hui 09:12``, ``hier 21h05``…"""
     if not text:
         return None
     text = " ".join(text.split())
@@ -91,13 +96,22 @@ def parse_french(text: str | None, tz: ZoneInfo = PARIS, now: datetime | None = 
     month = None
     if match:
         month = _FR_MONTHS.get(match.group("month").rstrip("."))
+    year = None
     if match is None or month is None:
-        match = _NUMERIC.search(low)
+        match = _NUMERIC.search(low) or _NUMERIC_SHORT.search(low)
         if match is None:
             return parse_rfc822(text)
         month = int(match.group("month"))
+        if len(match.group("year")) == 2:
+            short = int(match.group("year"))
+            year = 2000 + short if short < 70 else 1900 + short
+    hour = int(match.group("hour") or 0)
+    if match.group("hour"):
+        meridiem = _MERIDIEM.match(low, match.end())
+        if meridiem and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if meridiem.group("m") == "p" else 0)
     try:
-        return datetime(int(match.group("year")), month, int(match.group("day")),
-                        int(match.group("hour") or 0), int(match.group("minute") or 0), tzinfo=tz)
+        return datetime(year or int(match.group("year")), month, int(match.group("day")),
+                        hour, int(match.group("minute") or 0), tzinfo=tz)
     except ValueError:
         return None

@@ -26,16 +26,16 @@ def decode_body(body: bytes, declared: str | None = None) -> tuple[str, bool]:
             text = body.decode(charset)
         except (LookupError, UnicodeDecodeError):
             continue
-        fixed = _fix_mojibake(text)
+        fixed = fix_mojibake(text)
         return fixed, index > 0 or fixed != text
     from charset_normalizer import from_bytes
 
     best = from_bytes(body).best()
     text = str(best) if best is not None else body.decode("cp1252", errors="replace")
-    return _fix_mojibake(text), True
+    return fix_mojibake(text), True
 
 
-def _fix_mojibake(text: str) -> str:
+def fix_mojibake(text: str) -> str:
     if "Ã" not in text and "â€" not in text:
         return text
     import ftfy

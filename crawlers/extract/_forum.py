@@ -44,7 +44,8 @@ def date_of(node: Any, now: datetime | None = None) -> datetime | None:
     """Date of a post: ``<time datetime>``, ``<abbr title>`` or French text."""
     if node is None:
         return None
-    for value in node.xpath(".//time/@datetime | .//abbr[contains(@class,'published')]/@title"):
+    for value in node.xpath(".//time/@datetime | .//abbr[contains(@class,'published') or "
+                            "contains(@class,'date')]/@title"):
         parsed = parse_iso(value)
         if parsed:
             return parsed

@@ -15,6 +15,7 @@ from vigie.schema import Author, Engagement, Kind
 PLATFORM = "bluesky"
 WEB = "https://bsky.app"
 POST_TYPE = "app.bsky.feed.post"
+MAX_DEPTH = 50  # levels of replies read in one thread
 
 
 def web_url(uri: str, handle: str | None) -> str:
@@ -105,6 +106,44 @@ def search_posts(payload: Any, origin: Origin) -> Extracted:
         out.skip("unexpected_payload", "no 'posts' list")
         return out
     _posts(posts, origin, out)
+    return out
+
+
+def _thread_node(node: Any, origin: Origin, out: Extracted, depth: int) -> None:
+    """One ``threadViewPost`` and, below it, its replies (a ``notFoundPost`` or ``blockedPost`` is skipped)."""
+    if not isinstance(node, dict):
+        out.skip("not_an_object")
+        return
+    if node.get("notFound") or node.get("$type") == "app.bsky.feed.defs#notFoundPost":
+        out.skip("not_found", str(node.get("uri")))
+        return
+    if node.get("blocked") or node.get("$type") == "app.bsky.feed.defs#blockedPost":
+        out.skip("blocked", str(node.get("uri")))
+        return
+    if isinstance(node.get("post"), dict):
+        _posts([node["post"]], origin, out)
+    if depth >= MAX_DEPTH:
+        if node.get("replies"):
+            out.skip("too_deep", f"replies below {node.get('post', {}).get('uri')}")
+        return
+    for reply in node.get("replies") or []:
+        _thread_node(reply, origin, out, depth + 1)
+
+
+def post_thread(payload: Any, origin: Origin) -> Extracted:
+    """Documents from ``app.bsky.feed.getPostThread``: the post, its parents and every reply below it."""
+    out = Extracted()
+    thread = payload.get("thread") if isinstance(payload, dict) else None
+    if not isinstance(thread, dict):
+        out.skip("unexpected_payload", "no 'thread' object")
+        return out
+    parents, parent = [], thread.get("parent")
+    while isinstance(parent, dict) and len(parents) < MAX_DEPTH:
+        parents.append(parent)
+        parent = parent.get("parent")
+    for node in reversed(parents):  # the root first
+        _thread_node({k: v for k, v in node.items() if k != "replies"}, origin, out, MAX_DEPTH)
+    _thread_node(thread, origin, out, 0)
     return out
 
 

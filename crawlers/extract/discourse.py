@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from vigie.crawlers.extract._dates import parse_iso
+from vigie.crawlers.extract._items import Items
 from vigie.crawlers.extract.feed import html_to_text
 from vigie.schema import make_doc_id
 
@@ -116,3 +117,33 @@ def post_fields(post: dict[str, Any], topic_info: dict[str, Any], base_url: str,
         "engagement": {"likes": _likes(post), "replies": post.get("reply_count"),
                        "views": topic_info.get("views") if is_first else post.get("reads")},
     }
+
+
+def _unusable(post: dict[str, Any]) -> str:
+    if parse_iso(post.get("created_at")) is None:
+        return "no date"
+    if post.get("hidden") or post.get("deleted_at"):
+        return "hidden or deleted"
+    return f"post_type {post.get('post_type')} (moderator action, whisper or small action)"
+
+
+def posts_items(info: dict[str, Any], posts: list[dict[str, Any]], base_url: str, seen: int = 0) -> Items:
+    """Document fields of the posts of one topic (or of one ``posts.json`` chunk of it) numbered above
+    ``seen``; ``info`` (from ``topic``) keeps ``numbers`` (post_number → id) and ``highest`` across chunks.
+    Hidden, deleted and non-regular posts are noted as ``posts_skipped``."""
+    out = Items()
+    numbers = info.setdefault("numbers", {})
+    for post in posts:
+        if post.get("post_number"):
+            numbers[int(post["post_number"])] = post["id"]
+    for post in posts:
+        number = int(post.get("post_number") or 0)
+        info["highest"] = max(info.get("highest", seen), number)
+        if number and number <= seen:
+            continue
+        fields = post_fields(post, info, base_url, numbers)
+        if fields is None:
+            out.note("posts_skipped", f"post {post.get('id')}: {_unusable(post)}")
+            continue
+        out.fields.append(fields)
+    return out

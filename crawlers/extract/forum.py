@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from vigie.crawlers.extract._dates import parse_french, parse_iso
+from vigie.crawlers.extract._items import Items
 from vigie.crawlers.urls import canonical_url
 from vigie.schema import make_doc_id
 
@@ -125,3 +126,17 @@ def post_fields(post: dict[str, Any], thread_url: str, title: str | None, first_
         "published_at": post["published_at"],
         "author": {"name": post["author"], "handle": post["author"]},
     }
+
+
+def thread_items(posts: list[dict[str, Any]], thread_url: str, title: str | None, first_id: str) -> Items:
+    """Document fields of the posts of one thread page (without a date or a text: skipped)."""
+    out = Items()
+    for post in posts:
+        if post["published_at"] is None:
+            out.skip("no_date", f"post {post['post_id']}")
+            continue
+        if not post["text"]:
+            out.skip("no_text", f"post {post['post_id']}")
+            continue
+        out.fields.append(post_fields(post, thread_url, title, first_id, post["post_id"] == first_id))
+    return out

@@ -105,12 +105,30 @@ def statuses(payload: Any, origin: Origin, instance: str, root_id: str | None = 
 
 
 def context(payload: Any, origin: Origin, instance: str, root_id: str) -> Extracted:
-    """Documents from ``/api/v1/statuses/:id/context``: the descendants of ``root_id`` (a thread root)."""
+    """Documents from ``/api/v1/statuses/:id/context``: its ancestors (empty when the status is the
+    thread's root) and descendants, all in the thread of ``root_id``."""
     if not isinstance(payload, dict) or not isinstance(payload.get("descendants"), list):
         out = Extracted()
         out.skip("unexpected_payload", type(payload).__name__)
         return out
-    return statuses(payload["descendants"], origin, instance, root_id=root_id)
+    ancestors = payload.get("ancestors") if isinstance(payload.get("ancestors"), list) else []
+    return statuses([*ancestors, *payload["descendants"]], origin, instance, root_id=root_id)
+
+
+def context_root(payload: Any, status_id: str | None = None) -> str | None:
+    """The thread root of a context: its first ancestor, else the status it was asked for (``status_id``),
+    else the one status its descendants answer without being among them."""
+    if not isinstance(payload, dict):
+        return None
+    ancestors = [s for s in payload.get("ancestors") or [] if isinstance(s, dict) and s.get("id")]
+    if ancestors:
+        return str(ancestors[0]["id"])
+    if status_id:
+        return str(status_id)
+    descendants = [s for s in payload.get("descendants") or [] if isinstance(s, dict)]
+    ids = {str(s.get("id")) for s in descendants}
+    outside = {str(s["in_reply_to_id"]) for s in descendants if s.get("in_reply_to_id")} - ids
+    return outside.pop() if len(outside) == 1 else None
 
 
 def account_id(payload: Any) -> str | None:

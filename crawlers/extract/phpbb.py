@@ -13,6 +13,7 @@ from typing import Any
 
 from vigie.crawlers.extract._forum import absolute, date_of, query_param, site_key, text_without
 from vigie.crawlers.extract._html import node_text, parse_html
+from vigie.crawlers.extract._items import Items
 from vigie.crawlers.urls import canonical_url
 from vigie.schema import make_doc_id
 
@@ -75,7 +76,9 @@ def topic_page(html_text: str, url: str, now: datetime | None = None) -> dict[st
         if not author_name:
             strong = post.xpath('.//*[contains(@class,"author")]//strong')
             author_name = node_text(strong[0]) if strong else None
-        content = post.xpath('.//div[contains(@class,"content")]')
+        content = (post.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " content ")]')
+                   # Forumotion's phpBB3 template (forumactif.com, forumieren.com…): the message in div.post-entry
+                   or post.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " post-entry ")]'))
         posts.append({
             "post_id": int(match.group(1)),
             "author": author_name,
@@ -107,3 +110,14 @@ def post_fields(post: dict[str, Any], topic: dict[str, Any], page_url: str, firs
         "author": {"id": post.get("author_id"), "handle": post["author"], "name": post["author"],
                    "url": post.get("author_url")},
     }
+
+
+def topic_items(posts: list[dict[str, Any]], topic: dict[str, Any], page_url: str, first_post_id: int) -> Items:
+    """Document fields of the posts of one topic page (a post without a date is skipped)."""
+    out = Items()
+    for post in posts:
+        if post["published_at"] is None:
+            out.skip("no_date", f"post {post['post_id']}")
+            continue
+        out.fields.append(post_fields(post, topic, page_url, first_post_id))
+    return out

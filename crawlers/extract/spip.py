@@ -13,13 +13,18 @@ from typing import Any
 
 from vigie.crawlers.extract._forum import absolute, date_of, site_key, text_without
 from vigie.crawlers.extract._html import main_content, node_text, parse_html
+from vigie.crawlers.extract._items import Items
 from vigie.crawlers.urls import canonical_url
 from vigie.schema import make_doc_id
 
 PLATFORM = "spip"
 ARTICLE_LINK = re.compile(r"(spip\.php\?article(\d+)|[/-]article(\d+)(\.html)?$|\?id_article=(\d+))")
+# SPIP 3 ("comment hentry" with id="forumN") and SPIP 2 ("forum-message" whose anchor name="forumN" or
+# id="forumN" sits in its title, date and author only in the text of a <small>) markup.
+_ANCHOR = './/a[starts-with(@name,"forum") or starts-with(@id,"forum")]'
+_NUMBERED = './/*[contains(@class,"forum-texte-") or contains(@class,"forum-qui-")]'  # "crayons" classes
 _MESSAGE_XPATH = ('//div[contains(@class,"comment") and starts-with(@id,"forum")] | '
-                  '//div[contains(@class,"forum-message")][starts-with(@id,"forum") or a[starts-with(@name,"forum")]]')
+                  f'//div[contains(@class,"forum-message")][starts-with(@id,"forum") or {_ANCHOR} or {_NUMBERED}]')
 
 
 def _class(name: str) -> str:
@@ -27,9 +32,21 @@ def _class(name: str) -> str:
 
 
 def _message_id(node: Any) -> str | None:
-    ident = node.get("id") or (node.xpath('a[starts-with(@name,"forum")]/@name') or [""])[0]
-    match = re.search(r"forum(\d+)", ident)
-    return match.group(1) if match else None
+    candidates = [node.get("id") or ""]
+    for anchor in node.xpath(_ANCHOR)[:1]:  # its own anchor comes before any nested reply's
+        candidates += [anchor.get("name") or "", anchor.get("id") or ""]
+    for ident in candidates:
+        match = re.fullmatch(r"forum(\d+)", ident)
+        if match:
+            return match.group(1)
+    for marked in node.xpath(_NUMBERED)[:1]:  # class="crayon forum-texte-37729": the id of the message
+        match = re.search(r"\bforum-(?:texte|qui)-(\d+)\b", marked.get("class") or "")
+        if match:
+            return match.group(1)
+    return None
+
+
+_BY = re.compile(r",?\s+par\s+(.+?)\s*$", re.IGNORECASE | re.DOTALL)
 
 
 def article_id(url: str, html_text: str | None = None) -> str | None:
@@ -83,7 +100,56 @@ def article(html_text: str, url: str) -> dict[str, Any]:
     }
 
 
+def _first(nodes: list[Any], xpath: str) -> Any:
+    return next((found for node in nodes for found in node.xpath(xpath)), None)
+
+
+def _fil_messages(tree: Any, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Forums whose message block holds only title and text, its anchor, author and date sitting beside
+    it in the ``li.forum-fil`` (``<div class="forum-top"><a name="forum226836">…<b class="forum-qui-…">
+    Red Bastard</b> (22 juin 2018 @11h29)``), replies in a nested ``<ul>``."""
+    found = []
+    for item in tree.xpath('//li[contains(@class,"forum-fil")]'):
+        own = item.xpath('./*[not(self::ul or self::ol)]')  # this message, not its replies
+        anchors = [a for node in own for a in node.xpath('descendant-or-self::a[starts-with(@name,"forum") '
+                                                         'or starts-with(@id,"forum")]')]
+        ident = next((m.group(1) for a in anchors for m in [re.fullmatch(r"forum(\d+)", a.get("name") or
+                                                                       a.get("id") or "")] if m), None)
+        if ident is None:
+            continue
+        above = item.xpath('ancestor::li[contains(@class,"forum-fil")][1]')
+        parent = None
+        if above:
+            parent_anchors = above[0].xpath('./*[not(self::ul or self::ol)]//a[starts-with(@name,"forum")]/@name')
+            match = re.fullmatch(r"forum(\d+)", parent_anchors[0]) if parent_anchors else None
+            parent = match.group(1) if match else None
+        author = _first(own, 'descendant-or-self::*[contains(@class,"forum-qui") or contains(@class,"forum-auteur") '
+                       'or contains(@class,"fn")]')
+        when = _first(own, 'descendant-or-self::*[contains(@class,"forum-nav") or contains(@class,"forum-date")]')
+        body = _first(own, 'descendant-or-self::*[contains(@class,"forum-texte")]')
+        title = _first(own, 'descendant-or-self::*[contains(@class,"forum-titre")]')
+        found.append({
+            "id": ident, "parent": parent if parent != ident else None,
+            "author": node_text(author) if author is not None else None,
+            "published_at": date_of(when, now) if when is not None else None,
+            "title": node_text(title) if title is not None else None,
+            "text": text_without(body),
+        })
+    return found
+
+
 def messages(tree: Any, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The forum messages of an article page, read as message blocks or, when that finds fewer dated
+    messages, as ``li.forum-fil`` items (anchor, author and date beside the block)."""
+    found = _block_messages(tree, now)
+    if tree.xpath('//li[contains(@class,"forum-fil")]'):
+        by_item = _fil_messages(tree, now)
+        if sum(m["published_at"] is not None for m in by_item) > sum(m["published_at"] is not None for m in found):
+            return by_item
+    return found
+
+
+def _block_messages(tree: Any, now: datetime | None = None) -> list[dict[str, Any]]:
     found = []
     for node in tree.xpath(_MESSAGE_XPATH):
         ident = _message_id(node)
@@ -92,16 +158,18 @@ def messages(tree: Any, now: datetime | None = None) -> list[dict[str, Any]]:
         # a reply sits in a <ul> inside the <li> of the message it answers
         above = node.xpath('ancestor::li[2]/div[contains(@class,"comment") or contains(@class,"forum-message")]')
         parent = _message_id(above[0]) if above else None
-        meta = node.xpath('.//*[contains(@class,"comment-meta") or contains(@class,"forum-date")]')
+        meta = node.xpath('.//*[contains(@class,"comment-meta") or contains(@class,"forum-date")] | '
+                          './/*[contains(@class,"forum-chapo")]//small')
         author = node.xpath('.//*[contains(@class,"fn")] | .//*[contains(@class,"forum-auteur")] | '
                             './/*[contains(@class,"author")]//strong')
+        byline = _BY.search(node_text(meta[0])) if meta and not author else None
         body = node.xpath('.//*[contains(@class,"comment-texte") or contains(@class,"forum-texte") or '
                           'contains(@class,"comment-content")]')
         title = node.xpath('.//*[contains(@class,"comment-titre") or contains(@class,"forum-titre")]')
         found.append({
             "id": ident,
             "parent": parent if parent != ident else None,
-            "author": node_text(author[0]) if author else None,
+            "author": node_text(author[0]) if author else (byline.group(1) if byline else None),
             "published_at": date_of(meta[0] if meta else node, now),
             "title": node_text(title[0]) if title else None,
             "text": text_without(body[0] if body else None, './/*[contains(@class,"comment-meta")]'),
@@ -141,3 +209,21 @@ def message_fields(message: dict[str, Any], data: dict[str, Any], page_url: str)
         "language": data.get("language"),
         "author": {"name": message.get("author"), "handle": message.get("author")},
     }
+
+
+def article_items(data: dict[str, Any], page_url: str) -> Items:
+    """Document fields of one article page: the article, then its forum messages (without a date: skipped)."""
+    out = Items()
+    if not data["id"]:
+        out.skip("not_an_article", "no SPIP article id")
+        return out
+    if data["published_at"] is not None:
+        out.fields.append(article_fields(data, page_url))
+    else:
+        out.skip("no_date", f"article {data['id']}")
+    for message in data["messages"]:
+        if message["published_at"] is None:
+            out.skip("no_date", f"forum message {message['id']}")
+            continue
+        out.fields.append(message_fields(message, data, page_url))
+    return out

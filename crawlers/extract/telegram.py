@@ -12,6 +12,7 @@ from typing import Any
 
 from vigie.crawlers.extract._dates import parse_iso
 from vigie.crawlers.extract._html import node_text, parse_html
+from vigie.crawlers.extract._items import Items
 
 PLATFORM = "telegram"
 
@@ -32,6 +33,15 @@ def views(text: str | None) -> int | None:
     return round(number * factor)
 
 
+def _poll_text(node: Any) -> str:
+    """A poll's question and options, one a line (a poll has no message text)."""
+    question = node.xpath('.//*[contains(@class,"tgme_widget_message_poll_question")]')
+    if not question:
+        return ""
+    options = node.xpath('.//*[contains(@class,"tgme_widget_message_poll_option_text")]')
+    return "\n".join([node_text(question[0]), *(f"- {node_text(o)}" for o in options)])
+
+
 def page(html_text: str) -> dict[str, Any]:
     """``{"channel_title", "posts": [...], "before": id or None}`` (posts oldest first, as on the page)."""
     tree = parse_html(html_text)
@@ -50,7 +60,7 @@ def page(html_text: str) -> dict[str, Any]:
         link = node.xpath('.//a[contains(@class,"tgme_widget_message_date")]/@href')
         posts.append({
             "channel": channel.lower(), "id": int(number),
-            "text": node_text(text_node[0]) if text_node else "",
+            "text": node_text(text_node[0]) if text_node else _poll_text(node),
             "published_at": parse_iso(when[0]) if when else None,
             "author": " ".join("".join(author).split()) or " ".join("".join(owner).split()) or None,
             "views": views(view_text[0] if view_text else None),
@@ -74,3 +84,19 @@ def post_fields(post: dict[str, Any], channel_title: str | None) -> dict[str, An
                    "url": f"https://t.me/{channel}"},
         "engagement": {"views": post.get("views")},
     }
+
+
+def page_items(data: dict[str, Any], last: int = 0) -> Items:
+    """Document fields of the posts of one preview page newer than ``last`` (media-only posts are noted)."""
+    out = Items()
+    for post in data["posts"]:
+        if post["id"] <= last:
+            continue
+        if post["published_at"] is None:
+            out.skip("no_date", f"message {post['id']}")
+            continue
+        if not post["text"]:
+            out.note("media_only", f"message {post['id']}")  # photos or videos without a caption
+            continue
+        out.fields.append(post_fields(post, data["channel_title"]))
+    return out

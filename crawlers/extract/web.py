@@ -104,9 +104,25 @@ def links(html_text: str, base_url: str) -> list[str]:
     return list(found)
 
 
+_TEMPLATE = re.compile(r"\{\{.{0,400}?\}\}", re.DOTALL)
+
+
+def unrendered(text: str) -> bool:
+    """Whether a page's main text is the placeholders of a client-side template (AngularJS, Vue:
+    ``{{ctrl.content.status === "published" ? …}}``): the page is built by scripts, its static HTML
+    holds no article."""
+    markers = _TEMPLATE.findall(text or "")
+    return len(markers) >= 3 and sum(len(m) for m in markers) > 0.3 * len(text)
+
+
 def page(html_text: str, url: str, last_modified: str | None = None) -> dict[str, Any]:
-    """Document fields of one page (``published_at`` may be None: the spider decides)."""
+    """Document fields of one page (``published_at`` may be None: the spider decides). The main text of a
+    client-rendered page is left empty and the page flagged ``client_rendered``."""
     content = main_content(html_text, url)
+    flags = []
+    if unrendered(content["text"]):
+        content = {**content, "text": ""}
+        flags.append("client_rendered")
     tree = parse_html(html_text)
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
     page_url = url
@@ -125,4 +141,5 @@ def page(html_text: str, url: str, last_modified: str | None = None) -> dict[str
         "author": {"name": content["author"]},
         "published_at": published,
         "language": (language or "")[:2].lower() or None,
+        "flags": flags,
     }

@@ -160,6 +160,15 @@ def missing_replies(payload: Any) -> list[str]:
     return ids
 
 
+def comments_video(payload: Any) -> str | None:
+    """The video of a ``comments.list`` page when its comments name it (``snippet.videoId``)."""
+    for comment in payload.get("items") or [] if isinstance(payload, dict) else []:
+        video = (comment.get("snippet") or {}).get("videoId") if isinstance(comment, dict) else None
+        if video:
+            return str(video)
+    return None
+
+
 def comments(payload: Any, origin: Origin, video_id: str) -> Extracted:
     """Replies from ``comments.list?parentId=…`` (the video id is not in that payload)."""
     out = Extracted()

@@ -72,7 +72,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -268,6 +268,16 @@ class VigieSpider(scrapy.Spider):
         fields.setdefault("watch_ids", [self.watch_id])
         fields.setdefault("crawled_at", datetime.now(UTC))
         return Document.model_validate(fields)
+
+    def emit_items(self, items: Any, url: str) -> Iterator[Document]:
+        """The Documents of an ``extract._items.Items``; what it skipped is counted (errors), what it
+        noted goes to the stats as ``<kind>/<reason>``."""
+        for reason, detail in items.skipped:
+            self.skip(reason, url, detail)
+        for reason, _ in items.noted:
+            self.stat(f"{self.kind}/{reason}")
+        for fields in items.fields:
+            yield self.document(**fields)
 
     def doc_id(self, item_id: str, platform: str | None = None) -> str:
         from vigie.schema import make_doc_id

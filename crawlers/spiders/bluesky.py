@@ -4,8 +4,10 @@ Options: ``actors`` (handles or DIDs: ``app.bsky.feed.getAuthorFeed``), ``search
 ``app.bsky.feed.searchPosts``, needs a session), ``api_url`` (public AppView, default
 ``https://public.api.bsky.app``), ``pds_url`` (where sessions are made and authenticated calls go,
 default ``https://bsky.social``), ``max_list_pages`` per feed or query on a first run (default 3),
-``limit`` (default 50). Credentials: ``identifier`` (handle or email) and ``app_password``,
-needed for ``search`` only.
+``limit`` (default 50), ``replies`` (default true: read the thread, ``app.bsky.feed.getPostThread``
+on the public AppView, of every post whose reply count changed, up to ``max_threads`` per run,
+default 20). Credentials: ``identifier`` (handle or email) and ``app_password``, needed for
+``search`` only.
 
 Incremental: the newest post date of each feed or query is its cursor; author feeds are
 followed (``cursor``) only while a page still holds newer posts; searches ask ``since=<cursor>``.
@@ -22,6 +24,8 @@ from vigie.crawlers.extract import bluesky as extract
 from vigie.crawlers.options import HttpUrl, Pages, SourceOptions, StrList
 from vigie.crawlers.spiders._api import ApiSpider
 
+KEEP_THREADS = 500  # reply counts remembered (newest threads)
+
 
 class BlueskyOptions(SourceOptions):
     actors: StrList = Field(default_factory=list)  # handles or DIDs: their author feeds
@@ -30,6 +34,8 @@ class BlueskyOptions(SourceOptions):
     pds_url: HttpUrl = "https://bsky.social"       # where sessions are made and authenticated calls go
     max_list_pages: Pages = 3                      # pages per feed or query on a first run
     limit: int = Field(default=50, ge=1, le=100)   # posts per page
+    replies: bool = True                           # read the threads of posts whose reply count changed
+    max_threads: Pages = 20                        # threads read per run
 
     @model_validator(mode="after")
     def _something_to_read(self) -> BlueskyOptions:
@@ -46,6 +52,8 @@ class BlueskySpider(ApiSpider):
     platform = "bluesky"
 
     async def start(self):
+        self.counts: dict[str, int] = dict(self.state.cursor("threads", {}) or {})  # post uri → replies read
+        self.threads = 0
         self.api = self.base_url(self.options.api_url)
         self.pds = self.base_url(self.options.pds_url)
         for actor in self.options.actors:
@@ -70,6 +78,7 @@ class BlueskySpider(ApiSpider):
             return
         out = extract.author_feed(payload, self.origin())
         yield from self.emit(out, response.url)
+        yield from self.threads_of(out.documents)
         key = f"newest:actor:{actor}"
         since = self.state.cursors.get(key)  # as committed by the last complete run
         dates = [utc_iso(d.published_at) for d in out.documents]
@@ -102,11 +111,40 @@ class BlueskySpider(ApiSpider):
             return
         out = extract.search_posts(payload, self.origin())
         yield from self.emit(out, response.url)
+        yield from self.threads_of(out.documents)
         self._advance(f"newest:search:{query}", [utc_iso(d.published_at) for d in out.documents])
         follow = extract.cursor(payload)
         more = page < self.options.max_list_pages
         if follow and out.documents and more and not self.rate_limited(response):
             yield self.search_page(query, follow, page + 1)
+
+    # ----------------------------------------------------------------- threads
+    def threads_of(self, documents: list[Any]):
+        """``getPostThread`` of the thread roots among ``documents`` whose reply count changed."""
+        if not self.options.replies:
+            return
+        for doc in documents:
+            replies = doc.engagement.replies or 0
+            if doc.parent_id is not None or not replies or self.counts.get(doc.item_id) == replies:
+                continue
+            if self.threads >= self.options.max_threads:
+                self.stat("bluesky/threads_left_for_next_run")
+                continue
+            self.threads += 1
+            self.counts[doc.item_id] = -1  # asked once per run, whatever pages list it
+            yield self.api_request(f"{self.api}/xrpc/app.bsky.feed.getPostThread", self.parse_thread,
+                                   params={"uri": doc.item_id, "depth": 100, "parentHeight": 0},
+                                   cb_kwargs={"root": doc.item_id, "replies": replies})
+
+    def parse_thread(self, response: Any, root: str, replies: int):
+        payload = self.payload(response)
+        if payload is None:
+            return
+        out = extract.post_thread(payload, self.origin())
+        out.documents = [d for d in out.documents if d.item_id != root]  # the root came with its page
+        yield from self.emit(out, response.url)
+        self.counts[root] = replies
+        self.state.set_cursor("threads", dict(list(self.counts.items())[-KEEP_THREADS:]))
 
     def _advance(self, key: str, dates: list[str]) -> None:
         current = self.state.cursor(key)

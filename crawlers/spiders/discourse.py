@@ -106,19 +106,6 @@ class DiscourseSpider(VigieSpider):
         yield from self._posts(info, posts, seen)
 
     def _posts(self, info: dict[str, Any], posts: list[dict[str, Any]], seen: int):
-        numbers = info.setdefault("numbers", {})
-        for post in posts:
-            if post.get("post_number"):
-                numbers[int(post["post_number"])] = post["id"]
-        for post in posts:
-            number = int(post.get("post_number") or 0)
-            info["highest"] = max(info.get("highest", seen), number)
-            if number and number <= seen:
-                continue
-            fields = extract.post_fields(post, info, self.base, numbers)
-            if fields is None:
-                self.stat("discourse/posts_skipped")
-                continue
-            yield self.document(**fields)
+        yield from self.emit_items(extract.posts_items(info, posts, self.base, seen), self.base)
         if info["pending"] == 0:
             self.state.set_cursor(f"topic:{info['id']}", info.get("highest", seen))

@@ -8,7 +8,6 @@ fetched again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import Field
@@ -74,8 +73,4 @@ class FeedSpider(VigieSpider):
             yield self._document(entry)
 
     def _document(self, entry: dict[str, Any]):
-        fields = extract.document_fields(entry)
-        if fields.get("published_at") is None:
-            fields["published_at"] = datetime.now(UTC)
-            fields["flags"] = ["published_at_estimated"]
-        return self.document(**fields)
+        return self.document(**extract.document_fields(entry))

@@ -77,15 +77,7 @@ class ForumSpider(VigieSpider):
             return
         title = title or data["title"]
         first_id = first_id or data["posts"][0]["post_id"]
-        for post in data["posts"]:
-            if post["published_at"] is None:
-                self.skip("no_date", response.url, f"post {post['post_id']}")
-                continue
-            if not post["text"]:
-                self.skip("no_text", response.url, f"post {post['post_id']}")
-                continue
-            yield self.document(**extract.post_fields(post, thread_url, title, first_id,
-                                                      post["post_id"] == first_id))
+        yield from self.emit_items(extract.thread_items(data["posts"], thread_url, title, first_id), response.url)
         if data["next"] and page < self.options.max_thread_pages:
             yield self.request(data["next"], self.parse_thread, cb_kwargs={
                 "thread_url": thread_url, "page": page + 1, "first_id": first_id, "title": title})

@@ -65,14 +65,9 @@ class PhpbbSpider(VigieSpider):
         first_post_id = first_post_id or data["posts"][0]["post_id"]
         info = {**topic, "title": topic.get("title") or data["title"]}
         known = self.state.cursor(f"topic:{topic['id']}") or 0
-        for post in data["posts"]:
-            highest = max(highest, post["post_id"])
-            if post["post_id"] <= known:
-                continue
-            if post["published_at"] is None:
-                self.skip("no_date", f"{response.url}#p{post['post_id']}")
-                continue
-            yield self.document(**extract.post_fields(post, info, response.url, first_post_id))
+        highest = max([highest, *(post["post_id"] for post in data["posts"])])
+        fresh = [post for post in data["posts"] if post["post_id"] > known]
+        yield from self.emit_items(extract.topic_items(fresh, info, response.url, first_post_id), response.url)
         if data["next"]:
             yield self.request(data["next"], self.parse_topic,
                                cb_kwargs={"topic": topic, "first_post_id": first_post_id, "highest": highest})

@@ -54,15 +54,4 @@ class SpipSpider(VigieSpider):
         data = extract.article(html, response.url)
         if self.error_page(response, html, data["text"]):
             return
-        if not data["id"]:
-            self.skip("not_an_article", response.url, "no SPIP article id")
-            return
-        if data["published_at"] is not None:
-            yield self.document(**extract.article_fields(data, response.url))
-        else:
-            self.skip("no_date", response.url)
-        for message in data["messages"]:
-            if message["published_at"] is None:
-                self.skip("no_date", f"{response.url}#forum{message['id']}")
-                continue
-            yield self.document(**extract.message_fields(message, data, response.url))
+        yield from self.emit_items(extract.article_items(data, response.url), response.url)

@@ -57,16 +57,7 @@ class TelegramSpider(VigieSpider):
             return
         last = int(self.state.cursor(f"last:{channel}", 0))
         newest = max([newest or 0, *(p["id"] for p in data["posts"])])
-        for post in data["posts"]:
-            if post["id"] <= last:
-                continue
-            if post["published_at"] is None:
-                self.skip("no_date", response.url, f"message {post['id']}")
-                continue
-            if not post["text"]:
-                self.stat("telegram/media_only")  # photos or videos without a caption
-                continue
-            yield self.document(**extract.post_fields(post, data["channel_title"]))
+        yield from self.emit_items(extract.page_items(data, last), response.url)
         reached = min(p["id"] for p in data["posts"]) <= last + 1
         if data["before"] and not reached and page < self.options.max_pages:
             yield self.request(f"{base}/s/{channel}?before={data['before']}", self.parse_page,

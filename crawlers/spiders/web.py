@@ -78,10 +78,12 @@ class WebSpider(VigieSpider):
         fields = extract.page(html, response.url, last_modified)
         if self.error_page(response, html, fields["text"]):
             return
-        if (not start or self.options.index_start_pages) and len(fields["text"]) >= self.options.min_text_chars:
+        if "client_rendered" in fields["flags"]:
+            self.skip("client_rendered", response.url, "only template placeholders: the page is built by scripts")
+        elif (not start or self.options.index_start_pages) and len(fields["text"]) >= self.options.min_text_chars:
             if fields["published_at"] is None:
                 fields["published_at"] = datetime.now(UTC)
-                fields["flags"] = ["published_at_estimated"]
+                fields["flags"] = [*fields["flags"], "published_at_estimated"]
             if response.meta.get("vigie_flags"):
                 fields["flags"] = [*fields.get("flags", []), *response.meta["vigie_flags"]]
             yield self.document(**fields)

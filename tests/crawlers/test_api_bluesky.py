@@ -92,6 +92,12 @@ def _xrpc(server):
             return 200, {"Content-Type": "application/json"}, b'{"posts": [], "hitsTotal": 2}'
         return json_answer("bluesky", "search_posts.json")
 
+    def thread(hit):
+        if hit.query.get("uri") == [ROOT]:
+            return json_answer("bluesky", "post_thread.json")
+        return json_answer("bluesky", "error_profile.json", 400)
+
+    server.route("/xrpc/app.bsky.feed.getPostThread", handler=thread)
     server.route("/xrpc/app.bsky.feed.getAuthorFeed", handler=feed)
     server.route("/xrpc/com.atproto.server.createSession", handler=session)
     server.route("/xrpc/app.bsky.feed.searchPosts", handler=search)
@@ -124,14 +130,23 @@ def test_crawl_feeds_and_search_incremental(tmp_path):
         assert summary["status"] == "ok", summary
         assert sorted(d.url for d in docs) == [
             "https://bsky.app/profile/did:plc:r9cycliste5m2p0z8x4ab3c/post/3lbq6yy1ab11z",
+            "https://bsky.app/profile/jean-voisin.bsky.social/post/3lbq8bb2arbre",  # from the thread
             "https://bsky.app/profile/lambersart.fr/post/3lbnx2aa7kd2q",
             "https://bsky.app/profile/lambersart.fr/post/3lbq7wz2kxs2c",
+            "https://bsky.app/profile/lambersart.fr/post/3lbq8zz9mairie",  # from the thread
             "https://bsky.app/profile/sophie-dlm.bsky.social/post/3lbq8ab3cd22x",
+            "https://bsky.app/profile/sophie-dlm.bsky.social/post/3lbq9aa1merci",  # from the thread, 3 levels down
         ]
         reply = next(d for d in docs if d.url.endswith("3lbq8ab3cd22x"))
         assert reply.parent_id == make_doc_id("bluesky", ROOT) and reply.kind == Kind.comment
+        answer = next(d for d in docs if d.url.endswith("3lbq8zz9mairie"))
+        thanks = next(d for d in docs if d.url.endswith("3lbq9aa1merci"))
+        assert answer.parent_id == reply.doc_id and thanks.parent_id == answer.doc_id
+        assert thanks.thread_id == make_doc_id("bluesky", ROOT)
+        assert [h.query["uri"] for h in server.hits_for("/xrpc/app.bsky.feed.getPostThread")] == [[ROOT]]
         errors = summary["errors_by_reason"]
         assert errors["api_error:InvalidRequest"] == 1 and errors["bad_item"] == 2
+        assert errors["blocked"] == 1 and errors["not_found"] == 1  # in the thread
         assert "abcd-efgh-ijkl-mnop" not in log and "fixture-access-jwt" not in log
 
         server.reset_hits()
@@ -140,4 +155,5 @@ def test_crawl_feeds_and_search_incremental(tmp_path):
         feed_hits = [h for h in server.hits_for("/xrpc/app.bsky.feed.getAuthorFeed")
                      if h.query.get("actor") == ["lambersart.fr"]]
         assert len(feed_hits) == 1  # nothing newer than the cursor: the older page is not fetched again
+        assert server.hits_for("/xrpc/app.bsky.feed.getPostThread") == []  # its reply count did not change
         assert server.hits_for("/xrpc/app.bsky.feed.searchPosts")[0].query["since"] == ["2026-11-18T20:14:05.000Z"]

@@ -33,7 +33,10 @@ def test_atom_and_json_feed():
 
 def test_broken_feeds_never_raise():
     truncated = feed.parse_feed(fixture_bytes("feed", "broken/truncated.xml"), f"{BASE}/t.xml")
-    assert truncated["recovered"] and [e["title"] for e in truncated["entries"]] == ["Premier article complet"]
+    # the entry cut in its link is what a feed reader shows too: its title, under an id of its content
+    assert truncated["recovered"] and [e["title"] for e in truncated["entries"]] == ["Premier article complet",
+                                                                                   "Deuxième article coupé"]
+    assert truncated["entries"][1]["url"] is None and "#entry-" in truncated["entries"][1]["item_id"]
     latin1 = feed.parse_feed(fixture_bytes("feed", "broken/latin1-declared-utf8.xml"), f"{BASE}/l.xml")
     assert latin1["entries"][0]["title"] == "Fête de quartier réussie au Canon d'Or"
     assert feed.parse_feed(fixture_bytes("feed", "broken/error-page.xml"), BASE)["error"] == "not_a_feed"
@@ -90,6 +93,6 @@ def test_broken_feeds_are_counted_not_fatal(fixture_site, watch_file, run_crawl)
         server.url("/broken/error-page.xml"), server.url("/broken/invalid.json"), server.url("/nulle-part.xml")]}])
     summary, docs = run_crawl(config, "casse")
     titles = sorted(d["title"] for d in docs)
-    assert titles == ["Fête de quartier réussie au Canon d'Or", "Premier article complet"]
+    assert titles == ["Deuxième article coupé", "Fête de quartier réussie au Canon d'Or", "Premier article complet"]
     errors = summary["errors_by_reason"]
     assert errors["error_page"] == 1 and errors["invalid_json"] == 1 and errors["http_404"] >= 2
