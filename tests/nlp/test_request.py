@@ -6,6 +6,7 @@ import pytest
 
 from tests.nlp._vigie_nlp import own_pipeline
 from vigie.nlp.extensions import WatchContext
+from vigie.textfold import fold
 
 
 @pytest.fixture(scope="module")
@@ -17,9 +18,9 @@ def nlp():
     ("Quand est-ce que la rue sera réparée ?", "question", "voirie"),
     ("Toujours pas de ramassage des poubelles rue X", "complaint", "proprete"),
     ("Lampadaire en panne au 12 rue Pasteur, la rue est dans le noir.", "report", "voirie"),
-    ("Il faudrait un passage piéton devant l'école, les enfants traversent entre les voitures.", "suggestion",
+    ("Il faudrait un passage piéton devant l'école, les enfants traversent entre les voitures.", "service_request",
      "voirie"),
-    ("Pourquoi pas une navette gratuite le dimanche pour aller au marché ?", "suggestion", "mobilite"),
+    ("Pourquoi pas une navette gratuite le dimanche pour aller au marché ?", "service_request", "mobilite"),
     ("La piscine sera-t-elle ouverte pendant les vacances de Noël ?", "question", "sports"),
     ("Encore des rodéos de motos cette nuit, on en a marre.", "complaint", "police-municipale"),
     ("Matelas et frigo abandonnés devant le 23 rue de la Paix.", "report", "proprete"),
@@ -27,7 +28,9 @@ def nlp():
 ])
 def test_requests(nlp, text, kind, service):
     request = nlp(text)._.request
-    assert request == {"is_request": True, "kind": kind, "service": service}
+    assert {k: request[k] for k in ("is_request", "kind", "service")} == {"is_request": True, "kind": kind,
+                                                                         "service": service}
+    assert request["cue"] and fold(request["cue"].split(" (")[0]) in fold(text), request
 
 
 @pytest.mark.parametrize("text", [
@@ -41,7 +44,7 @@ def test_requests(nlp, text, kind, service):
     "🚧🚧",
 ])
 def test_not_requests(nlp, text):
-    assert nlp(text)._.request == {"is_request": False, "kind": None, "service": None}
+    assert nlp(text)._.request == {"is_request": False, "kind": None, "service": None, "cue": None}
 
 
 def test_a_question_needs_a_municipal_matter(nlp):
@@ -53,7 +56,8 @@ def test_own_accounts_address_the_collectivite(nlp):
     text = "C'est toujours pas fini ce bazar @VilleDeLambersart"
     doc = nlp.make_doc(text)
     doc._.watch = WatchContext(watch_id="lambersart", own_accounts=("VilleDeLambersart",))
-    assert nlp(doc)._.request == {"is_request": True, "kind": "complaint", "service": "accueil"}
+    assert nlp(doc)._.request == {"is_request": True, "kind": "complaint", "service": "accueil",
+                                  "cue": "toujours pas"}
     assert not nlp(text)._.request["is_request"]
 
 
@@ -69,10 +73,10 @@ def test_english_text_is_not_analysed_as_a_request(nlp):
     assert doc._.language == "en" and not doc._.request["is_request"]
 
 
-def test_request_figures_on_the_test_split(nlp):
+def test_request_figures_on_the_dev_split(nlp):
     from vigie.nlp.eval.requests import evaluate
 
-    result = evaluate(nlp, split="test")
+    result = evaluate(nlp, split="dev")
     assert result["n"] >= 100
     assert result["f1"] >= 0.85 and result["precision"] >= 0.9, result
 
@@ -91,7 +95,7 @@ def test_articles_and_the_collectivites_own_posts_are_not_requests(nlp):
 
 def test_merci_de_votre_patience_is_no_suggestion(nlp):
     assert not nlp("Travaux de voirie avenue Foch jusqu'à jeudi. Merci de votre patience")._.request["is_request"]
-    assert nlp("Merci de réparer le trottoir de l'avenue Foch")._.request["kind"] == "suggestion"
+    assert nlp("Merci de réparer le trottoir de l'avenue Foch")._.request["kind"] == "service_request"
 
 
 PAGE = {"id": "100064518273940", "name": "Ville de Lambersart"}  # a crawled Facebook page (Graph API): no handle
