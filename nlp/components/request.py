@@ -57,51 +57,60 @@ def _rx(*alternatives: str) -> re.Pattern:
 # --- questions -------------------------------------------------------------------------------------
 # An interrogative that asks for information or an action (in a sentence ending with "?").
 ASK = _rx(
-    r"quand", r"pourquoi", r"comment", r"est-ce qu\w*", r"est ce qu\w*", r"combien", r"ou (?:en|est|sont|peut|faut|se|"
-    r"trouver|s'adresser|aller|deposer|jeter)", r"a quelle (?:heure|date)", r"jusqu'a quand", r"a partir de quand",
-    r"depuis quand", r"qui (?:s'occupe|doit|peut|va|gere|est responsable|contacter|appeler)",
+    r"quand", r"pourquoi", r"comment", r"est-ce qu\w*", r"est ce qu\w*", r"combien",
+    r"ou (?:en|est|sont|peut|faut|se|trouver|s'adresser|aller|deposer|jeter)", r"a quelle (?:heure|date)",
+    r"jusqu'a quand", r"a partir de quand", r"depuis quand",
+    r"qui (?:s'occupe|doit|peut|va|gere|est responsable|contacter|appeler)",
     r"que (?:fait|font|compte|comptent|prevoit|prevoient|va faire|vont faire)", r"qu'attend\w*", r"a quand",
     r"peut-on", r"pourra-t-on", r"pouvez-vous", r"pourriez-vous", r"allez-vous", r"comptez-vous", r"savez-vous",
     r"sait-on", r"y a-t-il", r"y aura-t-il", r"est-il (?:prevu|possible|normal|vrai)", r"serait-il possible",
-    r"[\w']+-t-(?:il|elle|on|ils|elles)", r"[\w']+-(?:vous|on|ils|elles|il|elle)", r"c'est (?:normal|prevu|quand|ou)",
-    r"prevu\w*", r"possible de", r"quel(?:le)?s? (?:sont|est|solution|date|horaire|jour)\w*", r"quel(?:le)?s? \w+",
-    r"c'est (?:ouvert|ferme)", r"(?:aura|auront|a|ont) lieu ou", r"c'est ou", r"(?:est|sont|sera|seront|serait) (?:ouvert|ferme)\w*", r"il y a (?:cantine|piscine|"
-    r"ramassage|collecte|marche|ecole|classe|bus|tram|garderie|centre)", r"quelqu'un (?:sait|saurait|a une info)",
-    r"on sait (?:si|quand|pourquoi|combien|ou|qui|comment)", r"des nouvelles", r"une idee (?:de|du|sur|si|pour)",
-    r"(?:sont|est|seront|sera)-(?:ils|elles|il|elle)", r"(?:vous|on) (?:comptez|allez|pouvez|prevoyez|attendez)",
-    r"si (?:la|le|les|l')\w*", r"ca (?:va|reprend|rouvre|ouvre|ferme)", r"(?:va|vont) (?:etre|enfin|rouvrir|reprendre)",
+    r"[\w']+-t-(?:il|elle|on|ils|elles)", r"[\w']+-(?:vous|on|ils|elles|il|elle)",
+    r"c'est (?:normal|prevu|quand|ou)", r"prevu\w*", r"possible de",
+    r"quel(?:le)?s? (?:sont|est|solution|date|horaire|jour)\w*", r"quel(?:le)?s? \w+", r"c'est (?:ouvert|ferme)",
+    r"(?:aura|auront|a|ont) lieu ou", r"c'est ou", r"(?:est|sont|sera|seront|serait) (?:ouvert|ferme)\w*",
+    r"il y a (?:cantine|piscine|ramassage|collecte|marche|ecole|classe|bus|tram|garderie|centre)",
+    r"quelqu'un (?:sait|saurait|a une info)", r"on sait (?:si|quand|pourquoi|combien|ou|qui|comment)",
+    r"des nouvelles", r"une idee (?:de|du|sur|si|pour)", r"(?:sont|est|seront|sera)-(?:ils|elles|il|elle)",
+    r"(?:vous|on) (?:comptez|allez|pouvez|prevoyez|attendez)", r"si (?:la|le|les|l')\w*",
+    r"ca (?:va|reprend|rouvre|ouvre|ferme)", r"(?:va|vont) (?:etre|enfin|rouvrir|reprendre)",
 )
 # Questions that ask nothing of the collectivité: rhetoric, polls in a debate, small talk.
 RHETORIC = _rx(
     r"c'est une blague", r"serieu\w*", r"sans blague", r"vous (?:vous )?moquez", r"on se moque", r"non mais",
-    r"(?:vous|tu) en penses? quoi", r"qu'en pensez-vous", r"qu'en penses-tu", r"(?:vous|tu) (?:etes|es) (?:pour|contre)",
-    r"qui (?:est|serait) (?:pour|contre|partant|motive|dispo)", r"qui vient", r"qui veut", r"d'accord", r"non \?",
-    r"pas vrai", r"vous avez vu", r"tu as vu", r"t'as vu", r"qui a vu le match", r"comment (?:ca va|allez-vous|vas-tu)",
-    r"ca va \?", r"on en parle", r"quelle (?:blague|honte|idee|farce|horreur|tristesse|epoque)",
+    r"(?:vous|tu) en penses? quoi", r"qu'en pensez-vous", r"qu'en penses-tu",
+    r"(?:vous|tu) (?:etes|es) (?:pour|contre)", r"qui (?:est|serait) (?:pour|contre|partant|motive|dispo)",
+    r"qui vient", r"qui veut", r"d'accord", r"non \?", r"pas vrai", r"vous avez vu", r"tu as vu", r"t'as vu",
+    r"qui a vu le match", r"comment (?:ca va|allez-vous|vas-tu)", r"ca va \?", r"on en parle",
+    r"quelle (?:blague|honte|idee|farce|horreur|tristesse|epoque)",
     r"(?:comment|pourquoi) (?:peut-on|ose-t-on|osent-ils|ose-t-elle|ont-ils pu|a-t-on pu)",
     r"a quoi (?:ca|ils|elle|ils|bon) (?:sert|servent|pensent|pense|pensait)", r"a quoi bon", r"on croit rever",
 )
 # Private matters between citizens: a question about them is not a request.
 PRIVATE = _rx(
-    r"recommander", r"conseiller un", r"un bon (?:plombier|garagiste|electricien|medecin|dentiste|kine|resto|"
-    r"restaurant|coiffeur|artisan|mecanicien|veterinaire)", r"plombier", r"garagiste", r"electricien", r"babysitter",
-    r"baby-sitter", r"nounou", r"mon chat", r"ma chatte", r"mon chien", r"chat perdu", r"chien perdu", r"perdu (?:mon|ma|mes)",
-    r"a vendre", r"a donner", r"je vends", r"je donne", r"covoiturage", r"colocation", r"coloc", r"bon plan",
-    r"un bon resto", r"quelqu'un (?:connait|aurait|a) (?:un|une|des) (?!info)", r"vous connaissez (?:un|une|des)",
-    r"le match", r"quelqu'un a (?:trouve|vu) (?:un|une|mon|ma|mes)", r"retrouve (?:un|une)",
+    r"recommander", r"conseiller un",
+    r"un bon (?:plombier|garagiste|electricien|medecin|dentiste|kine|resto|restaurant|coiffeur|artisan|mecanicien|"
+    r"veterinaire)",
+    r"plombier", r"garagiste", r"electricien", r"babysitter", r"baby-sitter", r"nounou", r"mon chat", r"ma chatte",
+    r"mon chien", r"chat perdu", r"chien perdu", r"perdu (?:mon|ma|mes)", r"a vendre", r"a donner", r"je vends",
+    r"je donne", r"covoiturage", r"colocation", r"coloc", r"bon plan", r"un bon resto",
+    r"quelqu'un (?:connait|aurait|a) (?:un|une|des) (?!info)", r"vous connaissez (?:un|une|des)", r"le match",
+    r"quelqu'un a (?:trouve|vu) (?:un|une|mon|ma|mes)", r"retrouve (?:un|une)",
 )
 
 # --- demands ---------------------------------------------------------------------------------------
 # Direct demands of the collectivité: they make a request even inside thanks, relay or opinion frames.
 DEMAND = _rx(
-    r"merci de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|avoir)\w+(?:er|ir|re))",
-    r"pouvez-vous", r"pourriez-vous", r"pourriez vous", r"pouvez vous", r"s'il vous plait", r"s'il vous plaît", r"svp",
-    r"stp", r"(?:la mairie|la ville|la commune|le maire|la municipalite|les elus|les services?(?: techniques)?|"
+    r"merci de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|avoir)\w+(?:er|"
+    r"ir|re))",
+    r"pouvez-vous", r"pourriez-vous", r"pourriez vous", r"pouvez vous", r"s'il vous plait", r"s'il vous plaît",
+    r"svp", r"stp",
+    r"(?:la mairie|la ville|la commune|le maire|la municipalite|les elus|les services?(?: techniques)?|"
     r"la metropole|la mel|vous) (?:doi(?:t|vent)|devrai(?:t|ent)|devez|devriez|pourrai(?:t|ent)|pourriez|"
     r"ferai(?:t|ent) bien|auraient du|aurait du|aurait pu|doit vraiment) \w+",
-    r"qu'attend\w* (?:la|le|les|vous|on)", r"faites (?:quelque chose|le necessaire|vite)", r"intervenez", r"venez voir",
-    r"agissez", r"reagissez", r"bougez-vous", r"il faut (?:que la mairie|que la ville|que les services|agir|intervenir)",
-    r"nous demandons", r"je demande", r"on demande", r"je sollicite", r"nous sollicitons", r"demande d'intervention",
+    r"qu'attend\w* (?:la|le|les|vous|on)", r"faites (?:quelque chose|le necessaire|vite)", r"intervenez",
+    r"venez voir", r"agissez", r"reagissez", r"bougez-vous",
+    r"il faut (?:que la mairie|que la ville|que les services|agir|intervenir)", r"nous demandons", r"je demande",
+    r"on demande", r"je sollicite", r"nous sollicitons", r"demande d'intervention",
     r"je vous (?:demande|prie|serais reconnaissant|remercie (?:par avance|d'avance))", r"merci d'avance",
     r"d'avance merci", r"merci par avance", r"a l'attention de", r"j'interpelle", r"j'alerte", r"je vous alerte",
     r"je vous signale", r"je signale", r"je me permets de (?:vous )?signaler", r"signale(?:e|s|es)? a la mairie",
@@ -112,19 +121,22 @@ SERVICE = _rx(
     r"savoir|connaitre|demander|un|une|des|le|la|les|signaler|deposer|contacter|joindre|louer|beneficier)",
     r"j'aimerais (?:inscrire|prendre|obtenir|avoir|faire|reserver|savoir|connaitre|demander|un|une|des|signaler)",
     r"nous (?:voudrions|souhaiterions|souhaitons|aimerions) (?:inscrire|prendre|obtenir|avoir|faire|reserver|"
-    r"savoir|connaitre|demander|un|une|des|le|la|les)", r"comment (?:faire|proceder|obtenir|s'inscrire|inscrire)",
-    r"a qui (?:m'adresser|s'adresser|dois-je|faut-il)", r"qui (?:dois-je|faut-il) (?:contacter|appeler)",
+    r"savoir|connaitre|demander|un|une|des|le|la|les)",
+    r"comment (?:faire|proceder|obtenir|s'inscrire|inscrire)", r"a qui (?:m'adresser|s'adresser|dois-je|faut-il)",
+    r"qui (?:dois-je|faut-il) (?:contacter|appeler)",
     r"besoin d'(?:un|une) (?:rendez-vous|rdv|attestation|certificat|formulaire|dossier|carte|permis|autorisation)",
     r"demande d'(?:enlevement|intervention|inscription|acces|aide|elagage)",
     r"demande de (?:ramassage|rendez-vous|rdv|permis|autorisation|logement|place|subvention|raccordement|carte)",
 )
 # Proposals of an action: weak, vetoed by an opinion, relay or thanks frame.
 PROPOSE = _rx(
-    r"il faudrait", r"faudrait", r"il faut (?:absolument |vraiment |d'urgence )?(?:installer|mettre|creer|faire|prevoir|"
-    r"ajouter|remettre|refaire|reparer|securiser|nettoyer|elaguer|boucher|limiter|interdire|un|une|des|plus de)",
-    r"pourquoi (?:ne pas|pas)", r"ce serait (?:bien|top|super|genial|utile|bien)", r"ca serait (?:bien|top|super|utile)",
-    r"serait-il possible", r"il serait (?:temps|bien|utile|souhaitable|urgent)", r"serait souhaitable", r"il manque",
-    r"on aimerait", r"nous aimerions", r"on voudrait", r"a quand (?:un|une|des|le|la|les)", r"ne pourrait-on pas",
+    r"il faudrait", r"faudrait",
+    r"il faut (?:absolument |vraiment |d'urgence )?(?:installer|mettre|creer|faire|prevoir|ajouter|remettre|"
+    r"refaire|reparer|securiser|nettoyer|elaguer|boucher|limiter|interdire|un|une|des|plus de)",
+    r"pourquoi (?:ne pas|pas)", r"ce serait (?:bien|top|super|genial|utile|bien)",
+    r"ca serait (?:bien|top|super|utile)", r"serait-il possible",
+    r"il serait (?:temps|bien|utile|souhaitable|urgent)", r"serait souhaitable", r"il manque", r"on aimerait",
+    r"nous aimerions", r"on voudrait", r"a quand (?:un|une|des|le|la|les)", r"ne pourrait-on pas",
     r"ne serait-il pas", r"on pourrait (?:avoir|installer|mettre|faire|prevoir)",
 )
 
@@ -134,38 +146,48 @@ PROBLEM = _rx(
     r"en panne", r"casse(?:e|s|es)?", r"hors service", r"hs", r"bouche(?:e|s|es)?", r"fuite", r"fuit",
     r"effondre(?:e|s|es)?", r"tombe(?:e|s|es)? (?:sur|en travers|au milieu|dans)", r"arrache(?:e|s|es)?",
     r"deborde(?:nt)?", r"debordante?s?", r"pleine?s? a craquer", r"inonde(?:e|s|es)?", r"depots? sauvages?",
-    r"nids?[- ]de[- ]poule", r"eteint(?:e|s|es)?", r"ne (?:fonctionne|marche|s'allume|s'eteint|ferme|passe) (?:plus|pas)", r"ne passent? plus",
-    r"endommage(?:e|s|es)?", r"degrade(?:e|s|es)?", r"abime(?:e|s|es)?", r"defonce(?:e|s|es)?", r"trou (?:enorme|beant|dans)",
-    r"des trous", r"clignote", r"voitures? (?:ventouses?|abandonnees?|brulees?|epaves?)", r"epaves?",
-    r"encombrants? (?:devant|sur|rue|sur le trottoir|depuis|abandonnes?)", r"abandonne(?:e|s|es)? (?:devant|sur|dans|au|a|"
-    r"en|pres|derriere|le long)", r"frelons?", r"guepes", r"nid de (?:frelons|guepes)", r"descelle\w*", r"souleve\w*",
-    r"manquant\w*", r"coupure\w*", r"dans un (?:etat|sale etat)", r"insalubre\w*", r"odeurs?", r"rats?", r"souris",
-    r"gravats", r"seringues?", r"tags?", r"graffitis?", r"vitres? brisees?", r"sans eclairage", r"pas (?:d'eclairage|de lumiere)",
+    r"nids?[- ]de[- ]poule", r"eteint(?:e|s|es)?",
+    r"ne (?:fonctionne|marche|s'allume|s'eteint|ferme|passe) (?:plus|pas)", r"ne passent? plus",
+    r"endommage(?:e|s|es)?", r"degrade(?:e|s|es)?", r"abime(?:e|s|es)?", r"defonce(?:e|s|es)?",
+    r"trou (?:enorme|beant|dans)", r"des trous", r"clignote",
+    r"voitures? (?:ventouses?|abandonnees?|brulees?|epaves?)", r"epaves?",
+    r"encombrants? (?:devant|sur|rue|sur le trottoir|depuis|abandonnes?)",
+    r"abandonne(?:e|s|es)? (?:devant|sur|dans|au|a|en|pres|derriere|le long)", r"frelons?", r"guepes",
+    r"nid de (?:frelons|guepes)", r"descelle\w*", r"souleve\w*", r"manquant\w*", r"coupure\w*",
+    r"dans un (?:etat|sale etat)", r"insalubre\w*", r"odeurs?", r"rats?", r"souris", r"gravats", r"seringues?",
+    r"tags?", r"graffitis?", r"vitres? brisees?", r"sans eclairage", r"pas (?:d'eclairage|de lumiere)",
     r"dans le noir", r"plus d'eau", r"plus de lumiere", r"pas ramasse(?:e|s|es)?", r"pas ete ramasse\w*",
-    r"(?:poubelles?|ordures|dechets|sacs?|detritus|crottes?|dejections)(?: de chiens?)? (?:partout|sur (?:le|les) trottoirs?|devant|qui trainent|"
-    r"jonchent|traine\w*|depuis|pas ramasse\w*|non ramasse\w*|debordent|eventre\w*)", r"jonche\w*", r"salete",
+    r"(?:poubelles?|ordures|dechets|sacs?|detritus|crottes?|dejections)(?: de chiens?)? (?:partout|sur (?:le|"
+    r"les) trottoirs?|devant|qui trainent|jonchent|traine\w*|depuis|pas ramasse\w*|non ramasse\w*|debordent|"
+    r"eventre\w*)",
+    r"jonche\w*", r"salete",
     r"(?:trottoir|chaussee|route|rue|piste cyclable|passage) (?:impraticable|glissante?|dangereu\w+|defonce\w*|"
-    r"inonde\w*|encombre\w*)", r"impraticable", r"(?:branche|arbre)s? (?:menace\w*|tombe\w*|"
-    r"penche\w*|dangereu\w*)", r"bruit", r"nuisances?", r"tapage", r"rodeos?", r"squat\w*", r"stationnement sauvage",
-    r"gare(?:e|s|es)? sur (?:le trottoir|la piste|les places)", r"bloque(?:e|s|es)? (?:le|la|les) (?:passage|trottoir|"
-    r"sortie|acces|rue)", r"fissure\w*", r"moisissure\w*", r"humidite", r"infiltration\w*", r"chauffage en panne",
-    r"pas de chauffage", r"froid dans (?:la|les) (?:classe|salle)", r"herbes? hautes?", r"pas (?:entretenu|tondu|"
-    r"nettoye|repare)\w*", r"jamais (?:nettoye|entretenu|repare|ramasse|passe|tondu)\w*", r"a l'abandon", r"danger",
+    r"inonde\w*|encombre\w*)",
+    r"impraticable", r"(?:branche|arbre)s? (?:menace\w*|tombe\w*|penche\w*|dangereu\w*)", r"bruit", r"nuisances?",
+    r"tapage", r"rodeos?", r"squat\w*", r"stationnement sauvage",
+    r"gare(?:e|s|es)? sur (?:le trottoir|la piste|les places)",
+    r"bloque(?:e|s|es)? (?:le|la|les) (?:passage|trottoir|sortie|acces|rue)", r"fissure\w*", r"moisissure\w*",
+    r"humidite", r"infiltration\w*", r"chauffage en panne", r"pas de chauffage",
+    r"froid dans (?:la|les) (?:classe|salle)", r"herbes? hautes?", r"pas (?:entretenu|tondu|nettoye|repare)\w*",
+    r"jamais (?:nettoye|entretenu|repare|ramasse|passe|tondu)\w*", r"a l'abandon", r"danger",
     r"dangereu(?:x|se|ses)", r"pas de (?:passage pieton|trottoir|ralentisseur|bus|ramassage|collecte)",
-    r"(?:feu|feux) (?:rouges? |tricolores? )?(?:en panne|hs|eteints?|ne marchent? plus)", r"panneau\w* (?:tombe|tordu|"
-    r"illisible|arrache|manquant)\w*", r"(?:bus|tram|navette)s? (?:en retard|supprime\w*|ne passe\w* plus|jamais a l'heure)",
+    r"(?:feu|feux) (?:rouges? |tricolores? )?(?:en panne|hs|eteints?|ne marchent? plus)",
+    r"panneau\w* (?:tombe|tordu|illisible|arrache|manquant)\w*",
+    r"(?:bus|tram|navette)s? (?:en retard|supprime\w*|ne passe\w* plus|jamais a l'heure)",
 )
 # Persistence or weariness: a complaint when it is about a municipal matter.
 PERSISTENCE = _rx(
-    r"toujours pas", r"toujours aucun", r"toujours rien", r"toujours le meme", r"toujours en panne", r"toujours ferme",
-    r"toujours aussi", r"encore une fois", r"une fois de plus", r"encore (?:en panne|bouche|une coupure|des|un|une|ce|cette)",
-    r"ras[- ]le[- ]bol", r"(?:j'en ai|on en a|y en a|nous en avons) (?:marre|assez|ras le bol)", r"marre",
-    r"on n'en peut plus", r"j'en peux plus", r"personne ne (?:fait|bouge|repond|vient|passe|s'en occupe)",
-    r"rien n'est fait", r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse", r"pas de reponse",
+    r"toujours pas", r"toujours aucun", r"toujours rien", r"toujours le meme", r"toujours en panne",
+    r"toujours ferme", r"toujours aussi", r"encore une fois", r"une fois de plus",
+    r"encore (?:en panne|bouche|une coupure|des|un|une|ce|cette)", r"ras[- ]le[- ]bol",
+    r"(?:j'en ai|on en a|y en a|nous en avons) (?:marre|assez|ras le bol)", r"marre", r"on n'en peut plus",
+    r"j'en peux plus", r"personne ne (?:fait|bouge|repond|vient|passe|s'en occupe)", r"rien n'est fait",
+    r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse", r"pas de reponse",
     r"jamais de reponse", r"aucun retour", r"sans nouvelles", r"sans (?:aucune )?(?:information|explication)",
     r"depuis (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|ans|annees)",
     r"depuis (?:une|un) (?:semaine|mois|an)", r"depuis l'(?:ete|hiver|automne)", r"depuis le printemps",
-    r"(?:ca|cela) fait (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|ans)",
+    r"(?:ca|cela) fait (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|"
+    r"ans)",
     r"nos impots", r"on paie (?:des|nos) (?:impots|abonnements|taxes)\w*", r"pour rien", r"ca suffit",
     r"on attend toujours", r"j'attends toujours", r"nous attendons toujours", r"on se moque (?:de nous|du monde)",
     r"se fout", r"foutage de gueule", r"aucun entretien", r"abandonne\w* par", r"on nous oublie",
@@ -177,57 +199,68 @@ PERSISTENCE = _rx(
 # Outrage: a complaint only with a concrete problem (alone it is rhetoric).
 OUTRAGE = _rx(
     r"inadmissible", r"inacceptable", r"scandale\w*", r"honteux", r"honte", r"lamentable", r"n'importe quoi",
-    r"insupportable", r"degoutant", r"deplorable", r"catastrophique", r"pitoyable", r"intolerable", r"c'est penible",
+    r"insupportable", r"degoutant", r"deplorable", r"catastrophique", r"pitoyable", r"intolerable",
+    r"c'est penible",
 )
 # A question that asks the collectivité to act, not to inform: a service request.
 ACTION_ASK = _rx(
-    r"pouvez-vous", r"pourriez-vous", r"pouvez vous", r"pourriez vous", r"serait-il possible", r"est-il possible d",
-    r"pourquoi (?:ne pas|pas)", r"ne pourrait-on pas", r"pourrait-on (?:avoir|installer|mettre|prevoir)",
-    r"peut-on avoir", r"ne serait-il pas",
+    r"pouvez-vous", r"pourriez-vous", r"pouvez vous", r"pourriez vous", r"serait-il possible",
+    r"est-il possible d", r"pourquoi (?:ne pas|pas)", r"ne pourrait-on pas",
+    r"pourrait-on (?:avoir|installer|mettre|prevoir)", r"peut-on avoir", r"ne serait-il pas",
 )
 
 # --- frames that make a text something else than a request -------------------------------------------
 THANKS = _rx(
-    r"merci(?! de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|avoir)\w+(?:er|ir|re))"
-    r")(?! d'avance| par avance)", r"bravo", r"felicitations", r"chapeau", r"top (?:les|la|le)", r"super (?:travail|boulot)",
-    r"bon travail", r"beau travail", r"quelle reactivite", r"reactivite", r"rapidement (?:repare|intervenu|enleve|"
-    r"nettoye|remplace|traite)\w*", r"(?:enfin|bien) (?:repare|refait|reparee|refaite|remplace|nettoye|enleve|rebouche|"
-    r"rouvert|installe)\w*", r"(?:a|ont) ete (?:repare|refait|remplace|nettoye|enleve|ramasse|rebouche|retire|evacue|"
-    r"degage|traite|elague)\w*", r"c'est (?:repare|regle|reglé|fait|bon maintenant|resolu)", r"probleme (?:regle|resolu)",
+    r"merci(?! de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|"
+    r"avoir)\w+(?:er|ir|re)))(?! d'avance| par avance)",
+    r"bravo", r"felicitations", r"chapeau", r"top (?:les|la|le)", r"super (?:travail|boulot)", r"bon travail",
+    r"beau travail", r"quelle reactivite", r"reactivite",
+    r"rapidement (?:repare|intervenu|enleve|nettoye|remplace|traite)\w*",
+    r"(?:enfin|bien) (?:repare|refait|reparee|refaite|remplace|nettoye|enleve|rebouche|rouvert|installe)\w*",
+    r"(?:a|ont) ete (?:repare|refait|remplace|nettoye|enleve|ramasse|rebouche|retire|evacue|degage|traite|"
+    r"elague)\w*",
+    r"c'est (?:repare|regle|reglé|fait|bon maintenant|resolu)", r"probleme (?:regle|resolu)",
 )
 RELAY = _rx(
-    r"pour info\w*", r"programme(?:e|s|es)? (?:le|ce|cette|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|de|du|pour)",
-    r"soyez prudents?", r"prudence", r"evitez (?:le|la|les)", r"pour information", r"info :", r"infos? pratiques?", r"a savoir", r"rappel :", r"selon (?:la|le|les|l')",
-    r"d'apres (?:la|le|les|l')", r"(?:la mairie|la ville|le maire|la prefecture|la mel|les pompiers|la police|"
-    r"la metropole) (?:a|ont|vient d'|viennent d') ?(?:confirme|annonce|indique|precise|communique|publie|informe|"
-    r"decide|fait savoir)", r"a lire", r"article", r"la voix du nord", r"nord eclair", r"communique", r"on apprend que",
-    r"j'ai lu que", r"il parait que", r"c'est confirme", r"c'est officiel", r"officiel :", r"source :", r"via @?\w+",
-    r"je relaie", r"je partage", r"partagez", r"a partager", r"rt @?\w+", r"flash info", r"alerte meteo", r"vigilance (?:orange|rouge|jaune)",
-    r"(?:la|le|les) \w+ (?:sera|seront|est|sont) (?:ferme|fermee|fermes|fermees|ouvert|ouverte|ouverts|ouvertes) (?:demain|"
-    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|jusqu'au|du|a partir)",
+    r"pour info\w*",
+    r"programme(?:e|s|es)? (?:le|ce|cette|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|de|du|pour)",
+    r"soyez prudents?", r"prudence", r"evitez (?:le|la|les)", r"pour information", r"info :", r"infos? pratiques?",
+    r"a savoir", r"rappel :", r"selon (?:la|le|les|l')", r"d'apres (?:la|le|les|l')",
+    r"(?:la mairie|la ville|le maire|la prefecture|la mel|les pompiers|la police|la metropole) (?:a|ont|vient d'|"
+    r"viennent d') ?(?:confirme|annonce|indique|precise|communique|publie|informe|decide|fait savoir)",
+    r"a lire", r"article", r"la voix du nord", r"nord eclair", r"communique", r"on apprend que", r"j'ai lu que",
+    r"il parait que", r"c'est confirme", r"c'est officiel", r"officiel :", r"source :", r"via @?\w+", r"je relaie",
+    r"je partage", r"partagez", r"a partager", r"rt @?\w+", r"flash info", r"alerte meteo",
+    r"vigilance (?:orange|rouge|jaune)",
+    r"(?:la|le|les) \w+ (?:sera|seront|est|sont) (?:ferme|fermee|fermes|fermees|ouvert|ouverte|ouverts|"
+    r"ouvertes) (?:demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|jusqu'au|du|a partir)",
 )
 OPINION = _rx(
-    r"perso", r"personnellement", r"je suis (?:pour|contre|d'accord|pas d'accord|plutot pour|plutot contre|favorable|"
-    r"defavorable)", r"je comprends", r"a mon avis", r"selon moi", r"je pense que", r"je trouve que", r"je crois que",
+    r"perso", r"personnellement",
+    r"je suis (?:pour|contre|d'accord|pas d'accord|plutot pour|plutot contre|favorable|defavorable)",
+    r"je comprends", r"a mon avis", r"selon moi", r"je pense que", r"je trouve que", r"je crois que",
     r"d'accord avec", r"pas d'accord", r"moi je", r"de mon cote", r"pour ma part", r"je rejoins", r"tu as raison",
     r"vous avez raison", r"t'as raison", r"je vote", r"je soutiens", r"(?:bonne|mauvaise|excellente) idee",
     r"entierement d'accord", r"je prefere", r"ca se discute", r"c'est discutable", r"en meme temps",
 )
 # Events observed (accidents, weather, traffic): information, not a fault the town repairs.
 EVENT = _rx(
-    r"accident", r"carambolage", r"collision", r"incendie", r"pompiers", r"orage", r"tempete", r"grele", r"embouteillage\w*",
-    r"bouchons?", r"ca roule mal", r"trafic (?:perturbe|dense)", r"la route est coupee", r"route coupee",
+    r"accident", r"carambolage", r"collision", r"incendie", r"pompiers", r"orage", r"tempete", r"grele",
+    r"embouteillage\w*", r"bouchons?", r"ca roule mal", r"trafic (?:perturbe|dense)", r"la route est coupee",
+    r"route coupee",
 )
 ADDRESS = _rx(
     r"mairie", r"la ville", r"la commune", r"municipalite", r"monsieur le maire", r"madame la maire", r"le maire",
-    r"la maire", r"m\. le maire", r"elus?", r"services? techniques", r"vos services", r"les services", r"conseil municipal",
-    r"metropole", r"la mel", r"agglo", r"police municipale", r"adjoint\w*",
+    r"la maire", r"m\. le maire", r"elus?", r"services? techniques", r"vos services", r"les services",
+    r"conseil municipal", r"metropole", r"la mel", r"agglo", r"police municipale", r"adjoint\w*",
 )
-LOCAL = _rx(r"rue", r"avenue", r"boulevard", r"bd", r"place (?:du|de|des)", r"quartier", r"chemin", r"allee",
-            r"impasse", r"residence", r"cite", r"lotissement", r"square", r"parc", r"carrefour", r"rond-point", r"trottoir",
-            r"chaussee", r"ecole", r"piscine", r"mediatheque", r"cantine", r"creche", r"garderie", r"stade", r"salle",
-            r"cimetiere", r"marche", r"dechetterie", r"parking", r"arret de bus", r"passage pieton", r"pont", r"berges?",
-            r"jardin", r"aire de jeux", r"gymnase", r"centre social")
+LOCAL = _rx(
+    r"rue", r"avenue", r"boulevard", r"bd", r"place (?:du|de|des)", r"quartier", r"chemin", r"allee", r"impasse",
+    r"residence", r"cite", r"lotissement", r"square", r"parc", r"carrefour", r"rond-point", r"trottoir",
+    r"chaussee", r"ecole", r"piscine", r"mediatheque", r"cantine", r"creche", r"garderie", r"stade", r"salle",
+    r"cimetiere", r"marche", r"dechetterie", r"parking", r"arret de bus", r"passage pieton", r"pont", r"berges?",
+    r"jardin", r"aire de jeux", r"gymnase", r"centre social",
+)
 _SENTENCE = re.compile(r"[^.!?\n]*\?")
 
 

@@ -28,9 +28,23 @@ def index(settings: Settings, watch: str, path: str | Path, client: Any = None) 
     rejects.parent.mkdir(parents=True, exist_ok=True)
     report = index_file(client, path, rejects_path=rejects, watch_id=watch, names=names)
     client.indices.refresh(index=names.documents_pattern())
+    answered = _mark_answered(settings, client, watch)
     summary = {"watch": watch, "path": str(path), "indexed": report.indexed, "created": report.created,
                "updated": report.updated, "rejected": len(report.rejects),
-               "rejects": str(report.rejects_path) if report.rejects_path else None}
+               "rejects": str(report.rejects_path) if report.rejects_path else None, "answered_requests": answered}
     log.info("index %s: %s", watch, summary)
     return summary
 
+
+
+def _mark_answered(settings: Settings, client: Any, watch_id: str) -> int:
+    """Requests of the watch whose thread now holds the collectivité's answer (``vigie.analytics.answers``)."""
+    from vigie.analytics.answers import mark_answered
+
+    watch = next((w for w in settings.watches if w.id == watch_id), None)
+    if watch is None:
+        return 0
+    counts = mark_answered(client, settings.names, watch)
+    if counts["answered"]:
+        client.indices.refresh(index=settings.names.documents_pattern())
+    return counts["answered"]
