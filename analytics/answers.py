@@ -11,8 +11,9 @@ A citizen request (``request.is_request``, by someone else than the watch's ``ow
   each comment (it needs a reply or a mention), and a reply mentioning someone else is addressed
   to them.
 
-``mark_answered`` revisits the open requests of a watch (answered not true, published in the last
-``days`` days) and writes on each request found answered ``request.answered`` = true,
+``mark_answered`` revisits the open requests of a watch (answered not true) in the threads that
+an indexing just brought documents to (or, for a sweep, all those published in the last ``days``
+days) and writes on each request found answered ``request.answered`` = true,
 ``answered_at`` (the answer's publication time), ``answer_hours`` and ``answered_by`` (the answer's
 doc_id), by partial update.  It runs after each indexing: when a later crawl brings the town's
 reply, the request is marked then.  A request already answered is not read again, and a second run
@@ -83,7 +84,7 @@ def first_answer(request: Mapping, replies: Iterable[Mapping], own_ids: Iterable
 def answer_fields(request: Mapping, answer: Mapping) -> dict[str, Any]:
     """The ``request`` fields that say it was answered by ``answer``."""
     asked, at = _time(request.get("published_at")), _time(answer.get("published_at"))
-    return {"answered": True, "answered_at": at.isoformat(),
+    return {"answered": True, "answered_at": at.astimezone(UTC).isoformat(),
             "answer_hours": round((at - asked).total_seconds() / 3600, 2), "answered_by": answer.get("doc_id")}
 
 
@@ -92,8 +93,13 @@ def _chunks(values: list[str]) -> Iterable[list[str]]:
         yield values[i:i + CHUNK]
 
 
-def mark_answered(client, names, watch, days: int = 90, now: datetime | None = None) -> dict[str, int]:
-    """Mark the open requests of ``watch`` (a ``vigie.config.Watch``) answered when their thread holds the answer."""
+def mark_answered(client, names, watch, threads: Iterable[str] | None = None, days: int = 90,
+                  now: datetime | None = None) -> dict[str, int]:
+    """Mark the open requests of ``watch`` (a ``vigie.config.Watch``) answered when their thread holds the answer.
+
+    ``threads``: only the requests of these threads (thread ids, or doc ids of thread roots), e.g. the
+    threads an indexing just brought documents to; ``None``: every open request of the last ``days`` days.
+    """
     from elasticsearch.helpers import streaming_bulk
 
     from vigie.indexes.maintenance import matching
@@ -103,12 +109,21 @@ def mark_answered(client, names, watch, days: int = 90, now: datetime | None = N
     if not own:
         return counts
     alias = names.watch_alias(watch.id)
-    since = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat()
-    query = {"bool": {"filter": [{"term": {"request.is_request": True}},
-                                 {"range": {"published_at": {"gte": since}}}],
-                      "must_not": [{"term": {"request.answered": True}}]}}
-    requests = [hit for hit in matching(client, alias, query, source=REQUEST_FIELDS)
-                if not own.is_author(hit["_source"].get("author"))]
+    open_request = {"filter": [{"term": {"request.is_request": True}}],
+                    "must_not": [{"term": {"request.answered": True}}]}
+    if threads is None:
+        since = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat()
+        scopes = [{"range": {"published_at": {"gte": since}}}]
+    else:
+        scopes = [{"bool": {"should": [{"terms": {"thread_id": chunk}}, {"ids": {"values": chunk}}],
+                            "minimum_should_match": 1}} for chunk in _chunks(sorted(set(threads)))]
+    requests: dict[str, dict] = {}
+    for scope in scopes:
+        query = {"bool": {**open_request, "filter": [*open_request["filter"], scope]}}
+        for hit in matching(client, alias, query, source=REQUEST_FIELDS):
+            if not own.is_author(hit["_source"].get("author")):
+                requests[hit["_id"]] = hit
+    requests = list(requests.values())
     counts["open"] = len(requests)
     if not requests:
         return counts
@@ -117,7 +132,7 @@ def mark_answered(client, names, watch, days: int = 90, now: datetime | None = N
     replies: dict[str, dict] = {}
     for field, values in (("thread_id", threads), ("parent_id", ids)):
         for chunk in _chunks(values):
-            found = {"bool": {"filter": [{"terms": {field: chunk}}, {"range": {"published_at": {"gte": since}}}]}}
+            found = {"terms": {field: chunk}}
             for hit in matching(client, alias, found, source=ANSWER_FIELDS):
                 if own.is_author(hit["_source"].get("author")):
                     replies[hit["_id"]] = {"doc_id": hit["_id"], **hit["_source"]}
