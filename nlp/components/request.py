@@ -144,7 +144,9 @@ PROPOSE = _rx(
 # A fault or nuisance of the public space (what the services repair, clean or stop).
 PROBLEM = _rx(
     r"en panne", r"casse(?:e|s|es)?", r"hors service", r"hs", r"bouche(?:e|s|es)?", r"fuite", r"fuit",
-    r"effondre(?:e|s|es)?", r"tombe(?:e|s|es)? (?:sur|en travers|au milieu|dans)", r"arrache(?:e|s|es)?",
+    r"effondre(?:e|s|es)?", r"tombe(?:e|s|es)? (?:sur|en travers|au milieu|dans)",
+    r"(?:a ete|ont ete|est|sont|panneaux?|grilles?|grillages?|poteaux?|barrieres?|potelets?|bancs?) arrache(?:e|s|"
+    r"es)?",
     r"deborde(?:nt)?", r"debordante?s?", r"pleine?s? a craquer", r"inonde(?:e|s|es)?", r"depots? sauvages?",
     r"nids?[- ]de[- ]poule", r"eteint(?:e|s|es)?",
     r"ne (?:fonctionne|marche|s'allume|s'eteint|ferme|passe) (?:plus|pas)", r"ne passent? plus",
@@ -188,10 +190,11 @@ PERSISTENCE = _rx(
     r"depuis (?:une|un) (?:semaine|mois|an)", r"depuis l'(?:ete|hiver|automne)", r"depuis le printemps",
     r"(?:ca|cela) fait (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|"
     r"ans)",
-    r"nos impots", r"on paie (?:des|nos) (?:impots|abonnements|taxes)\w*", r"pour rien", r"ca suffit",
-    r"on attend toujours", r"j'attends toujours", r"nous attendons toujours", r"on se moque (?:de nous|du monde)",
-    r"se fout", r"foutage de gueule", r"aucun entretien", r"abandonne\w* par", r"on nous oublie",
-    r"oublie\w* de la mairie", r"c'est la (?:deuxieme|troisieme|quatrieme|\d+e|enieme) fois",
+    r"nos impots", r"on paie (?:des|nos) (?:impots|abonnements|taxes)\w*", r"pour rien",
+    r"ca suffit(?! (?:pour|a|largement|amplement|bien))", r"on attend toujours", r"j'attends toujours",
+    r"nous attendons toujours", r"on se moque (?:de nous|du monde)", r"se fout", r"foutage de gueule",
+    r"aucun entretien", r"abandonne\w* par", r"on nous oublie", r"oublie\w* de la mairie",
+    r"c'est la (?:deuxieme|troisieme|quatrieme|\d+e|enieme) fois",
     r"chaque (?:semaine|jour|annee|nuit|week-end) c'est", r"tous les (?:jours|soirs|week-ends|matins) c'est",
     r"j'ai (?:deja )?(?:signale|appele|ecrit|relance)", r"deja signale\w*", r"relance\w*", r"a plusieurs reprises",
     r"jamais (?:nettoye|entretenu|repare|ramasse|passe|tondu|vu personne)\w*", r"ne vient jamais", r"promis",
@@ -245,9 +248,9 @@ OPINION = _rx(
 )
 # Events observed (accidents, weather, traffic): information, not a fault the town repairs.
 EVENT = _rx(
-    r"accident", r"carambolage", r"collision", r"incendie", r"pompiers", r"orage", r"tempete", r"grele",
-    r"embouteillage\w*", r"bouchons?", r"ca roule mal", r"trafic (?:perturbe|dense)", r"la route est coupee",
-    r"route coupee",
+    r"accident", r"(?:quel|le|du|au) match", r"carambolage", r"collision", r"incendie", r"pompiers", r"orage",
+    r"tempete", r"grele", r"embouteillage\w*", r"bouchons?", r"ca roule mal", r"trafic (?:perturbe|dense)",
+    r"la route est coupee", r"route coupee",
 )
 ADDRESS = _rx(
     r"mairie", r"la ville", r"la commune", r"municipalite", r"monsieur le maire", r"madame la maire", r"le maire",
