@@ -73,6 +73,8 @@ ASK = _rx(
     r"des nouvelles", r"une idee (?:de|du|sur|si|pour)", r"(?:sont|est|seront|sera)-(?:ils|elles|il|elle)",
     r"(?:vous|on) (?:comptez|allez|pouvez|prevoyez|attendez)", r"si (?:la|le|les|l')\w*",
     r"ca (?:va|reprend|rouvre|ouvre|ferme)", r"(?:va|vont) (?:etre|enfin|rouvrir|reprendre)",
+    r"y a(?:-t-il)? moyen", r"il y a (?:pas )?moyen", r"on fait comment",
+    r"on peut (?:venir|avoir|savoir|faire|s'inscrire)",
 )
 # Questions that ask nothing of the collectivité: rhetoric, polls in a debate, small talk.
 RHETORIC = _rx(
@@ -114,9 +116,13 @@ DEMAND = _rx(
     r"je vous (?:demande|prie|serais reconnaissant|remercie (?:par avance|d'avance))", r"merci d'avance",
     r"d'avance merci", r"merci par avance", r"a l'attention de", r"j'interpelle", r"j'alerte", r"je vous alerte",
     r"je vous signale", r"je signale", r"je me permets de (?:vous )?signaler", r"signale(?:e|s|es)? a la mairie",
+    r"merci d'(?!avance)\w+(?:er|ir|re)",
+    r"(?:remettez|reparez|installez|nettoyez|enlevez|ramassez|refaites|ajoutez|envoyez|rebouchez|taillez|elaguez|"
+    r"securisez|rouvrez|retablissez)(?:-(?:la|le|les|nous|moi|y))?",
 )
 # Demands of a service for oneself (inscriptions, appointments, documents, pick-ups).
 SERVICE = _rx(
+    r"(?:j'aimerais|je voudrais|je souhaiterais|on aimerait|nous aimerions|on voudrait|nous voudrions) que",
     r"je (?:voudrais|souhaiterais|souhaite|aimerais|cherche a) (?:inscrire|prendre|obtenir|avoir|faire|reserver|"
     r"savoir|connaitre|demander|un|une|des|le|la|les|signaler|deposer|contacter|joindre|louer|beneficier)",
     r"j'aimerais (?:inscrire|prendre|obtenir|avoir|faire|reserver|savoir|connaitre|demander|un|une|des|signaler)",
@@ -138,6 +144,7 @@ PROPOSE = _rx(
     r"il serait (?:temps|bien|utile|souhaitable|urgent)", r"serait souhaitable", r"il manque", r"on aimerait",
     r"nous aimerions", r"on voudrait", r"a quand (?:un|une|des|le|la|les)", r"ne pourrait-on pas",
     r"ne serait-il pas", r"on pourrait (?:avoir|installer|mettre|faire|prevoir)",
+    r"(?:ce|ca) (?:serait|ne serait) pas du luxe", r"(?:ce|ca) serait (?:pratique|pas mal|le minimum)",
 )
 
 # --- problems --------------------------------------------------------------------------------------
@@ -145,8 +152,8 @@ PROPOSE = _rx(
 PROBLEM = _rx(
     r"en panne", r"casse(?:e|s|es)?", r"hors service", r"hs", r"bouche(?:e|s|es)?", r"fuite", r"fuit",
     r"effondre(?:e|s|es)?", r"tombe(?:e|s|es)? (?:sur|en travers|au milieu|dans)",
-    r"(?:a ete|ont ete|est|sont|panneaux?|grilles?|grillages?|poteaux?|barrieres?|potelets?|bancs?) arrache(?:e|s|"
-    r"es)?",
+    r"(?:a ete|ont ete|est|sont|panneaux?(?: \w+)?|grilles?|grillages?|poteaux?|barrieres?|potelets?|"
+    r"bancs?) arrache(?:e|s|es)?",
     r"deborde(?:nt)?", r"debordante?s?", r"pleine?s? a craquer", r"inonde(?:e|s|es)?", r"depots? sauvages?",
     r"nids?[- ]de[- ]poule", r"eteint(?:e|s|es)?",
     r"ne (?:fonctionne|marche|s'allume|s'eteint|ferme|passe) (?:plus|pas)", r"ne passent? plus",
@@ -175,17 +182,25 @@ PROBLEM = _rx(
     r"dangereu(?:x|se|ses)", r"pas de (?:passage pieton|trottoir|ralentisseur|bus|ramassage|collecte)",
     r"(?:feu|feux) (?:rouges? |tricolores? )?(?:en panne|hs|eteints?|ne marchent? plus)",
     r"panneau\w* (?:tombe|tordu|illisible|arrache|manquant)\w*",
-    r"(?:bus|tram|navette)s? (?:en retard|supprime\w*|ne passe\w* plus|jamais a l'heure)",
+    r"(?:bus|tram|navette)s? (?:en retard|supprime\w*|ne passe\w* plus|jamais a l'heure)", r"inondations?",
+    r"sous l'eau", r"tordu\w*", r"penche\w*", r"(?:n'est|ne sont) pas passe\w*",
+    r"impossible de (?:payer|acceder|se connecter|joindre|stationner|circuler|passer|se garer|dormir|traverser)",
+    r"plante\w*", r"bugu?e?\w*",
+    r"pas (?:ete )?(?:vide|ramasse|collecte|nettoye|repare|tondu|entretenu|deneige|sale|releve)\w*",
+    r"(?:a|ont) (?:completement |totalement )?disparu", r"efface\w*", r"n'arrive (?:pas|plus) a",
+    r"(?:message d'|affiche une )erreur", r"ne peuvent plus", r"ne peut plus", r"crottes? de chiens?",
+    r"dejections? canines?", r"laisse\w* a l'abandon", r"sans (?:chauffage|eau|electricite|lumiere)",
 )
 # Persistence or weariness: a complaint when it is about a municipal matter.
 PERSISTENCE = _rx(
-    r"toujours pas", r"toujours aucun", r"toujours rien", r"toujours le meme", r"toujours en panne",
+    r"toujours pas", r"toujours aucune?", r"toujours rien", r"toujours le meme", r"toujours en panne",
     r"toujours ferme", r"toujours aussi", r"encore une fois", r"une fois de plus",
     r"encore (?:en panne|bouche|une coupure|des|un|une|ce|cette)", r"ras[- ]le[- ]bol",
     r"(?:j'en ai|on en a|y en a|nous en avons) (?:marre|assez|ras le bol)", r"marre", r"on n'en peut plus",
-    r"j'en peux plus", r"personne ne (?:fait|bouge|repond|vient|passe|s'en occupe)", r"rien n'est fait",
-    r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse", r"pas de reponse",
-    r"jamais de reponse", r"aucun retour", r"sans nouvelles", r"sans (?:aucune )?(?:information|explication)",
+    r"j'en peux plus", r"personne ne (?:nous |me |vous )?(?:fait|bouge|repond|vient|passe|s'en occupe|rappelle)",
+    r"rien n'est fait", r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse",
+    r"pas de reponse", r"jamais de reponse", r"aucun retour", r"sans nouvelles",
+    r"sans (?:aucune )?(?:information|explication)",
     r"depuis (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|ans|annees)",
     r"depuis (?:une|un) (?:semaine|mois|an)", r"depuis l'(?:ete|hiver|automne)", r"depuis le printemps",
     r"(?:ca|cela) fait (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|"
@@ -198,24 +213,32 @@ PERSISTENCE = _rx(
     r"chaque (?:semaine|jour|annee|nuit|week-end) c'est", r"tous les (?:jours|soirs|week-ends|matins) c'est",
     r"j'ai (?:deja )?(?:signale|appele|ecrit|relance)", r"deja signale\w*", r"relance\w*", r"a plusieurs reprises",
     r"jamais (?:nettoye|entretenu|repare|ramasse|passe|tondu|vu personne)\w*", r"ne vient jamais", r"promis",
+    r"depuis (?:\d+|deux|trois|quatre|cinq|six|sept|huit|dix|quinze|vingt) (?:soirs|nuits|jours|semaines|mois|ans|"
+    r"annees)",
+    r"depuis (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|la semaine derniere|le mois dernier|"
+    r"des lustres|toujours|longtemps|la rentree|le debut)",
+    r"tous les (?:soirs|jours|week-ends|matins|nuits)", r"chaque (?:soir|nuit|matin|week-end)",
+    r"encore (?:pour|une|un|ferme\w*|annule\w*|en retard)", r"ca devient une habitude", r"toujours en retard",
+    r"jamais a l'heure",
 )
 # Outrage: a complaint only with a concrete problem (alone it is rhetoric).
 OUTRAGE = _rx(
     r"inadmissible", r"inacceptable", r"scandale\w*", r"honteux", r"honte", r"lamentable", r"n'importe quoi",
     r"insupportable", r"degoutant", r"deplorable", r"catastrophique", r"pitoyable", r"intolerable",
-    r"c'est penible",
+    r"c'est penible", r"immonde", r"infernal\w*", r"indigne", r"une honte",
 )
 # A question that asks the collectivité to act, not to inform: a service request.
 ACTION_ASK = _rx(
     r"pouvez-vous", r"pourriez-vous", r"pouvez vous", r"pourriez vous", r"serait-il possible",
     r"est-il possible d", r"pourquoi (?:ne pas|pas)", r"ne pourrait-on pas",
     r"pourrait-on (?:avoir|installer|mettre|prevoir)", r"peut-on avoir", r"ne serait-il pas",
+    r"serait-il (?:envisageable|prevu de)", r"est-il envisageable", r"(?:est-ce qu'on|on) (?:pourrait|peut) avoir",
 )
 
 # --- frames that make a text something else than a request -------------------------------------------
 THANKS = _rx(
     r"merci(?! de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|"
-    r"avoir)\w+(?:er|ir|re)))(?! d'avance| par avance)",
+    r"avoir)\w+(?:er|ir|re)))(?! d'avance| par avance| d'(?!avance)\w+(?:er|ir|re)\b)",
     r"bravo", r"felicitations", r"chapeau", r"top (?:les|la|le)", r"super (?:travail|boulot)", r"bon travail",
     r"beau travail", r"quelle reactivite", r"reactivite",
     r"rapidement (?:repare|intervenu|enleve|nettoye|remplace|traite)\w*",
@@ -248,9 +271,9 @@ OPINION = _rx(
 )
 # Events observed (accidents, weather, traffic): information, not a fault the town repairs.
 EVENT = _rx(
-    r"accident", r"(?:quel|le|du|au) match", r"carambolage", r"collision", r"incendie", r"pompiers", r"orage",
-    r"tempete", r"grele", r"embouteillage\w*", r"bouchons?", r"ca roule mal", r"trafic (?:perturbe|dense)",
-    r"la route est coupee", r"route coupee",
+    r"accident", r"(?:quel|le|du|au) match", r"carambolage", r"collision", r"(?:un|l'|cet|gros|violent) incendie",
+    r"pompiers", r"orage", r"tempete", r"grele", r"embouteillage\w*", r"bouchons?", r"ca roule mal",
+    r"trafic (?:perturbe|dense)", r"la route est coupee", r"route coupee",
 )
 ADDRESS = _rx(
     r"mairie", r"la ville", r"la commune", r"municipalite", r"monsieur le maire", r"madame la maire", r"le maire",
@@ -262,8 +285,14 @@ LOCAL = _rx(
     r"residence", r"cite", r"lotissement", r"square", r"parc", r"carrefour", r"rond-point", r"trottoir",
     r"chaussee", r"ecole", r"piscine", r"mediatheque", r"cantine", r"creche", r"garderie", r"stade", r"salle",
     r"cimetiere", r"marche", r"dechetterie", r"parking", r"arret de bus", r"passage pieton", r"pont", r"berges?",
-    r"jardin", r"aire de jeux", r"gymnase", r"centre social",
+    r"jardin", r"aire de jeux", r"gymnase", r"centre social", r"chez (?:moi|nous)",
+    r"(?:notre|ma) (?:rue|residence|impasse|allee)", r"(?:mon|notre) quartier", r"publi(?:c|que|cs|ques)",
+    r"municipa\w+", r"communa(?:l|le|ux|les)", r"centre aere", r"centre de loisirs", r"periscolaire",
+    r"autorisation", r"permis de \w+", r"demarches?", r"carte d'identite", r"passeport", r"etat civil",
+    r"inscriptions?", r"tram", r"bus", r"horaires?", r"tarifs?", r"chantier", r"travaux", r"voirie", r"college",
+    r"lycee", r"classe", r"equipements?",
 )
+CONTRAST = re.compile(r"(?<![\w-])(?:mais|par contre|en revanche|cependant|sauf que|pourtant)(?![\w])")
 _SENTENCE = re.compile(r"[^.!?\n]*\?")
 
 
@@ -274,6 +303,10 @@ class Reading:
     kind: str | None
     cue: str | None
     addressed: bool = False
+
+
+def _framed(folded: str) -> bool:
+    return bool(THANKS.search(folded) or RELAY.search(folded) or OPINION.search(folded))
 
 
 def _first(pattern: re.Pattern, text: str) -> str | None:
@@ -317,11 +350,14 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
     service = _first(SERVICE, folded)
     if service:
         return Reading("service_request", service, addressed)
-    if THANKS.search(folded) or RELAY.search(folded) or OPINION.search(folded):
-        return Reading(None, None, addressed)
+    if _framed(folded):
+        tail = CONTRAST.split(folded)[-1]
+        if tail == folded or _framed(tail):
+            return Reading(None, None, addressed)
+        folded = tail  # "Merci pour le ramassage, mais les sacs sont toujours là": the part after "mais"
     problem = _first(PROBLEM, folded)
     event = EVENT.search(folded)
-    if persistence and not event:
+    if persistence:  # a lasting problem, even one an event caused ("inondée à chaque orage")
         return Reading("complaint", persistence, addressed)
     if outrage and problem and not event:
         return Reading("complaint", f"{outrage} ({problem})", addressed)
