@@ -190,6 +190,9 @@ PROBLEM = _rx(
     r"(?:a|ont) (?:completement |totalement )?disparu", r"efface\w*", r"n'arrive (?:pas|plus) a",
     r"(?:message d'|affiche une )erreur", r"ne peuvent plus", r"ne peut plus", r"crottes? de chiens?",
     r"dejections? canines?", r"laisse\w* a l'abandon", r"sans (?:chauffage|eau|electricite|lumiere)",
+    r"(?:n'est|ne sont|n'etait|n'a|n'ont) (?:plus|pas|jamais) (?:ete )?(?:tondu|entretenu|nettoye|repare|eclaire|"
+    r"ramasse|vide|deneige|refait|remplace)\w*",
+    r"depots? (?:d'\w+ )?sauvages?", r"s'accumulent", r"reste (?:au rouge|bloque|ferme|eteint)\w*",
 )
 # Persistence or weariness: a complaint when it is about a municipal matter.
 PERSISTENCE = _rx(
@@ -220,6 +223,10 @@ PERSISTENCE = _rx(
     r"tous les (?:soirs|jours|week-ends|matins|nuits)", r"chaque (?:soir|nuit|matin|week-end)",
     r"encore (?:pour|une|un|ferme\w*|annule\w*|en retard)", r"ca devient une habitude", r"toujours en retard",
     r"jamais a l'heure",
+    r"depuis (?:le mois de |la mi-|fin |debut )?(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|"
+    r"octobre|novembre|decembre)",
+    r"pas une (?:seule )?reponse", r"aucune nouvelle", r"pas de nouvelles?", r"jamais eu de reponse",
+    r"toujours sans", r"en permanence",
 )
 # Outrage: a complaint only with a concrete problem (alone it is rhetoric).
 OUTRAGE = _rx(
@@ -245,7 +252,8 @@ THANKS = _rx(
     r"(?:enfin|bien) (?:repare|refait|reparee|refaite|remplace|nettoye|enleve|rebouche|rouvert|installe)\w*",
     r"(?:a|ont) ete (?:repare|refait|remplace|nettoye|enleve|ramasse|rebouche|retire|evacue|degage|traite|"
     r"elague)\w*",
-    r"c'est (?:repare|regle|reglé|fait|bon maintenant|resolu)", r"probleme (?:regle|resolu)",
+    r"c'est (?:repare|regle|reglé|fait|bon maintenant|resolu)", r"probleme (?:regle|resolu)", r"tout est revenu",
+    r"(?:c'est|est) revenue?", r"retour a la normale", r"tout est rentre dans l'ordre", r"remis en service",
 )
 RELAY = _rx(
     r"pour info\w*",
@@ -292,6 +300,8 @@ LOCAL = _rx(
     r"inscriptions?", r"tram", r"bus", r"horaires?", r"tarifs?", r"chantier", r"travaux", r"voirie", r"college",
     r"lycee", r"classe", r"equipements?",
 )
+RESIDENCE = re.compile(r"(?:j'habite|je vis|on habite|nous habitons|on vit|nous vivons|je suis ici)"
+                       r"[^.,;!?]{0,40}depuis")
 CONTRAST = re.compile(r"(?<![\w-])(?:mais|par contre|en revanche|cependant|sauf que|pourtant)(?![\w])")
 _SENTENCE = re.compile(r"[^.!?\n]*\?")
 
@@ -336,7 +346,7 @@ def _asks(folded: str, to_the_town: bool = False) -> tuple[str, bool] | None:
 
 def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | None = None) -> Reading:
     """The kind of request a text reads as, from its words alone (the matter is checked by the component)."""
-    folded = fold(text)
+    folded = RESIDENCE.sub(" ", fold(text))  # "j'habite rue Pasteur depuis vingt ans" is no persistence
     addressed = bool(ADDRESS.search(folded)) or any(
         f"@{fold(account)}" in folded for account in own_accounts if account) or parent_author == "mairie"
     persistence = _first(PERSISTENCE, folded)

@@ -102,7 +102,7 @@ def evaluate_external(texts: Path, labels: Path, nlp=None, errors: bool = False)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", default="test", choices=["dev", "test", "holdout", "all"])
+    parser.add_argument("--split", default="test", choices=["dev", "test", "holdout", "holdout2", "all"])
     parser.add_argument("--set", dest="texts", type=Path, help="external texts (JSONL)")
     parser.add_argument("--labels", type=Path, help="labels of the external texts (JSONL)")
     parser.add_argument("--errors", action="store_true")
