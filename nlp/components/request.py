@@ -117,7 +117,7 @@ DEMAND = _rx(
     r"d'avance merci", r"merci par avance", r"a l'attention de", r"j'interpelle", r"j'alerte", r"je vous alerte",
     r"je vous signale", r"je signale", r"je me permets de (?:vous )?signaler", r"signale(?:e|s|es)? a la mairie",
     r"merci d'(?!avance)\w+(?:er|ir|re)",
-    r"(?:remettez|reparez|installez|nettoyez|enlevez|ramassez|refaites|ajoutez|envoyez|rebouchez|taillez|elaguez|"
+    r"(?:remettez|reparez|installez|nettoyez|enlevez|ramassez|refaites|ajoutez|rebouchez|taillez|elaguez|"
     r"securisez|rouvrez|retablissez)(?:-(?:la|le|les|nous|moi|y))?",
 )
 # Demands of a service for oneself (inscriptions, appointments, documents, pick-ups).
@@ -185,8 +185,8 @@ PROBLEM = _rx(
     r"(?:bus|tram|navette)s? (?:en retard|supprime\w*|ne passe\w* plus|jamais a l'heure)", r"inondations?",
     r"sous l'eau", r"tordu\w*", r"penche\w*", r"(?:n'est|ne sont) pas passe\w*",
     r"impossible de (?:payer|acceder|se connecter|joindre|stationner|circuler|passer|se garer|dormir|traverser)",
-    r"plante\w*", r"bugu?e?\w*",
-    r"pas (?:ete )?(?:vide|ramasse|collecte|nettoye|repare|tondu|entretenu|deneige|sale|releve)\w*",
+    r"(?:site|appli\w*|application|portail|serveur|logiciel|espace \w+|ca|il|elle) (?:\w+ )?plante\w*",
+    r"bugu?e?\w*", r"pas (?:ete )?(?:vide|ramasse|collecte|nettoye|repare|tondu|entretenu|deneige|sale|releve)\w*",
     r"(?:a|ont) (?:completement |totalement )?disparu", r"efface\w*", r"n'arrive (?:pas|plus) a",
     r"(?:message d'|affiche une )erreur", r"ne peuvent plus", r"ne peut plus", r"crottes? de chiens?",
     r"dejections? canines?", r"laisse\w* a l'abandon", r"sans (?:chauffage|eau|electricite|lumiere)",
@@ -198,7 +198,7 @@ PROBLEM = _rx(
 PERSISTENCE = _rx(
     r"toujours pas", r"toujours aucune?", r"toujours rien", r"toujours le meme", r"toujours en panne",
     r"toujours ferme", r"toujours aussi", r"encore une fois", r"une fois de plus",
-    r"encore (?:en panne|bouche|une coupure|des|un|une|ce|cette)", r"ras[- ]le[- ]bol",
+    r"encore (?:en panne|bouche|une coupure|un|une)", r"ras[- ]le[- ]bol",
     r"(?:j'en ai|on en a|y en a|nous en avons) (?:marre|assez|ras le bol)", r"marre", r"on n'en peut plus",
     r"j'en peux plus", r"personne ne (?:nous |me |vous )?(?:fait|bouge|repond|vient|passe|s'en occupe|rappelle)",
     r"rien n'est fait", r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse",
@@ -250,8 +250,8 @@ THANKS = _rx(
     r"beau travail", r"quelle reactivite", r"reactivite",
     r"rapidement (?:repare|intervenu|enleve|nettoye|remplace|traite)\w*",
     r"(?:enfin|bien) (?:repare|refait|reparee|refaite|remplace|nettoye|enleve|rebouche|rouvert|installe)\w*",
-    r"(?:a|ont) ete (?:repare|refait|remplace|nettoye|enleve|ramasse|rebouche|retire|evacue|degage|traite|"
-    r"elague)\w*",
+    r"(?:a|ont) ete (?:repare|refait|remplace|nettoye|enleve|ramasse|rebouche|retire|evacue|degage|traite|elague|"
+    r"efface)\w*",
     r"c'est (?:repare|regle|reglé|fait|bon maintenant|resolu)", r"probleme (?:regle|resolu)", r"tout est revenu",
     r"(?:c'est|est) revenue?", r"retour a la normale", r"tout est rentre dans l'ordre", r"remis en service",
 )
@@ -268,6 +268,8 @@ RELAY = _rx(
     r"vigilance (?:orange|rouge|jaune)",
     r"(?:la|le|les) \w+ (?:sera|seront|est|sont) (?:ferme|fermee|fermes|fermees|ouvert|ouverte|ouverts|"
     r"ouvertes) (?:demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|jusqu'au|du|a partir)",
+    r"prevue?s? (?:le|ce|cette|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|de \d|du|pour|jusqu)",
+    r"recrute\w*", r"offre d'emploi",
 )
 OPINION = _rx(
     r"perso", r"personnellement",
