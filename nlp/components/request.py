@@ -254,6 +254,7 @@ THANKS = _rx(
     r"efface)\w*",
     r"c'est (?:repare|regle|reglé|fait|bon maintenant|resolu)", r"probleme (?:regle|resolu)", r"tout est revenu",
     r"(?:c'est|est) revenue?", r"retour a la normale", r"tout est rentre dans l'ordre", r"remis en service",
+    r"courage (?:a|aux)", r"soutien aux", r"pensees pour",
 )
 RELAY = _rx(
     r"pour info\w*",
@@ -269,7 +270,7 @@ RELAY = _rx(
     r"(?:la|le|les) \w+ (?:sera|seront|est|sont) (?:ferme|fermee|fermes|fermees|ouvert|ouverte|ouverts|"
     r"ouvertes) (?:demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|jusqu'au|du|a partir)",
     r"prevue?s? (?:le|ce|cette|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|de \d|du|pour|jusqu)",
-    r"recrute\w*", r"offre d'emploi",
+    r"recrute\w*", r"offre d'emploi", r"(?:a|ont) poste (?:les|des|l')\s?infos?",
 )
 OPINION = _rx(
     r"perso", r"personnellement",
@@ -342,7 +343,7 @@ def _asks(folded: str, to_the_town: bool = False) -> tuple[str, bool] | None:
         if cue:
             return cue, False
         if to_the_town and len(question) > 3:
-            return question[-40:], False
+            return " ".join(question.split()[-6:]), False
     return None
 
 
@@ -379,6 +380,17 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
     if problem and not event:
         return Reading("report", problem, addressed)
     return Reading(None, None, addressed)
+
+
+def original_words(text: str, cue: str | None) -> str | None:
+    """The cue as the text writes it (accents, case) when folding kept the text's length, else folded."""
+    if not cue:
+        return cue
+    folded = fold(text)
+    start = folded.find(cue)
+    if start < 0 or len(folded) != len(text):
+        return cue
+    return text[start:start + len(cue)]
 
 
 @Language.factory(
@@ -425,6 +437,7 @@ class RequestDetector:
             matter = bool(doc._.topics) or reading.addressed or bool(LOCAL.search(fold(doc.text)))
             if reading.kind and (matter or not self.needs_matter):
                 result = {"is_request": True, "kind": reading.kind,
-                          "service": services[0] if services else self.default_service, "cue": reading.cue}
+                          "service": services[0] if services else self.default_service,
+                          "cue": original_words(doc.text, reading.cue)}
         doc._.request = result
         return doc

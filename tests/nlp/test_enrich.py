@@ -91,7 +91,7 @@ def test_every_input_field_is_kept(enriched):
     assert minimal["my_column"] == {"kept": [1, 2]}
     assert minimal["title"] == "Piscine" and minimal["published_at"] == "2026-11-02T10:00:00+01:00"
     assert minimal["enriched_at"] == STAMP
-    assert minimal["request"] == {"is_request": True, "kind": "question", "service": "sports", "cue": "quand",
+    assert minimal["request"] == {"is_request": True, "kind": "question", "service": "sports", "cue": "Quand",
                                   "answered": None}
     assert "sport" in minimal["topics"]
     only_text = records["Toujours pas de ramassage des poubelles rue Victor Hugo !"[:20]]
@@ -148,7 +148,7 @@ def test_analyze_prints_the_enrichment(tmp_path: Path):
     data = json.loads(proc.stdout)
     assert data["topics"][0] == "proprete-dechets"
     assert data["request"] == {"is_request": True, "kind": "complaint", "service": "proprete",
-                               "cue": "toujours pas"}
+                               "cue": "Toujours pas"}
     assert data["mentions"] == ["VilleDeLambersart"] and data["emojis"] == ["😡"]
     unknown = _run("analyze", "x", "--watch", "nowhere", check=False)
     assert unknown.returncode == 2 and "nowhere" in unknown.stderr
