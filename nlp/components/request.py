@@ -271,6 +271,11 @@ RELAY = _rx(
     r"ouvertes) (?:demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|jusqu'au|du|a partir)",
     r"prevue?s? (?:le|ce|cette|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|de \d|du|pour|jusqu)",
     r"recrute\w*", r"offre d'emploi", r"(?:a|ont) poste (?:les|des|l')\s?infos?",
+    r"nos (?:equipes|services|agents)",
+    r"(?:interviendront|interviennent|sont intervenus|vont intervenir)(?! quand)", r"nous vous informons",
+    r"(?:la ville|la mairie|la commune) vous informe", r"merci de votre (?:patience|comprehension)",
+    r"(?:a|ont) (?:indique|declare|precise|explique) (?:le|la|l'|les|que)", r"a-t-on appris",
+    r"a-t-il (?:indique|precise|declare)",
 )
 OPINION = _rx(
     r"perso", r"personnellement",

@@ -82,7 +82,7 @@ def test_request_figures_on_the_dev_split(nlp):
 
 
 def test_articles_and_the_collectivites_own_posts_are_not_requests(nlp):
-    text = "Lampadaire en panne rue Pasteur : les services techniques interviendront jeudi."
+    text = "Lampadaire en panne rue Pasteur depuis lundi, la rue est dans le noir."
     assert nlp(text)._.request["is_request"]
     article = nlp.make_doc(text)
     article.user_data["vigie_meta"] = {"kind": "article", "author": None}
@@ -100,7 +100,7 @@ def test_merci_de_votre_patience_is_no_suggestion(nlp):
 
 PAGE = {"id": "100064518273940", "name": "Ville de Lambersart"}  # a crawled Facebook page (Graph API): no handle
 NAMESAKE = {"id": "555", "name": "Les amis de la Ville de Lambersart"}
-REPORT = "Lampadaire en panne rue Pasteur : les services techniques interviendront jeudi."
+REPORT = "Lampadaire en panne rue Pasteur depuis lundi, la rue est dans le noir."
 
 
 @pytest.mark.parametrize("own_accounts", [("VilleDeLambersart", "Ville de Lambersart"), ("100064518273940",)])
@@ -149,6 +149,9 @@ def test_enrich_passes_the_authors_id_and_name(nlp, tmp_path):
     "Chat perdu rue Pasteur, roux avec un collier bleu, vous l'avez vu ?",
     "Oui, la déchetterie ouvre à 9h le samedi.",
     "Super ambiance au marché de Noël ce soir !",
+    # the town's voice, when the author is not known (press, a copied post)
+    "Nos équipes interviennent ce matin rue Pasteur pour la fuite signalée.",
+    "Lampadaire en panne rue Pasteur : les services techniques interviendront jeudi.",
 ])
 def test_hard_negatives(nlp, text):
     assert nlp(text)._.request == {"is_request": False, "kind": None, "service": None, "cue": None}, text
