@@ -8,9 +8,10 @@
   format (``source_kind/kind``), topic, hour and weekday in the watch's timezone.
 - **Response time** to citizen requests in its threads: a request (``request.is_request``) by
   someone else, in a thread started by an own account or directly under an own-account document,
-  or answered by one.  It is answered by the first own-account document published after it that
-  replies to it (``parent_id``) or, in the same thread, mentions its author.  Requests without
-  such a document are unanswered; an answer from anyone else does not count.
+  or answered by one.  Its answer is the one written on the request by ``vigie.analytics.answers``
+  (``request.answered_at``, kept when the answer itself is older than the window), else the first
+  own-account document of the window answering it by the same rule (a reply to it, or later in its
+  thread).  Requests without an answer are unanswered; an answer from anyone else does not count.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from vigie.accounts import OwnAccounts
-from vigie.analytics import graph
+from vigie.analytics import answers
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
@@ -60,27 +61,38 @@ def breakdown(posts: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.sort_values("engagement_mean", ascending=False) if by in ("topics", "format") else out
 
 
+def _value(value):
+    """None for pandas' missing values."""
+    return None if value is None or (not isinstance(value, str | list) and pd.isna(value)) else value
+
+
 def response_times(docs: pd.DataFrame, own_accounts: list[str]) -> pd.DataFrame:
     """One row per citizen request in the own accounts' threads: answered_at, delay_hours, answered."""
     own = own_mask(docs, own_accounts)
     own_docs = docs[own]
     roots = set(own_docs["doc_id"])
     authors = dict(zip(docs["doc_id"], docs["handle"].where(docs["handle"].notna(), docs["name"]), strict=True))
+    replies = [{"doc_id": d.doc_id, "thread_id": d.thread_id, "parent_id": d.parent_id,
+                "published_at": d.published_at.to_pydatetime(), "mentions": list(d.mentions or [])}
+               for d in own_docs.itertuples(index=False)]
     rows = []
     for req in docs[docs["is_request"] & ~own].itertuples(index=False):
-        later = own_docs[own_docs["published_at"] > req.published_at]
-        mentions_author = later["mentions"].map(
-            lambda ms, h=req.handle: isinstance(h, str) and graph.normalise(h) in {graph.normalise(m) for m in ms})
-        answers = later[(later["parent_id"] == req.doc_id) | ((later["thread_id"] == req.thread_id) & mentions_author)]
-        in_scope = req.thread_id in roots or req.parent_id in roots or not answers.empty
+        request = {"doc_id": req.doc_id, "thread_id": _value(req.thread_id), "parent_id": _value(req.parent_id),
+                   "published_at": req.published_at.to_pydatetime(),
+                   "author": {"handle": _value(req.handle), "name": _value(req.name)}}
+        answer = answers.first_answer(request, replies, roots)
+        first = pd.Timestamp(answer["published_at"]) if answer is not None else pd.NaT
+        if not pd.isna(req.answered_at):  # written on the request from its thread, maybe older than the window
+            first = req.answered_at if pd.isna(first) else min(first, req.answered_at)
+        answered = not pd.isna(first)
+        in_scope = req.thread_id in roots or req.parent_id in roots or answered
         if not in_scope:
             continue
-        first = answers["published_at"].min() if not answers.empty else pd.NaT
         rows.append({
             "doc_id": req.doc_id, "handle": req.handle, "published_at": req.published_at,
             "request_kind": req.request_kind, "service": req.service, "parent_author": authors.get(req.parent_id),
-            "answered": not answers.empty, "answered_at": first,
-            "delay_hours": (first - req.published_at).total_seconds() / 3600 if not answers.empty else None,
+            "answered": answered, "answered_at": first,
+            "delay_hours": (first - req.published_at).total_seconds() / 3600 if answered else None,
             "text": req.text[:120],
         })
     out = pd.DataFrame(rows, columns=["doc_id", "handle", "published_at", "request_kind", "service",

@@ -21,7 +21,8 @@ SOURCE_FIELDS = [
 COLUMNS = [
     "doc_id", "platform", "source_kind", "kind", "thread_id", "parent_id", "author_id", "handle", "name",
     "author_url", "followers", "pseudonymised", "likes", "shares", "replies", "views", "engagement",
-    "published_at", "topics", "communes", "places", "mentions", "is_request", "request_kind", "service", "text", "url",
+    "published_at", "topics", "communes", "places", "mentions", "is_request", "request_kind", "service", "answered_at",
+    "text", "url",
 ]
 
 
@@ -58,6 +59,7 @@ def flatten(doc: dict) -> dict:
         "is_request": bool(request.get("is_request")),
         "request_kind": request.get("kind"),
         "service": request.get("service"),
+        "answered_at": request.get("answered_at") if request.get("answered") is True else None,
         "text": doc.get("text") or "",
         "url": doc.get("url"),
     }
@@ -67,6 +69,7 @@ def frame(docs: Iterable[dict]) -> pd.DataFrame:
     """DataFrame of documents (dicts shaped like ``vigie.schema.Document``)."""
     df = pd.DataFrame([flatten(d) for d in docs], columns=COLUMNS)
     df["published_at"] = pd.to_datetime(df["published_at"], utc=True, format="ISO8601")
+    df["answered_at"] = pd.to_datetime(df["answered_at"], utc=True, format="ISO8601")
     df["followers"] = df["followers"].astype("Float64")
     return df
 

@@ -298,7 +298,11 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
         shown = []
         for d in items[:per_service]:
             e = entry(d, tz, day, 200)
-            e["request_kind"] = french.REQUEST_KINDS.get((d.get("request") or {}).get("kind"), "demande")
+            request = d.get("request") or {}
+            e["request_kind"] = french.REQUEST_KINDS.get(request.get("kind"), "demande")
+            e["request_service"] = services.get(service, french.humanise(service)) if service else None
+            e["request_cue"] = request.get("cue")
+            e["request_detail"] = french.request_detail(e["request_kind"], e["request_service"], e["request_cue"])
             shown.append(e)
         service_rows.append({"service": service, "label": services.get(service, french.humanise(service)),
                              "count": len(items), "new": sum(1 for d in items if d.get("doc_id") in day_ids),

@@ -24,7 +24,17 @@ SENTIMENTS = {"negative": "Négatif", "neutral": "Neutre", "positive": "Positif"
 TOXICITY = {"insult": "insulte", "hate": "propos haineux", "threat": "menace", "harassment": "harcèlement",
             "obscenity": "obscénité", "personal_data": "données personnelles exposées"}
 REQUEST_KINDS = {"question": "question", "complaint": "réclamation", "report": "signalement",
-                 "suggestion": "suggestion"}
+                 "service_request": "demande de service", "suggestion": "suggestion"}
+
+
+def request_detail(kind: str, service: str | None, cue: str | None) -> str:
+    """« signalement · service : Voirie et travaux · indice : « en panne » » (what a request line shows)."""
+    parts = [kind]
+    if service:
+        parts.append(f"service : {service}")
+    if cue:
+        parts.append(f"indice : « {cue} »")
+    return " · ".join(parts)
 ALERT_STATUS = {"open": "ouverte", "acknowledged": "vue", "snoozed": "en pause", "closed": "close"}
 KINDS = {"article": "article", "post": "publication", "comment": "commentaire", "page": "page"}
 TAXONOMY = Path(__file__).resolve().parent.parent / "nlp" / "data" / "taxonomy.yaml"

@@ -323,9 +323,10 @@ def merge(record: dict[str, Any], result: Result, enriched_at: str) -> dict[str,
     fields = dict(result.fields)
     prior = out.get("flags") if isinstance(out.get("flags"), list) else []
     fields["flags"] = list(dict.fromkeys([*prior, *fields.get("flags", [])]))
-    if "request" in fields:
-        answered = out.get("request", {}).get("answered") if isinstance(out.get("request"), dict) else None
-        fields["request"] = {**fields["request"], "answered": answered}
+    if "request" in fields:  # what the thread said (vigie.analytics.answers) stays
+        prior_request = out.get("request") if isinstance(out.get("request"), dict) else {}
+        fields["request"] = {**fields["request"], "answered": prior_request.get("answered"),
+                             **{k: prior_request[k] for k in ANSWER_FIELDS if prior_request.get(k) is not None}}
     out.update(fields)
     out["enriched_at"] = enriched_at
     return out
@@ -359,6 +360,55 @@ def watch_resolver(config: str | Path | None, watch_id: str | None) -> Callable[
     return resolve
 
 
+ANSWER_FIELDS = ("answered_at", "answer_hours", "answered_by")  # request fields set from the thread
+PARENT_CHARS = 1000
+
+
+class Parents:
+    """The documents of the file read so far, so that a reply knows its parent's text and author.
+
+    ``parent_author`` is "mairie" for a post of one of the watch's own accounts, "media" for an article
+    or a page, else "citizen".  Only parents read earlier in the same file are known (crawls write a
+    thread's root before its replies); the oldest are forgotten past ``limit``.
+    """
+
+    def __init__(self, limit: int = 50_000):
+        self.limit = limit
+        self.known: dict[str, dict[str, str]] = {}
+
+    @staticmethod
+    def _doc_id(rec: dict) -> str | None:
+        from vigie.schema import make_doc_id
+
+        if isinstance(rec.get("doc_id"), str) and rec["doc_id"]:
+            return rec["doc_id"]
+        platform, item_id = rec.get("platform"), rec.get("item_id")
+        if isinstance(platform, str) and isinstance(item_id, str) and platform.strip() and item_id.strip():
+            return make_doc_id(platform, item_id)
+        return None
+
+    def remember(self, rec: dict, watch: Any) -> None:
+        doc_id = self._doc_id(rec)
+        if doc_id is None or not isinstance(rec.get("text"), str):
+            return
+        from vigie.accounts import OwnAccounts
+
+        author = rec.get("author") if isinstance(rec.get("author"), dict) else {}
+        if watch is not None and OwnAccounts(watch.own_accounts).is_author(author):
+            who = "mairie"
+        elif rec.get("kind") in ("article", "page"):
+            who = "media"
+        else:
+            who = "citizen"
+        if len(self.known) >= self.limit:
+            self.known.pop(next(iter(self.known)))
+        self.known[doc_id] = {"parent_text": rec["text"][:PARENT_CHARS], "parent_author": who}
+
+    def context(self, rec: dict) -> dict[str, str]:
+        parent = rec.get("parent_id")
+        return dict(self.known.get(parent, {})) if isinstance(parent, str) else {}
+
+
 def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None,
                 config: str | Path | None = None, model: str = "fr_core_news_sm", processes: int | None = None,
                 batch_size: int = DEFAULT_BATCH, enriched_at: datetime | None = None, progress: bool = True,
@@ -383,6 +433,7 @@ def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None
             yield _parse(read)
 
     parsed: deque[_Line] = deque()  # lines waiting for their analysis, in order
+    parents = Parents()
 
     def items() -> Iterator[Item]:
         for line in lines():
@@ -392,7 +443,10 @@ def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None
                 title = rec.get("title") if isinstance(rec.get("title"), str) else None
                 author = rec.get("author") if isinstance(rec.get("author"), dict) else {}
                 meta = {"kind": rec.get("kind"), "author": {k: author.get(k) for k in ("handle", "id", "name")}}
-                yield Item(rec.get("text") or "", title, resolve(rec), meta)
+                watch = resolve(rec)
+                meta.update(parents.context(rec))
+                parents.remember(rec, watch)
+                yield Item(rec.get("text") or "", title, watch, meta)
 
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(dst.name + ".tmp")

@@ -15,7 +15,7 @@ the Document.  Components read the watch context from ``doc._.watch`` (a
 | ``services``       | vigie_topics        | list[str] (service ids)                                    |
 | ``sentiment``      | vigie_sentiment     | {"label": negative|neutral|positive, "score": -1..1}       |
 | ``toxicity``       | vigie_toxicity      | {"score": 0..1, "labels": [...], "flagged": bool}          |
-| ``request``        | vigie_request       | {"is_request": bool, "kind": str|None, "service": str|None}|
+| ``request``        | vigie_request       | {"is_request", "kind", "service", "cue"}                   |
 | ``entities``       | vigie_terms         | {"persons": [...], "organisations": [...], "locations": [...]} |
 | ``hashtags``, ``mentions``, ``links``, ``emojis``, ``keyphrases`` | vigie_terms | list[str] |
 """

@@ -93,9 +93,13 @@ class Toxicity(Strict):
 
 class CitizenRequest(Strict):
     is_request: bool = False
-    kind: str | None = None  # question | complaint | report | suggestion
+    kind: str | None = None  # question | report | complaint | service_request (older documents: suggestion)
     service: str | None = None
-    answered: bool | None = None
+    cue: str | None = None  # the words that made it a request
+    answered: bool | None = None  # set by vigie.analytics.answers from the thread
+    answered_at: datetime | None = None  # when the first answer of an own account was published
+    answer_hours: float | None = None  # hours from the request to that answer
+    answered_by: str | None = None  # doc_id of that answer
 
 
 class Entities(Strict):

@@ -1,28 +1,42 @@
-"""vigie_request: questions, complaints, reports and suggestions addressed to the collectivité.
+"""vigie_request: citizen requests, i.e. texts whose author expects an answer or an action of the collectivité.
 
-A text is a citizen request when it needs an answer or an action of the collectivité:
-"Quand est-ce que la rue sera réparée ?" (question), "Toujours pas de ramassage des poubelles
-rue X" (complaint), "Lampadaire en panne au 12 rue Y" (report), "Il faudrait un passage piéton
-devant l'école" (suggestion).  Rules on the folded text (lowercase, no accents):
+Kinds (``KINDS``):
 
-- a *question* is a sentence ending in "?" that asks about when, why, how, whether something is
-  planned, or asks the collectivité directly ("pouvez-vous", "la mairie va-t-elle");
-- a *complaint* carries an exasperation cue ("toujours pas", "inadmissible", "depuis des semaines");
-- a *report* describes a fault ("en panne", "cassé", "fuite", "dépôt sauvage", "je signale");
-- a *suggestion* proposes ("il faudrait", "pourquoi ne pas", "ce serait bien").
+- ``question``: a question the collectivité can answer ("La piscine sera-t-elle ouverte à Noël ?",
+  "Qu'attend la mairie pour réparer ce trottoir ?"), also between citizens when it is about a public
+  service or a municipal matter ("Quelqu'un sait si les écoles sont ouvertes demain ?"); a question
+  between citizens on a private matter (a plumber, a lost cat) is not a request;
+- ``report``: a fault or nuisance of the public space reported as it is ("Lampadaire en panne au
+  12 rue Pasteur", "Dépôt sauvage derrière la salle des sports");
+- ``complaint``: a problem with exasperation or persistence ("Toujours pas de ramassage depuis dix
+  jours, c'est inadmissible"), or an explicit demand of the town with exasperation;
+- ``service_request``: a demand of a service or of an action ("Merci de bien vouloir passer
+  l'épareuse", "Il faudrait un passage piéton devant l'école", "Je voudrais inscrire mon fils à la
+  cantine"). Suggestions ("il faudrait…", "pourquoi pas…") are service requests: they ask for an
+  action.
 
-Each cue must come with a municipal matter: a topic of vigie_topics, an explicit address to
-the collectivité (mairie, ville, élus, the watch's own accounts) or a public place (rue,
-quartier…).  The first topic's service routes it (``default_service`` when no topic was found).
-Articles and pages, and posts of the watch's own accounts (``vigie.accounts``), are never requests
-(the enrichment driver puts the document's kind and author in ``doc.user_data["vigie_meta"]``).
-When several kinds apply, the first of question, suggestion (a question that proposes, "pourquoi
-pas…?"), complaint, report, suggestion wins: a question needs an answer before anything else.
+Not requests: thanks (also when they name the problem that was fixed), relayed information ("Pour
+info, la mairie a confirmé que…", "selon La Voix du Nord"), opinions in a debate ("Je comprends,
+mais perso je suis pour…"), events observed (an accident, a storm), outrage with no ask and no
+concrete problem, articles and pages, posts of the watch's own accounts.  A frame (thanks, relay,
+opinion) vetoes the weak kinds (a report, a suggestion, exasperation); a direct ask (a question to
+the town, "pouvez-vous", "la mairie doit") still makes a request.
+
+Every request also needs a municipal matter: a topic of vigie_topics, an explicit address to the
+collectivité (mairie, élus, the watch's own accounts), a public place, or a reply to a post of the
+collectivité (``parent_author`` "mairie" in the document's meta).  The first topic's service routes
+it (``default_service`` when no topic was found).
+
+``doc._.request`` = {is_request, kind, service, cue}: ``cue`` is the text span that made it a request
+(None when it is not one).  The enrichment driver puts the document's kind, author and, when it
+knows it, the parent's text and author (``parent_text``, ``parent_author``: mairie | citizen | media)
+in ``doc.user_data["vigie_meta"]``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,72 +46,356 @@ from vigie.nlp import extensions
 from vigie.nlp.components.language import is_french
 from vigie.textfold import fold
 
-KINDS = ("question", "complaint", "report", "suggestion")
-META = "vigie_meta"  # doc.user_data key: {"kind": Document kind, "author": {handle, id, name}}, set by nlp.enrich
+KINDS = ("question", "report", "complaint", "service_request")
+META = "vigie_meta"  # doc.user_data key, set by nlp.enrich: {"kind", "author", "parent_text", "parent_author"}
 
 
 def _rx(*alternatives: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w])")
 
 
+# --- questions -------------------------------------------------------------------------------------
+# An interrogative that asks for information or an action (in a sentence ending with "?").
 ASK = _rx(
-    r"quand", r"pourquoi", r"comment", r"est-ce qu", r"est ce qu", r"combien", r"ou (?:en|est|sont|peut|faut|se)",
-    r"a quelle (?:heure|date)", r"jusqu'a quand", r"qui (?:s'occupe|doit|peut|va|gere|est responsable)",
-    r"que (?:fait|compte|prevoit|va faire)", r"qu'attend", r"peut-on", r"peut on", r"pourra-t-on",
-    r"pouvez-vous", r"pouvez vous", r"pourriez-vous", r"allez-vous", r"comptez-vous", r"savez-vous",
-    r"sait-on", r"y a-t-il", r"y aura-t-il", r"est-il (?:prevu|possible|normal)", r"serait-il possible",
-    r"[\w']+-t-(?:il|elle|on)", r"[\w']+-(?:vous|on)", r"est-ce normal", r"c'est normal", r"prevu", r"possible de",
-    r"quel(?:le)?s? (?:sont|est|solution|date|horaire)",
+    r"quand", r"pourquoi", r"comment", r"est-ce qu\w*", r"est ce qu\w*", r"combien",
+    r"ou (?:en|est|sont|peut|faut|se|trouver|s'adresser|aller|deposer|jeter)", r"a quelle (?:heure|date)",
+    r"jusqu'a quand", r"a partir de quand", r"depuis quand",
+    r"qui (?:s'occupe|doit|peut|va|gere|est responsable|contacter|appeler)",
+    r"que (?:fait|font|compte|comptent|prevoit|prevoient|va faire|vont faire)", r"qu'attend\w*", r"a quand",
+    r"peut-on", r"pourra-t-on", r"pouvez-vous", r"pourriez-vous", r"allez-vous", r"comptez-vous", r"savez-vous",
+    r"sait-on", r"y a-t-il", r"y aura-t-il", r"est-il (?:prevu|possible|normal|vrai)", r"serait-il possible",
+    r"[\w']+-t-(?:il|elle|on|ils|elles)", r"[\w']+-(?:vous|on|ils|elles|il|elle)",
+    r"c'est (?:normal|prevu|quand|ou)", r"prevu\w*", r"possible de",
+    r"quel(?:le)?s? (?:sont|est|solution|date|horaire|jour)\w*", r"quel(?:le)?s? \w+", r"c'est (?:ouvert|ferme)",
+    r"(?:aura|auront|a|ont) lieu ou", r"c'est ou", r"(?:est|sont|sera|seront|serait) (?:ouvert|ferme)\w*",
+    r"il y a (?:cantine|piscine|ramassage|collecte|marche|ecole|classe|bus|tram|garderie|centre)",
+    r"quelqu'un (?:sait|saurait|a une info)", r"on sait (?:si|quand|pourquoi|combien|ou|qui|comment)",
+    r"des nouvelles", r"une idee (?:de|du|sur|si|pour)", r"(?:sont|est|seront|sera)-(?:ils|elles|il|elle)",
+    r"(?:vous|on) (?:comptez|allez|pouvez|prevoyez|attendez)", r"si (?:la|le|les|l')\w*",
+    r"ca (?:va|reprend|rouvre|ouvre|ferme)", r"(?:va|vont) (?:etre|enfin|rouvrir|reprendre)",
+    r"y a(?:-t-il)? moyen", r"il y a (?:pas )?moyen", r"on fait comment",
+    r"on peut (?:venir|avoir|savoir|faire|s'inscrire)",
 )
-COMPLAIN = _rx(
-    r"toujours pas", r"toujours aucun", r"toujours rien", r"toujours le meme", r"encore une fois", r"une fois de plus",
-    r"ras[- ]le[- ]bol", r"(?:j'en ai|on en a|y en a) marre", r"marre", r"inadmissible", r"inacceptable", r"scandale",
-    r"scandaleux", r"honteux", r"honte", r"lamentable", r"n'importe quoi", r"personne ne", r"rien n'est fait",
-    r"rien ne (?:bouge|change)", r"aucune reponse", r"sans reponse", r"pas de reponse", r"jamais de reponse",
-    r"depuis (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|quinze) (?:jours|semaines|mois|ans|annees)",
-    r"depuis (?:une|un) (?:semaine|mois|an)", r"depuis l'(?:ete|hiver|automne)", r"depuis le printemps",
-    r"ca fait (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|quinze) (?:jours|semaines|mois|ans)",
-    r"nos impots", r"on paie des impots", r"laisse(?:e|s|es)? a l'abandon", r"insupportable", r"degoutant",
-    r"deplorable", r"catastrophique", r"pitoyable", r"intolerable", r"ca suffit", r"on attend toujours",
-    r"j'attends toujours", r"plus personne", r"c'est penible", r"on se moque", r"se fout", r"foutage de gueule",
-    r"aucun entretien", r"jamais (?:nettoye|entretenu|repare|ramasse|passe|vu)\w*", r"abandonne(?:e|s|es)? par",
-    r"en a assez", r"on nous oublie", r"oublie(?:e|s|es)? de la mairie", r"quelle honte", r"c'est une honte",
-    r"toujours en panne", r"toujours ferme", r"encore en panne", r"encore bouche", r"encore une coupure",
-    r"c'est la troisieme fois", r"c'est la deuxieme fois", r"chaque (?:semaine|jour|annee) c'est",
+# Questions that ask nothing of the collectivité: rhetoric, polls in a debate, small talk.
+RHETORIC = _rx(
+    r"c'est une blague", r"serieu\w*", r"sans blague", r"vous (?:vous )?moquez", r"on se moque", r"non mais",
+    r"(?:vous|tu) en penses? quoi", r"qu'en pensez-vous", r"qu'en penses-tu",
+    r"(?:vous|tu) (?:etes|es) (?:pour|contre)", r"qui (?:est|serait) (?:pour|contre|partant|motive|dispo)",
+    r"qui vient", r"qui veut", r"d'accord", r"non \?", r"pas vrai", r"vous avez vu", r"tu as vu", r"t'as vu",
+    r"qui a vu le match", r"comment (?:ca va|allez-vous|vas-tu)", r"ca va \?", r"on en parle",
+    r"quelle (?:blague|honte|idee|farce|horreur|tristesse|epoque)",
+    r"(?:comment|pourquoi) (?:peut-on|ose-t-on|osent-ils|ose-t-elle|ont-ils pu|a-t-on pu)",
+    r"a quoi (?:ca|ils|elle|ils|bon) (?:sert|servent|pensent|pense|pensait)", r"a quoi bon", r"on croit rever",
 )
-REPORT = _rx(
+# Private matters between citizens: a question about them is not a request.
+PRIVATE = _rx(
+    r"recommander", r"conseiller un",
+    r"un bon (?:plombier|garagiste|electricien|medecin|dentiste|kine|resto|restaurant|coiffeur|artisan|mecanicien|"
+    r"veterinaire)",
+    r"plombier", r"garagiste", r"electricien", r"babysitter", r"baby-sitter", r"nounou", r"mon chat", r"ma chatte",
+    r"mon chien", r"chat perdu", r"chien perdu", r"perdu (?:mon|ma|mes)", r"a vendre", r"a donner", r"je vends",
+    r"je donne", r"covoiturage", r"colocation", r"coloc", r"bon plan", r"un bon resto",
+    r"quelqu'un (?:connait|aurait|a) (?:un|une|des) (?!info)", r"vous connaissez (?:un|une|des)", r"le match",
+    r"quelqu'un a (?:trouve|vu) (?:un|une|mon|ma|mes)", r"retrouve (?:un|une)",
+)
+
+# --- demands ---------------------------------------------------------------------------------------
+# Direct demands of the collectivité: they make a request even inside thanks, relay or opinion frames.
+DEMAND = _rx(
+    r"merci de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|avoir)\w+(?:er|"
+    r"ir|re))",
+    r"pouvez-vous", r"pourriez-vous", r"pourriez vous", r"pouvez vous", r"s'il vous plait", r"s'il vous plaît",
+    r"svp", r"stp",
+    r"(?:la mairie|la ville|la commune|le maire|la municipalite|les elus|les services?(?: techniques)?|"
+    r"la metropole|la mel|vous) (?:doi(?:t|vent)|devrai(?:t|ent)|devez|devriez|pourrai(?:t|ent)|pourriez|"
+    r"ferai(?:t|ent) bien|auraient du|aurait du|aurait pu|doit vraiment) \w+",
+    r"qu'attend\w* (?:la|le|les|vous|on)", r"faites (?:quelque chose|le necessaire|vite)", r"intervenez",
+    r"venez voir", r"agissez", r"reagissez", r"bougez-vous",
+    r"il faut (?:que la mairie|que la ville|que les services|agir|intervenir)", r"nous demandons", r"je demande",
+    r"on demande", r"je sollicite", r"nous sollicitons", r"demande d'intervention",
+    r"je vous (?:demande|prie|serais reconnaissant|remercie (?:par avance|d'avance))", r"merci d'avance",
+    r"d'avance merci", r"merci par avance", r"a l'attention de", r"j'interpelle", r"j'alerte", r"je vous alerte",
+    r"je vous signale", r"je signale", r"je me permets de (?:vous )?signaler", r"signale(?:e|s|es)? a la mairie",
+    r"merci d'(?!avance)\w+(?:er|ir|re)",
+    r"(?:remettez|reparez|installez|nettoyez|enlevez|ramassez|refaites|ajoutez|rebouchez|taillez|elaguez|"
+    r"securisez|rouvrez|retablissez)(?:-(?:la|le|les|nous|moi|y))?",
+)
+# Demands of a service for oneself (inscriptions, appointments, documents, pick-ups).
+SERVICE = _rx(
+    r"(?:j'aimerais|je voudrais|je souhaiterais|on aimerait|nous aimerions|on voudrait|nous voudrions) que",
+    r"je (?:voudrais|souhaiterais|souhaite|aimerais|cherche a) (?:inscrire|prendre|obtenir|avoir|faire|reserver|"
+    r"savoir|connaitre|demander|un|une|des|le|la|les|signaler|deposer|contacter|joindre|louer|beneficier)",
+    r"j'aimerais (?:inscrire|prendre|obtenir|avoir|faire|reserver|savoir|connaitre|demander|un|une|des|signaler)",
+    r"nous (?:voudrions|souhaiterions|souhaitons|aimerions) (?:inscrire|prendre|obtenir|avoir|faire|reserver|"
+    r"savoir|connaitre|demander|un|une|des|le|la|les)",
+    r"comment (?:faire|proceder|obtenir|s'inscrire|inscrire)", r"a qui (?:m'adresser|s'adresser|dois-je|faut-il)",
+    r"qui (?:dois-je|faut-il) (?:contacter|appeler)",
+    r"besoin d'(?:un|une) (?:rendez-vous|rdv|attestation|certificat|formulaire|dossier|carte|permis|autorisation)",
+    r"demande d'(?:enlevement|intervention|inscription|acces|aide|elagage)",
+    r"demande de (?:ramassage|rendez-vous|rdv|permis|autorisation|logement|place|subvention|raccordement|carte)",
+)
+# Proposals of an action: weak, vetoed by an opinion, relay or thanks frame.
+PROPOSE = _rx(
+    r"il faudrait", r"faudrait",
+    r"il faut (?:absolument |vraiment |d'urgence )?(?:installer|mettre|creer|faire|prevoir|ajouter|remettre|"
+    r"refaire|reparer|securiser|nettoyer|elaguer|boucher|limiter|interdire|un|une|des|plus de)",
+    r"pourquoi (?:ne pas|pas)", r"ce serait (?:bien|top|super|genial|utile|bien)",
+    r"ca serait (?:bien|top|super|utile)", r"serait-il possible",
+    r"il serait (?:temps|bien|utile|souhaitable|urgent)", r"serait souhaitable", r"il manque", r"on aimerait",
+    r"nous aimerions", r"on voudrait", r"a quand (?:un|une|des|le|la|les)", r"ne pourrait-on pas",
+    r"ne serait-il pas", r"on pourrait (?:avoir|installer|mettre|faire|prevoir)",
+    r"(?:ce|ca) (?:serait|ne serait) pas du luxe", r"(?:ce|ca) serait (?:pratique|pas mal|le minimum)",
+)
+
+# --- problems --------------------------------------------------------------------------------------
+# A fault or nuisance of the public space (what the services repair, clean or stop).
+PROBLEM = _rx(
     r"en panne", r"casse(?:e|s|es)?", r"hors service", r"hs", r"bouche(?:e|s|es)?", r"fuite", r"fuit",
     r"effondre(?:e|s|es)?", r"tombe(?:e|s|es)? (?:sur|en travers|au milieu|dans)",
-    r"(?:panneau|grille|poteau|barriere|potelet|banc)s? (?:a ete |ont ete )?arrache(?:e|s|es)?",
-    r"deborde(?:nt)?", r"inonde(?:e|s|es)?", r"depots? sauvages?", r"nids?[- ]de[- ]poule", r"eteint(?:e|s|es)?",
-    r"ne (?:fonctionne|marche|s'allume) (?:plus|pas)", r"je (?:vous )?signale", r"signalement", r"a signaler",
-    r"endommage(?:e|s|es)?", r"renverse(?:e|s|es)?", r"degrade(?:e|s|es)?", r"abime(?:e|s|es)?", r"defonce(?:e|s|es)?",
-    r"trou (?:enorme|beant|dans)", r"clignote", r"voiture (?:ventouse|abandonnee|brulee)",
-    r"encombrants? (?:devant|sur|rue)",
-    r"odeur", r"rats?", r"il y a (?:un|une|des) (?:trou|fuite|arbre|branche|voiture|dechets|sacs|tas)",
-    r"bloque(?:e|s|es)? (?:le|la|les)", r"plus d'eau", r"plus de lumiere", r"dans le noir", r"dangereu(?:x|se)",
-    r"abandonne(?:e|s|es)? (?:devant|sur|dans|au|a|en|depuis)",
-    r"gravats", r"seringues?", r"tags?", r"vitre brisee", r"a terre", r"renverse", r"sans eclairage",
+    r"(?:a ete|ont ete|est|sont|panneaux?(?: \w+)?|grilles?|grillages?|poteaux?|barrieres?|potelets?|"
+    r"bancs?) arrache(?:e|s|es)?",
+    r"deborde(?:nt)?", r"debordante?s?", r"pleine?s? a craquer", r"inonde(?:e|s|es)?", r"depots? sauvages?",
+    r"nids?[- ]de[- ]poule", r"eteint(?:e|s|es)?",
+    r"ne (?:fonctionne|marche|s'allume|s'eteint|ferme|passe) (?:plus|pas)", r"ne passent? plus",
+    r"endommage(?:e|s|es)?", r"degrade(?:e|s|es)?", r"abime(?:e|s|es)?", r"defonce(?:e|s|es)?",
+    r"trou (?:enorme|beant|dans)", r"des trous", r"clignote",
+    r"voitures? (?:ventouses?|abandonnees?|brulees?|epaves?)", r"epaves?",
+    r"encombrants? (?:devant|sur|rue|sur le trottoir|depuis|abandonnes?)",
+    r"abandonne(?:e|s|es)? (?:devant|sur|dans|au|a|en|pres|derriere|le long)", r"frelons?", r"guepes",
+    r"nid de (?:frelons|guepes)", r"descelle\w*", r"souleve\w*", r"manquant\w*", r"coupure\w*",
+    r"dans un (?:etat|sale etat)", r"insalubre\w*", r"odeurs?", r"rats?", r"souris", r"gravats", r"seringues?",
+    r"tags?", r"graffitis?", r"vitres? brisees?", r"sans eclairage", r"pas (?:d'eclairage|de lumiere)",
+    r"dans le noir", r"plus d'eau", r"plus de lumiere", r"pas ramasse(?:e|s|es)?", r"pas ete ramasse\w*",
+    r"(?:poubelles?|ordures|dechets|sacs?|detritus|crottes?|dejections)(?: de chiens?)? (?:partout|sur (?:le|"
+    r"les) trottoirs?|devant|qui trainent|jonchent|traine\w*|depuis|pas ramasse\w*|non ramasse\w*|debordent|"
+    r"eventre\w*)",
+    r"jonche\w*", r"salete",
+    r"(?:trottoir|chaussee|route|rue|piste cyclable|passage) (?:impraticable|glissante?|dangereu\w+|defonce\w*|"
+    r"inonde\w*|encombre\w*)",
+    r"impraticable", r"(?:branche|arbre)s? (?:menace\w*|tombe\w*|penche\w*|dangereu\w*)", r"bruit", r"nuisances?",
+    r"tapage", r"rodeos?", r"squat\w*", r"stationnement sauvage",
+    r"gare(?:e|s|es)? sur (?:le trottoir|la piste|les places)",
+    r"bloque(?:e|s|es)? (?:le|la|les) (?:passage|trottoir|sortie|acces|rue)", r"fissure\w*", r"moisissure\w*",
+    r"humidite", r"infiltration\w*", r"chauffage en panne", r"pas de chauffage",
+    r"froid dans (?:la|les) (?:classe|salle)", r"herbes? hautes?", r"pas (?:entretenu|tondu|nettoye|repare)\w*",
+    r"jamais (?:nettoye|entretenu|repare|ramasse|passe|tondu)\w*", r"a l'abandon", r"danger",
+    r"dangereu(?:x|se|ses)", r"pas de (?:passage pieton|trottoir|ralentisseur|bus|ramassage|collecte)",
+    r"(?:feu|feux) (?:rouges? |tricolores? )?(?:en panne|hs|eteints?|ne marchent? plus)",
+    r"panneau\w* (?:tombe|tordu|illisible|arrache|manquant)\w*",
+    r"(?:bus|tram|navette)s? (?:en retard|supprime\w*|ne passe\w* plus|jamais a l'heure)", r"inondations?",
+    r"sous l'eau", r"tordu\w*", r"penche\w*", r"(?:n'est|ne sont) pas passe\w*",
+    r"impossible de (?:payer|acceder|se connecter|joindre|stationner|circuler|passer|se garer|dormir|traverser)",
+    r"(?:site|appli\w*|application|portail|serveur|logiciel|espace \w+|ca|il|elle) (?:\w+ )?plante\w*",
+    r"bugu?e?\w*", r"pas (?:ete )?(?:vide|ramasse|collecte|nettoye|repare|tondu|entretenu|deneige|sale|releve)\w*",
+    r"(?:a|ont) (?:completement |totalement )?disparu", r"efface\w*", r"n'arrive (?:pas|plus) a",
+    r"(?:message d'|affiche une )erreur", r"ne peuvent plus", r"ne peut plus", r"crottes? de chiens?",
+    r"dejections? canines?", r"laisse\w* a l'abandon", r"sans (?:chauffage|eau|electricite|lumiere)",
+    r"(?:n'est|ne sont|n'etait|n'a|n'ont) (?:plus|pas|jamais) (?:ete )?(?:tondu|entretenu|nettoye|repare|eclaire|"
+    r"ramasse|vide|deneige|refait|remplace)\w*",
+    r"depots? (?:d'\w+ )?sauvages?", r"s'accumulent", r"reste (?:au rouge|bloque|ferme|eteint)\w*",
 )
-SUGGEST = _rx(
-    r"il faudrait", r"il faut (?:que|absolument|installer|mettre|creer|faire|prevoir|ajouter|remettre)",
-    r"pourquoi ne pas", r"pourquoi pas", r"ce serait (?:bien|top|super|genial|utile|bien)",
-    r"ca serait (?:bien|top|super|genial|utile)", r"serait-il possible", r"je propose", r"je suggere", r"suggestion",
-    r"il serait temps", r"il serait (?:bien|utile|souhaitable)", r"on pourrait", r"vous pourriez", r"pourriez-vous",
-    r"merci de (?:bien vouloir|(?!votre|notre|leur|vous|nous)\w+(?:er|ir|re))",
-    r"il manque", r"on aimerait", r"nous aimerions", r"j'aimerais", r"on demande", r"nous demandons",
-    r"serait souhaitable", r"a quand (?:un|une|des|le|la|les)", r"faudrait", r"mettre en place", r"installer",
+# Persistence or weariness: a complaint when it is about a municipal matter.
+PERSISTENCE = _rx(
+    r"toujours pas", r"toujours aucune?", r"toujours rien", r"toujours le meme", r"toujours en panne",
+    r"toujours ferme", r"toujours aussi", r"encore une fois", r"une fois de plus",
+    r"encore (?:en panne|bouche|une coupure|un|une)", r"ras[- ]le[- ]bol",
+    r"(?:j'en ai|on en a|y en a|nous en avons) (?:marre|assez|ras le bol)", r"marre", r"on n'en peut plus",
+    r"j'en peux plus", r"personne ne (?:nous |me |vous )?(?:fait|bouge|repond|vient|passe|s'en occupe|rappelle)",
+    r"rien n'est fait", r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse",
+    r"pas de reponse", r"jamais de reponse", r"aucun retour", r"sans nouvelles",
+    r"sans (?:aucune )?(?:information|explication)",
+    r"depuis (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|ans|annees)",
+    r"depuis (?:une|un) (?:semaine|mois|an)", r"depuis l'(?:ete|hiver|automne)", r"depuis le printemps",
+    r"(?:ca|cela) fait (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|"
+    r"ans)",
+    r"nos impots", r"on paie (?:des|nos) (?:impots|abonnements|taxes)\w*", r"pour rien",
+    r"ca suffit(?! (?:pour|a|largement|amplement|bien))", r"on attend toujours", r"j'attends toujours",
+    r"nous attendons toujours", r"on se moque (?:de nous|du monde)", r"se fout", r"foutage de gueule",
+    r"aucun entretien", r"abandonne\w* par", r"on nous oublie", r"oublie\w* de la mairie",
+    r"c'est la (?:deuxieme|troisieme|quatrieme|\d+e|enieme) fois",
+    r"chaque (?:semaine|jour|annee|nuit|week-end) c'est", r"tous les (?:jours|soirs|week-ends|matins) c'est",
+    r"j'ai (?:deja )?(?:signale|appele|ecrit|relance)", r"deja signale\w*", r"relance\w*", r"a plusieurs reprises",
+    r"jamais (?:nettoye|entretenu|repare|ramasse|passe|tondu|vu personne)\w*", r"ne vient jamais", r"promis",
+    r"depuis (?:\d+|deux|trois|quatre|cinq|six|sept|huit|dix|quinze|vingt) (?:soirs|nuits|jours|semaines|mois|ans|"
+    r"annees)",
+    r"depuis (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|la semaine derniere|le mois dernier|"
+    r"des lustres|toujours|longtemps|la rentree|le debut)",
+    r"tous les (?:soirs|jours|week-ends|matins|nuits)", r"chaque (?:soir|nuit|matin|week-end)",
+    r"encore (?:pour|une|un|ferme\w*|annule\w*|en retard)", r"ca devient une habitude", r"toujours en retard",
+    r"jamais a l'heure",
+    r"depuis (?:le mois de |la mi-|fin |debut )?(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|"
+    r"octobre|novembre|decembre)",
+    r"pas une (?:seule )?reponse", r"aucune nouvelle", r"pas de nouvelles?", r"jamais eu de reponse",
+    r"toujours sans", r"en permanence",
+)
+# Outrage: a complaint only with a concrete problem (alone it is rhetoric).
+OUTRAGE = _rx(
+    r"inadmissible", r"inacceptable", r"scandale\w*", r"honteux", r"honte", r"lamentable", r"n'importe quoi",
+    r"insupportable", r"degoutant", r"deplorable", r"catastrophique", r"pitoyable", r"intolerable",
+    r"c'est penible", r"immonde", r"infernal\w*", r"indigne", r"une honte",
+)
+# A question that asks the collectivité to act, not to inform: a service request.
+ACTION_ASK = _rx(
+    r"pouvez-vous", r"pourriez-vous", r"pouvez vous", r"pourriez vous", r"serait-il possible",
+    r"est-il possible d", r"pourquoi (?:ne pas|pas)", r"ne pourrait-on pas",
+    r"pourrait-on (?:avoir|installer|mettre|prevoir)", r"peut-on avoir", r"ne serait-il pas",
+    r"serait-il (?:envisageable|prevu de)", r"est-il envisageable", r"(?:est-ce qu'on|on) (?:pourrait|peut) avoir",
+)
+
+# --- frames that make a text something else than a request -------------------------------------------
+THANKS = _rx(
+    r"merci(?! de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|"
+    r"avoir)\w+(?:er|ir|re)))(?! d'avance| par avance| d'(?!avance)\w+(?:er|ir|re)\b)",
+    r"bravo", r"felicitations", r"chapeau", r"top (?:les|la|le)", r"super (?:travail|boulot)", r"bon travail",
+    r"beau travail", r"quelle reactivite", r"reactivite",
+    r"rapidement (?:repare|intervenu|enleve|nettoye|remplace|traite)\w*",
+    r"(?:enfin|bien) (?:repare|refait|reparee|refaite|remplace|nettoye|enleve|rebouche|rouvert|installe)\w*",
+    r"(?:a|ont) ete (?:repare|refait|remplace|nettoye|enleve|ramasse|rebouche|retire|evacue|degage|traite|elague|"
+    r"efface)\w*",
+    r"c'est (?:repare|regle|reglé|fait|bon maintenant|resolu)", r"probleme (?:regle|resolu)", r"tout est revenu",
+    r"(?:c'est|est) revenue?", r"retour a la normale", r"tout est rentre dans l'ordre", r"remis en service",
+    r"courage (?:a|aux)", r"soutien aux", r"pensees pour",
+)
+RELAY = _rx(
+    r"pour info\w*",
+    r"programme(?:e|s|es)? (?:le|ce|cette|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|de|du|pour)",
+    r"soyez prudents?", r"prudence", r"evitez (?:le|la|les)", r"pour information", r"info :", r"infos? pratiques?",
+    r"a savoir", r"rappel :", r"selon (?:la|le|les|l')", r"d'apres (?:la|le|les|l')",
+    r"(?:la mairie|la ville|le maire|la prefecture|la mel|les pompiers|la police|la metropole) (?:a|ont|vient d'|"
+    r"viennent d') ?(?:confirme|annonce|indique|precise|communique|publie|informe|decide|fait savoir)",
+    r"a lire", r"article", r"la voix du nord", r"nord eclair", r"communique", r"on apprend que", r"j'ai lu que",
+    r"il parait que", r"c'est confirme", r"c'est officiel", r"officiel :", r"source :", r"via @?\w+", r"je relaie",
+    r"je partage", r"partagez", r"a partager", r"rt @?\w+", r"flash info", r"alerte meteo",
+    r"vigilance (?:orange|rouge|jaune)",
+    r"(?:la|le|les) \w+ (?:sera|seront|est|sont) (?:ferme|fermee|fermes|fermees|ouvert|ouverte|ouverts|"
+    r"ouvertes) (?:demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce|cette|jusqu'au|du|a partir)",
+    r"prevue?s? (?:le|ce|cette|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|de \d|du|pour|jusqu)",
+    r"recrute\w*", r"offre d'emploi", r"(?:a|ont) poste (?:les|des|l')\s?infos?",
+    r"nos (?:equipes|services|agents)",
+    r"(?:interviendront|interviennent|sont intervenus|vont intervenir)(?! quand)", r"nous vous informons",
+    r"(?:la ville|la mairie|la commune) vous informe", r"merci de votre (?:patience|comprehension)",
+    r"(?:a|ont) (?:indique|declare|precise|explique) (?:le|la|l'|les|que)", r"a-t-on appris",
+    r"a-t-il (?:indique|precise|declare)",
+)
+OPINION = _rx(
+    r"perso", r"personnellement",
+    r"je suis (?:pour|contre|d'accord|pas d'accord|plutot pour|plutot contre|favorable|defavorable)",
+    r"je comprends", r"a mon avis", r"selon moi", r"je pense que", r"je trouve que", r"je crois que",
+    r"d'accord avec", r"pas d'accord", r"moi je", r"de mon cote", r"pour ma part", r"je rejoins", r"tu as raison",
+    r"vous avez raison", r"t'as raison", r"je vote", r"je soutiens", r"(?:bonne|mauvaise|excellente) idee",
+    r"entierement d'accord", r"je prefere", r"ca se discute", r"c'est discutable", r"en meme temps",
+)
+# Events observed (accidents, weather, traffic): information, not a fault the town repairs.
+EVENT = _rx(
+    r"accident", r"(?:quel|le|du|au) match", r"carambolage", r"collision", r"(?:un|l'|cet|gros|violent) incendie",
+    r"pompiers", r"orage", r"tempete", r"grele", r"embouteillage\w*", r"bouchons?", r"ca roule mal",
+    r"trafic (?:perturbe|dense)", r"la route est coupee", r"route coupee",
 )
 ADDRESS = _rx(
     r"mairie", r"la ville", r"la commune", r"municipalite", r"monsieur le maire", r"madame la maire", r"le maire",
-    r"la maire", r"elus?", r"services? techniques", r"vos services", r"les services", r"conseil municipal",
-    r"metropole", r"agglo", r"police municipale",
+    r"la maire", r"m\. le maire", r"elus?", r"services? techniques", r"vos services", r"les services",
+    r"conseil municipal", r"metropole", r"la mel", r"agglo", r"police municipale", r"adjoint\w*",
 )
-LOCAL = _rx(r"rue", r"avenue", r"boulevard", r"bd", r"place (?:du|de|des)", r"quartier", r"chemin", r"allee",
-            r"impasse", r"residence", r"cite", r"lotissement", r"square", r"parc", r"carrefour", r"rond-point")
-PROPOSE = _rx(r"pourquoi ne pas", r"pourquoi pas", r"serait-il possible", r"pourriez-vous", r"vous pourriez",
-              r"ne pourrait-on pas", r"ne serait-il pas")
+LOCAL = _rx(
+    r"rue", r"avenue", r"boulevard", r"bd", r"place (?:du|de|des)", r"quartier", r"chemin", r"allee", r"impasse",
+    r"residence", r"cite", r"lotissement", r"square", r"parc", r"carrefour", r"rond-point", r"trottoir",
+    r"chaussee", r"ecole", r"piscine", r"mediatheque", r"cantine", r"creche", r"garderie", r"stade", r"salle",
+    r"cimetiere", r"marche", r"dechetterie", r"parking", r"arret de bus", r"passage pieton", r"pont", r"berges?",
+    r"jardin", r"aire de jeux", r"gymnase", r"centre social", r"chez (?:moi|nous)",
+    r"(?:notre|ma) (?:rue|residence|impasse|allee)", r"(?:mon|notre) quartier", r"publi(?:c|que|cs|ques)",
+    r"municipa\w+", r"communa(?:l|le|ux|les)", r"centre aere", r"centre de loisirs", r"periscolaire",
+    r"autorisation", r"permis de \w+", r"demarches?", r"carte d'identite", r"passeport", r"etat civil",
+    r"inscriptions?", r"tram", r"bus", r"horaires?", r"tarifs?", r"chantier", r"travaux", r"voirie", r"college",
+    r"lycee", r"classe", r"equipements?",
+)
+RESIDENCE = re.compile(r"(?:j'habite|je vis|on habite|nous habitons|on vit|nous vivons|je suis ici)"
+                       r"[^.,;!?]{0,40}depuis")
+CONTRAST = re.compile(r"(?<![\w-])(?:mais|par contre|en revanche|cependant|sauf que|pourtant)(?![\w])")
 _SENTENCE = re.compile(r"[^.!?\n]*\?")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the rules read in a text: the kind of request (or None) and the words that made it one."""
+
+    kind: str | None
+    cue: str | None
+    addressed: bool = False
+
+
+def _framed(folded: str) -> bool:
+    return bool(THANKS.search(folded) or RELAY.search(folded) or OPINION.search(folded))
+
+
+def _first(pattern: re.Pattern, text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(0) if match else None
+
+
+def _asks(folded: str, to_the_town: bool = False) -> tuple[str, bool] | None:
+    """The first real question (not rhetoric, not a private matter): its cue and whether it asks for an action.
+
+    ``to_the_town``: the text replies to a post of the collectivité, so any question in it is addressed to it.
+    """
+    for question in _SENTENCE.findall(folded):
+        question = question.strip()
+        if RHETORIC.search(question) or PRIVATE.search(question):
+            continue
+        action = _first(ACTION_ASK, question)
+        if action:
+            return action, True
+        cue = _first(ASK, question)
+        if cue:
+            return cue, False
+        if to_the_town and len(question) > 3:
+            return " ".join(question.split()[-6:]), False
+    return None
+
+
+def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | None = None) -> Reading:
+    """The kind of request a text reads as, from its words alone (the matter is checked by the component)."""
+    folded = RESIDENCE.sub(" ", fold(text))  # "j'habite rue Pasteur depuis vingt ans" is no persistence
+    addressed = bool(ADDRESS.search(folded)) or any(
+        f"@{fold(account)}" in folded for account in own_accounts if account) or parent_author == "mairie"
+    persistence = _first(PERSISTENCE, folded)
+    outrage = _first(OUTRAGE, folded)
+    asked = _asks(folded, parent_author == "mairie")
+    if asked:
+        return Reading("service_request" if asked[1] else "question", asked[0], addressed)
+    demand = _first(DEMAND, folded)
+    if demand:
+        return Reading("complaint" if persistence or outrage else "service_request", demand, addressed)
+    service = _first(SERVICE, folded)
+    if service:
+        return Reading("service_request", service, addressed)
+    if _framed(folded):
+        tail = CONTRAST.split(folded)[-1]
+        if tail == folded or _framed(tail):
+            return Reading(None, None, addressed)
+        folded = tail  # "Merci pour le ramassage, mais les sacs sont toujours là": the part after "mais"
+    problem = _first(PROBLEM, folded)
+    event = EVENT.search(folded)
+    if persistence:  # a lasting problem, even one an event caused ("inondée à chaque orage")
+        return Reading("complaint", persistence, addressed)
+    if outrage and problem and not event:
+        return Reading("complaint", f"{outrage} ({problem})", addressed)
+    proposal = _first(PROPOSE, folded)
+    if proposal:
+        return Reading("service_request", proposal, addressed)
+    if problem and not event:
+        return Reading("report", problem, addressed)
+    return Reading(None, None, addressed)
+
+
+def original_words(text: str, cue: str | None) -> str | None:
+    """The cue as the text writes it (accents, case) when folding kept the text's length, else folded."""
+    if not cue:
+        return cue
+    folded = fold(text)
+    start = folded.find(cue)
+    if start < 0 or len(folded) != len(text):
+        return cue
+    return text[start:start + len(cue)]
 
 
 @Language.factory(
@@ -108,8 +406,13 @@ def make_request(nlp: Language, name: str, default_service: str, needs_matter: b
     return RequestDetector(name, default_service, needs_matter)
 
 
+def _meta(doc: Doc) -> dict:
+    meta = doc.user_data.get(META)
+    return meta if isinstance(meta, dict) else {}
+
+
 class RequestDetector:
-    """Sets ``doc._.request`` = {is_request, kind, service}."""
+    """Sets ``doc._.request`` = {is_request, kind, service, cue}."""
 
     def __init__(self, name: str, default_service: str = "accueil", needs_matter: bool = True):
         extensions.register()
@@ -117,28 +420,10 @@ class RequestDetector:
         self.default_service = default_service
         self.needs_matter = needs_matter
 
-    def kind(self, text: str, own_accounts: tuple[str, ...] = ()) -> tuple[str | None, bool]:
-        """The kind of request the text reads as (or None), and whether it addresses the collectivité."""
-        folded = fold(text)
-        addressed = bool(ADDRESS.search(folded)) or any(
-            f"@{fold(account)}" in folded for account in own_accounts if account)
-        questions = _SENTENCE.findall(folded)
-        if any(PROPOSE.search(q) for q in questions):
-            return "suggestion", addressed
-        if any(ASK.search(q) for q in questions):
-            return "question", addressed
-        if COMPLAIN.search(folded):
-            return "complaint", addressed
-        if REPORT.search(folded):
-            return "report", addressed
-        if SUGGEST.search(folded):
-            return "suggestion", addressed
-        return None, addressed
-
     @staticmethod
     def from_the_collectivite(doc: Doc) -> bool:
         """Articles and pages are not requests, nor what the collectivité's own accounts post."""
-        meta = doc.user_data.get(META) or {}
+        meta = _meta(doc)
         if meta.get("kind") in ("article", "page"):
             return True
         author = meta.get("author")
@@ -148,14 +433,16 @@ class RequestDetector:
         return bool(watch and OwnAccounts(watch.own_accounts).is_author(author))
 
     def __call__(self, doc: Doc) -> Doc:
-        result = {"is_request": False, "kind": None, "service": None}
+        result = {"is_request": False, "kind": None, "service": None, "cue": None}
         if is_french(doc) and len(doc) and not self.from_the_collectivite(doc):
             watch = doc._.watch
-            kind, addressed = self.kind(doc.text, watch.own_accounts if watch else ())
+            parent_author = _meta(doc).get("parent_author")
+            reading = read(doc.text, watch.own_accounts if watch else (), parent_author)
             services = doc._.services or []
-            matter = bool(doc._.topics) or addressed or bool(LOCAL.search(fold(doc.text)))
-            if kind and (matter or not self.needs_matter):
-                result = {"is_request": True, "kind": kind,
-                          "service": services[0] if services else self.default_service}
+            matter = bool(doc._.topics) or reading.addressed or bool(LOCAL.search(fold(doc.text)))
+            if reading.kind and (matter or not self.needs_matter):
+                result = {"is_request": True, "kind": reading.kind,
+                          "service": services[0] if services else self.default_service,
+                          "cue": original_words(doc.text, reading.cue)}
         doc._.request = result
         return doc

@@ -91,7 +91,8 @@ def test_every_input_field_is_kept(enriched):
     assert minimal["my_column"] == {"kept": [1, 2]}
     assert minimal["title"] == "Piscine" and minimal["published_at"] == "2026-11-02T10:00:00+01:00"
     assert minimal["enriched_at"] == STAMP
-    assert minimal["request"] == {"is_request": True, "kind": "question", "service": "sports", "answered": None}
+    assert minimal["request"] == {"is_request": True, "kind": "question", "service": "sports", "cue": "Quand",
+                                  "answered": None}
     assert "sport" in minimal["topics"]
     only_text = records["Toujours pas de ramassage des poubelles rue Victor Hugo !"[:20]]
     assert set(only_text) >= {"text", "language", "flags", "topics", "services", "request", "entities", "hashtags",
@@ -146,7 +147,8 @@ def test_analyze_prints_the_enrichment(tmp_path: Path):
                 "--watch", "lambersart", "--json")
     data = json.loads(proc.stdout)
     assert data["topics"][0] == "proprete-dechets"
-    assert data["request"] == {"is_request": True, "kind": "complaint", "service": "proprete"}
+    assert data["request"] == {"is_request": True, "kind": "complaint", "service": "proprete",
+                               "cue": "Toujours pas"}
     assert data["mentions"] == ["VilleDeLambersart"] and data["emojis"] == ["😡"]
     unknown = _run("analyze", "x", "--watch", "nowhere", check=False)
     assert unknown.returncode == 2 and "nowhere" in unknown.stderr
