@@ -3,8 +3,8 @@
 - DEFT 2017 French val (324 tweets, from the shared data folder; "data not available" without it);
 - our municipal-style set ``nlp/eval/sentiment_municipal.jsonl``: the ``test`` part (never trained on)
   and, for information, the ``dev`` part (added to training only when the model's meta says so);
-- polarity of long reviews from a domain never trained on: ``nlp/eval/reviews_tv_allocine.jsonl`` (153
-  French TV-series reviews of 350+ characters, see nlp/eval/README.md) or any JSONL file of
+- polarity of long reviews from a domain never trained on: ``nlp/eval/reviews_books_babelio.jsonl`` (180
+  French book reviews of 300+ characters from Babelio, CC0, see nlp/eval/README.md) or any JSONL file of
   ``{"text", "label": "positive"|"negative"}`` given with ``--reviews PATH``: a review is read as
   positive when its score is > 0, negative when < 0, and counted wrong when the score is 0 or None.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from vigie.nlp.train.data import EVAL, deft_path, read_deft, read_jsonl, read_municipal
 
-REVIEWS = EVAL / "reviews_tv_allocine.jsonl"
+REVIEWS = EVAL / "reviews_books_babelio.jsonl"
 
 CLASSES = ("negative", "neutral", "positive")
 

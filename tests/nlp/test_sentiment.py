@@ -261,7 +261,11 @@ def test_reviews_set_and_polarity_metric(fast):
     rows = [json.loads(line) for line in sentiment_eval.REVIEWS.read_text(encoding="utf-8").splitlines()]
     assert len(rows) >= 100
     assert {r["label"] for r in rows} == {"positive", "negative"}
-    assert min(len(r["text"]) for r in rows) >= 350
+    assert min(len(r["text"]) for r in rows) >= 300
+    # stars agree with the label: positive 4-5, negative at most 2 (3/5 dropped)
+    assert all((r["rating"] >= 4) == (r["label"] == "positive") for r in rows)
+    assert all(r["rating"] <= 2 for r in rows if r["label"] == "negative")
+    assert sentiment_eval.REVIEWS.name == "reviews_books_babelio.jsonl"
     result = sentiment_eval.polarity(fast, sentiment_eval.REVIEWS)
     assert result["n"] == len(rows)
     assert set(result["per_class"]) == {"positive", "negative"}
