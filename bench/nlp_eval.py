@@ -39,9 +39,12 @@ def headlines(name: str, result: dict) -> list[tuple[str, object, str]]:
     rows: list[tuple[str, object, str]] = []
     if name == "sentiment":
         rows.append(("sentiment macro-F1, DEFT val", _get(result, "deft_val.macro_f1")
-                     or _get(result, "deft_val.status"), "≥ 0.62"))
+                     or _get(result, "deft_val.status"), "≥ 0.70 (accurate profile)"))
         for key in sorted(k for k in result if k.startswith("municipal")):
             rows.append((f"sentiment macro-F1, {key}", _get(result, f"{key}.macro_f1"), ""))
+        if "reviews" in result:
+            rows.append((f"sentiment polarity accuracy, long reviews n={_get(result, 'reviews.n')}",
+                         _get(result, "reviews.accuracy"), "≥ 0.85"))
     elif name == "toxicity":
         held = result.get("mlma_heldout", {})
         if "status" in held:
@@ -74,14 +77,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", type=Path, help="write every module's full result to this file")
     parser.add_argument("--model", default="sm", choices=["sm", "md"])
+    parser.add_argument("--profile", default=None, choices=["accurate", "fast"],
+                        help="NLP profile of the pipeline (default: accurate); see nlp/eval/README.md")
     args = parser.parse_args()
 
     import vigie.nlp.eval as eval_package
     from vigie.nlp.pipeline import build_pipeline
 
     start = time.perf_counter()
-    pipeline = build_pipeline(args.model)
-    print(f"pipeline {pipeline.meta['vigie']['model']}: {', '.join(pipeline.pipe_names)} "
+    pipeline = build_pipeline(args.model, profile=args.profile)
+    print(f"pipeline {pipeline.meta['vigie']['model']}, profile {pipeline.meta['vigie'].get('profile')}: "
+          f"{', '.join(pipeline.pipe_names)} "
           f"({time.perf_counter() - start:.0f} s)")
     for factory, why in pipeline.meta["vigie"]["skipped"].items():
         print(f"  left out: {factory}: {why}")

@@ -1,14 +1,15 @@
 """Speed of the Vigie French pipeline vs plain fr_core_news_sm, on the same posts, in the same run.
 
-    .venv/bin/python bench/nlp_speed.py [--docs 20000] [--processes 2]
+    .venv/bin/python bench/nlp_speed.py [--docs 20000] [--accurate-docs 4000] [--processes 2] [--profiles fast,accurate]
 
 The posts are short social texts generated from templates written for this benchmark (streets,
 complaints, questions, event posts, emojis, hashtags, mentions, links, a few English lines).
 Side A: ``spacy.load("fr_core_news_sm")`` with its default components, ``nlp.pipe`` in one process.
-Side B: our whole pipeline through the engine of ``vigie enrich`` (``vigie.nlp.enrich.Analyser``: text
-normalisation, both cores), workers started and warmed before the clock starts (their start-up
-time is printed apart).  Peak memory: the largest sum of the resident sizes (VmRSS) of this
-process and all its children, sampled every 0.2 s.  Other jobs on the machine depress both
+Side B, for each NLP profile (``fast``, ``accurate``): our whole pipeline through the engine of ``vigie
+enrich`` (``vigie.nlp.enrich.Analyser``: text normalisation, both cores), workers started and warmed
+before the clock starts (their start-up time is printed apart), then the seconds spent in each
+component in one process.  Peak memory: the largest sum of the resident sizes (VmRSS) of this
+process and all its children, sampled every 0.2 s, for each side.  Other jobs on the machine depress both
 sides; the ratio is what counts.
 """
 
@@ -139,11 +140,33 @@ class RSSSampler(threading.Thread):
         return self.peak
 
 
+def component_costs(profile: str, posts: list[str]) -> dict[str, float]:
+    """Seconds spent in each component of the pipeline, one process, over ``posts`` (after a warm-up)."""
+    from vigie.nlp.normalize import normalize
+    from vigie.nlp.pipeline import build_pipeline
+
+    nlp = build_pipeline(profile=profile)
+    texts = [normalize(p).analysed for p in posts]
+    list(nlp.pipe(texts[:50]))
+    costs: dict[str, float] = {}
+    start = time.perf_counter()
+    docs = [nlp.make_doc(t) for t in texts]
+    costs["tokenizer"] = time.perf_counter() - start
+    for name, proc in nlp.pipeline:
+        start = time.perf_counter()
+        docs = list(proc.pipe(docs, batch_size=128)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+        costs[name] = time.perf_counter() - start
+    return costs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--docs", type=int, default=20_000, help="posts timed for plain spaCy and the fast profile")
+    parser.add_argument("--accurate-docs", type=int, default=4_000, help="posts timed for the accurate profile")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--profiles", default="fast,accurate")
+    parser.add_argument("--cost-docs", type=int, default=1_000, help="posts for the per-component costs (0: skip)")
     args = parser.parse_args()
     posts = make_posts(args.docs)
     chars = sum(len(p) for p in posts)
@@ -161,33 +184,46 @@ def main() -> None:
     for _ in plain.pipe(posts):
         pass
     plain_time = time.perf_counter() - start
-    plain_peak = sampler.sample()
+    plain_rate = len(posts) / plain_time
+    plain_peak = sampler.stop()
     del plain
     print(f"A  fr_core_news_sm, default components {spacy.load('fr_core_news_sm').pipe_names}, 1 process: "
-          f"{plain_time:.1f} s, {len(posts) / plain_time:.0f} docs/s")
+          f"{plain_time:.1f} s, {plain_rate:.0f} docs/s, peak RSS {plain_peak / 2**30:.2f} GiB")
 
-    # ---------------------------------------------------------------- B: our pipeline
+    # ---------------------------------------------------------------- B: our pipeline, per profile
     from vigie.nlp.enrich import Analyser, Item
 
-    start = time.perf_counter()
-    analyser = Analyser("fr_core_news_sm", processes=args.processes, batch_size=args.batch_size).start()
-    warm = list(analyser.run([Item(p) for p in posts[:1000]]))
-    startup = time.perf_counter() - start
-    start = time.perf_counter()
-    results = list(analyser.run(Item(p) for p in posts))
-    ours_time = time.perf_counter() - start
-    analyser.close()
-    peak = sampler.stop()
-    assert len(results) == len(posts) and len(warm) == 1000
-    errors = sum(1 for r in results if r.error)
-    print(f"B  Vigie pipeline {analyser.components}, {args.processes} processes: {ours_time:.1f} s, "
-          f"{len(posts) / ours_time:.0f} docs/s (workers started and warmed in {startup:.1f} s; {errors} errors)")
-    requests = sum(1 for r in results if r.fields.get("request", {}).get("is_request"))
-    with_topics = sum(1 for r in results if r.fields.get("topics"))
-    print(f"   {with_topics} posts with a topic, {requests} requests")
-    print(f"ratio B/A: {plain_time / ours_time:.2f} (target ≥ 1.5)")
-    print(f"peak RSS, all processes: {peak / 2**30:.2f} GiB (target < 2 GiB; after side A: "
-          f"{plain_peak / 2**30:.2f} GiB); load average {os.getloadavg()[0]:.2f} at the end")
+    for profile in [p.strip() for p in args.profiles.split(",") if p.strip()]:
+        todo = posts if profile == "fast" else posts[: args.accurate_docs]
+        sampler = RSSSampler()
+        sampler.start()
+        start = time.perf_counter()
+        analyser = Analyser("fr_core_news_sm", processes=args.processes, batch_size=args.batch_size,
+                            profile=profile).start()
+        warm = list(analyser.run([Item(p) for p in posts[:500]]))
+        startup = time.perf_counter() - start
+        start = time.perf_counter()
+        results = list(analyser.run(Item(p) for p in todo))
+        ours_time = time.perf_counter() - start
+        analyser.close()
+        peak = sampler.stop()
+        assert len(results) == len(todo) and len(warm) == 500
+        errors = sum(1 for r in results if r.error)
+        rate = len(todo) / ours_time
+        labels = {}
+        for r in results:
+            label = (r.fields.get("sentiment") or {}).get("label")
+            labels[label] = labels.get(label, 0) + 1
+        print(f"B  profile {profile}: {len(todo)} posts, {args.processes} processes: {ours_time:.1f} s, "
+              f"{rate:.0f} docs/s, ratio to A {rate / plain_rate:.2f}, peak RSS {peak / 2**30:.2f} GiB "
+              f"(workers started and warmed in {startup:.1f} s; {errors} errors; sentiment {labels})")
+        print("   targets: accurate ≥ 50 docs/s; fast ≥ 1.5 × A; peak < 2.5 GiB")
+        if args.cost_docs:
+            costs = component_costs(profile, posts[: args.cost_docs])
+            total = sum(costs.values())
+            print(f"   cost per component, 1 process, {args.cost_docs} posts ({args.cost_docs / total:.0f} docs/s): "
+                  + ", ".join(f"{k} {v:.2f} s" for k, v in costs.items()))
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":

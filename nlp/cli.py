@@ -16,6 +16,13 @@ def _default_config() -> Path:
     return config_path()
 
 
+def _profile_of(flag: str | None, config: Path | None, watch_id: str | None) -> str:
+    """--profile, else $VIGIE_NLP_PROFILE, else the watch's (with --watch), else the watch file's, else accurate."""
+    from vigie.settings import Settings
+
+    return Settings.resolve(config=config, nlp_profile=flag).profile_for(watch_id)
+
+
 def _config_errors(func):
     from vigie.clikit import handles_errors
 
@@ -27,6 +34,9 @@ _config = click.option("--config", "config", type=click.Path(path_type=Path), de
                        help="Watch file for --watch (default: $VIGIE_CONFIG, else the demo territory's).")
 _model = click.option("--model", type=click.Choice(["sm", "md"]), default="sm", show_default=True,
                       help="spaCy French model: fr_core_news_sm or fr_core_news_md.")
+_profile = click.option("--profile", type=click.Choice(["accurate", "fast"]), default=None,
+                        help="NLP profile: accurate (sentiment with a bundled sentence encoder) or fast (linear "
+                             "model only). Default: $VIGIE_NLP_PROFILE, else the watch's, else accurate.")
 _pipeline = click.option("--pipeline", "pipeline", type=click.Path(exists=True, path_type=Path), default=None,
                          help="A saved pipeline folder (nlp.to_disk, spacy assemble) or a spaCy config file "
                               "to assemble, instead of nlp/config.cfg.")
@@ -38,18 +48,20 @@ _pipeline = click.option("--pipeline", "pipeline", type=click.Path(exists=True, 
 @_config
 @_model
 @_pipeline
+@_profile
 @click.option("--title", help="A title analysed with the text.")
 @click.option("--json", "as_json", is_flag=True, help="Print the enrichment as JSON.")
 @_config_errors
 def analyze(text: str, watch_id: str | None, config: Path | None, model: str, pipeline: Path | None,
-            title: str | None, as_json: bool) -> None:
+            profile: str | None, title: str | None, as_json: bool) -> None:
     """Print the enrichment of one TEXT ("-" reads it from standard input)."""
     from vigie.nlp.enrich import Analyser, Item, watch_resolver
 
     if text == "-":
         text = sys.stdin.read()
     watch = watch_resolver(config or _default_config(), watch_id)({}) if watch_id else None
-    result = next(Analyser(model, processes=1, pipeline=pipeline).run([Item(text, title, watch)]))
+    profile = _profile_of(profile, config, watch_id)
+    result = next(Analyser(model, processes=1, pipeline=pipeline, profile=profile).run([Item(text, title, watch)]))
     if result.error:
         click.echo(f"error: the pipeline failed: {result.error}", err=True)
         sys.exit(1)
@@ -71,6 +83,7 @@ def analyze(text: str, watch_id: str | None, config: Path | None, model: str, pi
 @_config
 @_model
 @_pipeline
+@_profile
 @click.option("--processes", type=int, default=None, help="Worker processes (default: 2, or 1 on one core).")
 @click.option("--batch-size", type=int, default=128, show_default=True)
 @click.option("--enriched-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]), default=None,
@@ -79,7 +92,7 @@ def analyze(text: str, watch_id: str | None, config: Path | None, model: str, pi
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @_config_errors
 def enrich(src: Path, dst: Path, watch_id: str | None, config: Path | None, model: str, pipeline: Path | None,
-           processes: int | None, batch_size: int, enriched_at: datetime | None, strict: bool,
+           profile: str | None, processes: int | None, batch_size: int, enriched_at: datetime | None, strict: bool,
            no_progress: bool) -> None:
     """Enrich the JSON Lines SRC into DST: one output line per input line, in order.
 
@@ -100,6 +113,7 @@ def enrich(src: Path, dst: Path, watch_id: str | None, config: Path | None, mode
         sys.exit(2)
     report = enrich_file(src, dst, watch_id=watch_id, config=config or _default_config(),
                          model=model, pipeline=pipeline, processes=processes, batch_size=batch_size,
+                         profile=_profile_of(profile, config, watch_id),
                          enriched_at=enriched_at,
                          progress=not no_progress and sys.stderr.isatty())
     click.echo(f"{dst}: {report.summary()}", err=True)

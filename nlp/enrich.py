@@ -133,19 +133,20 @@ _WORKER_NLP = None
 _WORKER_ERROR: Exception | None = None
 
 
-def _worker_init(model: str, pipeline: str | None = None) -> None:
+def _worker_init(model: str, pipeline: str | None = None, profile: str | None = None) -> None:
     global _WORKER_NLP, _WORKER_ERROR
     try:
-        _WORKER_NLP = _open(model, pipeline)
+        _WORKER_NLP = _open(model, pipeline, profile)
     except Exception as exc:  # reported to the parent: a failing initializer would be restarted forever
         _WORKER_ERROR = exc
 
 
-def _open(model: str, pipeline: str | Path | None):
-    """The pipeline: assembled from nlp/config.cfg with ``model``, or opened from ``pipeline`` (folder or config)."""
+def _open(model: str, pipeline: str | Path | None, profile: str | None = None):
+    """The pipeline: assembled from nlp/config.cfg with ``model`` and the NLP ``profile`` (default: the
+    config's, ``accurate``), or opened from ``pipeline`` (folder or config: its own settings)."""
     from vigie.nlp.pipeline import build_pipeline, open_pipeline
 
-    return open_pipeline(pipeline) if pipeline else build_pipeline(model)
+    return open_pipeline(pipeline) if pipeline else build_pipeline(model, profile=profile)
 
 
 def _worker_run(args: tuple[list[Item], int]) -> list[Result]:
@@ -163,8 +164,10 @@ class Analyser:
     """
 
     def __init__(self, model: str = "fr_core_news_sm", processes: int | None = None,
-                 batch_size: int = DEFAULT_BATCH, nlp=None, pipeline: str | Path | None = None):
+                 batch_size: int = DEFAULT_BATCH, nlp=None, pipeline: str | Path | None = None,
+                 profile: str | None = None):
         self.model = model
+        self.profile = profile
         self.pipeline = str(pipeline) if pipeline else None
         self.auto = processes is None  # then small inputs stay in this process (no start-up cost)
         self.processes = processes if processes is not None else min(2, os.cpu_count() or 1)
@@ -175,7 +178,7 @@ class Analyser:
 
     def _local(self):
         if self.nlp is None:
-            self.nlp = _open(self.model, self.pipeline)
+            self.nlp = _open(self.model, self.pipeline, self.profile)
         self.components = _components(self.nlp.meta.get("vigie"), self.nlp)
         return self.nlp
 
@@ -183,7 +186,8 @@ class Analyser:
         """Start the worker processes now and wait until each holds the pipeline (else: at the first run)."""
         if self.processes > 1 and self.nlp is None and self._pool is None:
             ctx = multiprocessing.get_context("fork")
-            self._pool = ctx.Pool(self.processes, initializer=_worker_init, initargs=(self.model, self.pipeline))
+            self._pool = ctx.Pool(self.processes, initializer=_worker_init,
+                                  initargs=(self.model, self.pipeline, self.profile))
             metas = self._pool.map(_worker_meta, range(self.processes), chunksize=1)
             for meta in metas:
                 if isinstance(meta, Exception):
@@ -412,7 +416,8 @@ class Parents:
 def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None,
                 config: str | Path | None = None, model: str = "fr_core_news_sm", processes: int | None = None,
                 batch_size: int = DEFAULT_BATCH, enriched_at: datetime | None = None, progress: bool = True,
-                analyser: Analyser | None = None, pipeline: str | Path | None = None) -> Report:
+                analyser: Analyser | None = None, pipeline: str | Path | None = None,
+                profile: str | None = None) -> Report:
     """Enrich ``src`` into ``dst`` (written atomically: a temporary file renamed at the end).
 
     ``pipeline``: a saved pipeline folder or a spaCy config file (default: nlp/config.cfg with ``model``).
@@ -425,7 +430,7 @@ def enrich_file(src: str | Path, dst: str | Path, *, watch_id: str | None = None
     resolve = watch_resolver(config, watch_id)
     total = count_lines(src)
     report = Report()
-    analyser = analyser or Analyser(model, processes, batch_size, pipeline=pipeline)
+    analyser = analyser or Analyser(model, processes, batch_size, pipeline=pipeline, profile=profile)
 
     def lines() -> Iterator[_Line]:
         # surrogateescape: a line that is not UTF-8 is reported and written back byte for byte.

@@ -66,8 +66,14 @@ def _merge(base: dict, override: dict) -> dict:
 
 def pipeline_config(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
                     exclude: list[str] | tuple[str, ...] = (), config: dict[str, dict] | None = None,
-                    path: str | Path = CONFIG):
+                    path: str | Path = CONFIG, profile: str | None = None):
     """The spaCy config of ``path`` (default ``nlp/config.cfg``) with the options of ``build_pipeline``."""
+    if profile is not None:
+        from vigie.settings import check_profile
+
+        profile = check_profile(profile, "profile")
+        if profile:
+            config = _merge({"vigie_sentiment": {"profile": profile}}, config or {})
     if tagger not in ("lexicon", "model"):
         raise ValueError(f"tagger must be 'lexicon' or 'model', not {tagger!r}")
     cfg = spacy.util.load_config(path)
@@ -91,6 +97,8 @@ def pipeline_config(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
     if "vigie_terms" not in pipeline:
         disabled = [name for name in disabled if name != "ner"]  # nothing else runs it
     for name, override in (config or {}).items():
+        if name == "vigie_sentiment" and name not in components and set(override) == {"profile"}:
+            continue  # a profile for a pipeline without sentiment: nothing to set
         if name not in components:
             raise PipelineLoadError(name, "settings given for a component that is not in the pipeline")
         components[name] = _merge(components[name], override)
@@ -100,17 +108,18 @@ def pipeline_config(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
 
 def build_pipeline(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
                    exclude: list[str] | tuple[str, ...] = (), config: dict[str, dict] | None = None,
-                   path: str | Path = CONFIG) -> Language:
+                   path: str | Path = CONFIG, profile: str | None = None) -> Language:
     """Assemble the pipeline declared in ``path`` (default ``nlp/config.cfg``).
 
     ``model``: "sm", "md" or a package name/path, the source of the model's components.  ``tagger``:
     "lexicon" (lemmas and parts of speech from the model's lemmatizer tables, see vigie_lexicon) or
     "model" (the model's tok2vec, morphologizer, attribute_ruler and lemmatizer).  ``exclude``:
     components to leave out (e.g. ``["vigie_terms"]``).  ``config``: settings by component name,
-    merged into the config (``{"vigie_sentiment": {"model": {"path": "other.json.gz"}}}``).
+    merged into the config (``{"vigie_sentiment": {"model": {"path": "other.json.gz"}}}``).  ``profile``:
+    "accurate" (default of the config) or "fast", the sentiment model (see docs/nlp.md).
     Raises ``PipelineLoadError`` naming the component that cannot be built or loaded.
     """
-    cfg = pipeline_config(model, tagger=tagger, exclude=exclude, config=config, path=path)
+    cfg = pipeline_config(model, tagger=tagger, exclude=exclude, config=config, path=path, profile=profile)
     import_components()
     try:
         nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
@@ -122,6 +131,8 @@ def build_pipeline(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
     load_components(nlp)
     nlp.meta["vigie"] = {
         "model": MODELS.get(model, model), "tagger": tagger, "config": str(path),
+        "profile": getattr(nlp.get_pipe("vigie_sentiment"), "profile", None) if "vigie_sentiment" in nlp.pipe_names
+        else None,
         "components": [name for name in nlp.pipe_names if name.startswith("vigie_")],
         # components left out on request (none fails to load: that is an error)
         "skipped": {name: "excluded on request" for name in exclude},

@@ -325,9 +325,12 @@ def kibana_import(url: str, watch_id: str, config_path: Path | None, space: str 
 @click.option("--parallel", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Sources crawled at the same time (one process each).")
 @click.option("--no-send", is_flag=True, help="Write the digests without emailing them.")
+@click.option("--profile", type=click.Choice(["accurate", "fast"]), default=None,
+              help="NLP profile of every watch (default: $VIGIE_NLP_PROFILE, else each watch's nlp_profile, "
+                   "else the file's settings.nlp_profile, else accurate).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
 @handles_errors
-def run_cmd(config_path, watch_ids, interval, parallel, no_send, as_json) -> None:
+def run_cmd(config_path, watch_ids, interval, parallel, no_send, profile, as_json) -> None:
     """The main job on your watch file, without Airflow: collect → enrich → index → influence → alerts →
     digest, through the same stages as the DAGs.  Re-running the same interval adds and sends nothing twice."""
     from dataclasses import asdict
@@ -336,6 +339,10 @@ def run_cmd(config_path, watch_ids, interval, parallel, no_send, as_json) -> Non
     from vigie.stages import mainjob
 
     settings = settings_for(config_path)
+    if profile:
+        from dataclasses import replace
+
+        settings = replace(settings, nlp_profile=profile)
     try:
         span = parse_interval(interval)
     except ValueError as exc:
@@ -382,14 +389,19 @@ def _print_run(result) -> None:
 @main.command()
 @click.option("--port", type=int, help="Port of the demo sites (default: $VIGIE_DEMO_PORT or 8740).")
 @click.option("--query", default="inondation", show_default=True, help="The search printed at the end.")
+@click.option("--profile", type=click.Choice(["accurate", "fast"]), default=None,
+              help="NLP profile (default: $VIGIE_NLP_PROFILE, else accurate).")
 @handles_errors
-def demo(port: int | None, query: str) -> None:
+def demo(port: int | None, query: str, profile: str | None) -> None:
     """The whole main job on the embedded default: local node, demo territory served on 127.0.0.1,
     collect → enrich → index → influence → alerts → digest (to a file and a local SMTP sink)."""
+    import os
+
     from vigie.demo.run import run_demo
     from vigie.indexes.search import search as run_search
 
-    result = run_demo(say=click.echo, port=port)
+    env = {**os.environ, "VIGIE_NLP_PROFILE": profile} if profile else None
+    result = run_demo(say=click.echo, port=port, env=env)
     watch = result.watch
     click.echo("")
     click.echo(f"Summary ({result.seconds:.0f} s)")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -271,6 +271,7 @@ class Watch(_Model):
     digest: Digest = Field(default_factory=Digest)
     privacy: Privacy = Field(default_factory=Privacy)
     alerts: Alerts = Field(default_factory=Alerts)
+    nlp_profile: Literal["accurate", "fast"] | None = None  # None: the file's settings.nlp_profile
 
     @field_validator("timezone")
     @classmethod
@@ -296,6 +297,7 @@ class FileSettings(_Model):
 
     index_prefix: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
     data_dir: str | None = None  # relative to the watch file's folder
+    nlp_profile: Literal["accurate", "fast"] | None = None  # NLP profile of watches that set none
 
 
 class WatchFile(_Model):

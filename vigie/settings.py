@@ -14,6 +14,11 @@ the run sees, so the demo can add its own variables without changing ``os.enviro
 | cache folder | | ``VIGIE_CACHE_DIR`` | | ``$XDG_CACHE_HOME/vigie`` |
 | search time limit | | ``VIGIE_SEARCH_TIMEOUT`` | | 30 s |
 | Elasticsearch | | ``ELASTICSEARCH_*``, ``VIGIE_ES_CONN_ID`` | | the local node on ``VIGIE_ES_PORT`` (9200) |
+| NLP profile | ``--profile`` | ``VIGIE_NLP_PROFILE`` | ``nlp_profile`` (watch, then settings) | ``accurate`` |
+
+The NLP profile (``accurate`` or ``fast``, see docs/nlp.md) is chosen per watch: a flag or the
+environment variable applies to every watch of the run; otherwise each watch's own ``nlp_profile``, then
+the file's ``settings.nlp_profile``, then ``accurate`` (``Settings.profile_for``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ if TYPE_CHECKING:
     from vigie.indexnames import IndexNames
 
 DEFAULT_ES_PORT = 9200
+NLP_PROFILES = ("accurate", "fast")
+DEFAULT_NLP_PROFILE = "accurate"
 PACKAGE = Path(__file__).resolve().parent
 DEMO_CONFIG = PACKAGE / "demo" / "demo.yaml"
 
@@ -91,6 +98,16 @@ def _prefix(value: str) -> str:
     return value.strip().lower() or "vigie"
 
 
+def check_profile(value: str | None, where: str) -> str | None:
+    """``value`` when it names an NLP profile (or is empty: None); a ValueError naming ``where`` otherwise."""
+    if not value:
+        return None
+    value = value.strip().lower()
+    if value not in NLP_PROFILES:
+        raise ValueError(f"{where}: unknown NLP profile {value!r} (expected one of {', '.join(NLP_PROFILES)})")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a run needs to know besides its watch: built by ``resolve()`` at the edge, passed down."""
@@ -102,6 +119,8 @@ class Settings:
     index_prefix: str
     env: Mapping[str, str] = field(repr=False, compare=False)
     search_timeout: float = 30.0
+    nlp_profile: str | None = None  # flag or VIGIE_NLP_PROFILE: every watch of the run
+    file_nlp_profile: str | None = None  # the watch file's settings.nlp_profile
 
     @classmethod
     def resolve(cls, config: str | Path | None = None, *, index_prefix: str | None = None,
@@ -118,8 +137,22 @@ class Settings:
         prefix = index_prefix or env.get("VIGIE_INDEX_PREFIX") or in_file.index_prefix or "vigie"
         made = cls(config_path=path, state_dir=state, data_dir=data, cache_dir=_cache_dir(env),
                    index_prefix=_prefix(prefix), env=env,
-                   search_timeout=float(env.get("VIGIE_SEARCH_TIMEOUT") or 30))
+                   search_timeout=float(env.get("VIGIE_SEARCH_TIMEOUT") or 30),
+                   nlp_profile=check_profile(env.get("VIGIE_NLP_PROFILE"), "VIGIE_NLP_PROFILE"),
+                   file_nlp_profile=getattr(in_file, "nlp_profile", None))
+        if overrides.get("nlp_profile"):
+            overrides["nlp_profile"] = check_profile(overrides["nlp_profile"], "--profile")
         return replace(made, **overrides) if overrides else made
+
+    def profile_for(self, watch_id: str | None = None) -> str:
+        """The NLP profile of a watch: flag or environment, else the watch's, else the file's, else accurate."""
+        if self.nlp_profile:
+            return self.nlp_profile
+        if watch_id:
+            own = getattr(self.watch(watch_id), "nlp_profile", None)
+            if own:
+                return own
+        return self.file_nlp_profile or DEFAULT_NLP_PROFILE
 
     @cached_property
     def watch_file(self) -> WatchFile:

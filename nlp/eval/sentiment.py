@@ -2,7 +2,11 @@
 
 - DEFT 2017 French val (324 tweets, from the shared data folder; "data not available" without it);
 - our municipal-style set ``nlp/eval/sentiment_municipal.jsonl``: the ``test`` part (never trained on)
-  and, for information, the ``dev`` part (added to training only when the model's meta says so).
+  and, for information, the ``dev`` part (added to training only when the model's meta says so);
+- polarity of long reviews from a domain never trained on: ``nlp/eval/reviews_books_babelio.jsonl`` (180
+  French book reviews of 300+ characters from Babelio, CC0, see nlp/eval/README.md) or any JSONL file of
+  ``{"text", "label": "positive"|"negative"}`` given with ``--reviews PATH``: a review is read as
+  positive when its score is > 0, negative when < 0, and counted wrong when the score is 0 or None.
 
 Macro-F1 over negative / neutral / positive.  A text the component leaves unlabelled (``label`` None,
 e.g. detected as another language) counts as neutral and is counted in ``unlabelled``.
@@ -10,20 +14,24 @@ e.g. detected as another language) counts as neutral and is counted in ``unlabel
 
 from __future__ import annotations
 
+import argparse
 import json
+from pathlib import Path
 
-from vigie.nlp.train.data import deft_path, read_deft, read_municipal
+from vigie.nlp.train.data import EVAL, deft_path, read_deft, read_jsonl, read_municipal
+
+REVIEWS = EVAL / "reviews_books_babelio.jsonl"
 
 CLASSES = ("negative", "neutral", "positive")
 
 
-def default_nlp():
+def default_nlp(profile: str = "accurate"):
     import spacy
 
     import vigie.nlp.components.sentiment  # noqa: F401  (registers the factory)
 
     pipeline = spacy.blank("fr")
-    pipeline.add_pipe("vigie_sentiment")
+    pipeline.add_pipe("vigie_sentiment", config={"profile": profile})
     return pipeline
 
 
@@ -56,7 +64,24 @@ def predict(nlp, texts: list[str]) -> tuple[list[str], int]:
     return labels, unlabelled
 
 
-def evaluate(nlp=None) -> dict:
+def polarity(nlp, path: str | Path) -> dict:
+    """Accuracy and per-class figures of the sign of the score on texts labelled positive / negative."""
+    items = read_jsonl(Path(path))
+    pred = []
+    for doc in nlp.pipe([item["text"] for item in items], batch_size=64):
+        score = (doc._.sentiment or {}).get("score")
+        pred.append("positive" if score and score > 0 else "negative" if score and score < 0 else "none")
+    gold = [item["label"] for item in items]
+    result = scores(gold, pred)
+    result["per_class"] = {c: v for c, v in result["per_class"].items() if c != "neutral"}
+    f1s = [v["f1"] for v in result["per_class"].values() if v["support"]]
+    result["macro_f1"] = round(sum(f1s) / len(f1s), 4) if f1s else 0.0
+    result["no_sign"] = pred.count("none")
+    result["set"] = str(path)
+    return result
+
+
+def evaluate(nlp=None, reviews: str | Path | None = REVIEWS) -> dict:
     nlp = nlp or default_nlp()
     result: dict = {}
     if deft_path("val").exists():
@@ -70,8 +95,18 @@ def evaluate(nlp=None) -> dict:
         items = [m for m in municipal if m["split"] == split]
         pred, unlabelled = predict(nlp, [m["text"] for m in items])
         result[f"municipal_{split}"] = {**scores([m["label"] for m in items], pred), "unlabelled": unlabelled}
+    if reviews:
+        result["reviews"] = polarity(nlp, reviews)
     return result
 
 
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=["accurate", "fast"], default="accurate")
+    parser.add_argument("--reviews", default=str(REVIEWS), help="JSONL of long reviews {text, label}")
+    args = parser.parse_args(argv)
+    print(json.dumps(evaluate(default_nlp(args.profile), args.reviews), indent=2, ensure_ascii=False))
+
+
 if __name__ == "__main__":
-    print(json.dumps(evaluate(), indent=2, ensure_ascii=False))
+    main()

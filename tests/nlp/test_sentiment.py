@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spacy
 from spacy.util import load_model_from_config
@@ -38,7 +40,9 @@ def pipeline():
 def test_config_defaults(pipeline):
     config = pipeline.config["components"]["vigie_sentiment"]
     assert config["model"]["@misc"] == "vigie.sentiment_model.v1"
-    assert config["max_chars"] == 5000
+    assert config["max_chars"] == 20000  # long texts are scored over their sentences (issue 16)
+    assert config["profile"] == "accurate"
+    assert config["head"]["@misc"] == "vigie.sentiment_head.v1"
 
 
 def test_save_and_reload(pipeline, tmp_path):
@@ -120,7 +124,7 @@ def test_works_after_fr_core_news_sm():
 
 @pytest.fixture(scope="module")
 def evaluation(pipeline):
-    return sentiment_eval.evaluate(pipeline)
+    return sentiment_eval.evaluate(pipeline, reviews=None)
 
 
 def test_evaluation_municipal(evaluation):
@@ -156,3 +160,113 @@ def test_inference_needs_no_scikit_learn():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.split()[0] == "negative"
     assert "insult" in out.stdout
+
+
+# --------------------------------------------------------------- profiles, labels, long texts (issue 16)
+
+@pytest.fixture(scope="module")
+def fast():
+    pipeline = spacy.blank("fr")
+    pipeline.add_pipe("vigie_sentiment", config={"profile": "fast"})
+    return pipeline
+
+
+AGREEMENT_TEXTS = [
+    "Bonjour, est-ce que quelqu'un sait quand la piscine rouvre ? Merci",
+    "Accident grave sur la D933, la route est coupée",
+    "Merci pour le nouveau parc, il est magnifique",
+    "Encore des poubelles partout, c'est honteux",
+    "Le marché est déplacé place de la gare samedi.",
+    "Pas mal, mais le parking reste un problème.",
+    "bof",
+    "😐",
+]
+
+
+@pytest.mark.parametrize("profile", ["accurate", "fast"])
+def test_label_agrees_with_score(pipeline, fast, profile):
+    """positive ⇔ score ≥ margin, negative ⇔ score ≤ −margin, neutral ⇔ |score| < margin, in both profiles."""
+    nlp = pipeline if profile == "accurate" else fast
+    component = nlp.get_pipe("vigie_sentiment")
+    assert component.profile == profile
+    margin = component.margin
+    assert 0 < margin < 0.5
+    for doc in nlp.pipe(AGREEMENT_TEXTS):
+        result = doc._.sentiment
+        if result["label"] == "positive":
+            assert result["score"] >= margin, (doc.text, result)
+        elif result["label"] == "negative":
+            assert result["score"] <= -margin, (doc.text, result)
+        else:
+            assert abs(result["score"]) < margin, (doc.text, result)
+
+
+def test_decide_keeps_weak_polarity_neutral():
+    from vigie.nlp.components.sentiment import decide
+
+    # the probabilities of "Accident grave sur la D933…" under the old model: positive by a hair
+    assert decide(np.array([0.38, 0.22, 0.40]), 0.05) == {"label": "neutral", "score": 0.02}
+    assert decide(np.array([0.05, 0.5, 0.45]), 0.05)["score"] == pytest.approx(0.0499)
+    assert decide(np.array([0.1, 0.2, 0.7]), 0.05) == {"label": "positive", "score": 0.6}
+
+
+def test_the_issue_examples(pipeline):
+    question = pipeline("Bonjour, est-ce que quelqu'un sait quand la piscine rouvre ? Merci")._.sentiment
+    assert question["label"] == "neutral", question
+    accident = pipeline("Accident grave sur la D933, la route est coupée")._.sentiment
+    assert accident["label"] in ("negative", "neutral"), accident
+    assert accident["label"] != "positive"
+
+
+def test_long_text_is_scored_over_its_sentences(pipeline, fast):
+    """A long text's opinion at its end counts: it is not scored on its first characters only."""
+    filler = "Le conseil municipal s'est réuni jeudi soir en mairie pour examiner le budget. " * 70
+    opinion = ("C'est une honte, rien n'est fait et les habitants sont abandonnés. "
+               "Je suis furieux, ce service est lamentable et personne ne répond. ") * 8
+    text = filler + opinion
+    assert len(filler) > 5000
+    for nlp in (pipeline, fast):
+        component = nlp.get_pipe("vigie_sentiment")
+        assert len(component.units(text)) > 1
+        assert nlp(text)._.sentiment["label"] == "negative", nlp(text)._.sentiment
+
+
+def test_sentences():
+    from vigie.nlp.components.sentiment import sentences, spread
+
+    assert sentences("Bonjour. Très bien ! Et toi ? Oui.") == ["Bonjour. Très bien ! Et toi ? Oui."]
+    parts = sentences("Le film commence très lentement, on s'ennuie. La fin est superbe et émouvante !\n\n"
+                      "Je recommande vivement ce film à tous.")
+    assert parts == ["Le film commence très lentement, on s'ennuie.", "La fin est superbe et émouvante !",
+                     "Je recommande vivement ce film à tous."]
+    assert spread(list(range(100)), 5) == [0, 25, 50, 74, 99]
+    assert spread([1, 2], 5) == [1, 2]
+
+
+def test_saved_pipeline_keeps_profile_and_head(pipeline, tmp_path):
+    pipeline.to_disk(tmp_path / "p")
+    assert (tmp_path / "p" / "vigie_sentiment" / "head.npz").is_file()
+    reloaded = spacy.load(tmp_path / "p")
+    component = reloaded.get_pipe("vigie_sentiment")
+    assert component.profile == "accurate"
+    assert np.array_equal(component.head.coef, pipeline.get_pipe("vigie_sentiment").head.coef)
+
+
+def test_unknown_profile_is_refused():
+    with pytest.raises(Exception, match="profile"):
+        spacy.blank("fr").add_pipe("vigie_sentiment", config={"profile": "turbo"})
+
+
+def test_reviews_set_and_polarity_metric(fast):
+    rows = [json.loads(line) for line in sentiment_eval.REVIEWS.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 100
+    assert {r["label"] for r in rows} == {"positive", "negative"}
+    assert min(len(r["text"]) for r in rows) >= 300
+    # stars agree with the label: positive 4-5, negative at most 2 (3/5 dropped)
+    assert all((r["rating"] >= 4) == (r["label"] == "positive") for r in rows)
+    assert all(r["rating"] <= 2 for r in rows if r["label"] == "negative")
+    assert sentiment_eval.REVIEWS.name == "reviews_books_babelio.jsonl"
+    result = sentiment_eval.polarity(fast, sentiment_eval.REVIEWS)
+    assert result["n"] == len(rows)
+    assert set(result["per_class"]) == {"positive", "negative"}
+    assert 0.0 <= result["accuracy"] <= 1.0

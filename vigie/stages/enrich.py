@@ -54,7 +54,7 @@ def enrich(settings: Settings, watch: str, start: datetime, end: datetime,
     processes = processes or int(settings.env.get("VIGIE_ENRICH_PROCESSES") or 0) or None
     try:
         report = enrich_file(combined, out, config=settings.config_path, watch_id=watch, processes=processes,
-                             progress=False, pipeline=pipeline)
+                             progress=False, pipeline=pipeline, profile=settings.profile_for(watch))
     finally:
         combined.unlink(missing_ok=True)
     summary = {"watch": watch, "interval": name, "path": str(out), "sources": len(sources), "lines": lines,
