@@ -43,12 +43,15 @@ HANDLE = re.compile(r"(?<![\w.])@[\w.]+(?:@[\w.-]+)?")
 URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:fr|com|org|net|example|info|eu)(?:/\S*)?\b")
 RT_MARK = re.compile(r"^\s*(?:RT|MT)\b\s*:?\s*|\b(?:via|cc)\s*:?\s*(?=@)", re.IGNORECASE)
 HASH_MARK = re.compile(r"#(?=\w)")
+HASH_TAIL = re.compile(r"(?:\s+#[\w-]+)+\s*$")   # the hashtags closing a post: not part of its last phrase
 # a road reference: D933, RD 17, RN41, N41, A25, M700, CD12 (one to four digits, one letter suffix)
 ROAD = re.compile(r"\b(?:(?:R?[DN]|CD|RM)\s?|[AM])\d{1,4}[a-z]?\b")
 ROAD_TOKEN = re.compile(r"^(?:r?[dn]|a|m|cd|rm)\d{1,4}[a-z]?$", re.IGNORECASE)
 STREET_WORDS = ("rue", "avenue", "av.", "boulevard", "bd", "place", "chemin", "quai", "impasse", "allée",
                 "allee", "route", "rond-point", "carrefour", "pont", "parc", "square", "passage", "cours",
-                "résidence", "residence", "quartier", "sentier", "voie", "esplanade", "porte", "parvis")
+                "résidence", "residence", "quartier", "sentier", "voie", "esplanade", "porte", "parvis",
+                "plage", "stade", "gare", "port", "canal", "mont", "forêt", "bois", "lac", "école", "collège",
+                "lycée", "piscine", "usine", "église", "cimetière", "zone", "hôpital", "salle")
 UPPER = r"[A-ZÀ-ÖØ-Þ]"
 NAME = UPPER + r"[\w'’-]*"
 CONNECT = r"(?:de\s+la|de\s+l['’]|des|du|de|d['’]|la|le|les|l['’]|aux|au)"
@@ -65,6 +68,7 @@ def clean(text: str) -> str:
     text = URL.sub(" ", text or "")
     text = RT_MARK.sub(" ", text)
     text = HANDLE.sub(" ", text)
+    text = HASH_TAIL.sub(lambda m: ". " + m.group(0).replace("#", " ").strip(), text)
     text = HASH_MARK.sub("", text)
     return " ".join(text.split())
 
@@ -88,12 +92,15 @@ def _street_places(text: str) -> list[str]:
 class DocFacts:
     """What the labeller keeps of one document: noun lemmas and places (display form, folded key)."""
 
-    __slots__ = ("nouns", "places", "specific")
+    __slots__ = ("nouns", "places", "specific", "territory", "text_key")
 
-    def __init__(self, nouns: set[str], places: dict[str, str], specific: set[str]):
+    def __init__(self, nouns: set[str], places: dict[str, str], specific: set[str], territory: set[str] = frozenset(),
+                 text_key: str = ""):
+        self.text_key = text_key   # the words of the post once relay marks are gone: a retweet has its original's
         self.nouns = nouns
         self.places = places       # folded key -> display form
         self.specific = specific   # folded keys of streets, quarters, roads
+        self.territory = territory  # folded keys of the watch's own place names (communes)
 
 
 def analyse(texts: list[str], enriched_places: list[list[str]] | None = None,
@@ -132,20 +139,23 @@ def analyse(texts: list[str], enriched_places: list[list[str]] | None = None,
             places.setdefault(key, name)
             if "-" in name and len(name.split()) == 1:
                 specific.add(key)  # Pacot-Vandracq, Canon-d'Or: compound names of quarters
+        territory = set()
         for c in (communes[i] if communes else []):
             key = fold(c)
-            if key in fold(text):
+            if key and key in fold(text):
                 places.setdefault(key, c)
-        place_words = {fold(w) for p in places.values() for w in WORD.findall(p)}
+                territory.add(key)
+                specific.discard(key)
+        place_words = {fold(w) for p in places.values() for w in re.split(r"[\s'’-]+", p) if w}
         nouns = set()
         for tok in doc:
-            if tok.pos_ != "NOUN" or not tok.is_alpha:
+            if tok.pos_ != "NOUN" or not tok.text.replace("-", "").isalpha():
                 continue
             lemma = tok.lemma_.lower() if tok.lemma_ else tok.text.lower()
-            if fold(tok.text) in place_words or not _is_event_word(lemma):
+            if fold(tok.text) in place_words or not _is_event_word(lemma.replace("-", "")):
                 continue
             nouns.add(lemma)
-        out.append(DocFacts(nouns, places, specific))
+        out.append(DocFacts(nouns, places, specific, territory, " ".join(WORD.findall(fold(text)))))
     return out
 
 
@@ -153,20 +163,32 @@ class EventLabel:
     """Counts of nouns and places over the documents of one alert, and the label they give."""
 
     def __init__(self, nouns: Counter | None = None, places: Counter | None = None,
-                 display: dict[str, str] | None = None, specific: set[str] | None = None):
+                 display: dict[str, str] | None = None, specific: set[str] | None = None,
+                 territory: set[str] | None = None):
         self.nouns = nouns or Counter()
         self.places = places or Counter()
         self.display = display or {}
         self.specific = specific or set()
+        self.territory = territory or set()
         self.docs = 0
+        self.base_places = Counter(self.places)   # counts kept from an earlier run
+        self.rows: list[DocFacts] = []            # this run's documents
+        self.texts: set[str] = set()
 
     def add(self, facts: DocFacts) -> None:
+        """Count a document; the words of a text already counted (a retweet, a copy) are not counted again:
+        the label says what the posts say, not how often one of them was relayed."""
         self.docs += 1
+        if facts.text_key and facts.text_key in self.texts:
+            return
+        self.texts.add(facts.text_key)
+        self.rows.append(facts)
         self.nouns.update(facts.nouns)
         self.places.update(facts.places.keys())
         for k, v in facts.places.items():
             self.display.setdefault(k, v)
         self.specific |= facts.specific
+        self.territory |= facts.territory
 
     def add_words(self, words: list[str], n: int) -> None:
         """Words a detector knows name the event (a crisis pack's label), counted for ``n`` documents."""
@@ -185,12 +207,14 @@ class EventLabel:
         """The counts, cut to the ``keep`` most frequent (stored with the alert for the next run)."""
         places = dict(self.places.most_common(keep))
         return {"docs": self.docs, "nouns": dict(self.nouns.most_common(keep)), "places": places,
-                "display": {k: self.display[k] for k in places}, "specific": sorted(self.specific & places.keys())}
+                "display": {k: self.display[k] for k in places}, "specific": sorted(self.specific & places.keys()),
+                "territory": sorted(self.territory & places.keys())}
 
     @classmethod
     def from_stats(cls, stats: dict) -> EventLabel:
         acc = cls(Counter(stats.get("nouns") or {}), Counter(stats.get("places") or {}),
-                  dict(stats.get("display") or {}), set(stats.get("specific") or []))
+                  dict(stats.get("display") or {}), set(stats.get("specific") or []),
+                  set(stats.get("territory") or []))
         acc.docs = int(stats.get("docs") or 0)
         return acc
 
@@ -202,9 +226,26 @@ class EventLabel:
         return words or [ranked[0][0]]
 
     def place_names(self) -> list[str]:
-        ranked = sorted(self.places.items(), key=lambda kv: (-kv[1], kv[0]))
-        spec = next((k for k, _ in ranked if k in self.specific), None)
-        wide = next((k for k, _ in ranked if k not in self.specific and k != spec), None)
+        """The most cited specific place (cited by two documents and a tenth of them at least: a street
+        named once in passing is not where it happens), then the wider place: the watch's own commune
+        when it is cited about half as often as the most cited one."""
+        # documents that speak of the event (one of its three main words): a detector may have brought
+        # in ordinary posts sharing one word with it, and their streets are not the event's
+        top = set(self.top_words(3))
+        counts = Counter(self.base_places)
+        about = [r for r in self.rows if r.nouns & top]
+        for r in about or self.rows:
+            counts.update(r.places.keys())
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        floor = max(2, (len(about) or self.docs) // 10)
+        spec = next((k for k, n in ranked if k in self.specific and n >= floor), None)
+        wides = [(k, n) for k, n in ranked if k not in self.specific and k != spec]
+        wide = None
+        if wides:
+            wide = wides[0][0]
+            own = next(((k, n) for k, n in wides if k in self.territory), None)
+            if own and own[1] * 2 >= wides[0][1]:
+                wide = own[0]
         return [self.display[k] for k in (spec, wide) if k]
 
     def label(self) -> str:
@@ -229,20 +270,23 @@ def label_docs(texts: list[str], enriched_places: list[list[str]] | None = None,
 
 def label_junk(label: str) -> list[str]:
     """The junk terms of a label: ``rt``/``via``, handles, links, ``#``, stop words, numbers that are not
-    road references.  Place names (``rue des Saules``) may hold stop words: they are cut out first."""
-    rest = STREET.sub(" ", label)
-    junk = [m.group(0) for m in HANDLE.finditer(rest)] + [m.group(0) for m in URL.finditer(rest)]
-    if "#" in rest:
-        junk.append("#")
-    for w in WORD.findall(URL.sub(" ", HANDLE.sub(" ", rest))):
-        f = fold(w.strip("'’-"))
-        if not f:
-            continue
-        if any(c.isdigit() for c in f):
-            if not ROAD_TOKEN.match(f):
+    road references.  The place part (after « — ») may hold stop words (``rue des Saules``, ``La
+    Madeleine``): there only handles, links, ``#``, ``rt`` and numbers count."""
+    what, _, where = label.partition(" — ")
+    junk = []
+    for part, is_place in ((what, False), (STREET.sub(" ", where), True)):
+        junk += [m.group(0) for m in HANDLE.finditer(part)] + [m.group(0) for m in URL.finditer(part)]
+        if "#" in part:
+            junk.append("#")
+        for w in WORD.findall(URL.sub(" ", HANDLE.sub(" ", part))):
+            f = fold(w.strip("'’-"))
+            if not f:
+                continue
+            if any(c.isdigit() for c in f):
+                if not ROAD_TOKEN.match(f):
+                    junk.append(w)
+            elif f in {"rt", "via", "mt", "cc"} or (f in FRENCH and not is_place):
                 junk.append(w)
-        elif f in {"rt", "via", "mt", "cc"} or f in FRENCH:
-            junk.append(w)
     return junk
 
 
