@@ -105,8 +105,9 @@ def test_next_day_run_attaches_to_the_same_alert_and_nothing_is_sent_twice(es, t
     assert last == [] and report4["sent"] == 0
 
 
-def test_demo_flood_raises_one_alert(demo_enriched, tmp_path):
-    """The demo corpus, enriched by the real pipeline: the flood of 17 November is one alert."""
+def test_demo_flood_raises_one_alert(demo_enriched, es, tmp_path):
+    """The demo corpus, enriched by the real pipeline: the flood of 17 November is one alert, offline
+    (replay) and online (the index, saved queries decided by Elasticsearch, as ``vigie demo`` runs it)."""
     from pathlib import Path
 
     from vigie.alerts.runner import pick_watch
@@ -124,6 +125,12 @@ def test_demo_flood_raises_one_alert(demo_enriched, tmp_path):
     label = fold(last["event_label"])
     assert "inondation" in label and ("pacot-vandracq" in label or "rue des saules" in label), label
     assert not label_junk(last["event_label"])
+    install(es, ["lambersart"], names=names)
+    index_file(es, demo_enriched, watch_id="lambersart", names=names)
+    es.indices.refresh(index=names.documents_alias())
+    online = run_online(es, names, watch, now=docs[-1].published_at + timedelta(minutes=15))
+    assert {e["alert_id"] for e in online.events} == {last["alert_id"]}
+    assert [a.alert_id for a in AlertStore(es, names).search("lambersart")] == [last["alert_id"]]
 
 
 def test_label_junk_and_road_references():
