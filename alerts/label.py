@@ -103,12 +103,26 @@ class DocFacts:
         self.territory = territory  # folded keys of the watch's own place names (communes)
 
 
+def _tagged(cleaned: list[str], known: list[bool]):
+    """spaCy docs of the texts; the entity recogniser (more than half of the cost) only runs on the texts
+    whose places the NLP stage has not already found."""
+    nlp = _nlp()
+    with nlp.select_pipes(disable=["ner"]):
+        light = dict(zip((i for i, k in enumerate(known) if k),
+                         nlp.pipe([t for t, k in zip(cleaned, known, strict=True) if k], batch_size=64), strict=True))
+    full = dict(zip((i for i, k in enumerate(known) if not k),
+                    nlp.pipe([t for t, k in zip(cleaned, known, strict=True) if not k], batch_size=64), strict=True))
+    return [light[i] if i in light else full[i] for i in range(len(cleaned))]
+
+
 def analyse(texts: list[str], enriched_places: list[list[str]] | None = None,
-            communes: list[list[str]] | None = None) -> list[DocFacts]:
-    """Nouns and places of each text (one spaCy pass over all of them)."""
+            communes: list[list[str]] | None = None, enriched: list[bool] | None = None) -> list[DocFacts]:
+    """Nouns and places of each text (one spaCy pass over all of them).  ``enriched_places`` are the places
+    the NLP stage found (``territory.places``, location entities); ``enriched`` says which texts it
+    enriched (no entity recognition again for those)."""
     cleaned = [clean(t) for t in texts]
     out = []
-    for i, doc in enumerate(_nlp().pipe(cleaned, batch_size=64)):
+    for i, doc in enumerate(_tagged(cleaned, enriched or [False] * len(cleaned))):
         text = cleaned[i]
         places: dict[str, str] = {}
         specific: set[str] = set()
@@ -172,6 +186,7 @@ class EventLabel:
         self.territory = territory or set()
         self.docs = 0
         self.base_places = Counter(self.places)   # counts kept from an earlier run
+        self.boost: Counter = Counter()           # detector labels' words: in the label, not in the event key
         self.rows: list[DocFacts] = []            # this run's documents
         self.texts: set[str] = set()
 
@@ -194,10 +209,11 @@ class EventLabel:
         """Words a detector knows name the event (a crisis pack's label), counted for ``n`` documents."""
         for w in words:
             if _is_event_word(w):
-                self.nouns[w] += n
+                self.boost[w] += n
 
-    def top_words(self, n: int) -> list[str]:
-        return [w for w, _ in sorted(self.nouns.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+    def top_words(self, n: int, boosted: bool = True) -> list[str]:
+        counts = self.nouns + self.boost if boosted else self.nouns
+        return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
 
     def top_specific(self, n: int) -> set[str]:
         ranked = sorted(((k, c) for k, c in self.places.items() if k in self.specific), key=lambda kv: (-kv[1], kv[0]))
@@ -207,6 +223,7 @@ class EventLabel:
         """The counts, cut to the ``keep`` most frequent (stored with the alert for the next run)."""
         places = dict(self.places.most_common(keep))
         return {"docs": self.docs, "nouns": dict(self.nouns.most_common(keep)), "places": places,
+                "boost": dict(self.boost.most_common(keep)),
                 "display": {k: self.display[k] for k in places}, "specific": sorted(self.specific & places.keys()),
                 "territory": sorted(self.territory & places.keys())}
 
@@ -216,10 +233,11 @@ class EventLabel:
                   dict(stats.get("display") or {}), set(stats.get("specific") or []),
                   set(stats.get("territory") or []))
         acc.docs = int(stats.get("docs") or 0)
+        acc.boost = Counter(stats.get("boost") or {})
         return acc
 
     def event_words(self) -> list[str]:
-        ranked = sorted(self.nouns.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = sorted((self.nouns + self.boost).items(), key=lambda kv: (-kv[1], kv[0]))
         if not ranked:
             return []
         words = [w for w, n in ranked if n >= 2][:MAX_EVENT_WORDS]

@@ -47,6 +47,11 @@ TOPICAL = ("emerging_topic", "crisis_keywords")   # detectors that see events (a
 VIEWS = ("negative_spike", "toxicity_spike", "saved_query")  # join an event holding half their documents
 GENERIC = ("crisis_keywords", "negative_spike")  # categories: the same one much later is another event
 MAX_FACTS = 50_000
+# the label is made from an alert's first 100 documents (and a candidate's first 40 for the event key):
+# more would not change it, and tagging is the costly part of an alert (docs/alerts.md, "Labels")
+MAX_LABEL_DOCS = 100
+MAX_KEY_DOCS = 40
+LABEL_CHARS = 1500
 
 
 def parse_ts(value: str | None) -> float | None:
@@ -110,19 +115,22 @@ class Lifecycle:
         if todo:
             if len(self.facts) > MAX_FACTS:
                 self.facts.clear()
-            found = labeller.analyse([f"{d.title}\n{d.text}" if d.title else d.text for d in todo],
+            found = labeller.analyse([(f"{d.title}\n{d.text}" if d.title else d.text)[:LABEL_CHARS] for d in todo],
                                      [d.entities for d in todo],
-                                     [[n for _, n in d.communes] + self.territory for d in todo])
+                                     [[n for _, n in d.communes] + self.territory for d in todo],
+                                     [d.enriched for d in todo])
             self.facts.update(zip((d.doc_id for d in todo), found, strict=True))
         return [self.facts[d.doc_id] for d in docs]
 
-    def _same_event(self, cand_label: labeller.EventLabel, alert: Alert) -> bool:
-        """The event key: the same specific place and an event word, or two event words in common."""
+    def _same_event(self, cand_label: labeller.EventLabel, alert: Alert, first_ts: float) -> bool:
+        """The event key: the same specific place and an event word, or two event words in common, with
+        the alert active within ``same_event_hours`` before the candidate's first document.  The words
+        are the posts' own nouns (a crisis pack's label, shared by all its events, does not count)."""
         acc = self.labels.get(alert.alert_id)
-        if acc is None or not acc.docs:
+        if acc is None or not acc.docs or (parse_ts(alert.last_seen) or 0) < first_ts - self.rematch:
             return False
-        words = set(cand_label.top_words(4)) & set(acc.top_words(4))
-        places = cand_label.top_specific(3) & acc.top_specific(3)
+        words = set(cand_label.top_words(4, boosted=False)) & set(acc.top_words(4, boosted=False))
+        places = cand_label.top_specific(2) & acc.top_specific(2)
         return (bool(words) and bool(places)) or len(words) >= 2
 
     def _match(self, cand: Candidate, end: float) -> Alert | None:
@@ -150,9 +158,9 @@ class Lifecycle:
                 else:
                     if cand_label is None:
                         cand_label = labeller.EventLabel()
-                        for facts in self._facts(cand.docs):
+                        for facts in self._facts(cand.docs[:MAX_KEY_DOCS]):
                             cand_label.add(facts)
-                    if self._same_event(cand_label, alert):
+                    if self._same_event(cand_label, alert, cand.docs[0].ts):
                         ok, score = True, 0.5
             if ok and score > best_score:
                 best, best_score = alert, score
@@ -242,7 +250,7 @@ class Lifecycle:
         if cand.kind == alert.kind == "crisis_keywords" and cand.label and cand.label not in alert.label.split(", "):
             alert.label = f"{alert.label}, {cand.label}"
         acc = self.labels.setdefault(aid, labeller.EventLabel())
-        for facts in self._facts(new):
+        for facts in self._facts(new[:max(0, MAX_LABEL_DOCS - acc.docs)]):
             acc.add(facts)
         if cand.kind == "crisis_keywords" and cand.label and new:
             acc.add_words(labeller.label_words(cand.label), len(new))

@@ -65,6 +65,7 @@ class DocInfo:
         "communes",
         "doc",
         "doc_id",
+        "enriched",
         "entities",
         "fold_text",
         "own",
@@ -101,6 +102,7 @@ class DocInfo:
         self.toxic = bool(tox.flagged or (tox.score is not None and tox.score >= 0.5))
         ents = doc.entities
         self.entities = doc.territory.places + [e for e in ents.locations if e not in doc.territory.places]
+        self.enriched = doc.enriched_at is not None  # its places were found by the NLP stage
         self.thread_id = doc.thread_id
         self.parent_id = doc.parent_id
         handle = (doc.author.handle or doc.author.name or "").lstrip("@").lower()
