@@ -61,6 +61,12 @@ STREET = re.compile(
     r"((?:" + CONNECT + r"\s*)?" + NAME
     + r"(?:(?:\s+|-)(?:(?:" + CONNECT + r"|et|sur|lez|sous)(?:\s+|-|(?<=['’])))?" + NAME + r")*)")
 WORD = re.compile(r"[\w'’-]+")
+# a compound proper name, the way quarters and communes are written: Pacot-Vandracq, Saint-André-lez-Lille,
+# Villeneuve-d'Ascq (not a compound first name: Jean-Pierre)
+COMPOUND = re.compile(UPPER + r"[a-zà-öø-ÿœ]+(?:-(?:(?:lez|les|sur|en|sous|de|du|la|le|d['’]|l['’])-?)*"
+                      + UPPER + r"[\w'’]*)+")
+GIVEN = {"jean", "marie", "anne", "pierre", "paul", "louis", "jacques", "marc", "claude", "michel", "francois",
+         "jean-", "luc", "yves", "rose", "charles", "henri", "andre", "rene", "guy", "eric", "hugo"}
 
 
 def clean(text: str) -> str:
@@ -82,7 +88,8 @@ def _nlp():
 
 def _is_event_word(lemma: str) -> bool:
     key = fold(lemma)
-    return len(key) >= 3 and key.isalpha() and key not in STOP
+    # "évitez", "appelez": imperatives the tagger takes for nouns
+    return len(key) >= 3 and key.isalpha() and key not in STOP and not (key.endswith("ez") and len(key) > 4)
 
 
 def _street_places(text: str) -> list[str]:
@@ -130,6 +137,12 @@ def analyse(texts: list[str], enriched_places: list[list[str]] | None = None,
             key = fold(p)
             places.setdefault(key, p)
             specific.add(key)
+        for m in COMPOUND.finditer(text):
+            name = m.group(0)
+            key = fold(name)
+            if key.split("-")[0] not in GIVEN and not any(key in k for k in places):
+                places.setdefault(key, name)
+                specific.add(key)
         for m in ROAD.finditer(text):
             p = m.group(0).replace(" ", "").upper()
             places.setdefault(fold(p), p)
@@ -248,10 +261,11 @@ class EventLabel:
         named once in passing is not where it happens), then the wider place: the watch's own commune
         when it is cited about half as often as the most cited one."""
         # documents that speak of the event (one of its three main words): a detector may have brought
-        # in ordinary posts sharing one word with it, and their streets are not the event's
+        # in ordinary posts sharing one word with it, and their streets are not the event's (from 8
+        # distinct posts on; below, every post counts)
         top = set(self.top_words(3))
         counts = Counter(self.base_places)
-        about = [r for r in self.rows if r.nouns & top]
+        about = [r for r in self.rows if r.nouns & top] if len(self.rows) >= 8 else []
         for r in about or self.rows:
             counts.update(r.places.keys())
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
