@@ -45,7 +45,7 @@ RT_MARK = re.compile(r"^\s*(?:RT|MT)\b\s*:?\s*|\b(?:via|cc)\s*:?\s*(?=@)", re.IG
 HASH_MARK = re.compile(r"#(?=\w)")
 HASH_TAIL = re.compile(r"(?:\s+#[\w-]+)+\s*$")   # the hashtags closing a post: not part of its last phrase
 # a road reference: D933, RD 17, RN41, N41, A25, M700, CD12 (one to four digits, one letter suffix)
-ROAD = re.compile(r"\b(?:(?:R?[DN]|CD|RM)\s?|[AM])\d{1,4}[a-z]?\b")
+ROAD = re.compile(r"\b(?:(?:R?[DN]|CD|RM)\s?|[AM]|(?:r?[dn]|cd)(?=\d))\d{1,4}[a-z]?\b")
 ROAD_TOKEN = re.compile(r"^(?:r?[dn]|a|m|cd|rm)\d{1,4}[a-z]?$", re.IGNORECASE)
 STREET_WORDS = ("rue", "avenue", "av.", "boulevard", "bd", "place", "chemin", "quai", "impasse", "allée",
                 "allee", "route", "rond-point", "carrefour", "pont", "parc", "square", "passage", "cours",
@@ -61,10 +61,18 @@ STREET = re.compile(
     r"((?:" + CONNECT + r"\s*)?" + NAME
     + r"(?:(?:\s+|-)(?:(?:" + CONNECT + r"|et|sur|lez|sous)(?:\s+|-|(?<=['’])))?" + NAME + r")*)")
 WORD = re.compile(r"[\w'’-]+")
+# the same in lower case, as casual posts write it (« rue des saules »): only with « de », « des »,
+# « du »… before one name; a capitalised place cited as often goes first ("weak" places)
+WEAK_STREET = re.compile(
+    r"\b((?i:" + "|".join(re.escape(w) for w in STREET_WORDS) + r"))\s+"
+    r"((?:de\s+la|de\s+l['’]|des|du|de|d['’])\s*[a-zà-öø-ÿœ][\w-]{2,})")
 # a compound proper name, the way quarters and communes are written: Pacot-Vandracq, Saint-André-lez-Lille,
 # Villeneuve-d'Ascq (not a compound first name: Jean-Pierre)
 COMPOUND = re.compile(UPPER + r"[a-zà-öø-ÿœ]+(?:-(?:(?:lez|les|sur|en|sous|de|du|la|le|d['’]|l['’])-?)*"
                       + UPPER + r"[\w'’]*)+")
+# proper nouns after "la", "le", "l'" that are institutions, not places
+INSTITUTIONS = {"metropole", "prefecture", "mairie", "ville", "region", "police", "gendarmerie", "poste", "sncf",
+                "republique", "france", "nord", "voix", "commune", "departement", "ministere", "meteo"}
 GIVEN = {"jean", "marie", "anne", "pierre", "paul", "louis", "jacques", "marc", "claude", "michel", "francois",
          "jean-", "luc", "yves", "rose", "charles", "henri", "andre", "rene", "guy", "eric", "hugo"}
 
@@ -84,6 +92,11 @@ def _nlp():
     import spacy
 
     return spacy.load("fr_core_news_sm", disable=["parser"])
+
+
+def _weak(display: str) -> bool:
+    """A place written all in lower case (« rue des saules »): less sure than a capitalised one."""
+    return not any(c.isupper() for c in display)
 
 
 def _is_event_word(lemma: str) -> bool:
@@ -137,12 +150,26 @@ def analyse(texts: list[str], enriched_places: list[list[str]] | None = None,
             key = fold(p)
             places.setdefault(key, p)
             specific.add(key)
+        for m in WEAK_STREET.finditer(text):
+            name = f"{m.group(1).lower()} {m.group(2)}"
+            key = fold(name)
+            last = fold(re.split(r"[\s'’]+", m.group(2))[-1])
+            if last not in STOP and not any(key in k or k in key for k in places):
+                places.setdefault(key, name)
+                specific.add(key)
         for m in COMPOUND.finditer(text):
             name = m.group(0)
             key = fold(name)
             if key.split("-")[0] not in GIVEN and not any(key in k for k in places):
                 places.setdefault(key, name)
                 specific.add(key)
+        for j, tok in enumerate(doc):
+            # la Sambre, la Deûle, le Mont Noir: a proper noun after an article names a river or a site
+            if tok.pos_ in ("PROPN", "NOUN") and j > 0 and doc[j - 1].lower_ in ("la", "le", "l'", "l’") \
+                    and tok.text[:1].isupper() and not tok.text.isupper() and tok.is_alpha \
+                    and fold(tok.text) not in INSTITUTIONS and not any(fold(tok.text) in k for k in places):
+                places.setdefault(fold(tok.text), tok.text)
+                specific.add(fold(tok.text))
         for m in ROAD.finditer(text):
             p = m.group(0).replace(" ", "").upper()
             places.setdefault(fold(p), p)
@@ -270,7 +297,10 @@ class EventLabel:
             counts.update(r.places.keys())
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         floor = max(2, (len(about) or self.docs) // 10)
-        spec = next((k for k, n in ranked if k in self.specific and n >= floor), None)
+        # the most cited; a capitalised name before a lower-case one cited as often
+        specs = sorted(((k, n) for k, n in ranked if k in self.specific and n >= floor),
+                       key=lambda kv: (-kv[1], _weak(self.display[kv[0]]), kv[0]))
+        spec = specs[0][0] if specs else None
         wides = [(k, n) for k, n in ranked if k not in self.specific and k != spec]
         wide = None
         if wides:

@@ -5,7 +5,7 @@
 One JSON line per event, the format ``bench/alerts_eval.py --events`` reads:
 ``{"id", "commune", "posts": [{"text", "author", "minutes"}], "place": [variants], "event": [event words]}``.
 Each event is written from a handful of sentences in the way posts go: retweets (``RT @x:``), ``via
-@x``, handles, hashtags, links, times and counts.  Written by the author of the labeller, so they are
+@x``, handles, hashtags, links, times and counts, a quarter of the posts all in lower case.  Written by the author of the labeller, so they are
 a dev set, not an evaluation.
 """
 
@@ -238,6 +238,8 @@ def event_record(rng: random.Random, k: int, commune: str, places: list[str], wo
                 text += f" via {rng.choice(HANDLES)}"
             if rng.random() < 0.1:
                 text = f"{rng.choice(HANDLES)} {text}"
+            if rng.random() < 0.25:
+                text = text.lower()   # casual posts: no capital letters, place names included
             written.append(text)
         posts.append({"text": text, "author": f"user{rng.randint(1, 400)}", "minutes": minute})
     return {"id": f"dev-{k:02d}", "commune": commune, "posts": posts, "place": places, "event": words}
