@@ -124,10 +124,11 @@ class Lifecycle:
 
     def _same_event(self, cand_label: labeller.EventLabel, alert: Alert, first_ts: float) -> bool:
         """The event key: the same specific place and an event word, or two event words in common, with
-        the alert active within ``same_event_hours`` before the candidate's first document.  The words
-        are the posts' own nouns (a crisis pack's label, shared by all its events, does not count)."""
+        the alert active within ``close_after_hours`` before the candidate's first document (a night's
+        pause does not split an event).  The words are the posts' own nouns (a crisis pack's label,
+        shared by all its events, does not count)."""
         acc = self.labels.get(alert.alert_id)
-        if acc is None or not acc.docs or (parse_ts(alert.last_seen) or 0) < first_ts - self.rematch:
+        if acc is None or not acc.docs or (parse_ts(alert.last_seen) or 0) < first_ts - self.close_after:
             return False
         words = set(cand_label.top_words(4, boosted=False)) & set(acc.top_words(4, boosted=False))
         places = cand_label.top_specific(2) & acc.top_specific(2)

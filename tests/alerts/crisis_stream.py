@@ -69,13 +69,14 @@ def _wave(rng, prefix, templates, start, hours, count, retweet_share=0.35):
     return docs
 
 
-def crisis_stream(seed: int = 17, with_second: bool = False) -> list:
-    """About 330 posts on the event over day 1 and 2, after a day of ordinary traffic (3 days in all)."""
+def crisis_stream(seed: int = 17, with_second: bool = False, second_wave_hour: int = 7) -> list:
+    """About 330 posts on the event over day 1 and 2, after a day of ordinary traffic (3 days in all).
+    The first wave runs from 14:00 to 22:00 on day 1; the second starts at ``second_wave_hour`` on day 2."""
     rng = random.Random(seed)
     day1 = T0 + timedelta(days=1)
     docs = background(days=3, per_hour=4)
     docs += _wave(rng, "fire1", WAVE1, day1 + timedelta(hours=14), hours=8, count=180)
-    docs += _wave(rng, "fire2", WAVE2, day1 + timedelta(days=1, hours=7), hours=10, count=150)
+    docs += _wave(rng, "fire2", WAVE2, day1 + timedelta(days=1, hours=second_wave_hour), hours=8, count=150)
     if with_second:
         docs += _wave(rng, "water", SECOND, day1 + timedelta(hours=15), hours=6, count=60)
     return sorted(docs, key=lambda d: (d.published_at, d.doc_id))

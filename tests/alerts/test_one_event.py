@@ -50,6 +50,13 @@ def test_crisis_stream_is_one_bounded_readable_alert(tmp_path):
         assert e["title"].endswith(label)
 
 
+def test_a_long_quiet_night_does_not_split_the_event(tmp_path):
+    """The second wave 16 hours after the first one's last post (more than ``same_event_hours``): new
+    posts, new words, same place: the same alert."""
+    events = Engine(load_watch(tmp_path)).run(crisis_stream(second_wave_hour=14))
+    assert len({e["alert_id"] for e in events}) == 1, [(e["fired_at"], e["title"]) for e in events]
+
+
 def test_two_simultaneous_events_are_two_alerts(tmp_path):
     events = Engine(load_watch(tmp_path)).run(crisis_stream(with_second=True))
     alerts = {}
