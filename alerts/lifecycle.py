@@ -292,6 +292,7 @@ class Lifecycle:
         deliver = not (alert.status == "snoozed" and (parse_ts(alert.snoozed_until) or 0) > end)
         data = alert.to_dict()
         data.pop("doc_ids")
+        data.pop("label_stats")  # the labeller's counts: stored, not sent
         return {"event": kind, "deliver": deliver, **data}
 
     # ------------------------------------------------------------------ user actions

@@ -5,8 +5,8 @@
 One JSON line per event, the format ``bench/alerts_eval.py --events`` reads:
 ``{"id", "commune", "posts": [{"text", "author", "minutes"}], "place": [variants], "event": [event words]}``.
 Each event is written from a handful of sentences in the way posts go: retweets (``RT @x:``), ``via
-@x``, handles, hashtags, links, times and counts, a quarter of the posts all in lower case.  Written by the author of the labeller, so they are
-a dev set, not an evaluation.
+@x``, handles, hashtags, links, times and counts, a quarter of the posts all in lower case.  Written
+by the author of the labeller, so they are a dev set, not an evaluation.
 """
 
 from __future__ import annotations
