@@ -57,7 +57,7 @@ class Engine:
         self.lifecycle = Lifecycle(
             watch.id, slice_minutes=cfg.slice_minutes, escalation_factor=th.escalation_factor,
             close_after_hours=th.close_after_hours, known=list(known),
-            rematch_seconds=th.same_event_hours * 3600,
+            rematch_seconds=th.same_event_hours * 3600, territory=territory_words,
             window_label=lambda a: windows.get(a.key, "") if a.kind == "saved_query" else "")
         self.own = frozenset(a.lstrip("@").lower() for a in watch.own_accounts)
         self.keep_docs = keep_docs

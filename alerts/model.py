@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,38 @@ KIND_LABELS = {
     "saved_query": "Requête enregistrée",
 }
 EXCERPT_CHARS = 280
+# three levels at most; an alert starts at 1 and climbs one level each time its volume grows by the
+# watch's ``escalation_factor`` (docs/alerts.md, "Escalation")
+LEVEL_NAMES = {1: "information", 2: "vigilance", 3: "crise"}
+MAX_LEVEL = max(LEVEL_NAMES)
+DETECTOR_LABELS = {
+    "emerging_topic": "sujet émergent",
+    "crisis_keywords": "mots-clés de crise",
+    "negative_spike": "hausse des messages négatifs",
+    "toxicity_spike": "messages toxiques",
+    "saved_query": "requête enregistrée",
+}
+
+
+def level_for(doc_count: int, base_count: int, factor: float) -> int:
+    """1 + ⌊log_factor(doc_count / base_count)⌋, never above ``MAX_LEVEL``."""
+    if not base_count or doc_count <= base_count:
+        return 1
+    return min(MAX_LEVEL, 1 + math.floor(math.log(doc_count / base_count, factor) + 1e-9))
+
+
+def detector_names(detectors: list[str], labels: dict[str, str] | None = None) -> list[str]:
+    """``kind:key`` entries in French: « mots-clés de crise (inondation) », « sujet émergent »."""
+    out = []
+    for entry in detectors:
+        kind, _, key = entry.partition(":")
+        name = DETECTOR_LABELS.get(kind, kind)
+        shown = (labels or {}).get(entry) or key
+        if shown and kind != "emerging_topic":
+            name = f"{name} ({shown})"
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def iso(ts: float | None) -> str | None:
@@ -32,6 +65,7 @@ class DocInfo:
         "communes",
         "doc",
         "doc_id",
+        "enriched",
         "entities",
         "fold_text",
         "own",
@@ -68,6 +102,7 @@ class DocInfo:
         self.toxic = bool(tox.flagged or (tox.score is not None and tox.score >= 0.5))
         ents = doc.entities
         self.entities = doc.territory.places + [e for e in ents.locations if e not in doc.territory.places]
+        self.enriched = doc.enriched_at is not None  # its places were found by the NLP stage
         self.thread_id = doc.thread_id
         self.parent_id = doc.parent_id
         handle = (doc.author.handle or doc.author.name or "").lstrip("@").lower()
@@ -134,6 +169,14 @@ class Alert:
     acked_at: str | None = None
     snoozed_until: str | None = None
     label: str | None = None
+    # one event, one alert: what the detectors that joined it were ("kind:key"), and their labels
+    detectors: list[str] = field(default_factory=list)
+    detector_labels: dict = field(default_factory=dict)
+    level_name: str = "information"
+    event_label: str = ""         # « Inondation, cave — rue des Saules, Lambersart » (alerts/label.py)
+    places: list[str] = field(default_factory=list)
+    event_terms: list[str] = field(default_factory=list)
+    label_stats: dict = field(default_factory=dict)  # the labeller's counts, so the next run goes on from them
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -141,7 +184,12 @@ class Alert:
     @classmethod
     def from_dict(cls, data: dict) -> Alert:
         known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        alert = cls(**{k: v for k, v in data.items() if k in known})
+        alert.level = min(alert.level, MAX_LEVEL)  # stored by a version without the bound
+        alert.level_name = LEVEL_NAMES[alert.level]
+        if not alert.detectors:
+            alert.detectors = [f"{alert.kind}:{alert.key}"]
+        return alert
 
 
 def alert_id(watch_id: str, kind: str, key: str, first_doc_id: str) -> str:

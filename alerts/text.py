@@ -18,11 +18,13 @@ from functools import lru_cache
 from vigie.stopwords import FRENCH
 from vigie.textfold import fold
 
-STOP_WORDS = FRENCH  # vigie.stopwords: the index's French list, folded, plus the words of social posts
+# vigie.stopwords (the index's French list, folded, plus the words of social posts), and the markers of
+# relayed posts: a retweet storm must not make "rt" or "via" a bursting term
+STOP_WORDS = FRENCH | {"rt", "via", "mt", "cc"}
 
 TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ELISION = re.compile(r"\b(?:[lcdjmnst]|qu|jusqu|lorsqu|puisqu)'")
-URLS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
+URLS = re.compile(r"https?://\S+|www\.\S+|\S*@\S+")  # links, e-mail addresses and @handles
 
 
 @lru_cache(maxsize=200_000)
@@ -56,7 +58,8 @@ class LightLemmatizer:
         if "'" in text:
             text = ELISION.sub(" ", text)
         stop = self.stop
-        return [t for t in TOKEN.findall(text) if t not in stop and len(t) > 1]
+        # numbers (times, counts, dates) are not terms; "d933" or "a25" (road references) are
+        return [t for t in TOKEN.findall(text) if t not in stop and len(t) > 1 and not t.isdigit()]
 
     def terms(self, text: str) -> list[str]:
         cache = self._stems
@@ -88,11 +91,11 @@ class SpacyLemmatizer:
     def _terms(self, doc) -> list[str]:
         out = []
         for tok in doc:
-            if tok.is_punct or tok.is_space or tok.like_url or tok.like_email:
+            if tok.is_punct or tok.is_space or tok.like_url or tok.like_email or tok.text.startswith("@"):
                 continue
             lemma = fold(tok.lemma_ or tok.text)
             for part in TOKEN.findall(ELISION.sub(" ", lemma)):
-                if part not in self.stop and len(part) > 1:
+                if part not in self.stop and len(part) > 1 and not part.isdigit():
                     out.append(part)
         return out
 

@@ -3,6 +3,9 @@
 Prints recall, false alerts per day, detection latency in slices and replay throughput (one core).
 
     .venv/bin/python bench/alerts_eval.py [--per-day 3000] [--seed 7] [--json]
+    .venv/bin/python bench/alerts_eval.py --events tests/fixtures/alert_events_dev.jsonl [--json]
+
+``--events PATH`` scores alert *labels* on a set of events instead (``label_eval`` below).
 
 Ordinary traffic is built from sentence templates of municipal life (works, parking, school meals,
 markets, waste, sport, culture, weather…) filled with the demo territory's places, plus the texts of
@@ -19,6 +22,7 @@ import argparse
 import json
 import math
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -417,6 +421,9 @@ def evaluate(per_day: int, seed: int, lemmatizer: str = "light", write: Path | N
         from vigie.jsonl import write_jsonl
 
         write_jsonl(write, sorted(base + events, key=lambda d: (d.published_at, d.doc_id)))
+    from vigie.alerts.label import _nlp
+
+    _nlp()  # the labeller's model, loaded once per process (about 5 s): not part of the detection time
     results = {}
     for label, docs in (("ordinary", base), ("with_events", base + events)):
         docs = sorted(docs, key=lambda d: (d.published_at, d.doc_id))
@@ -486,6 +493,118 @@ def evaluate(per_day: int, seed: int, lemmatizer: str = "light", write: Path | N
     }
 
 
+# ---------------------------------------------------------------------- alert labels (--events)
+def _norm(text: str) -> str:
+    from vigie.textfold import fold
+
+    return " ".join(re.sub(r"[\W_]+", " ", fold(text)).split())
+
+
+def _event_word_hit(label: str, words: list[str]) -> bool:
+    """An event word is in the label, folded and lemma-tolerant (same light stem, or 5 letters in common
+    at the start of two words of at least 5 letters: inondation / inondée)."""
+    from vigie.alerts.text import stem
+
+    label_words = set(_norm(label).split())
+    for phrase in words:
+        for w in _norm(phrase).split():
+            for lw in label_words:
+                if w == lw or stem(w) == stem(lw) or (min(len(w), len(lw)) >= 5 and w[:5] == lw[:5]):
+                    return True
+    return False
+
+
+def _place_hit(label: str, places: list[str], commune: str | None = None) -> bool:
+    norm = f" {_norm(label)} "
+    return any(f" {_norm(p)} " in norm for p in places if _norm(p))
+
+
+def label_eval(path: Path, seed: int = 7, noise_per_day: int = 800) -> dict:
+    """Each event's posts, with ordinary traffic around them (a day and a half before, half a day after),
+    through the real detectors and labeller (``Engine``, the code ``vigie alerts run`` runs; no
+    Elasticsearch needed).  The watch is the demo's, with the event's commune as its territory keyword.
+    Also scores the labeller alone on the event's posts (``label_docs``: no detection involved)."""
+    from vigie.alerts.label import label_docs, label_junk
+    from vigie.jsonl import read_lines
+
+    base_watch = load_config(ROOT / "config" / "demo.yaml").watch("lambersart")
+    rows, bad = [], 0
+    for line in read_lines(path):
+        if line.error or not isinstance(line.data, dict) or not line.data.get("posts"):
+            bad += 1
+            continue
+        ev = line.data
+        rng = random.Random(f"{seed}:{ev.get('id')}")
+        commune = ev.get("commune") or ""
+        watch = base_watch.model_copy(update={
+            "territory": base_watch.territory.model_copy(update={"keywords": [commune] if commune else []}),
+            "alerts": base_watch.alerts.model_copy(update={"saved_queries": []})})
+        start = START + timedelta(days=1, hours=12)
+        noise = []
+        for hour in range(48):
+            rate = noise_per_day * HOURLY[hour % 24] / sum(HOURLY)
+            for _ in range(_poisson(rng, rate)):
+                topic = rng.choice(list(ORDINARY))
+                when = START + timedelta(hours=hour, seconds=rng.randint(0, 3599))
+                noise.append(_doc(rng, f"noise-{len(noise)}", _fill(rng, rng.choice(ORDINARY[topic])), when, topic,
+                                  0.25, rng.choice(["mastodon", "reddit", "forum", "rss"])))
+        posts = []
+        for j, post in enumerate(ev["posts"]):
+            d = _doc(rng, f"event-{j}", str(post.get("text") or ""), start + timedelta(minutes=float(post.get("minutes")
+                     or 0)), "risques-crise", 0.5, rng.choice(["mastodon", "x", "facebook"]))
+            d = d.model_copy(update={"author": d.author.model_copy(update={"handle": str(post.get("author") or "")})})
+            posts.append(d)
+        ids = {d.doc_id for d in posts}
+        engine = Engine(watch, lemmatizer=make_lemmatizer("light"))
+        engine.run(sorted(noise + posts, key=lambda d: (d.published_at, d.doc_id)))
+        hits = [(len(ids & set(a.doc_ids)), a) for a in engine.lifecycle.alerts.values()]
+        hits = [(n, a) for n, a in hits if n]
+        label = max(hits, key=lambda na: na[0])[1].event_label if hits else ""
+        direct = label_docs([d.text for d in posts], communes=[[commune]] * len(posts))
+        row = {"id": ev.get("id"), "alerts": len(hits), "label": label, "direct_label": direct,
+               "max_level": max((a.level for _, a in hits), default=0),
+               "false_alerts": sum(1 for a in engine.lifecycle.alerts.values() if not ids & set(a.doc_ids))}
+        for key, text in (("", label), ("direct_", direct)):
+            row[key + "place"] = bool(text) and _place_hit(text, ev.get("place") or [])
+            row[key + "event"] = bool(text) and _event_word_hit(text, ev.get("event") or [])
+            row[key + "junk"] = label_junk(text) if text else []
+        rows.append(row)
+    n = len(rows) or 1
+    fired = [r for r in rows if r["alerts"]] or [{}]
+
+    def share(rs, key):
+        return round(sum(bool(r.get(key)) for r in rs) / (len(rs) or 1), 3)
+
+    return {
+        "events": len(rows), "bad_lines": bad,
+        "exactly_one_alert": round(sum(r["alerts"] == 1 for r in rows) / n, 3),
+        "no_alert": round(sum(r["alerts"] == 0 for r in rows) / n, 3),
+        "max_level_above_3": sum(r["max_level"] > 3 for r in rows),
+        "false_alerts_from_noise": sum(r["false_alerts"] for r in rows),
+        "alerted_label_has_place": share(fired, "place"),
+        "alerted_label_has_event_word": share(fired, "event"),
+        "alerted_label_has_junk": share(fired, "junk"),
+        "direct_label_has_place": share(rows, "direct_place"),
+        "direct_label_has_event_word": share(rows, "direct_event"),
+        "direct_label_has_junk": share(rows, "direct_junk"),
+        "rows": rows,
+    }
+
+
+def print_label_report(report: dict) -> None:
+    print(f"{report['events']} events ({report['bad_lines']} bad line(s)); through the detectors:")
+    print(f"  exactly one alert: {report['exactly_one_alert']:.0%}   no alert: {report['no_alert']:.0%}   "
+          f"level above 3: {report['max_level_above_3']}   false alerts from the noise: "
+          f"{report['false_alerts_from_noise']}")
+    print(f"  label of the alert: place {report['alerted_label_has_place']:.0%}, event word "
+          f"{report['alerted_label_has_event_word']:.0%}, junk {report['alerted_label_has_junk']:.0%}")
+    print(f"labeller alone on the posts: place {report['direct_label_has_place']:.0%}, event word "
+          f"{report['direct_label_has_event_word']:.0%}, junk {report['direct_label_has_junk']:.0%}")
+    for r in report["rows"]:
+        flags = ("P" if r["place"] else "-") + ("E" if r["event"] else "-") + ("J" if r["junk"] else "-")
+        print(f"  {r['id']:<10} alerts {r['alerts']}  {flags}  {r['label'] or '(no alert)'}   | {r['direct_label']}")
+
+
 event_of: dict[str, str] = {}
 
 
@@ -496,7 +615,15 @@ def main() -> None:
     parser.add_argument("--lemmatizer", choices=["light", "spacy"], default="light")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--write", type=Path, help="also write the stream with its events to this JSONL file")
+    parser.add_argument("--events", type=Path, help="score alert labels on this JSONL set of events instead")
     args = parser.parse_args()
+    if args.events:
+        report = label_eval(args.events, args.seed)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            print_label_report(report)
+        return
     report = evaluate(args.per_day, args.seed, args.lemmatizer, args.write)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

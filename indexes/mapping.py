@@ -114,6 +114,13 @@ ALERT_MAPPING: dict = {
         "acked_at": DATE,
         "snoozed_until": DATE,
         "sentiment": _obj(negative=COUNT, neutral=COUNT, positive=COUNT, unknown=COUNT),
+        "detectors": KW,       # "kind:key" of every detector merged into the alert (one event, one alert)
+        "detector_labels": {"type": "object", "enabled": False},
+        "level_name": KW,      # information | vigilance | crise
+        "event_label": FRENCH_KW,  # the event and its place in French words
+        "places": KW,
+        "event_terms": KW,
+        "label_stats": {"type": "object", "enabled": False},  # the labeller's counts, kept for the next run
     },
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from vigie.alerts.model import KIND_LABELS
+from vigie.alerts.model import KIND_LABELS, LEVEL_NAMES, MAX_LEVEL, detector_names
 from vigie.textsafe import one_line, safe_url
 
 __all__ = ["context", "local", "one_line", "safe_url"]
@@ -32,12 +32,15 @@ def _joined(values) -> str:
 
 def context(event: dict, watch_name: str, tz: str = "Europe/Paris") -> dict:
     level = event["level"]
+    level_text = f"{level} — {LEVEL_NAMES.get(level, '')} (sur {MAX_LEVEL})"
+    detectors = detector_names(event.get("detectors") or [f"{event['kind']}:{event.get('key') or ''}"],
+                               event.get("detector_labels"))
     sentiment = event.get("sentiment") or {}
     mix = ", ".join(f"{n} {label}" for key, label in (("negative", "négatif(s)"), ("neutral", "neutre(s)"),
                                                     ("positive", "positif(s)"), ("unknown", "non évalué(s)"))
                     if (n := sentiment.get(key)))
     if event["event"] == "escalation":
-        summary = (f"Le sujet a pris de l'ampleur : {event['doc_count']} messages (niveau {level}), "
+        summary = (f"L'événement a pris de l'ampleur : {event['doc_count']} messages (niveau {level_text}), "
                    f"contre {event.get('base_count') or '?'} au premier signalement.")
     else:
         summary = f"{event['doc_count']} messages depuis le {local(event.get('first_seen'), tz)}."
@@ -49,7 +52,8 @@ def context(event: dict, watch_name: str, tz: str = "Europe/Paris") -> dict:
         ("Messages", str(event["doc_count"])),
         ("Ampleur (anomalie)", _number(event.get("magnitude") or 0)),
         ("Croissance", f"×{_number(event.get('growth') or 0)} par rapport à l'habitude"),
-        ("Niveau", str(level)),
+        ("Niveau", level_text),
+        ("Détecteurs", _joined(detectors)),
     ]
     if event.get("commune_names") or event.get("communes"):
         facts.append(("Communes", _joined(event.get("commune_names") or event.get("communes"))))
@@ -68,6 +72,7 @@ def context(event: dict, watch_name: str, tz: str = "Europe/Paris") -> dict:
     title = one_line(event["title"])
     prefix = "[Vigie] " + ("Escalade — " if event["event"] == "escalation" else "")
     subject = one_line(f"{prefix}{title}")[:200]
-    return {"event": event["event"], "level": level, "title": title, "summary": summary, "facts": facts,
+    return {"event": event["event"], "level": level, "level_text": level_text, "detectors": detectors,
+            "title": title, "summary": summary, "facts": facts,
             "samples": samples, "kind_label": kind_label, "watch_name": one_line(watch_name),
             "alert_id": event["alert_id"], "colour": COLOURS.get(event["kind"], "#1d4ed8"), "subject": subject}

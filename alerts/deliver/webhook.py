@@ -103,7 +103,8 @@ class WebhookChannel:
         self.env = os.environ if env is None else env  # the run's environment (settings.env)
 
     def wants(self, event: dict) -> bool:
-        return not self.kinds or event["kind"] in self.kinds
+        kinds = {event["kind"]} | {d.split(":")[0] for d in event.get("detectors") or []}
+        return not self.kinds or bool(kinds & self.kinds)
 
     def send(self, event: dict) -> None:
         url = self.env.get(self.url_env)

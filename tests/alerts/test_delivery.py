@@ -45,7 +45,7 @@ def test_one_email_per_alert_and_escalation_with_hostile_text_inert(tmp_path, sm
     assert keys == [f"{e['alert_id']}:{e['level']}" for e in events]
     rcpts, msg = server.messages[0]
     assert sorted(rcpts) == ["alertes@testville.example", "elus@testville.example"]
-    assert msg["From"] == "vigie@testville.example" and msg["Subject"].startswith("[Vigie] Crise possible")
+    assert msg["From"] == "vigie@testville.example" and msg["Subject"].startswith("[Vigie] Information : ")
     text, html = _parts(msg)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -53,6 +53,7 @@ def test_one_email_per_alert_and_escalation_with_hostile_text_inert(tmp_path, sm
     assert "javascript:" not in html and "javascript:" not in text
     assert 'href="https://social.example/@a/' in html
     assert "Crise possible" in text and "Messages : " in text and "vigie alerts ack" in text
+    assert "Niveau : 1 — information (sur 3)" in text and "Détecteurs : mots-clés de crise" in text
     assert "Escalade" in server.messages[1][1]["Subject"]
     # a second run with the same events sends nothing (delivery log keyed by alert and level)
     again = Dispatcher(channels_for(watch, os.environ)).deliver(events)

@@ -109,7 +109,9 @@ def test_crisis_pack_fires_and_packs_merge(tmp_path):
     assert crisis and crisis[0]["event"] == "new" and crisis[0]["key"] == "inondation"
     assert crisis[0]["fired_at"] == "2026-11-11T18:15:00Z"      # third flood post at 19:10 local
     assert len({e["alert_id"] for e in crisis}) == 1            # inondation and évacuation: one alert
-    assert "Crise possible" in crisis[0]["title"]
+    assert crisis[0]["title"].startswith("Information : Inondation")   # level name, then the event in words
+    # one distinct post names rue des Saules (its copies are relays): not enough to be the event's place
+    assert "rue des Saules" not in crisis[-1]["title"]
 
 
 def test_negative_spike_per_topic_and_degrades_without_enrichment(tmp_path):
