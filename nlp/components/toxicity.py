@@ -24,6 +24,7 @@ from spacy.util import registry
 
 from vigie.nlp import extensions
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
+from vigie.nlp.components.moderation import PRIORITY, Verdict, moderator
 from vigie.nlp.components.sentiment import ModelSource, SavedModel
 from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
@@ -31,6 +32,11 @@ from vigie.textfold import fold
 extensions.register()
 
 LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data")
+# swearing about things ("putain de bus") is labelled obscenity but not flagged for moderation by default
+FLAG_LABELS = ("insult", "hate", "threat", "harassment", "personal_data")
+# a moderation category (vigie.nlp.components.moderation) → the labels it gives
+CATEGORY_LABELS = {"threat": ("threat",), "dehumanisation": ("hate",), "hate": ("hate",), "slur": ("hate", "insult"),
+                   "insult": ("insult",)}
 DEFAULT_MODEL = MODELS / "toxicity_v1.json.gz"
 RULE_SCORES = {"threat": 0.9, "hate": 0.85, "harassment": 0.8, "personal_data": 0.8, "insult": 0.75,
                "obscenity": 0.6}
@@ -178,7 +184,7 @@ def toxicity_model(path: str | None = None) -> ModelSource:
     default_config={
         "model": {"@misc": "vigie.toxicity_model.v1", "path": None},
         "max_chars": 5000,
-        "flag_labels": list(LABELS),
+        "flag_labels": list(FLAG_LABELS),
     },
 )
 def make_toxicity(nlp: Language, name: str, model: ModelSource, max_chars: int, flag_labels: list[str]):
@@ -189,7 +195,7 @@ class ToxicityComponent(SavedModel):
     """Writes ``doc._.toxicity``: labels over their thresholds, the highest label score, and
     ``flagged`` when one of ``flag_labels`` is present."""
 
-    def __init__(self, name: str, model: ModelSource, *, max_chars: int = 5000, flag_labels=LABELS):
+    def __init__(self, name: str, model: ModelSource, *, max_chars: int = 5000, flag_labels=FLAG_LABELS):
         unknown = set(flag_labels) - set(LABELS)
         if unknown:
             raise ValueError(f"unknown toxicity labels in flag_labels: {sorted(unknown)}; expected among {LABELS}")
@@ -206,31 +212,69 @@ class ToxicityComponent(SavedModel):
         super().load()
         try:
             rules()
+            moderator()
         except Exception as exc:
             raise PipelineLoadError(self.name, f"the toxicity lexicons: {type(exc).__name__}: {exc}") from exc
 
-    def label_scores(self, text: str) -> dict[str, float]:
-        if not any(ch.isalnum() for ch in text):
-            return {}
-        features, scores = toxicity_features(text[: self.max_chars])
+    def calibrated(self, features: dict[str, list[str]]) -> dict[str, float]:
+        """The model's label probabilities rescaled so that each label's threshold maps to 0.5."""
+        out = {}
         for label, prob in self.model.proba(features).items():
             threshold = float(self.model.thresholds.get(label, 0.5))
-            # rescale so that the label's threshold maps to 0.5: one flagging threshold for all labels
             if prob < threshold:
-                calibrated = 0.5 * prob / threshold
+                out[label] = 0.5 * prob / threshold
             else:
-                calibrated = 0.5 + 0.5 * (prob - threshold) / (1.0 - threshold)
-            if label == "hate" and "__group" not in features["word"]:
-                calibrated = min(calibrated, 0.45)  # hate is aimed at a group: none is named
-            scores[label] = max(scores.get(label, 0.0), calibrated)
-        return scores
+                out[label] = 0.5 + 0.5 * (prob - threshold) / (1.0 - threshold)
+        return out
+
+    def analyse(self, text: str) -> tuple[dict[str, float], Verdict | None]:
+        """Label scores and the moderation verdict (category, target, score, cue) of one text."""
+        if not any(ch.isalnum() for ch in text):
+            return {}, None
+        text = text[: self.max_chars]
+        features, rule_scores = toxicity_features(text)
+        mod = moderator()
+        canon = mod.canonical(text)
+        found = mod.verdicts(canon)
+        countered = mod.countered(canon)
+        # insult, hate and threat come from the moderation rules; the other labels from the older rules
+        scores = {k: v for k, v in rule_scores.items() if k in ("harassment", "obscenity", "personal_data")}
+        if countered:
+            scores.pop("harassment", None)
+            found = []
+        for v in found:
+            for label in CATEGORY_LABELS[v.category]:
+                scores[label] = max(scores.get(label, 0.0), v.score)
+        verdict = min(found, key=lambda v: PRIORITY.index(v.category)) if found else None
+        targets = mod.group_targets(canon)
+        for label, value in self.calibrated(features).items():
+            if countered or (label == "hate" and not targets):
+                value = min(value, 0.45)  # counter-speech; hate is aimed at a group: none is named
+            if value >= 0.5 and verdict is None:
+                verdict = Verdict(label, targets[0] if label == "hate" else None, round(value, 4), "modèle")
+            scores[label] = max(scores.get(label, 0.0), value)
+        if verdict is None:
+            for label in ("harassment", "personal_data"):
+                if scores.get(label, 0.0) >= 0.5:
+                    verdict = Verdict(label, "person", scores[label], label)
+                    break
+        return scores, verdict
+
+    def label_scores(self, text: str) -> dict[str, float]:
+        return self.analyse(text)[0]
 
     def predict(self, text: str) -> dict:
-        scores = self.label_scores(text)
+        scores, verdict = self.analyse(text)
         labels = [label for label in LABELS if scores.get(label, 0.0) >= 0.5]
+        flagged = any(label in self.flag_labels for label in labels)
         score = max(scores.values(), default=0.0)
-        return {"score": round(score, 4), "labels": labels,
-                "flagged": any(label in self.flag_labels for label in labels)}
+        if not flagged:
+            score = min(score, 0.49)  # labels that are not flagged (obscenity) stay below the flagging line
+        out = {"score": round(score, 4), "labels": labels, "flagged": flagged,
+               "category": None, "target": None, "cue": None}
+        if flagged and verdict is not None:
+            out.update(category=verdict.category, target=verdict.target, cue=verdict.cue[:120])
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.toxicity = self.predict(doc.text)
