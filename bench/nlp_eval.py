@@ -46,10 +46,18 @@ def headlines(name: str, result: dict) -> list[tuple[str, object, str]]:
         held = result.get("mlma_heldout", {})
         if "status" in held:
             rows.append(("toxicity, MLMA held-out", held["status"], ""))
+        targets = {"hate_protected": "R ≥ 0.75 at P ≥ 0.5", "insult": "P and R ≥ 0.75"}
         for label, scores in held.items():
             if isinstance(scores, dict) and "precision" in scores:
                 rows.append((f"toxicity {label} P / R, MLMA held-out",
-                             f"{scores['precision']:.3f} / {scores['recall']:.3f}", "per label"))
+                             f"{scores['precision']:.3f} / {scores['recall']:.3f}", targets.get(label, "")))
+    elif name == "moderation":
+        flag = result.get("hateful_vs_not", {})
+        rows.append((f"moderation hateful-vs-not P / R / F1, dev suite n={result.get('n')} (tuned on)",
+                     f"{flag.get('precision')} / {flag.get('recall')} / {flag.get('f1')}", "F1 ≥ 0.80"))
+        worst = sorted(result.get("per_functionality", {}).items(), key=lambda kv: kv[1]["accuracy"])[:3]
+        rows.append(("moderation weakest functionalities (dev suite)",
+                     ", ".join(f"{k} {v['accuracy']:.2f}" for k, v in worst), ""))
     elif name == "territory":
         communes = result.get("communes", {})
         rows.append((f"commune tagging P / R / F1, {result.get('set', '')}",

@@ -69,6 +69,9 @@ WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "
                 "incapable", "incapables", "feignasse", "feignasses", "planque", "planques", "parasite", "parasites",
                 "sangsue", "sangsues", "cafard", "rat", "rats", "porc", "porcs", "chien", "chiens", "truie"}
 CON = {"con", "cons", "conne", "connes"}
+CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
+PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "conducteur", "chauffeur", "gamin",
+           "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
 
 
 def _lines(name: str) -> list[str]:
@@ -204,9 +207,9 @@ class Moderator:
 
     def canonical(self, text: str) -> str:
         """Folded text with URLs and mentions replaced and spelling games undone."""
-        folded = fold(normalise(text)[0])
-        folded = _SPACED.sub(self._join_spaced, folded)
-        return _TOKEN.sub(lambda m: self._fix_token(m.group(0)), folded)
+        folded = _SPACED.sub(self._join_spaced, fold(text[:20000]))
+        folded = _TOKEN.sub(lambda m: self._fix_token(m.group(0)), folded)
+        return fold(normalise(folded)[0])  # URLs and mentions replaced, emojis named
 
     # -- detection ------------------------------------------------------------------------------
     def countered(self, text: str) -> str | None:
@@ -220,6 +223,12 @@ class Moderator:
         """The protected traits of the groups named in a canonical text, in order of appearance."""
         found = sorted(self.groups.find(_WORD.findall(canon)))
         return list(dict.fromkeys(v for _, _, v in found))
+
+    def negated_group(self, canon: str) -> bool:
+        """A group named and a negation right after it ("les migrants ne sont pas…", "les roms, jamais…")."""
+        words = _WORD.findall(canon)
+        return any(self.groups.get(w) is not None and NEGATIONS & set(words[i + 1:i + 4])
+                   for i, w in enumerate(words))
 
     def verdict(self, text: str) -> Verdict | None:
         canon = self.canonical(text)
@@ -245,7 +254,7 @@ class Moderator:
         officials = [(i, j) for i, j, _ in self.officials.find(words)]
         sentence_of = self._sentences(canon, starts)
 
-        def group_near(i: int, window: int = 25) -> tuple[int, int, str] | None:
+        def group_near(i: int, window: int = 15) -> tuple[int, int, str] | None:
             near = [g for g in groups if abs(g[0] - i) <= window]
             same = [g for g in near if sentence_of[g[0]] == sentence_of[i]]
             pool = same or (near if len(words) <= 40 else [])
@@ -316,10 +325,19 @@ class Moderator:
                 continue
             if words[i] in CON and not (self._framed(words, i) or self._said_of_official(words, i, officials)):
                 continue
+            if words[i] in CON_LIKE and words[i + 1:i + 2] in (["de"], ["d"]) and i + 2 < len(words) and not (
+                    self.officials.get(words[i + 2]) is not None or self.groups.get(words[i + 2]) is not None
+                    or words[i + 2] in PERSONS):
+                continue  # "ce con de GPS": about a thing
             if negated(i, max(0, i - 4)):
                 continue
             target = "official" if self._near_official(words, i, officials) else "person"
             found.append(Verdict("insult", target, SCORES["insult"], " ".join(words[i:j])))
+        for a, b in officials:  # "ce maire de merde", "cet adjoint à la con"
+            tail = words[b:b + 3]
+            if tail[:2] in (["de", "merde"], ["a", "la"]) and (tail[:2] == ["de", "merde"] or tail[2:] == ["con"]) \
+                    and not in_quotes(starts[a]):
+                found.append(Verdict("insult", "official", SCORES["insult"], " ".join(words[a:b + 3])))
         for i, word in enumerate(words):
             if word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)) \
                     and not negated(i, max(0, i - 4)) and not in_quotes(starts[i]):
@@ -367,6 +385,9 @@ class Moderator:
         prev = words[i - 1] if i else ""
         prev2 = words[i - 2] if i > 1 else ""
         if prev in DEHUM_PREV:
+            return True
+        if prev in ("des", "de", "d", "un", "une") and prev2 == "a" and i > 2 and words[i - 3].startswith(
+                ("ressembl", "pareil", "compar", "identique")):
             return True
         linking = COPULA | {"comme", "que", "tous", "toutes", "c", "ce", "sont", "rien"}
         if prev in ("des", "de", "d", "du", "les", "une", "un") and prev2 in linking:

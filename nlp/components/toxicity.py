@@ -34,10 +34,14 @@ extensions.register()
 LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data")
 # swearing about things ("putain de bus") is labelled obscenity but not flagged for moderation by default
 FLAG_LABELS = ("insult", "hate", "threat", "harassment", "personal_data")
+# the model's hate counts from this calibrated score when the text is hostile too (the model's insult score
+# from MODEL_HATE_HOSTILITY, or a rule): chosen on out-of-fold predictions of MLMA's training part
+MODEL_HATE_MIN = 0.45
+MODEL_HATE_HOSTILITY = 0.3
 # a moderation category (vigie.nlp.components.moderation) → the labels it gives
 CATEGORY_LABELS = {"threat": ("threat",), "dehumanisation": ("hate",), "hate": ("hate",), "slur": ("hate", "insult"),
                    "insult": ("insult",)}
-DEFAULT_MODEL = MODELS / "toxicity_v1.json.gz"
+DEFAULT_MODEL = MODELS / "toxicity_v2.json.gz"
 RULE_SCORES = {"threat": 0.9, "hate": 0.85, "harassment": 0.8, "personal_data": 0.8, "insult": 0.75,
                "obscenity": 0.6}
 
@@ -170,12 +174,18 @@ def toxicity_features(text: str) -> tuple[dict[str, list[str]], dict[str, float]
     """Model features (sentiment features + rule markers) and rule scores of one text."""
     base = text_features(text)
     scores, markers = rules().detect(text)
+    mod = moderator()
+    canon = mod.canonical(text)
+    found = mod.verdicts(canon)
+    markers += [f"__mod_{v.category}" for v in found] + [f"__group_{t}" for t in mod.group_targets(canon)]
+    if mod.countered(canon):
+        markers.append("__countered")
     return {"word": base["word"] + markers, "char": base["char"]}, scores
 
 
 @registry.misc("vigie.toxicity_model.v1")
 def toxicity_model(path: str | None = None) -> ModelSource:
-    """The toxicity model at ``path`` (default: the packaged ``nlp/data/models/toxicity_v1.json.gz``)."""
+    """The toxicity model at ``path`` (default: the packaged ``nlp/data/models/toxicity_v2.json.gz``)."""
     return ModelSource(path, DEFAULT_MODEL)
 
 
@@ -247,11 +257,19 @@ class ToxicityComponent(SavedModel):
                 scores[label] = max(scores.get(label, 0.0), v.score)
         verdict = min(found, key=lambda v: PRIORITY.index(v.category)) if found else None
         targets = mod.group_targets(canon)
-        for label, value in self.calibrated(features).items():
-            if countered or (label == "hate" and not targets):
-                value = min(value, 0.45)  # counter-speech; hate is aimed at a group: none is named
+        model = self.calibrated(features)
+        if countered:
+            model = {label: min(value, 0.45) for label, value in model.items()}
+        elif model.get("hate", 0.0) >= MODEL_HATE_MIN and (found or model.get("insult", 0.0) >= MODEL_HATE_HOSTILITY) \
+                and (found or not mod.negated_group(canon)):
+            # hate as MLMA's annotators read it (hostile and about a protected trait) needs some hostility too
+            model["hate"] = max(model["hate"], 0.5)
+        else:
+            model["hate"] = min(model.get("hate", 0.0), 0.45)
+        for label, value in model.items():
             if value >= 0.5 and verdict is None:
-                verdict = Verdict(label, targets[0] if label == "hate" else None, round(value, 4), "modèle")
+                verdict = Verdict(label, (targets[0] if targets else None) if label == "hate" else "person",
+                                  round(value, 4), "modèle")
             scores[label] = max(scores.get(label, 0.0), value)
         if verdict is None:
             for label in ("harassment", "personal_data"):
