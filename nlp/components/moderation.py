@@ -51,7 +51,7 @@ _QUOTED = re.compile(r"«[^»]{1,200}»|\"[^\"]{1,200}\"|“[^”]{1,200}”")
 _REPORT = re.compile(
     r"\b(?:dit|dire|disent|ecrit|ecrire|ecrivent|crie|crier|hurle|tague|tagues|tag|tags|graffiti|graffitis|lu|lire"
     r"|entendu|entendre|traite|traitee|traites|traiter|insulte|insultee|insultes|insulter|propos|message|messages"
-    r"|commentaire|commentaires|tweet|post|phrase|slogan|mot|mots|terme|termes|lance|lancee|repete|pancarte|affiche)\b")
+    r"|commentaire|commentaires|tweet|post|phrase|slogan|mot|mots|terme|termes|lance|lancee|repete|pancarte|affiche|recu|recue|recus|lettre|courrier|mail|sms)\b")
 NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", "guere", "ni", "plus"}
 # words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
 FRAME_PREV = {"sale", "sales", "espece", "bande", "gros", "grosse", "ptit", "petit", "petite", "quel", "quelle",
@@ -224,11 +224,27 @@ class Moderator:
         found = sorted(self.groups.find(_WORD.findall(canon)))
         return list(dict.fromkeys(v for _, _, v in found))
 
-    def negated_group(self, canon: str) -> bool:
-        """A group named and a negation right after it ("les migrants ne sont pas…", "les roms, jamais…")."""
+    @staticmethod
+    def reports_quote(canon: str) -> bool:
+        """The text quotes something («…», "…") and says it was said, written or received."""
+        return bool(_QUOTED.search(canon)) and bool(_REPORT.search(_QUOTED.sub(" ", canon)))
+
+    def negated_insult(self, canon: str) -> bool:
+        """An insult word under a negation ("le maire n'est pas un idiot")."""
         words = _WORD.findall(canon)
-        return any(self.groups.get(w) is not None and NEGATIONS & set(words[i + 1:i + 4])
-                   for i, w in enumerate(words))
+        return any(NEGATIONS & set(words[max(0, i - 4):i]) for i, _, _ in self.insults.find(words))
+
+    def negated_group(self, canon: str) -> bool:
+        """A group named with a negation right after it ("les migrants ne sont pas…") or a whole one ("ne…
+        pas", "ne… jamais") just before it ("je ne déteste pas les juifs")."""
+        words = _WORD.findall(canon)
+        for i, w in enumerate(words):
+            if self.groups.get(w) is None:
+                continue
+            before = set(words[max(0, i - 5):i])
+            if NEGATIONS & set(words[i + 1:i + 4]) or (before & {"ne", "n"} and before & {"pas", "jamais"}):
+                return True
+        return False
 
     def verdict(self, text: str) -> Verdict | None:
         canon = self.canonical(text)
@@ -242,7 +258,7 @@ class Moderator:
     def verdicts(self, canon: str) -> list[Verdict]:
         found: list[Verdict] = []
         quoted = [m.span() for m in _QUOTED.finditer(canon)]
-        reported = bool(quoted) and bool(_REPORT.search(_QUOTED.sub(" ", canon)))
+        reported = self.reports_quote(canon)
 
         def in_quotes(pos: int) -> bool:
             return reported and any(a <= pos < b for a, b in quoted)
