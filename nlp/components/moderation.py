@@ -97,6 +97,11 @@ class Lexicon:
                 self.prefixes.append((term, value))
             else:
                 self.exact[term] = value
+        self._cache: dict[str, str | None] = {}
+        self._first = {phrase[0] for phrase, _, _ in self.phrases}
+        longest_first = sorted((p for p, _ in self.prefixes), key=len, reverse=True)
+        self._prefix_re = re.compile("|".join(re.escape(p) for p in longest_first))
+        self._prefix_value = dict(self.prefixes)
 
     @classmethod
     def words(cls, name: str) -> Lexicon:
@@ -106,23 +111,30 @@ class Lexicon:
     def table(cls, name: str) -> Lexicon:
         return cls([tuple(line.split("\t")[:2]) for line in _lines(name)])
 
+
     def get(self, word: str) -> str | None:
-        if word in self.exact:
-            return self.exact[word]
-        for prefix, value in self.prefixes:
-            if word.startswith(prefix):
-                return value
-        return None
+        try:
+            return self._cache[word]
+        except KeyError:
+            pass
+        value = self.exact.get(word)
+        if value is None and self.prefixes:
+            match = self._prefix_re.match(word)
+            value = self._prefix_value[match.group(0)] if match else None
+        if len(self._cache) < 50000:
+            self._cache[word] = value
+        return value
 
     def find(self, words: list[str]) -> list[tuple[int, int, str]]:
         """(first word, last word + 1, value) of every match in a list of words."""
         found = [(i, i + 1, v) for i, w in enumerate(words) if (v := self.get(w)) is not None]
-        for phrase, star, value in self.phrases:
-            n = len(phrase)
-            for i in range(len(words) - n + 1):
-                if words[i:i + n - 1] == phrase[:-1] and (
-                        words[i + n - 1] == phrase[-1] or (star and words[i + n - 1].startswith(phrase[-1]))):
-                    found.append((i, i + n, value))
+        if self.phrases and self._first.intersection(words):
+            for phrase, star, value in self.phrases:
+                n = len(phrase)
+                for i in range(len(words) - n + 1):
+                    if words[i:i + n - 1] == phrase[:-1] and (
+                            words[i + n - 1] == phrase[-1] or (star and words[i + n - 1].startswith(phrase[-1]))):
+                        found.append((i, i + n, value))
         return found
 
 
@@ -172,12 +184,13 @@ class Moderator:
         lead = len(token) - len(token.lstrip("\"'«(“"))
         core = token[lead:].rstrip("\"'».,;:!?)”")
         tail = token[lead + len(core):]
-        if not core or core.startswith("@") or core.isdigit():
+        if not core or core.startswith("@") or core.isdigit() or (core.isalpha() and not _REPEAT3.search(core)):
             return token
         words = core.split("'")
         fixed = []
         for word in words:
-            if word and not self.is_known(word) and any(c.isalpha() for c in word):
+            if word and (_OBFUSCATION.search(word) or _REPEAT3.search(word)) and not self.is_known(word) \
+                    and any(c.isalpha() for c in word):
                 for candidate in self._candidates(word):
                     if self.is_known(candidate):
                         word = candidate
@@ -323,7 +336,7 @@ class Moderator:
             found.append(Verdict("dehumanisation", g[2], SCORES["dehumanisation"],
                                  " ".join(words[min(g[0], i):max(g[1], j)][:12])))
         # hostile predicates about a group
-        for pattern in self.hostile:
+        for pattern in self.hostile if groups else ():
             for m in pattern.finditer(canon):
                 if in_quotes(m.start()):
                     continue
@@ -439,3 +452,12 @@ class Moderator:
 @lru_cache(maxsize=1)
 def moderator() -> Moderator:
     return Moderator()
+
+
+@lru_cache(maxsize=256)
+def analysis(text: str) -> tuple[str, tuple[Verdict, ...], bool]:
+    """(canonical text, rule verdicts, countered) of a text; cached: the model's features and the
+    component both need them."""
+    mod = moderator()
+    canon = mod.canonical(text)
+    return canon, tuple(mod.verdicts(canon)), mod.countered(canon) is not None

@@ -28,7 +28,7 @@ from spacy.util import registry
 
 from vigie.nlp import extensions
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
-from vigie.nlp.components.moderation import PRIORITY, Verdict, moderator
+from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, moderator
 from vigie.nlp.components.sentiment import ModelSource, SavedModel
 from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
@@ -180,11 +180,9 @@ def toxicity_features(text: str) -> tuple[dict[str, list[str]], dict[str, float]
     """Model features (sentiment features + rule markers) and rule scores of one text."""
     base = text_features(text)
     scores, markers = rules().detect(text)
-    mod = moderator()
-    canon = mod.canonical(text)
-    found = mod.verdicts(canon)
-    markers += [f"__mod_{v.category}" for v in found] + [f"__group_{t}" for t in mod.group_targets(canon)]
-    if mod.countered(canon):
+    canon, found, countered = analysis(text)
+    markers += [f"__mod_{v.category}" for v in found] + [f"__group_{t}" for t in moderator().group_targets(canon)]
+    if countered:
         markers.append("__countered")
     return {"word": base["word"] + markers, "char": base["char"]}, scores
 
@@ -250,9 +248,8 @@ class ToxicityComponent(SavedModel):
         text = text[: self.max_chars]
         features, rule_scores = toxicity_features(text)
         mod = moderator()
-        canon = mod.canonical(text)
-        found = mod.verdicts(canon)
-        countered = mod.countered(canon)
+        canon, found, countered = analysis(text)
+        found = list(found)
         # insult, hate and threat come from the moderation rules; the other labels from the older rules
         scores = {k: v for k, v in rule_scores.items() if k in ("harassment", "obscenity", "personal_data")}
         if countered:
@@ -262,6 +259,9 @@ class ToxicityComponent(SavedModel):
             for label in CATEGORY_LABELS[v.category]:
                 scores[label] = max(scores.get(label, 0.0), v.score)
         verdict = min(found, key=lambda v: PRIORITY.index(v.category)) if found else None
+        for label in ("harassment", "personal_data"):  # the rules' reasons come before the model's
+            if verdict is None and scores.get(label, 0.0) >= 0.5:
+                verdict = Verdict(label, "person", scores[label], label)
         targets = mod.group_targets(canon)
         model = self.calibrated(features)
         swearing = not found and not targets and "obscenity" in rule_scores and "insult" not in rule_scores
@@ -278,11 +278,6 @@ class ToxicityComponent(SavedModel):
                 verdict = Verdict(label, (targets[0] if targets else None) if label == "hate" else "person",
                                   round(value, 4), "modèle")
             scores[label] = max(scores.get(label, 0.0), value)
-        if verdict is None:
-            for label in ("harassment", "personal_data"):
-                if scores.get(label, 0.0) >= 0.5:
-                    verdict = Verdict(label, "person", scores[label], label)
-                    break
         return scores, verdict
 
     def label_scores(self, text: str) -> dict[str, float]:
