@@ -189,8 +189,8 @@ class Moderator:
         words = core.split("'")
         fixed = []
         for word in words:
-            if word and (_OBFUSCATION.search(word) or _REPEAT3.search(word)) and not self.is_known(word) \
-                    and any(c.isalpha() for c in word):
+            if 0 < len(word) <= 40 and (_OBFUSCATION.search(word) or _REPEAT3.search(word)) \
+                    and not self.is_known(word) and any(c.isalpha() for c in word):
                 for candidate in self._candidates(word):
                     if self.is_known(candidate):
                         word = candidate

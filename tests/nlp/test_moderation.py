@@ -145,3 +145,10 @@ def test_dev_suite(pipeline):
     assert result["n"] >= 150
     assert len(result["per_functionality"]) == 16
     assert result["hateful_vs_not"]["f1"] >= 0.8, result["hateful_vs_not"]
+
+
+@pytest.mark.parametrize("text", ["*" * 3000, "a " * 3000, "p.d." * 1000, "b0ugn0ul3" * 500, "« " * 500 + "pd",
+                                  "sale " * 1000])
+def test_hostile_spelling_input_is_handled(pipeline, text):
+    result = _tox(pipeline, text)
+    assert isinstance(result["flagged"], bool)
