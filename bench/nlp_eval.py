@@ -1,6 +1,6 @@
 """Every NLP evaluation available, one table, with the targets of the issue.
 
-    .venv/bin/python bench/nlp_eval.py [--json FILE]
+    .venv/bin/python bench/nlp_eval.py [--json FILE] [--moderation-suite PATH]
 
 Calls ``evaluate(nlp=...)`` of every module of ``nlp/eval/`` that has one (sentiment, toxicity,
 territory, topics, requests…) with one shared pipeline (the one ``vigie enrich`` uses), then
@@ -49,10 +49,20 @@ def headlines(name: str, result: dict) -> list[tuple[str, object, str]]:
         held = result.get("mlma_heldout", {})
         if "status" in held:
             rows.append(("toxicity, MLMA held-out", held["status"], ""))
+        targets = {"hate_protected": "R ≥ 0.75 at P ≥ 0.5", "insult": "P and R ≥ 0.75"}
         for label, scores in held.items():
             if isinstance(scores, dict) and "precision" in scores:
                 rows.append((f"toxicity {label} P / R, MLMA held-out",
-                             f"{scores['precision']:.3f} / {scores['recall']:.3f}", "per label"))
+                             f"{scores['precision']:.3f} / {scores['recall']:.3f}", targets.get(label, "")))
+    elif name == "moderation":
+        flag = result.get("hateful_vs_not", {})
+        dev = str(result.get("suite", "")).endswith("moderation_dev.jsonl")
+        rows.append((f"moderation hateful-vs-not P / R / F1, {'dev suite (tuned on)' if dev else result.get('suite')}"
+                     f" n={result.get('n')}",
+                     f"{flag.get('precision')} / {flag.get('recall')} / {flag.get('f1')}", "F1 ≥ 0.80"))
+        worst = sorted(result.get("per_functionality", {}).items(), key=lambda kv: kv[1]["accuracy"])[:3]
+        rows.append(("moderation weakest functionalities",
+                     ", ".join(f"{k} {v['accuracy']:.2f}" for k, v in worst), ""))
     elif name == "territory":
         communes = result.get("communes", {})
         rows.append((f"commune tagging P / R / F1, {result.get('set', '')}",
@@ -79,7 +89,11 @@ def main() -> None:
     parser.add_argument("--model", default="sm", choices=["sm", "md"])
     parser.add_argument("--profile", default=None, choices=["accurate", "fast"],
                         help="NLP profile of the pipeline (default: accurate); see nlp/eval/README.md")
+    parser.add_argument("--moderation-suite", type=Path,
+                        help="score this functional moderation suite (JSONL) instead of our dev suite")
     args = parser.parse_args()
+    if args.moderation_suite:
+        CALLS["moderation"] = {"suite": args.moderation_suite}
 
     import vigie.nlp.eval as eval_package
     from vigie.nlp.pipeline import build_pipeline

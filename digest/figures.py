@@ -43,6 +43,26 @@ PLATFORMS = {"rss": "Presse", "web": "Web", "facebook": "Facebook", "mastodon": 
 SENTIMENT_KEYS = ("negative", "neutral", "positive", "unknown")
 
 
+def moderation_reasons(tox: dict) -> list[str]:
+    """Why a comment is to be moderated, in French: its main category and target first ("propos haineux
+    (visant : religion)"), then its other labels; documents enriched before categories existed show labels."""
+    reasons = []
+    category = tox.get("category")
+    if category:
+        reason = french.MODERATION_CATEGORIES.get(category, category)
+        target = tox.get("target")
+        if target and target != "person":
+            reason += f" (visant : {french.MODERATION_TARGETS.get(target, target)})"
+        reasons.append(reason)
+    for label in tox.get("labels") or []:
+        text = french.TOXICITY.get(label, label)
+        covered = {"slur": ("hate", "insult"), "dehumanisation": ("hate",)}.get(category, ())
+        if label in covered or any(r.startswith(text) for r in reasons):
+            continue
+        reasons.append(text)
+    return reasons or ["contenu signalé"]
+
+
 def snippet(title: str | None, text: str | None, limit: int = SNIPPET_CHARS) -> str:
     """The title, else the text, on one line, cut to ``limit`` characters at a word boundary (with « … »)."""
     clean = printable(one_line(title or "")) or printable(one_line((text or "")[: limit * 4]))
@@ -323,8 +343,7 @@ def lists(client, index: str, watch, day: date, window: list[dict], *, top_n: in
             if d.get("thread_id") in own_roots or d.get("parent_id") in own_roots:
                 tox = d.get("toxicity") or {}
                 e = entry(d, tz, day, 200)
-                e["reasons"] = [french.TOXICITY.get(label, label) for label in tox.get("labels") or []] \
-                    or ["contenu signalé"]
+                e["reasons"] = moderation_reasons(tox)
                 e["score"] = tox.get("score")
                 moderation.append(e)
     moderation.sort(key=lambda e: e["published_at"])

@@ -23,6 +23,12 @@ DAYS_SHORT = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
 SENTIMENTS = {"negative": "Négatif", "neutral": "Neutre", "positive": "Positif", "unknown": "Non évalué"}
 TOXICITY = {"insult": "insulte", "hate": "propos haineux", "threat": "menace", "harassment": "harcèlement",
             "obscenity": "obscénité", "personal_data": "données personnelles exposées"}
+MODERATION_CATEGORIES = {"threat": "menace", "dehumanisation": "propos déshumanisants", "hate": "propos haineux",
+                         "slur": "injure discriminatoire", "insult": "insulte", "harassment": "harcèlement",
+                         "personal_data": "données personnelles exposées"}
+MODERATION_TARGETS = {"origin": "origine", "religion": "religion", "gender": "sexe", "sexual_orientation":
+                      "orientation sexuelle ou identité de genre", "disability": "handicap", "official": "élu ou agent",
+                      "person": "une personne"}
 REQUEST_KINDS = {"question": "question", "complaint": "réclamation", "report": "signalement",
                  "service_request": "demande de service", "suggestion": "suggestion"}
 

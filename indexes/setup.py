@@ -12,7 +12,7 @@ from vigie.indexnames import IndexNames
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2  # 2: toxicity.category, toxicity.target, toxicity.cue
 
 
 def watch_filter(watch_id: str) -> dict:
@@ -61,6 +61,8 @@ def install(client: Elasticsearch, watch_ids: list[str] | tuple[str, ...] = (), 
     client.indices.put_index_template(name=names.documents_template(),
                                       **template_body(flavour, aliases, names=names))
     existing = list(client.indices.get(index=names.documents_pattern(), expand_wildcards="open"))
+    if existing:  # fields added since an index was created (mappings are strict): new fields only, never a change
+        client.indices.put_mapping(index=names.documents_pattern(), properties=DOCUMENT_MAPPING["properties"])
     if existing and watch_ids:
         actions = [
             {"add": {"index": index, "alias": names.watch_alias(w), "filter": watch_filter(w)}}

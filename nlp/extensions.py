@@ -14,7 +14,8 @@ the Document.  Components read the watch context from ``doc._.watch`` (a
 | ``topics``         | vigie_topics        | list[str] (topic ids)                                      |
 | ``services``       | vigie_topics        | list[str] (service ids)                                    |
 | ``sentiment``      | vigie_sentiment     | {"label": negative|neutral|positive, "score": -1..1}       |
-| ``toxicity``       | vigie_toxicity      | {"score": 0..1, "labels": [...], "flagged": bool}          |
+| ``toxicity``       | vigie_toxicity      | {"score": 0..1, "labels": [...], "flagged": bool,          |
+|                    |                     |  "category", "target", "cue": str or None}                 |
 | ``request``        | vigie_request       | {"is_request", "kind", "service", "cue"}                   |
 | ``entities``       | vigie_terms         | {"persons": [...], "organisations": [...], "locations": [...]} |
 | ``hashtags``, ``mentions``, ``links``, ``emojis``, ``keyphrases`` | vigie_terms | list[str] |

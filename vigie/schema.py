@@ -83,12 +83,18 @@ class Sentiment(Strict):
 
 
 TOXICITY_LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data")
+# why a flagged text is to be moderated (vigie.nlp.components.moderation), and whom it targets
+MODERATION_CATEGORIES = ("threat", "dehumanisation", "hate", "slur", "insult", "harassment", "personal_data")
+MODERATION_TARGETS = ("origin", "religion", "gender", "sexual_orientation", "disability", "official", "person")
 
 
 class Toxicity(Strict):
     score: float | None = Field(default=None, ge=0, le=1)
     labels: list[str] = Field(default_factory=list)  # among TOXICITY_LABELS
     flagged: bool = False
+    category: str | None = None  # among MODERATION_CATEGORIES, when flagged
+    target: str | None = None  # among MODERATION_TARGETS (a protected trait, an official, a person), when known
+    cue: str | None = None  # the words that triggered the flag ("modèle" when the trained model alone did)
 
 
 class CitizenRequest(Strict):

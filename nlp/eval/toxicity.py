@@ -2,7 +2,10 @@
 
 - MLMA French held-out split (``vigie.nlp.train.data.read_mlma``: deduplicated, ~20 % held out by a hash of
   the text; from the shared data folder, "data not available" without it): precision / recall of
-  ``insult`` and ``hate`` (mapped as in training), and of ``flagged`` against "any hostile MLMA label";
+  ``insult`` (offensive, abusive or disrespectful), of ``hate`` against two readings of MLMA:
+  ``hate_protected`` (hostile and MLMA ``target`` a protected trait: the moderator's definition, the one
+  trained on) and ``hate_mlma_hateful`` (MLMA's own ``hateful`` label), and of ``flagged`` against "any
+  hostile MLMA label";
 - our rule-label set ``nlp/eval/toxicity_rules.jsonl`` (80 texts of our own writing, written while the
   rules were written: a sanity check, not an unbiased benchmark): precision / recall of every label;
 - flag rates on texts expected to be mostly clean: DEFT 2017 val and the municipal sentiment test set.
@@ -53,9 +56,12 @@ def evaluate(nlp=None) -> dict:
     if mlma_path().exists():
         _, test = read_mlma()
         preds = predict(nlp, [t["text"] for t in test])
+        hate_pred = ["hate" in p["labels"] for p in preds]
         result["mlma_heldout"] = {
             "n": len(test),
-            **per_label(test, preds, ("insult", "hate")),
+            "insult": per_label(test, preds, ("insult",))["insult"],
+            "hate_protected": binary([t["protected_hostile"] for t in test], hate_pred),
+            "hate_mlma_hateful": binary(["hate" in t["labels"] for t in test], hate_pred),
             "flagged_vs_any_hostile": binary([bool(t["labels"]) for t in test], [p["flagged"] for p in preds]),
         }
     else:

@@ -49,6 +49,14 @@ def read_municipal() -> list[dict]:
 
 
 MLMA_MAP = {"offensive": "insult", "abusive": "insult", "disrespectful": "insult", "hateful": "hate"}
+# MLMA's ``target`` column: the trait the hostility is about; these are the traits protected against hate speech
+MLMA_PROTECTED = ("origin", "religion", "disability", "gender", "sexual_orientation")
+
+
+def mlma_protected_hostile(sentiment: str, target: str) -> bool:
+    """Hate as a moderator reads MLMA: hostile (offensive, abusive, hateful or disrespectful) and about a
+    protected trait (``target`` origin, religion, disability, gender or sexual orientation)."""
+    return bool(mlma_labels(sentiment)) and target in MLMA_PROTECTED
 
 
 def mlma_labels(value: str) -> list[str]:
@@ -57,8 +65,8 @@ def mlma_labels(value: str) -> list[str]:
 
 
 def read_mlma() -> tuple[list[dict], list[dict]]:
-    """(train, held-out) rows {text, labels, mlma} of MLMA French: duplicates (same folded text) removed,
-    a text held out when ``stable_fold(folded text, 5, "mlma") == 0`` (about 20 %)."""
+    """(train, held-out) rows {text, labels, mlma, protected_hostile} of MLMA French: duplicates (same folded
+    text) removed, a text held out when ``stable_fold(folded text, 5, "mlma") == 0`` (about 20 %)."""
     from vigie.textfold import fold
 
     seen, train, test = set(), [], []
@@ -68,7 +76,8 @@ def read_mlma() -> tuple[list[dict], list[dict]]:
             if key in seen:
                 continue
             seen.add(key)
-            item = {"text": row["tweet"], "labels": mlma_labels(row["sentiment"]), "mlma": row["sentiment"]}
+            item = {"text": row["tweet"], "labels": mlma_labels(row["sentiment"]), "mlma": row["sentiment"],
+                    "protected_hostile": mlma_protected_hostile(row["sentiment"], row["target"])}
             (test if stable_fold(key, 5, "mlma") == 0 else train).append(item)
     return train, test
 

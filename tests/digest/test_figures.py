@@ -165,3 +165,31 @@ def test_a_page_known_by_its_id_and_name_is_ours(es, tmp_path):
     assert [m["snippet"] for m in figures["moderation"]] == ["Espèce d'abruti de maire"]
     assert [p["snippet"] for p in figures["silent_posts"]] == ["Collecte des encombrants jeudi."]
     assert all(p["name"] != "Ville de Testville" for p in figures["influencers"])
+
+
+def test_comment_to_moderate_says_why_and_whom_it_targets(es, tmp_path):
+    """The moderation fields of vigie_toxicity (category, target, cue) are indexed (strict mapping) and
+    read by the digest: the reason names the category and the protected trait it targets."""
+    from vigie.config import load_config
+    from vigie.digest.figures import collect
+
+    page = {"id": "100064518273940", "name": "Ville de Testville"}
+    path = tmp_path / "watch.yaml"
+    path.write_text(yaml.safe_dump({"watches": [{**WATCH, "own_accounts": ["Ville de Testville"]}]},
+                                   allow_unicode=True), encoding="utf-8")
+    watch = load_config(path).watches[0]
+    hate = {"score": 0.9, "labels": ["hate"], "flagged": True, "category": "hate", "target": "religion",
+            "cue": "musulmans … n'ont rien a faire ici"}
+    slur = {"score": 0.88, "labels": ["insult", "hate"], "flagged": True, "category": "slur",
+            "target": "sexual_orientation", "cue": "pd"}
+    index_docs(es, "testville", write_jsonl(tmp_path / "docs.jsonl", [
+        make("p1", at(17, 8), author=page, text="Fête du quartier samedi."),
+        make("c1", at(17, 11), kind="comment", parent_id=doc_id("p1"), thread_id=doc_id("p1"), author={},
+             text="Les musulmans n'ont rien à faire ici", toxicity=hate),
+        make("c2", at(17, 12), kind="comment", parent_id=doc_id("p1"), thread_id=doc_id("p1"), author={},
+             text="Sale p.d", toxicity=slur),
+    ]))
+    figures = collect(es, names, watch, DAY)
+    assert [m["reasons"] for m in figures["moderation"]] == [
+        ["propos haineux (visant : religion)"],
+        ["injure discriminatoire (visant : orientation sexuelle ou identité de genre)"]]

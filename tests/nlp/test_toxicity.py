@@ -38,7 +38,8 @@ def pipeline():
 def test_config_defaults(pipeline):
     config = pipeline.config["components"]["vigie_toxicity"]
     assert config["model"]["@misc"] == "vigie.toxicity_model.v1"
-    assert sorted(config["flag_labels"]) == sorted(TOXICITY_LABELS)
+    # swearing about things (obscenity) is labelled, not flagged for moderation
+    assert sorted(config["flag_labels"]) == sorted(set(TOXICITY_LABELS) - {"obscenity"})
 
 
 def test_unknown_flag_label_is_refused():
@@ -66,7 +67,6 @@ def test_save_and_reload(pipeline, tmp_path):
     ("Ce maire est un connard, je vais le retrouver et le buter", {"threat", "insult"}),
     ("Si vous fermez l'école on va brûler la mairie", {"threat"}),
     ("On sait où tu habites", {"threat"}),
-    ("Putain c'est quoi ce bordel", {"obscenity"}),
     ("@user ferme ta gueule, personne ne t'aime ici", {"harassment"}),
     ("Va te pendre @user", {"harassment"}),
     ("Appelez-le tous au 06 12 34 56 78 pour lui dire ce qu'on pense", {"personal_data"}),
@@ -79,6 +79,13 @@ def test_toxic_cases(pipeline, text, expected):
     assert expected <= set(result["labels"]), result
     assert result["flagged"] is True
     assert result["score"] >= 0.5
+
+
+def test_swearing_is_labelled_not_flagged(pipeline):
+    result = pipeline("Putain c'est quoi ce bordel")._.toxicity
+    assert result["labels"] == ["obscenity"], result
+    assert result["flagged"] is False
+    assert result["score"] < 0.5  # alerts count a document as toxic from 0.5
 
 
 @pytest.mark.parametrize("text", [

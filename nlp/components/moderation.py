@@ -1,0 +1,463 @@
+"""Moderation rules: what a moderator removes from a collectivité's pages, and why.
+
+``Moderator().verdict(text)`` returns the strongest ``Verdict`` (category, target, score, cue) of a
+text, or ``None``.  Categories, strongest first:
+
+- ``threat``: a threat of violence (``toxicity_threat.txt``), against a person or a group;
+- ``dehumanisation``: a group named with a dehumanising noun in a comparing frame ("les X sont des
+  rats", "cette vermine de X", ``moderation_dehumanising.txt``);
+- ``hate``: a group named (``moderation_groups.tsv``) with a hostile predicate in the same stretch
+  of text ("je hais les X", "les X n'ont rien à faire ici", ``moderation_hostile.txt``);
+- ``slur``: a slur (``moderation_slurs.tsv``); words that are ordinary elsewhere ("mongol",
+  "melon") count only in an insulting frame ("t'es mongol", "sale melon");
+- ``insult``: an insult word (``toxicity_insults.txt``) aimed at a person; "con" needs an insulting
+  frame ("quel con", not "c'est con"); weak insults ("pourri", "guignol", "vendu") count when said
+  of an elected official or staff (``moderation_officials.txt``).  Target ``official`` or ``person``.
+
+Not flagged: a text with a counter-speech, quoting or reporting cue (``moderation_counter.txt``:
+"c'est raciste", "arrêtez de dire", "m'a traité de", "porter plainte"); a hostile predicate or a
+comparison under a negation ("les migrants ne sont pas des criminels"); a slur or insult inside
+quotation marks when the text reports it; swearing about things ("putain de bus", "à la con").
+
+Spelling games are undone before matching, guided by the lexicons (a word is rewritten only when
+the rewritten form is a lexicon word): leetspeak (0→o 1→i 3→e 4→a 5→s 7→t @→a $→s), separators
+inside a word ("p.d", "c-o-n-n-a-r-d"), letters spaced out ("b o u g n o u l e"), repeated
+letters ("saaaale"), an asterisk for a letter ("enc*lé").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from vigie.nlp.components._textmodel import LEXICONS, normalise
+from vigie.textfold import fold
+
+SCORES = {"threat": 0.95, "dehumanisation": 0.92, "hate": 0.9, "slur": 0.88, "insult": 0.8}
+PRIORITY = ("threat", "dehumanisation", "hate", "slur", "insult")
+PROTECTED = ("origin", "religion", "gender", "sexual_orientation", "disability")
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_TOKEN = re.compile(r"\S+")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
+                       "€": "e"})
+_OBFUSCATION = re.compile(r"[0-9@$€!*._|/\\-]")
+_SPACED = re.compile(r"(?<!\S)(?:[a-z0-9@$*][ ]){1,}[a-z0-9@$*](?!\S)")
+_REPEAT = re.compile(r"([a-z])\1+")
+_REPEAT3 = re.compile(r"([a-z])\1{2,}")
+_SENTENCE = re.compile(r"[.!?;\n…]+")
+_QUOTED = re.compile(r"«[^»]{1,200}»|\"[^\"]{1,200}\"|“[^”]{1,200}”")
+_REPORT = re.compile(
+    r"\b(?:dit|dire|disent|ecrit|ecrire|ecrivent|crie|crier|hurle|tague|tagues|tag|tags|graffiti|graffitis|lu|lire"
+    r"|entendu|entendre|traite|traitee|traites|traiter|insulte|insultee|insultes|insulter|propos|message|messages"
+    r"|commentaire|commentaires|tweet|post|phrase|slogan|mot|mots|terme|termes|lance|lancee|repete|pancarte|affiche|recu|recue|recus|lettre|courrier|mail|sms)\b")
+NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", "guere", "ni", "plus"}
+# words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
+FRAME_PREV = {"sale", "sales", "espece", "bande", "gros", "grosse", "ptit", "petit", "petite", "quel", "quelle",
+              "es", "etes", "cet", "pauvre", "vieux", "vieille", "tas", "sous", "race", "ces", "cette", "ce"}
+COPULA = {"est", "es", "etes", "sont", "suis", "soient", "soit", "serait", "seraient", "etait", "etaient"}
+DETERMINERS = {"un", "une", "des", "de", "d"}
+# dehumanising nouns count after these words ("ces rats", "sont des cafards", "comme des animaux")
+DEHUM_PREV = {"ces", "cette", "ce", "cet", "sale", "sales", "comme", "que", "vrais", "vraies", "vraie", "vrai",
+              "bande", "tas", "race", "sous", "sortes", "espece", "tels", "telles", "veritables", "veritable",
+              "nouveaux", "nouvelle", "nouvelles", "ramassis", "horde", "hordes", "meute", "nuee"}
+WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "guignol", "guignols", "escroc",
+                "escrocs", "voleur", "voleurs", "voleuse", "voleuses", "vendu", "vendus", "vendue", "vendues",
+                "mafieux", "charlatan", "charlatans", "pantin", "pantins", "larbin", "larbins", "ripou", "ripoux",
+                "magouilleur", "magouilleurs", "bouffon", "bouffons", "tocard", "tocards", "nullard", "nullards",
+                "incapable", "incapables", "feignasse", "feignasses", "planque", "planques", "parasite", "parasites",
+                "sangsue", "sangsues", "cafard", "rat", "rats", "porc", "porcs", "chien", "chiens", "truie"}
+CON = {"con", "cons", "conne", "connes"}
+CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
+PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "conducteur", "chauffeur", "gamin",
+           "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
+
+
+def _lines(name: str) -> list[str]:
+    return [line.rstrip("\n") for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("# ")]
+
+
+class Lexicon:
+    """Words (exact or ``prefix*``) and phrases, each with a value, matched on folded words."""
+
+    def __init__(self, entries: list[tuple[str, str]]):
+        self.exact: dict[str, str] = {}
+        self.prefixes: list[tuple[str, str]] = []
+        self.phrases: list[tuple[list[str], bool, str]] = []
+        for term, value in entries:
+            term = fold(term.strip())
+            star = term.endswith("*")
+            term = term.rstrip("*")
+            words = _WORD.findall(term)
+            if len(words) > 1:
+                self.phrases.append((words, star, value))
+            elif star:
+                self.prefixes.append((term, value))
+            else:
+                self.exact[term] = value
+        self._cache: dict[str, str | None] = {}
+        self._first = {phrase[0] for phrase, _, _ in self.phrases}
+        longest_first = sorted((p for p, _ in self.prefixes), key=len, reverse=True)
+        self._prefix_re = re.compile("|".join(re.escape(p) for p in longest_first))
+        self._prefix_value = dict(self.prefixes)
+
+    @classmethod
+    def words(cls, name: str) -> Lexicon:
+        return cls([(line, "") for line in _lines(name)])
+
+    @classmethod
+    def table(cls, name: str) -> Lexicon:
+        return cls([tuple(line.split("\t")[:2]) for line in _lines(name)])
+
+
+    def get(self, word: str) -> str | None:
+        try:
+            return self._cache[word]
+        except KeyError:
+            pass
+        value = self.exact.get(word)
+        if value is None and self.prefixes:
+            match = self._prefix_re.match(word)
+            value = self._prefix_value[match.group(0)] if match else None
+        if len(self._cache) < 50000:
+            self._cache[word] = value
+        return value
+
+    def find(self, words: list[str]) -> list[tuple[int, int, str]]:
+        """(first word, last word + 1, value) of every match in a list of words."""
+        found = [(i, i + 1, v) for i, w in enumerate(words) if (v := self.get(w)) is not None]
+        if self.phrases and self._first.intersection(words):
+            for phrase, star, value in self.phrases:
+                n = len(phrase)
+                for i in range(len(words) - n + 1):
+                    if words[i:i + n - 1] == phrase[:-1] and (
+                            words[i + n - 1] == phrase[-1] or (star and words[i + n - 1].startswith(phrase[-1]))):
+                        found.append((i, i + n, value))
+        return found
+
+
+@dataclass(frozen=True)
+class Verdict:
+    category: str
+    target: str | None
+    score: float
+    cue: str
+
+
+@dataclass
+class Span:
+    start: int  # word index
+    end: int
+    char_start: int
+    char_end: int
+
+
+class Moderator:
+    def __init__(self):
+        self.slurs = Lexicon.table("moderation_slurs.tsv")
+        self.framed = {fold(w) for w in _lines("moderation_framed_slurs.txt")}
+        self.groups = Lexicon.table("moderation_groups.tsv")
+        self.dehumanising = Lexicon.words("moderation_dehumanising.txt")
+        self.officials = Lexicon.words("moderation_officials.txt")
+        self.insults = Lexicon.words("toxicity_insults.txt")
+        self.hostile = [re.compile(p) for p in _lines("moderation_hostile.txt")]
+        self.counter = [re.compile(p) for p in _lines("moderation_counter.txt")]
+        self.threats = [re.compile(p) for p in _lines("toxicity_threat.txt")]
+        self.known = (self.slurs, self.groups, self.dehumanising, self.officials, self.insults)
+        self._weak_or_con = WEAK_INSULTS | CON
+
+    # -- de-obfuscation -------------------------------------------------------------------------
+    def is_known(self, word: str) -> bool:
+        return word in self._weak_or_con or any(lex.get(word) is not None for lex in self.known)
+
+    def _star(self, token: str) -> str | None:
+        pattern = re.compile("".join("[a-z]{1,2}" if c == "*" else re.escape(c) for c in token) + "$")
+        for lex in (self.slurs, self.insults):
+            for word in [*lex.exact, *(prefix for prefix, _ in lex.prefixes)]:
+                if pattern.match(word):
+                    return word
+        return None
+
+    def _fix_token(self, token: str) -> str:
+        lead = len(token) - len(token.lstrip("\"'«(“"))
+        core = token[lead:].rstrip("\"'».,;:!?)”")
+        tail = token[lead + len(core):]
+        if not core or core.startswith("@") or core.isdigit() or (core.isalpha() and not _REPEAT3.search(core)):
+            return token
+        words = core.split("'")
+        fixed = []
+        for word in words:
+            if 0 < len(word) <= 40 and (_OBFUSCATION.search(word) or _REPEAT3.search(word)) \
+                    and not self.is_known(word) and any(c.isalpha() for c in word):
+                for candidate in self._candidates(word):
+                    if self.is_known(candidate):
+                        word = candidate
+                        break
+            fixed.append(word)
+        return token[:lead] + "'".join(fixed) + tail
+
+    def _candidates(self, word: str):
+        if _OBFUSCATION.search(word):
+            plain = word.translate(_LEET)
+            yield plain
+            stripped = re.sub(r"[*._|/\\-]", "", word).translate(_LEET)
+            yield stripped
+            if "*" in word:
+                star = self._star(re.sub(r"[._|/\\-]", "", word).translate(_LEET).replace("i*", "*"))
+                if star:
+                    yield star
+            word = stripped
+        if _REPEAT3.search(word) or _OBFUSCATION.search(word):
+            yield _REPEAT3.sub(r"\1\1", word)
+            yield _REPEAT.sub(r"\1", word)
+
+    def _join_spaced(self, match: re.Match) -> str:
+        joined = match.group(0).replace(" ", "")
+        fixed = self._fix_token(joined)
+        return fixed if self.is_known(fixed) else match.group(0)
+
+    def canonical(self, text: str) -> str:
+        """Folded text with URLs and mentions replaced and spelling games undone."""
+        folded = _SPACED.sub(self._join_spaced, fold(text[:20000]))
+        folded = _TOKEN.sub(lambda m: self._fix_token(m.group(0)), folded)
+        return fold(normalise(folded)[0])  # URLs and mentions replaced, emojis named
+
+    # -- detection ------------------------------------------------------------------------------
+    def countered(self, text: str) -> str | None:
+        for pattern in self.counter:
+            match = pattern.search(text)
+            if match:
+                return match.group(0)
+        return None
+
+    def group_targets(self, canon: str) -> list[str]:
+        """The protected traits of the groups named in a canonical text, in order of appearance."""
+        found = sorted(self.groups.find(_WORD.findall(canon)))
+        return list(dict.fromkeys(v for _, _, v in found))
+
+    @staticmethod
+    def reports_quote(canon: str) -> bool:
+        """The text quotes something («…», "…") and says it was said, written or received."""
+        return bool(_QUOTED.search(canon)) and bool(_REPORT.search(_QUOTED.sub(" ", canon)))
+
+    def negated_insult(self, canon: str) -> bool:
+        """An insult word under a negation ("le maire n'est pas un idiot")."""
+        words = _WORD.findall(canon)
+        return any(NEGATIONS & set(words[max(0, i - 4):i]) for i, _, _ in self.insults.find(words))
+
+    def negated_group(self, canon: str) -> bool:
+        """A group named with a negation right after it ("les migrants ne sont pas…") or a whole one ("ne…
+        pas", "ne… jamais") just before it ("je ne déteste pas les juifs")."""
+        words = _WORD.findall(canon)
+        for i, w in enumerate(words):
+            if self.groups.get(w) is None:
+                continue
+            before = set(words[max(0, i - 5):i])
+            if NEGATIONS & set(words[i + 1:i + 4]) or (before & {"ne", "n"} and before & {"pas", "jamais"}):
+                return True
+        return False
+
+    def verdict(self, text: str) -> Verdict | None:
+        canon = self.canonical(text)
+        found = self.verdicts(canon)
+        if not found:
+            return None
+        if self.countered(canon):
+            return None
+        return min(found, key=lambda v: PRIORITY.index(v.category))
+
+    def verdicts(self, canon: str) -> list[Verdict]:
+        found: list[Verdict] = []
+        quoted = [m.span() for m in _QUOTED.finditer(canon)]
+        reported = self.reports_quote(canon)
+
+        def in_quotes(pos: int) -> bool:
+            return reported and any(a <= pos < b for a, b in quoted)
+
+        matches = list(_WORD.finditer(canon))
+        words = [m.group(0) for m in matches]
+        starts = [m.start() for m in matches]
+        groups = [(i, j, v) for i, j, v in self.groups.find(words) if not in_quotes(starts[i])]
+        officials = [(i, j) for i, j, _ in self.officials.find(words)]
+        sentence_of = self._sentences(canon, starts)
+
+        def group_near(i: int, window: int = 15) -> tuple[int, int, str] | None:
+            near = [g for g in groups if abs(g[0] - i) <= window]
+            same = [g for g in near if sentence_of[g[0]] == sentence_of[i]]
+            pool = same or (near if len(words) <= 40 else [])
+            return min(pool, key=lambda g: abs(g[0] - i)) if pool else None
+
+        def negated(i: int, lo: int | None = None) -> bool:
+            lo = max(0, i - 3) if lo is None else lo
+            return any(words[k] in NEGATIONS for k in range(lo, i) if sentence_of[k] == sentence_of[i])
+
+        def word_at(pos: int) -> int:
+            for k, s in enumerate(starts):
+                if s >= pos:
+                    return k
+            return len(words) - 1
+
+        # threats
+        for pattern in self.threats:
+            for m in pattern.finditer(canon):
+                if in_quotes(m.start()):
+                    continue
+                k = word_at(m.start())
+                g = group_near(k, 12)
+                found.append(Verdict("threat", g[2] if g else "person", SCORES["threat"], m.group(0).strip()))
+                break
+        # slurs
+        for i, j, target in self.slurs.find(words):
+            if in_quotes(starts[i]):
+                continue
+            if words[i] in self.framed and not self._framed(words, i):
+                continue
+            found.append(Verdict("slur", target, SCORES["slur"], " ".join(words[i:j])))
+        for i, word in enumerate(words):  # "t'es autiste", "espèce d'handicapé": a group word used as an insult
+            if word in self.framed and self.slurs.get(word) is None and self._framed(words, i) \
+                    and not in_quotes(starts[i]):
+                target = self.groups.get(word)
+                found.append(Verdict("slur", target, SCORES["slur"], word))
+        # dehumanising comparisons
+        for i, j, _ in self.dehumanising.find(words):
+            apposed = i > 1 and words[i - 1] in ("des", "de", "d") and self.groups.get(words[i - 2]) is not None
+            if in_quotes(starts[i]) or not (apposed or self._comparing(words, i)):
+                continue
+            g = group_near(i, 10)
+            if g is None:
+                if words[i - 1:i] and words[i - 1] in ("sale", "sales", "bande", "espece"):
+                    found.append(Verdict("insult", "person", SCORES["insult"], " ".join(words[max(0, i - 2):j])))
+                continue
+            lo, hi = sorted((g[1], i))
+            if negated(i) or any(words[k] in NEGATIONS for k in range(lo, hi)):
+                continue
+            found.append(Verdict("dehumanisation", g[2], SCORES["dehumanisation"],
+                                 " ".join(words[min(g[0], i):max(g[1], j)][:12])))
+        # hostile predicates about a group
+        for pattern in self.hostile if groups else ():
+            for m in pattern.finditer(canon):
+                if in_quotes(m.start()):
+                    continue
+                k = word_at(m.start())
+                g = group_near(k)
+                if g is None or negated(k):
+                    continue
+                if g[0] < k and any(words[x] in NEGATIONS for x in range(g[1], k)) and k - g[1] <= 4:
+                    continue
+                found.append(Verdict("hate", g[2], SCORES["hate"], f"{' '.join(words[g[0]:g[1]])} … {m.group(0)}"))
+                break
+        # insults
+        for i, j, _ in self.insults.find(words):
+            if in_quotes(starts[i]) or self._thing(words, i):
+                continue
+            if words[i] in CON and not (self._framed(words, i) or self._said_of_official(words, i, officials)):
+                continue
+            if words[i] in CON_LIKE and words[i + 1:i + 2] in (["de"], ["d"]) and i + 2 < len(words) and not (
+                    self.officials.get(words[i + 2]) is not None or self.groups.get(words[i + 2]) is not None
+                    or words[i + 2] in PERSONS):
+                continue  # "ce con de GPS": about a thing
+            if negated(i, max(0, i - 4)):
+                continue
+            target = "official" if self._near_official(words, i, officials) else "person"
+            found.append(Verdict("insult", target, SCORES["insult"], " ".join(words[i:j])))
+        for a, b in officials:  # "ce maire de merde", "cet adjoint à la con"
+            tail = words[b:b + 3]
+            if tail[:2] in (["de", "merde"], ["a", "la"]) and (tail[:2] == ["de", "merde"] or tail[2:] == ["con"]) \
+                    and not in_quotes(starts[a]):
+                found.append(Verdict("insult", "official", SCORES["insult"], " ".join(words[a:b + 3])))
+        for i, word in enumerate(words):
+            if word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)) \
+                    and not negated(i, max(0, i - 4)) and not in_quotes(starts[i]):
+                target = "official" if self._near_official(words, i, officials) else "person"
+                found.append(Verdict("insult", target, SCORES["insult"], word))
+        return found
+
+    @staticmethod
+    def _sentences(canon: str, starts: list[int]) -> list[int]:
+        bounds = [m.start() for m in _SENTENCE.finditer(canon)]
+        out, b = [], 0
+        for s in starts:
+            while b < len(bounds) and bounds[b] < s:
+                b += 1
+            out.append(b)
+        return out
+
+    @staticmethod
+    def _framed(words: list[str], i: int) -> bool:
+        prev = words[i - 1] if i else ""
+        prev2 = words[i - 2] if i > 1 else ""
+        if prev == "c" or (prev == "est" and prev2 == "c"):
+            return False  # "c'est con" (a pity)
+        if prev in FRAME_PREV and not (prev in ("ce", "cette", "ces", "cet") and words[i] not in CON
+                                       and len(words) > i + 1 and words[i + 1] in COPULA):
+            return True
+        if prev in ("d", "de") and prev2 in ("espece", "bande", "tas", "race", "fils", "fille"):
+            return True
+        if prev in DETERMINERS and prev2 in COPULA | {"t", "tu", "vous", "espece", "bande"}:
+            return True
+        if prev in COPULA | {"t"} and prev2 in ("t", "tu", "vous", "es", "il", "elle", "ils", "elles", "maire"):
+            return True
+        return prev in ("es", "etes") or (prev == "est" and prev2 not in ("c", "ce", "ca", "cela"))
+
+    @staticmethod
+    def _strong_frame(words: list[str], i: int) -> bool:
+        """"espèce d'incapable", "bande de guignols", "quel guignol", "sale voleur"."""
+        prev = words[i - 1] if i else ""
+        prev2 = words[i - 2] if i > 1 else ""
+        return prev in ("quel", "quelle", "quels", "quelles", "sale", "sales") or (
+            prev in ("d", "de") and prev2 in ("espece", "bande", "tas"))
+
+    @staticmethod
+    def _comparing(words: list[str], i: int) -> bool:
+        prev = words[i - 1] if i else ""
+        prev2 = words[i - 2] if i > 1 else ""
+        if prev in DEHUM_PREV:
+            return True
+        if prev in ("des", "de", "d", "un", "une") and prev2 == "a" and i > 2 and words[i - 3].startswith(
+                ("ressembl", "pareil", "compar", "identique")):
+            return True
+        linking = COPULA | {"comme", "que", "tous", "toutes", "c", "ce", "sont", "rien"}
+        if prev in ("des", "de", "d", "du", "les", "une", "un") and prev2 in linking:
+            return True
+        if prev in ("des", "de", "d", "du") and prev2 in ("bande", "tas", "race", "horde", "invasion", "ramassis"):
+            return True
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        return nxt in ("de", "d") and i > 0 and prev in ("la", "cette", "ces", "ce", "les", "cet", "sale", "sales")
+
+    @staticmethod
+    def _thing(words: list[str], i: int) -> bool:
+        """An insult word about a thing: "à la con", "de merde"."""
+        return i >= 2 and words[i - 2] == "a" and words[i - 1] == "la"
+
+    @staticmethod
+    def _near_official(words: list[str], i: int, officials: list[tuple[int, int]]) -> bool:
+        return any(abs(a - i) <= 8 for a, _ in officials)
+
+    @staticmethod
+    def _said_of_official(words: list[str], i: int, officials: list[tuple[int, int]]) -> bool:
+        """The word qualifies an official: "le maire est un guignol", "ce guignol de maire", "élus pourris"."""
+        for a, b in officials:
+            if 0 <= i - b <= 5 and not any(w in (".", "mais", "et") for w in words[b:i]):
+                between = set(words[b:i])
+                if i == b or between & (COPULA | {"un", "une", "des", "de", "vraiment", "tous", "toutes", "que",
+                                                   "c", "ce", "sont", "completement", "totalement", "bande"}):
+                    return True
+            if 0 < a - i <= 3 and set(words[i + 1:a]) & {"de", "d", "du", "des"}:
+                return True
+        return False
+
+
+@lru_cache(maxsize=1)
+def moderator() -> Moderator:
+    return Moderator()
+
+
+@lru_cache(maxsize=256)
+def analysis(text: str) -> tuple[str, tuple[Verdict, ...], bool]:
+    """(canonical text, rule verdicts, countered) of a text; cached: the model's features and the
+    component both need them."""
+    mod = moderator()
+    canon = mod.canonical(text)
+    return canon, tuple(mod.verdicts(canon)), mod.countered(canon) is not None

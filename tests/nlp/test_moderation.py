@@ -1,0 +1,154 @@
+"""Moderation (vigie_toxicity's category, target and cue): slurs spelled to dodge filters, counter-speech,
+negation, insults of officials, swearing about things; the functional-suite scorer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from vigie.nlp.components.moderation import moderator
+from vigie.nlp.eval import moderation as moderation_eval
+from vigie.schema import Toxicity
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("vigie_toxicity")
+    return nlp
+
+
+def _tox(pipeline, text: str) -> dict:
+    result = pipeline(text)._.toxicity
+    Toxicity.model_validate(result)  # the Document's shape, new fields included
+    return result
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("Sale b0ugn0ule", "origin"),               # digits for letters
+    ("Ce p.d de voisin", "sexual_orientation"),  # a separator inside the word
+    ("b o u g n o u l e", "origin"),             # letters spaced out
+    ("Sale bougnouuuule", "origin"),             # repeated letters
+    ("T'es qu'une s@lope", "gender"),            # a symbol for a letter
+    ("Sale t a r l o u z e", "sexual_orientation"),
+    ("Espèce de t4p3tt3", "sexual_orientation"),
+])
+def test_obfuscated_slurs_are_flagged(pipeline, text, target):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is True, result
+    assert result["category"] == "slur" and result["target"] == target, result
+    assert "hate" in result["labels"]
+
+
+def test_asterisk_inside_an_insult(pipeline):
+    assert moderator().canonical("Quel enc*lé ce maire") == "quel encule ce maire"
+    result = _tox(pipeline, "Quel enc*lé ce maire")
+    assert result["flagged"] is True and result["category"] == "insult" and result["target"] == "official", result
+
+
+def test_obfuscation_is_undone_only_towards_lexicon_words():
+    # "3e", "R2D2", "L3o", "2024" keep their spelling; a mention is a mention, not "a" + word
+    canon = moderator().canonical("Le 3e étage, R2D2 et @jean en 2024 avec L3o")
+    assert canon.split() == ["le", "3e", "etage,", "r2d2", "et", "@user", "en", "2024", "avec", "l3o"]
+
+
+@pytest.mark.parametrize("text", [
+    "Mon voisin m'a traité de « sale bougnoule », j'ai porté plainte",
+    "Dire que les musulmans sont des terroristes, c'est raciste",
+    "Arrêtez de dire que les migrants sont des voleurs",
+    "Quelqu'un a tagué « mort aux juifs » sur l'école, c'est scandaleux",
+    "Une élue s'est fait traiter de salope en pleine séance",
+    "Stop à la haine contre les homosexuels",
+])
+def test_counter_speech_and_quotes_are_not_flagged(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is False, result
+    assert result["category"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "Les migrants ne sont pas des criminels",
+    "Les réfugiés ne sont pas des animaux",
+    "Je ne hais pas les musulmans",
+    "Les homosexuels ne sont pas des malades",
+    "Le maire n'est pas un idiot, il fait ce qu'il peut",
+])
+def test_negated_statements_are_not_flagged(pipeline, text):
+    assert _tox(pipeline, text)["flagged"] is False
+
+
+@pytest.mark.parametrize(("text", "category", "target"), [
+    ("Les migrants n'ont rien à faire dans notre ville", "hate", "origin"),
+    ("Les musulmans sont des rats", "dehumanisation", "religion"),
+    ("Les femmes devraient se taire au conseil municipal", "hate", "gender"),
+    ("Il faut tuer tous les juifs", "threat", "religion"),
+    ("Les handicapés ne servent à rien", "hate", "disability"),
+])
+def test_hate_towards_protected_groups(pipeline, text, category, target):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is True, result
+    assert (result["category"], result["target"]) == (category, target), result
+    assert result["cue"]
+
+
+@pytest.mark.parametrize("text", [
+    "Le maire est un connard fini",
+    "Les élus sont tous des pourris",
+    "Ce guignol de maire nous prend pour des imbéciles",
+    "Cet adjoint est un abruti",
+    "Ce maire de merde",
+])
+def test_insults_of_officials(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is True, result
+    assert result["category"] == "insult" and result["target"] == "official", result
+    assert "insult" in result["labels"]
+
+
+@pytest.mark.parametrize("text", [
+    "La gestion du maire est catastrophique, les impôts augmentent encore",
+    "Monsieur le maire, démissionnez, vous avez échoué",
+    "Cette appli de stationnement à la con ne marche jamais",
+    "C'est con que la piscine ferme en août",
+    "Ce con de GPS m'a envoyé dans un champ",
+    "Les musulmans de la commune fêtent l'Aïd ce week-end",
+    "Nouvelle place de parking réservée aux personnes handicapées",
+    "J'ai acheté un melon au marché",
+])
+def test_civil_criticism_swearing_and_neutral_mentions_are_not_flagged(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is False, result
+    assert result["score"] < 0.5
+
+
+def test_suite_scorer(pipeline, tmp_path):
+    cases = [
+        {"id": "a", "text": "Sale b0ugn0ule", "functionality": "slur_obfuscated", "flag": True, "target": "origin"},
+        {"id": "b", "text": "Réunion publique jeudi", "functionality": "neutral_group_mention", "flag": False,
+         "target": None},
+        {"id": "c", "text": "Bonjour à tous", "functionality": "hate_origin", "flag": True, "target": "origin"},
+    ]
+    path = tmp_path / "suite.jsonl"
+    path.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases) + "\n", encoding="utf-8")
+    result = moderation_eval.evaluate(pipeline, suite=path, errors=True)
+    assert result["hateful_vs_not"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "tp": 1, "fp": 0, "fn": 1}
+    assert result["per_functionality"]["hate_origin"] == {"accuracy": 0.0, "n": 1}
+    assert result["target_accuracy"] == {"accuracy": 1.0, "n": 1}
+    assert [e["id"] for e in result["errors"]] == ["c"]
+
+
+def test_dev_suite(pipeline):
+    result = moderation_eval.evaluate(pipeline)
+    assert result["n"] >= 150
+    assert len(result["per_functionality"]) == 16
+    assert result["hateful_vs_not"]["f1"] >= 0.8, result["hateful_vs_not"]
+
+
+@pytest.mark.parametrize("text", ["*" * 3000, "a " * 3000, "p.d." * 1000, "b0ugn0ul3" * 500, "« " * 500 + "pd",
+                                  "sale " * 1000])
+def test_hostile_spelling_input_is_handled(pipeline, text):
+    result = _tox(pipeline, text)
+    assert isinstance(result["flagged"], bool)
