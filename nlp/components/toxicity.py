@@ -40,7 +40,8 @@ LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data"
 FLAG_LABELS = ("insult", "hate", "threat", "harassment", "personal_data")
 # the model's hate counts from this calibrated score when the text is hostile too (the model's insult score
 # from MODEL_HATE_HOSTILITY, or a rule), unless a negation bears on the group or the insult, or the only
-# hostility is swearing: chosen on out-of-fold predictions of MLMA's training part (recall 0.79 at
+# hostility is swearing, or no protected group is named and no rule fired ("Le bus 12 est encore en retard,
+# c'est pénible" is not hate: MLMA's annotators tie hostile tweets to a trait with no group word in them); chosen on out-of-fold predictions of MLMA's training part (recall 0.79 at
 # precision 0.57 for MLMA's hostility towards a protected trait) and on our dev functional suite
 MODEL_HATE_MIN = 0.4
 MODEL_HATE_HOSTILITY = 0.3
@@ -268,7 +269,7 @@ class ToxicityComponent(SavedModel):
         if countered or mod.reports_quote(canon):  # condemning or reporting hate, not uttering it
             model = {label: min(value, 0.45) for label, value in model.items()}
         elif model.get("hate", 0.0) >= MODEL_HATE_MIN and (found or model.get("insult", 0.0) >= MODEL_HATE_HOSTILITY) \
-                and (found or not (mod.negated_group(canon) or mod.negated_insult(canon) or swearing)):
+                and (found or (targets and not (mod.negated_group(canon) or mod.negated_insult(canon) or swearing))):
             # hate as MLMA's annotators read it (hostile and about a protected trait) needs some hostility too
             model["hate"] = max(model["hate"], 0.5)
         else:
