@@ -379,8 +379,8 @@ class Moderator:
                     and not in_quotes(starts[a]):
                 found.append(Verdict("insult", "official", SCORES["insult"], " ".join(words[a:b + 3])))
         for i, word in enumerate(words):
-            if (word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i))
-                    or word in NULS and self._strong_frame(words, i)) \
+            if ((word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)))
+                    or (word in NULS and self._strong_frame(words, i))) \
                     and not negated(i, max(0, i - 4)) and not in_quotes(starts[i]):
                 target = "official" if self._near_official(words, i, officials) else "person"
                 found.append(Verdict("insult", target, SCORES["insult"], word))
