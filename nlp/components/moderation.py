@@ -43,6 +43,7 @@ _TOKEN = re.compile(r"\S+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
                        "€": "e"})
 _OBFUSCATION = re.compile(r"[0-9@$€!*._|/\\-]")
+NULS = {"nul", "nuls", "nulle", "nulles"}  # an insult only in a strong frame ("ce gros nul", "bande de nuls")
 _SPACED = re.compile(r"(?<!\S)(?:[a-z0-9@$*][ ]){1,}[a-z0-9@$*](?!\S)")
 _REPEAT = re.compile(r"([a-z])\1+")
 _REPEAT3 = re.compile(r"([a-z])\1{2,}")
@@ -50,7 +51,7 @@ _SENTENCE = re.compile(r"[.!?;\n…]+")
 _QUOTED = re.compile(r"«[^»]{1,200}»|\"[^\"]{1,200}\"|“[^”]{1,200}”")
 _REPORT = re.compile(
     r"\b(?:dit|dire|disent|ecrit|ecrire|ecrivent|crie|crier|hurle|tague|tagues|tag|tags|graffiti|graffitis|lu|lire"
-    r"|entendu|entendre|traite|traitee|traites|traiter|insulte|insultee|insultes|insulter|propos|message|messages"
+    r"|entendu|entendre|hurlait|hurlaient|criait|criaient|scandait|scandaient|recoit|recoivent|traite|traitee|traites|traiter|insulte|insultee|insultes|insulter|propos|message|messages"
     r"|commentaire|commentaires|tweet|post|phrase|slogan|mot|mots|terme|termes|lance|lancee|repete|pancarte|affiche|recu|recue|recus|lettre|courrier|mail|sms)\b")
 NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", "guere", "ni", "plus"}
 # words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
@@ -67,9 +68,14 @@ WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "
                 "mafieux", "charlatan", "charlatans", "pantin", "pantins", "larbin", "larbins", "ripou", "ripoux",
                 "magouilleur", "magouilleurs", "bouffon", "bouffons", "tocard", "tocards", "nullard", "nullards",
                 "incapable", "incapables", "feignasse", "feignasses", "planque", "planques", "parasite", "parasites",
-                "sangsue", "sangsues", "cafard", "rat", "rats", "porc", "porcs", "chien", "chiens", "truie"}
+                "sangsue", "sangsues", "cafard", "rat", "rats", "porc", "porcs", "chien", "chiens", "truie",
+                "naze", "nazes", "vipere", "viperes", "hypocrite", "hypocrites",
+                "incompetent", "incompetents", "incompetente", "incompetentes", "crapule", "crapules",
+                "racketteur", "racketteurs", "menteur", "menteurs", "menteuse", "menteuses"}
 CON = {"con", "cons", "conne", "connes"}
 CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
+# swearing words that qualify a thing when followed by "de" + a noun ("cette saloperie de pluie")
+THING_SWEARS = CON_LIKE | {"saloperie", "saloperies", "cochonnerie", "cochonneries", "putain", "merde"}
 PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "conducteur", "chauffeur", "gamin",
            "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
 
@@ -204,6 +210,10 @@ class Moderator:
             yield plain
             stripped = re.sub(r"[*._|/\\-]", "", word).translate(_LEET)
             yield stripped
+            if "@" in word:
+                yield word.replace("@", "o").translate(_LEET)
+            if "_" in word and "*" not in word:
+                word = word.replace("_", "*")
             if "*" in word:
                 star = self._star(re.sub(r"[._|/\\-]", "", word).translate(_LEET).replace("i*", "*"))
                 if star:
@@ -344,8 +354,9 @@ class Moderator:
                 g = group_near(k)
                 if g is None or negated(k):
                     continue
-                if g[0] < k and any(words[x] in NEGATIONS for x in range(g[1], k)) and k - g[1] <= 4:
-                    continue
+                if g[0] < k and k - g[1] <= 8 and any(words[x] in NEGATIONS for x in range(g[1], k)) \
+                        and sentence_of[g[0]] == sentence_of[k] and "," not in canon[starts[g[0]]:starts[k]]:
+                    continue  # "la femme n'est pas faite pour rester à la cuisine"
                 found.append(Verdict("hate", g[2], SCORES["hate"], f"{' '.join(words[g[0]:g[1]])} … {m.group(0)}"))
                 break
         # insults
@@ -354,9 +365,9 @@ class Moderator:
                 continue
             if words[i] in CON and not (self._framed(words, i) or self._said_of_official(words, i, officials)):
                 continue
-            if words[i] in CON_LIKE and words[i + 1:i + 2] in (["de"], ["d"]) and i + 2 < len(words) and not (
+            if words[i] in THING_SWEARS and words[i + 1:i + 2] in (["de"], ["d"]) and i + 2 < len(words) and not (
                     self.officials.get(words[i + 2]) is not None or self.groups.get(words[i + 2]) is not None
-                    or words[i + 2] in PERSONS):
+                    or words[i + 2] in PERSONS or (words[i].endswith("s") and words[i + 2].endswith(("s", "x")))):
                 continue  # "ce con de GPS": about a thing
             if negated(i, max(0, i - 4)):
                 continue
@@ -368,7 +379,8 @@ class Moderator:
                     and not in_quotes(starts[a]):
                 found.append(Verdict("insult", "official", SCORES["insult"], " ".join(words[a:b + 3])))
         for i, word in enumerate(words):
-            if word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)) \
+            if ((word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)))
+                    or (word in NULS and self._strong_frame(words, i))) \
                     and not negated(i, max(0, i - 4)) and not in_quotes(starts[i]):
                 target = "official" if self._near_official(words, i, officials) else "person"
                 found.append(Verdict("insult", target, SCORES["insult"], word))
@@ -406,7 +418,7 @@ class Moderator:
         """"espèce d'incapable", "bande de guignols", "quel guignol", "sale voleur"."""
         prev = words[i - 1] if i else ""
         prev2 = words[i - 2] if i > 1 else ""
-        return prev in ("quel", "quelle", "quels", "quelles", "sale", "sales") or (
+        return prev in ("quel", "quelle", "quels", "quelles", "sale", "sales", "gros", "grosse", "pauvre") or (
             prev in ("d", "de") and prev2 in ("espece", "bande", "tas"))
 
     @staticmethod
@@ -442,9 +454,10 @@ class Moderator:
             if 0 <= i - b <= 5 and not any(w in (".", "mais", "et") for w in words[b:i]):
                 between = set(words[b:i])
                 if i == b or between & (COPULA | {"un", "une", "des", "de", "vraiment", "tous", "toutes", "que",
-                                                   "c", "ce", "sont", "completement", "totalement", "bande"}):
+                                                   "c", "ce", "sont", "completement", "totalement", "bande",
+                                                   "gros", "grosse", "vraie", "vrai"}):
                     return True
-            if 0 < a - i <= 3 and set(words[i + 1:a]) & {"de", "d", "du", "des"}:
+            if 0 < a - i <= 4 and set(words[i + 1:a]) & {"de", "d", "du", "des", "au", "aux", "ces", "cette", "ce"}:
                 return True
         return False
 

@@ -147,8 +147,56 @@ def test_dev_suite(pipeline):
     assert result["hateful_vs_not"]["f1"] >= 0.8, result["hateful_vs_not"]
 
 
+def test_first_blind_suite_now_a_dev_suite(pipeline):
+    # scored once blind (F1 0.792), then tuned on: a floor against regressions, not a held-out figure
+    result = moderation_eval.evaluate(pipeline, suite=moderation_eval.DEV_SUITE.with_name("moderation_blind1.jsonl"))
+    assert result["n"] == 416
+    assert result["hateful_vs_not"]["f1"] >= 0.9, result["hateful_vs_not"]
+    assert result["hateful_vs_not"]["precision"] >= 0.95, result["hateful_vs_not"]
+
+
 @pytest.mark.parametrize("text", ["*" * 3000, "a " * 3000, "p.d." * 1000, "b0ugn0ul3" * 500, "« " * 500 + "pd",
                                   "sale " * 1000])
 def test_hostile_spelling_input_is_handled(pipeline, text):
     result = _tox(pipeline, text)
     assert isinstance(result["flagged"], bool)
+
+
+# Phrasings written for these tests, in none of the suites: the word-class patterns (threat verbs × person
+# targets, group nouns × stereotypes and calls to exclusion, weak insults said of staff) must generalise.
+@pytest.mark.parametrize(("text", "category"), [
+    ("Le conseiller mérite une balle", "threat"),
+    ("On va venir te chercher à la sortie du conseil", "threat"),
+    ("Faudrait le pendre, ce préfet", "threat"),
+    ("Je lui casse la gueule au prochain conseil", "threat"),
+    ("Si le maire passe chez moi je le bute", "threat"),
+    ("On viendra armés à la réunion publique", "threat"),
+    ("Les tunisiens sont tous des fraudeurs", "hate"),
+    ("Les femmes c'est fait pour la cuisine", "hate"),
+    ("Les handicapés coûtent une fortune à la ville", "hate"),
+    ("Les juifs veulent nous imposer leurs règles", "hate"),
+    ("La place des femmes est à la maison", "hate"),
+    ("Les autistes sont trop lents pour l'école normale", "hate"),
+    ("Cet élu est une crapule", "insult"),
+    ("Le DGS, ce gros nul", "insult"),
+])
+def test_threats_stereotypes_and_staff_insults_in_new_words(pipeline, text, category):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is True, result
+    assert result["category"] == category, result
+
+
+@pytest.mark.parametrize("text", [
+    "Le bus 12 est encore en retard, c'est pénible",             # no group, no rule: the model alone is not hate
+    "Je n'ai jamais dit que les roms étaient des voleurs",       # denying a claim
+    "Je ne pense pas que les musulmans soient dangereux",
+    "Cette saloperie d'imprimante est encore en panne",          # swearing about a thing
+    "Les propos tenus sur les migrants hier sont indignes",      # condemning
+    "Ce budget est nul, aucune vision",                          # civil criticism
+    "Tous les bénévoles sont des gens formidables",
+    "Ce chantier coûte trop cher à la commune",
+    "Le CM de la page a supprimé mon commentaire, c'est dommage",
+])
+def test_denials_complaints_and_things_are_not_flagged(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is False, result
