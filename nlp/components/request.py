@@ -74,7 +74,18 @@ ASK = _rx(
     r"(?:vous|on) (?:comptez|allez|pouvez|prevoyez|attendez)", r"si (?:la|le|les|l')\w*",
     r"ca (?:va|reprend|rouvre|ouvre|ferme)", r"(?:va|vont) (?:etre|enfin|rouvrir|reprendre)",
     r"y a(?:-t-il)? moyen", r"il y a (?:pas )?moyen", r"on fait comment",
-    r"on peut (?:venir|avoir|savoir|faire|s'inscrire)",
+    r"on peut (?:venir|avoir|savoir|faire|s'inscrire)", r"ou(?= ?\?)", r"ou (?:ca|ils|elles|on|je|il)",
+)
+# Indirect questions: they ask for information without an interrogative sentence ("je voudrais savoir si…").
+INDIRECT = _rx(
+    r"(?:je|j'|on|nous) (?:voudrais|voudrait|voudrions|souhaiterais|souhaite|souhaitons|aimerais|aimerait|aimerions|"
+    r"veux|cherche a|cherchons a) (?:savoir|connaitre|comprendre|etre (?:informe|renseigne|tenu au courant))\w*",
+    r"je me demand(?:e|ais)", r"(?:quelqu'un|qqn) (?:sait|saurait|peut (?:me|nous) dire)",
+    r"(?:pouvez|pourriez)[- ]vous (?:me|nous) (?:dire|indiquer|renseigner|expliquer|confirmer|preciser|informer)",
+    r"merci de (?:me|nous) (?:dire|indiquer|renseigner|tenir au courant|repondre|confirmer|preciser|informer)",
+    r"(?:je|on|nous) (?:ne sais|ne sait|ne savons|sais|sait) (?:pas )?(?:si|quand|ou|comment|qui|a qui|combien)",
+    r"(?:j'ai|on a|nous avons) besoin (?:d'une info\w*|d'un renseignement|de renseignements|d'informations?)",
+    r"(?:une|des) (?:infos?|precisions?|renseignements?) (?:sur|concernant|quant a|svp|s'il vous plait)",
 )
 # Questions that ask nothing of the collectivité: rhetoric, polls in a debate, small talk.
 RHETORIC = _rx(
@@ -86,6 +97,18 @@ RHETORIC = _rx(
     r"quelle (?:blague|honte|idee|farce|horreur|tristesse|epoque)",
     r"(?:comment|pourquoi) (?:peut-on|ose-t-on|osent-ils|ose-t-elle|ont-ils pu|a-t-on pu)",
     r"a quoi (?:ca|ils|elle|ils|bon) (?:sert|servent|pensent|pense|pensait)", r"a quoi bon", r"on croit rever",
+    r"qui (?:a|avait) (?:vu|connu|perdu|trouve|entendu|assiste|participe)", r"qui se (?:souvient|rappelle)",
+    r"(?:vous|tu) (?:vous )?(?:souvenez|souviens|rappelez)", r"c'etait quoi", r"motive\w*", r"partant\w*", r"dispo\b",
+    r"volontaires?",
+)
+# The author's own need of a service: with a question about how to get it, a service request.
+NEED = _rx(
+    r"(?:je|j'|nous|on) (?:voudrais|voudrions|voudrait|souhaiterais|souhaiterions|souhaite|souhaitons|aimerais|"
+    r"aimerions|aimerait|dois|devons|doit) (?!savoir|connaitre|comprendre|dire|remercier|feliciter|souligner|"
+    r"rappeler|ajouter|preciser|reagir|temoigner|partager|avouer|admettre|reconnaitre)(?:m'|me |nous |faire )?"
+    r"\w+(?:er|ir|re)\b",
+    r"(?:j'ai|on a|nous avons|aurai(?:t|s)|aurions) besoin (?:d'|de |du |des )",
+    r"(?:il me|il nous|il lui) (?:faut|faudrait) (?:un|une|des|le|la)",
 )
 # Private matters between citizens: a question about them is not a request.
 PRIVATE = _rx(
@@ -97,6 +120,10 @@ PRIVATE = _rx(
     r"je donne", r"covoiturage", r"colocation", r"coloc", r"bon plan", r"un bon resto",
     r"quelqu'un (?:connait|aurait|a) (?:un|une|des) (?!info)", r"vous connaissez (?:un|une|des)", r"le match",
     r"quelqu'un a (?:trouve|vu) (?:un|une|mon|ma|mes)", r"retrouve (?:un|une)",
+    r"(?:vous|tu) (?:conseillez|conseilles|recommandez|recommandes|me conseillez|me conseilles)",
+    r"quel\w* \w+ (?:vous|tu) (?:avez|as|prenez|prends|utilisez|utilises)", r"(?:qui|quelqu'un) a perdu",
+    r"recos?\b", r"avis sur", r"des conseils", r"meilleur\w*", r"(?:du|de la|des|un|une) (?:bon|bonne|bons|bonnes) \w+",
+    r"ou (?:acheter|manger|boire|sortir)",
 )
 
 # --- demands ---------------------------------------------------------------------------------------
@@ -107,7 +134,8 @@ DEMAND = _rx(
     r"pouvez-vous", r"pourriez-vous", r"pourriez vous", r"pouvez vous", r"s'il vous plait", r"s'il vous plaît",
     r"svp", r"stp",
     r"(?:la mairie|la ville|la commune|le maire|la municipalite|les elus|les services?(?: techniques)?|"
-    r"la metropole|la mel|vous) (?:doi(?:t|vent)|devrai(?:t|ent)|devez|devriez|pourrai(?:t|ent)|pourriez|"
+    r"la metropole|la mel|la police(?: municipale)?|les autorites|vous) "
+    r"(?:doi(?:t|vent)|devrai(?:t|ent)|devez|devriez|pourrai(?:t|ent)|pourriez|"
     r"ferai(?:t|ent) bien|auraient du|aurait du|aurait pu|doit vraiment) \w+",
     r"qu'attend\w* (?:la|le|les|vous|on)", r"faites (?:quelque chose|le necessaire|vite)", r"intervenez",
     r"venez voir", r"agissez", r"reagissez", r"bougez-vous",
@@ -120,6 +148,22 @@ DEMAND = _rx(
     r"(?:remettez|reparez|installez|nettoyez|enlevez|ramassez|refaites|ajoutez|rebouchez|taillez|elaguez|"
     r"securisez|rouvrez|retablissez)(?:-(?:la|le|les|nous|moi|y))?",
 )
+# A bare imperative at the start of a clause ("Réparez !", "Rendez-nous ces places", "Envoyez quelqu'un"):
+# a demand, verbs of discourse and invitations excepted ("Allez les bleus", "Regardez ça", "Venez nombreux").
+IMPERATIVE = re.compile(
+    r"(?:^|[.!?;:,(]\s*|\bet |\bou |\bdonc |\balors |\bsvp |\bsvp,? |\bmaintenant )"
+    r"(?!(?:chez|assez|nez|allez|voyez|regardez|imaginez|lisez|votez|partagez|notez|ecoutez|excusez|pensez|croyez|"
+    r"sachez|rassurez|venez|soyez|ayez|dites|faites attention|attendez|patientez|profitez|rejoignez|suivez|"
+    r"retrouvez|decouvrez|inscrivez|likez|abonnez|reservez|contactez|consultez|appelez|rendez-vous|pouvez|pourriez|"
+    r"voulez|voudriez|devez|devriez|avez|savez|etes|aurez|serez|ferez|irez)\b)"
+    r"([a-z]{3,}ez)(?!-vous|-t-)(?:-(?:en|la|le|les|nous|moi|y|leur|lui))*"
+    r"(?= (?:les?|la|l'|des|du|un|une|plus|moins|ces|cette|ce|cet|nos|notre|vos|votre|nous|moi|quelqu'un|quelque|en|y|"
+    r"vite|donc|enfin|ca|cela|au|aux|d'|de|tout|toutes?|tous)\b(?! (?:\w+ )?(?:de )?(?:vos|votre)\b)|\s*[!.]|\s*$|-)"
+)
+# Polite demands: a service request even about a problem, unless exasperation is said.
+POLITE = _rx(r"merci de", r"merci d'(?!avance)", r"svp", r"stp", r"s'il vous plait", r"s'il vous plaît", r"pouvez-vous",
+             r"pourriez-vous", r"pouvez vous", r"pourriez vous", r"je vous (?:prie|demande|serais)", r"bien vouloir",
+             r"(?:vous|tu) (?:pouvez|pourriez|pourrais|peux)", r"d'avance", r"par avance")
 # Demands of a service for oneself (inscriptions, appointments, documents, pick-ups).
 SERVICE = _rx(
     r"(?:j'aimerais|je voudrais|je souhaiterais|on aimerait|nous aimerions|on voudrait|nous voudrions) que",
@@ -145,7 +189,15 @@ PROPOSE = _rx(
     r"nous aimerions", r"on voudrait", r"a quand (?:un|une|des|le|la|les)", r"ne pourrait-on pas",
     r"ne serait-il pas", r"on pourrait (?:avoir|installer|mettre|faire|prevoir)",
     r"(?:ce|ca) (?:serait|ne serait) pas du luxe", r"(?:ce|ca) serait (?:pratique|pas mal|le minimum)",
+    r"(?:il )?faut (?:absolument |vraiment |d'urgence |urgemment |enfin )?(?:le |la |les |l'|nous |y |en )?"
+    r"(?!dire|croire|voir|savoir|avouer|reconnaitre|admettre|comprendre|esperer|etre|arreter|relativiser|"
+    r"rester|garder|accepter|laisser|choisir|attendre|se mefier|faire attention|aimer|avoir)\w+(?:er|ir|re)\b",
+    r"il serait temps", r"(?:au|un) minimum", r"c'est urgent",
 )
+# Proposals said in the indicative or as an order ("il faut élargir…", "il serait temps de…"): with a problem stated,
+# a complaint (the conditional "il faudrait" stays a service request).
+INSIST = _rx(r"(?:il )?faut(?! \w+ (?:mais|pas))", r"il serait temps", r"c'est urgent", r"au minimum",
+             r"(?:doi(?:t|vent)|devez) (?:agir|se battre|intervenir|reagir|faire quelque chose|taper)")
 
 # --- problems --------------------------------------------------------------------------------------
 # A fault or nuisance of the public space (what the services repair, clean or stop).
@@ -193,6 +245,29 @@ PROBLEM = _rx(
     r"(?:n'est|ne sont|n'etait|n'a|n'ont) (?:plus|pas|jamais) (?:ete )?(?:tondu|entretenu|nettoye|repare|eclaire|"
     r"ramasse|vide|deneige|refait|remplace)\w*",
     r"depots? (?:d'\w+ )?sauvages?", r"s'accumulent", r"reste (?:au rouge|bloque|ferme|eteint)\w*",
+    # fallen, hanging, broken, overflowing (state of equipment)
+    r"(?:couche|renverse|tombe|jete)(?:e|s|es)? (?:par terre|au sol|sur la chaussee|sur le trottoir)",
+    r"pend(?:ent|ouille\w*)", r"a nu", r"denude\w*", r"explose(?:e|s|es)?", r"brise(?:e|s|es)?",
+    r"creve(?:e|s|es)?", r"(?:verre|papiers|dechets|canettes|ordures|feuilles|boue|plastiques?|detritus) partout",
+    r"(?:a ras bord|a craquer|pleine?s? (?:a ras|de dechets|d'ordures|d'algues|de boue|de detritus))",
+    r"inutilisable\w*", r"hors d'usage", r"impossible (?:de|d'|pour|avec)",
+    r"(?:avale|garde|mange)\w* (?:les|la|mes|ma|nos) (?:pieces|carte|ticket|monnaie)",
+    r"ne (?:rend|delivre|donne|imprime|lit|accepte|repond|charge|demarre|coule|s'ouvre|ferme) (?:plus|pas|jamais|rien)",
+    r"sans (?:donner|rendre|delivrer)",
+    r"sans (?:aucun |aucune )?(?:panneau|signalisation|eclairage|marquage|barriere|protection|poubelle)s?",
+    r"aucune? (?:panneau|signalisation|poubelle|eclairage|marquage|barriere|banc|abri)s?",
+    # encroaching, invading
+    r"depasse\w* sur", r"empiete\w*", r"envahi\w*", r"deborde\w* sur",
+    # water, smells, pests
+    r"eau (?:du robinet )?(?:est |etait |sort |coule )?(?:marron|trouble|jaune|noire|brune|coupee)",
+    r"(?:douches?|eau) (?:froides?|glacee?s?)", r"(?:sans|pas d'|plus d') ?eau chaude", r"algues",
+    r"(?:ca|il|elle|ils|elles) (?:sent|sentent|pue|puent)\b(?! bon)", r"puanteur", r"stagn\w*", r"errant\w*",
+    r"moustiques?", r"pullul\w*", r"nuisibles", r"cafards?", r"punaises",
+    # a service that fails its users
+    r"(?:je|on|nous) (?:ne )?(?:recois|recoit|recevons) (?:jamais|pas|rien|aucun)", r"jamais (?:recu|eu de)",
+    r"(?:\d+ ?h|\d+ heures?|\d+ minutes|une heure|deux heures) d'attente", r"attente interminable",
+    r"injoignable\w*", r"on (?:ne )?dort (?:plus|pas)", r"(?:plus|pas) d'abri",
+    r"supprime\w* (?:\d+|des|les|la|le|nos|notre)",
 )
 # Persistence or weariness: a complaint when it is about a municipal matter.
 PERSISTENCE = _rx(
@@ -201,7 +276,9 @@ PERSISTENCE = _rx(
     r"encore (?:en panne|bouche|une coupure|un|une)", r"ras[- ]le[- ]bol",
     r"(?:j'en ai|on en a|y en a|nous en avons) (?:marre|assez|ras le bol)", r"marre", r"on n'en peut plus",
     r"j'en peux plus", r"personne ne (?:nous |me |vous )?(?:fait|bouge|repond|vient|passe|s'en occupe|rappelle)",
-    r"rien n'est fait", r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse",
+    r"rien n'est fait",
+    r"(?:on|nous|j') attend(?:s|ons)? (?:une|des|votre|vos) (?:reponse|retour|explication|nouvelle)s?",
+    r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse",
     r"pas de reponse", r"jamais de reponse", r"aucun retour", r"sans nouvelles",
     r"sans (?:aucune )?(?:information|explication)",
     r"depuis (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|ans|annees)",
@@ -234,12 +311,17 @@ OUTRAGE = _rx(
     r"insupportable", r"degoutant", r"deplorable", r"catastrophique", r"pitoyable", r"intolerable",
     r"c'est penible", r"immonde", r"infernal\w*", r"indigne", r"une honte",
 )
+# A question that blames the collectivité for a problem: with the problem stated, a complaint.
+BLAME = _rx(r"qu'attend\w*", r"que (?:fait|font) (?:la|le|les|vous)", r"(?:vous|on) attend(?:ez|ons)? quoi", r"enfin",
+            r"il faudra (?:un|qu')", r"(?:allez|comptez)-vous", r"vous (?:traitez|intervenez|passez|reparez|comptez)",
+            r"(?:allez|comptez) (?:vous|vraiment)", r"jusqu'a quand", r"combien de temps encore")
 # A question that asks the collectivité to act, not to inform: a service request.
 ACTION_ASK = _rx(
     r"pouvez-vous", r"pourriez-vous", r"pouvez vous", r"pourriez vous", r"serait-il possible",
     r"est-il possible d", r"pourquoi (?:ne pas|pas)", r"ne pourrait-on pas",
     r"pourrait-on (?:avoir|installer|mettre|prevoir)", r"peut-on avoir", r"ne serait-il pas",
     r"serait-il (?:envisageable|prevu de)", r"est-il envisageable", r"(?:est-ce qu'on|on) (?:pourrait|peut) avoir",
+    r"(?:vous|tu) (?:pouvez|pourriez|pourrais|peux) (?:m'|nous |me |le |la |les |l')?\w+(?:er|ir|re)\b",
 )
 
 # --- frames that make a text something else than a request -------------------------------------------
@@ -275,7 +357,9 @@ RELAY = _rx(
     r"(?:interviendront|interviennent|sont intervenus|vont intervenir)(?! quand)", r"nous vous informons",
     r"(?:la ville|la mairie|la commune) vous informe", r"merci de votre (?:patience|comprehension)",
     r"(?:a|ont) (?:indique|declare|precise|explique) (?:le|la|l'|les|que)", r"a-t-on appris",
-    r"a-t-il (?:indique|precise|declare)",
+    r"a-t-il (?:indique|precise|declare)", r"ils (?:m'|nous )?ont (?:dit|repondu|confirme|assure)",
+    r"(?:ils|elles|la mairie|les services|la ville) (?:sont|est) (?:deja )?au courant",
+    r"(?:une|l') equipe (?:arrive|passe|va passer|est en route|est sur place|est passee)",
 )
 OPINION = _rx(
     r"perso", r"personnellement",
@@ -284,6 +368,7 @@ OPINION = _rx(
     r"d'accord avec", r"pas d'accord", r"moi je", r"de mon cote", r"pour ma part", r"je rejoins", r"tu as raison",
     r"vous avez raison", r"t'as raison", r"je vote", r"je soutiens", r"(?:bonne|mauvaise|excellente) idee",
     r"entierement d'accord", r"je prefere", r"ca se discute", r"c'est discutable", r"en meme temps",
+    r"(?:ont|a|avez|as) (?:tous )?raison", r"les deux (?:ont|se valent)",
 )
 # Events observed (accidents, weather, traffic): information, not a fault the town repairs.
 EVENT = _rx(
@@ -307,6 +392,12 @@ LOCAL = _rx(
     r"autorisation", r"permis de \w+", r"demarches?", r"carte d'identite", r"passeport", r"etat civil",
     r"inscriptions?", r"tram", r"bus", r"horaires?", r"tarifs?", r"chantier", r"travaux", r"voirie", r"college",
     r"lycee", r"classe", r"equipements?",
+    # public equipment and administration (documents, counters, registers, online services)
+    r"scolaires?", r"nautique", r"patinoire", r"terrains?", r"city[- ]stade", r"skate[- ]?park", r"bibliotheque",
+    r"ludotheque", r"conservatoire", r"abribus", r"horodateur\w*", r"lampadaires?", r"eclairage public",
+    r"decheterie", r"livret de famille", r"acte de (?:naissance|deces|mariage)", r"duplicata", r"certificat\w*",
+    r"attestation\w*", r"justificatif\w*", r"listes? electorales?", r"procuration", r"urbanisme", r"registre\w*",
+    r"portail", r"guichets?", r"badge\w*", r"accueil", r"cadastre", r"concession",
 )
 RESIDENCE = re.compile(r"(?:j'habite|je vis|on habite|nous habitons|on vit|nous vivons|je suis ici)"
                        r"[^.,;!?]{0,40}depuis")
@@ -332,24 +423,50 @@ def _first(pattern: re.Pattern, text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def _asks(folded: str, to_the_town: bool = False) -> tuple[str, bool] | None:
-    """The first real question (not rhetoric, not a private matter): its cue and whether it asks for an action.
+_WEAK_PERSISTENCE = re.compile(r"(?:tous les|chaque|encore (?!une fois)|en permanence)")
+
+
+def _persistence(folded: str, problem: str | None) -> str | None:
+    """The first persistence cue; a frequency alone ("tous les soirs", "encore une") counts only with a problem."""
+    for match in PERSISTENCE.finditer(folded):
+        cue = match.group(0)
+        weak = _WEAK_PERSISTENCE.match(cue) and not cue.endswith("c'est")
+        if not weak or problem:
+            return cue
+    return None
+
+
+def _imperative(folded: str) -> str | None:
+    """A bare imperative addressed to the town; not the advice of a relayed warning ("vigilance orange : rentrez…")."""
+    if RELAY.search(folded) or EVENT.search(folded):
+        return None
+    match = IMPERATIVE.search(folded)
+    return match.group(1) if match else None
+
+
+def _asks(folded: str, to_the_town: bool = False) -> tuple[str, bool, bool] | None:
+    """The first real question (not rhetoric, not a private matter): its cue, whether it asks for an action and
+    whether it is a bare yes/no question (no interrogative word: "Le marché est maintenu pendant les travaux ?").
 
     ``to_the_town``: the text replies to a post of the collectivité, so any question in it is addressed to it.
     """
+    bare = None
     for question in _SENTENCE.findall(folded):
         question = question.strip()
         if RHETORIC.search(question) or PRIVATE.search(question):
             continue
         action = _first(ACTION_ASK, question)
         if action:
-            return action, True
+            return action, True, False
         cue = _first(ASK, question)
         if cue:
-            return cue, False
+            return cue, False, False
+        words = question.rstrip("? ").split()
         if to_the_town and len(question) > 3:
-            return " ".join(question.split()[-6:]), False
-    return None
+            return " ".join(words[-6:]), False, False
+        if bare is None and len(words) >= 3:
+            bare = " ".join(words[-6:]) + " ?"
+    return (bare, False, True) if bare else None
 
 
 def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | None = None) -> Reading:
@@ -357,15 +474,28 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
     folded = RESIDENCE.sub(" ", fold(text))  # "j'habite rue Pasteur depuis vingt ans" is no persistence
     addressed = bool(ADDRESS.search(folded)) or any(
         f"@{fold(account)}" in folded for account in own_accounts if account) or parent_author == "mairie"
-    persistence = _first(PERSISTENCE, folded)
+    event = EVENT.search(folded)
+    problem = None if event else _first(PROBLEM, folded)
+    persistence = _persistence(folded, problem)
     outrage = _first(OUTRAGE, folded)
+    imperative = _imperative(folded)
     asked = _asks(folded, parent_author == "mairie")
-    if asked:
-        return Reading("service_request" if asked[1] else "question", asked[0], addressed)
-    demand = _first(DEMAND, folded)
+    if asked and not (asked[2] and (_framed(folded) or RHETORIC.search(folded) or PRIVATE.search(folded))):
+        cue, action, _ = asked
+        if problem and (outrage or BLAME.search(folded) or imperative or (persistence and not action)):
+            return Reading("complaint", cue, addressed or action)
+        if action or (NEED.search(folded) and not INDIRECT.search(folded)):
+            return Reading("service_request", cue, addressed or action)
+        return Reading("question", cue, addressed)
+    indirect = _first(INDIRECT, folded)
+    if indirect:
+        return Reading("question", indirect, addressed or "vous" in indirect)
+    demand = _first(DEMAND, folded) or imperative
     if demand:
-        return Reading("complaint" if persistence or outrage else "service_request", demand, addressed)
-    service = _first(SERVICE, folded)
+        exasperated = persistence or outrage or (problem and not POLITE.search(folded))
+        return Reading("complaint" if exasperated else "service_request", demand,
+                       addressed or demand == imperative or "vous" in demand)
+    service = _first(SERVICE, folded) or _first(NEED, folded)
     if service:
         return Reading("service_request", service, addressed)
     if _framed(folded):
@@ -373,16 +503,17 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
         if tail == folded or _framed(tail):
             return Reading(None, None, addressed)
         folded = tail  # "Merci pour le ramassage, mais les sacs sont toujours là": the part after "mais"
-    problem = _first(PROBLEM, folded)
-    event = EVENT.search(folded)
+        problem = None if event else _first(PROBLEM, folded)
+        persistence = _persistence(folded, problem)
     if persistence:  # a lasting problem, even one an event caused ("inondée à chaque orage")
         return Reading("complaint", persistence, addressed)
-    if outrage and problem and not event:
+    if outrage and problem:
         return Reading("complaint", f"{outrage} ({problem})", addressed)
     proposal = _first(PROPOSE, folded)
     if proposal:
-        return Reading("service_request", proposal, addressed)
-    if problem and not event:
+        insist = problem and INSIST.search(folded)
+        return Reading("complaint" if insist else "service_request", proposal, addressed)
+    if problem:
         return Reading("report", problem, addressed)
     return Reading(None, None, addressed)
 
