@@ -107,7 +107,9 @@ NEED = _rx(
     r"aimerions|aimerait|dois|devons|doit) (?!savoir|connaitre|comprendre|dire|remercier|feliciter|souligner|"
     r"rappeler|ajouter|preciser|reagir|temoigner|partager|avouer|admettre|reconnaitre)(?:m'|me |nous |faire )?"
     r"\w+(?:er|ir|re)\b",
-    r"(?:j'ai|on a|nous avons|aurai(?:t|s)|aurions) besoin (?:d'|de |du |des )",
+    r"(?:j'ai|on a|nous avons|aurai(?:t|s)|aurions) besoin (?:d'|de |du |des )", r"^(?:bonjour,? )?besoin d",
+    r"(?:je|on|nous) (?:voudrais|voudrait|voudrions|souhaite|souhaiterais|souhaitons|aimerais|aimerait) "
+    r"(?:un|une|des|un\w*)\b", r"(?:je|nous) cherch(?:e|ons) a \w+(?:er|ir|re)\b",
     r"(?:il me|il nous|il lui) (?:faut|faudrait) (?:un|une|des|le|la)",
 )
 # Private matters between citizens: a question about them is not a request.
@@ -191,13 +193,15 @@ PROPOSE = _rx(
     r"(?:ce|ca) (?:serait|ne serait) pas du luxe", r"(?:ce|ca) serait (?:pratique|pas mal|le minimum)",
     r"(?:il )?faut (?:absolument |vraiment |d'urgence |urgemment |enfin )?(?:le |la |les |l'|nous |y |en )?"
     r"(?!dire|croire|voir|savoir|avouer|reconnaitre|admettre|comprendre|esperer|etre|arreter|relativiser|"
-    r"rester|garder|accepter|laisser|choisir|attendre|se mefier|faire attention|aimer|avoir)\w+(?:er|ir|re)\b",
+    r"rester|garder|accepter|laisser|choisir|attendre|se mefier|faire attention|aimer|avoir|lire)\w+(?:er|ir|re)\b",
+    r"il faut que (?:la|le|les|l'|vous|nos|notre|quelqu'un)",
     r"il serait temps", r"(?:au|un) minimum", r"c'est urgent",
 )
 # Proposals said in the indicative or as an order ("il faut élargir…", "il serait temps de…"): with a problem stated,
 # a complaint (the conditional "il faudrait" stays a service request).
-INSIST = _rx(r"(?:il )?faut(?! \w+ (?:mais|pas))", r"il serait temps", r"c'est urgent", r"au minimum",
+INSIST = _rx(r"il serait temps", r"c'est urgent", r"au minimum",
              r"(?:doi(?:t|vent)|devez) (?:agir|se battre|intervenir|reagir|faire quelque chose|taper)")
+MUST = _rx(r"(?:il )?faut")  # the indicative order: a complaint even without a problem named
 
 # --- problems --------------------------------------------------------------------------------------
 # A fault or nuisance of the public space (what the services repair, clean or stop).
@@ -237,7 +241,8 @@ PROBLEM = _rx(
     r"(?:bus|tram|navette)s? (?:en retard|supprime\w*|ne passe\w* plus|jamais a l'heure)", r"inondations?",
     r"sous l'eau", r"tordu\w*", r"penche\w*", r"(?:n'est|ne sont) pas passe\w*",
     r"impossible de (?:payer|acceder|se connecter|joindre|stationner|circuler|passer|se garer|dormir|traverser)",
-    r"(?:site|appli\w*|application|portail|serveur|logiciel|espace \w+|ca|il|elle) (?:\w+ )?plante\w*",
+    r"(?:site|appli\w*|application|portail|serveur|logiciel|espace \w+|ca|il|elle)(?: \w+){0,2} plante\w*",
+    r"(?:il )?pleut (?:dans|sur|a l'interieur)",
     r"bugu?e?\w*", r"pas (?:ete )?(?:vide|ramasse|collecte|nettoye|repare|tondu|entretenu|deneige|sale|releve)\w*",
     r"(?:a|ont) (?:completement |totalement )?disparu", r"efface\w*", r"n'arrive (?:pas|plus) a",
     r"(?:message d'|affiche une )erreur", r"ne peuvent plus", r"ne peut plus", r"crottes? de chiens?",
@@ -312,6 +317,10 @@ OUTRAGE = _rx(
     r"c'est penible", r"immonde", r"infernal\w*", r"indigne", r"une honte",
 )
 # A question that blames the collectivité for a problem: with the problem stated, a complaint.
+# Impatience alone makes a question a complaint ("Toujours rien. Vous attendez quoi ?"); "Qu'attend la mairie
+# pour… ?" stays a question unless a problem is stated with it.
+IMPATIENCE = _rx(r"(?:vous|on) attend(?:ez|ons)? quoi", r"il faudra (?:un|qu')", r"combien de temps encore",
+                 r"toujours rien", r"toujours pas", r"c'est (?:la|une) (?:\w+ )?blague")
 BLAME = _rx(r"qu'attend\w*", r"que (?:fait|font) (?:la|le|les|vous)", r"(?:vous|on) attend(?:ez|ons)? quoi", r"enfin",
             r"il faudra (?:un|qu')", r"(?:allez|comptez)-vous", r"vous (?:traitez|intervenez|passez|reparez|comptez)",
             r"(?:allez|comptez) (?:vous|vraiment)", r"jusqu'a quand", r"combien de temps encore")
@@ -482,7 +491,8 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
     asked = _asks(folded, parent_author == "mairie")
     if asked and not (asked[2] and (_framed(folded) or RHETORIC.search(folded) or PRIVATE.search(folded))):
         cue, action, _ = asked
-        if problem and (outrage or BLAME.search(folded) or imperative or (persistence and not action)):
+        if IMPATIENCE.search(folded) or (
+                problem and (outrage or BLAME.search(folded) or imperative or (persistence and not action))):
             return Reading("complaint", cue, addressed or action)
         if action or (NEED.search(folded) and not INDIRECT.search(folded)):
             return Reading("service_request", cue, addressed or action)
@@ -492,7 +502,8 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
         return Reading("question", indirect, addressed or "vous" in indirect)
     demand = _first(DEMAND, folded) or imperative
     if demand:
-        exasperated = persistence or outrage or (problem and not POLITE.search(folded))
+        polite = POLITE.search(folded)
+        exasperated = persistence or outrage or (not polite and (problem or demand == imperative))
         return Reading("complaint" if exasperated else "service_request", demand,
                        addressed or demand == imperative or "vous" in demand)
     service = _first(SERVICE, folded) or _first(NEED, folded)
@@ -511,7 +522,7 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
         return Reading("complaint", f"{outrage} ({problem})", addressed)
     proposal = _first(PROPOSE, folded)
     if proposal:
-        insist = problem and INSIST.search(folded)
+        insist = (problem and INSIST.search(folded)) or MUST.match(proposal)
         return Reading("complaint" if insist else "service_request", proposal, addressed)
     if problem:
         return Reading("report", problem, addressed)
