@@ -78,10 +78,10 @@ ASK = _rx(
 )
 # Indirect questions: they ask for information without an interrogative sentence ("je voudrais savoir si…").
 INDIRECT = _rx(
-    r"(?:je|j'|on|nous) (?:voudrais|voudrait|voudrions|souhaiterais|souhaite|souhaitons|aimerais|aimerait|aimerions|"
+    r"(?:je |j'|on |nous )(?:voudrais|voudrait|voudrions|souhaiterais|souhaite|souhaitons|aimerais|aimerait|aimerions|"
     r"veux|cherche a|cherchons a) (?:savoir|connaitre|comprendre|etre (?:informe|renseigne|tenu au courant))\w*",
     r"je me demand(?:e|ais)", r"(?:quelqu'un|qqn) (?:sait|saurait|peut (?:me|nous) dire)",
-    r"(?:pouvez|pourriez)[- ]vous (?:me|nous) (?:dire|indiquer|renseigner|expliquer|confirmer|preciser|informer)",
+    r"(?:pouvez|pourriez)[- ]vous (?:me |m'|nous )(?:dire|indiquer|renseigner|expliquer|confirmer|preciser|informer)",
     r"merci de (?:me|nous) (?:dire|indiquer|renseigner|tenir au courant|repondre|confirmer|preciser|informer)",
     r"(?:je|on|nous) (?:ne sais|ne sait|ne savons|sais|sait) (?:pas )?(?:si|quand|ou|comment|qui|a qui|combien)",
     r"(?:j'ai|on a|nous avons) besoin (?:d'une info\w*|d'un renseignement|de renseignements|d'informations?)",
@@ -99,19 +99,34 @@ RHETORIC = _rx(
     r"a quoi (?:ca|ils|elle|ils|bon) (?:sert|servent|pensent|pense|pensait)", r"a quoi bon", r"on croit rever",
     r"qui (?:a|avait) (?:vu|connu|perdu|trouve|entendu|assiste|participe)", r"qui se (?:souvient|rappelle)",
     r"(?:vous|tu) (?:vous )?(?:souvenez|souviens|rappelez)", r"c'etait quoi", r"motive\w*", r"partant\w*", r"dispo\b",
-    r"volontaires?",
+    r"volontaires?", r"qui (?:etait|etaient|sera|seront|ira|y etait|y va|y sera)",
+    r"(?:vous|tu) (?:etes|es|avez|as) (?:deja |bien )?(?:alle|allee|alles|allees|vu|essaye|teste|goute|visite|ete)\b",
+    r"(?:vous|tu) (?:prenez|prends|faites|fais|mettez|utilisez|utilises|payez|paies) quoi",
+    r"superbe\w*", r"magnifique\w*", r"(?:est|etait|c'est|c'etait) (?:top|genial|sympa)", r"trop bien",
 )
 # The author's own need of a service: with a question about how to get it, a service request.
 NEED = _rx(
-    r"(?:je|j'|nous|on) (?:voudrais|voudrions|voudrait|souhaiterais|souhaiterions|souhaite|souhaitons|aimerais|"
+    r"(?:je |j'|nous |on )(?:voudrais|voudrions|voudrait|souhaiterais|souhaiterions|souhaite|souhaitons|aimerais|"
     r"aimerions|aimerait|dois|devons|doit) (?!savoir|connaitre|comprendre|dire|remercier|feliciter|souligner|"
     r"rappeler|ajouter|preciser|reagir|temoigner|partager|avouer|admettre|reconnaitre)(?:m'|me |nous |faire )?"
     r"\w+(?:er|ir|re)\b",
-    r"(?:j'ai|on a|nous avons|aurai(?:t|s)|aurions) besoin (?:d'|de |du |des )", r"^(?:bonjour,? )?besoin d",
-    r"(?:je|on|nous) (?:voudrais|voudrait|voudrions|souhaite|souhaiterais|souhaitons|aimerais|aimerait) "
+    r"(?:j'ai|on a|nous avons|aurai(?:t|s)|aurions) besoin (?:d'\w+|de \w+|du|des)", r"^(?:bonjour,? )?besoin d",
+    r"(?:je |j'|on |nous )(?:voudrais|voudrait|voudrions|souhaite|souhaiterais|souhaitons|aimerais|aimerait) "
     r"(?:un|une|des|un\w*)\b", r"(?:je|nous) cherch(?:e|ons) a \w+(?:er|ir|re)\b",
     r"(?:il me|il nous|il lui) (?:faut|faudrait) (?:un|une|des|le|la)",
 )
+# A hardship told as a situation ("mon père ne peut plus…"): with a question about help, a service request.
+HARDSHIP = _rx(r"ne (?:peut|peuvent|pouvons|peux|sait|sais|savent) plus", r"n'arrive(?:nt)? plus", r"n'ose pas",
+               r"(?:\d+|quatre-vingts?\S*) ans", r"agee?s?", r"handicap\w*", r"seule?s?", r"malade\w*",
+               r"dependant\w*", r"sans ressources", r"fin de mois",
+               r"(?:perdu|perd) (?:mon|son|leur) (?:emploi|travail)",
+               r"plus de chauffage", r"expulse\w*")
+AID = _rx(r"(?:existe-t-il|il existe|y a-t-il|il y a|y aurait-il|y a) (?:une|des|un) "
+          r"(?:aide|dispositif|service|solution|allocation|"
+          r"accompagnement|prise en charge|portage|soutien|assistance)\w*",
+          r"qui (?:contacter|appeler)",
+          r"a qui (?:m'adresser|s'adresser|demander)",
+          r"(?:peut|pourrait) (?:passer|venir|l'aider|les aider|nous aider)")
 # Private matters between citizens: a question about them is not a request.
 PRIVATE = _rx(
     r"recommander", r"conseiller un",
@@ -271,7 +286,10 @@ PROBLEM = _rx(
     # a service that fails its users
     r"(?:je|on|nous) (?:ne )?(?:recois|recoit|recevons) (?:jamais|pas|rien|aucun)", r"jamais (?:recu|eu de)",
     r"(?:\d+ ?h|\d+ heures?|\d+ minutes|une heure|deux heures) d'attente", r"attente interminable",
-    r"injoignable\w*", r"on (?:ne )?dort (?:plus|pas)", r"(?:plus|pas) d'abri",
+    r"injoignable\w*", r"verglas", r"plaques? de (?:glace|verglas)", r"calcine\w*",
+    r"(?:distributeurs?|bacs?|reservoirs?)(?: \w+){0,6} (?:est |sont )?vides?",
+    r"a perdu (?:deux|trois|ses|sa|son|une|un|des)",
+    r"on (?:ne )?dort (?:plus|pas)", r"(?:plus|pas) d'abri",
     r"supprime\w* (?:\d+|des|les|la|le|nos|notre)",
 )
 # Persistence or weariness: a complaint when it is about a municipal matter.
@@ -308,7 +326,8 @@ PERSISTENCE = _rx(
     r"depuis (?:le mois de |la mi-|fin |debut )?(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|"
     r"octobre|novembre|decembre)",
     r"pas une (?:seule )?reponse", r"aucune nouvelle", r"pas de nouvelles?", r"jamais eu de reponse",
-    r"toujours sans", r"en permanence",
+    r"toujours sans", r"en permanence", r"ca commence a (?:bien faire|faire long|suffire|durer)",
+    r"(?:ca|cela) (?:dure|traine) depuis", r"devai(?:t|ent) (?:durer|etre (?:fini|termine|livre)|finir|rouvrir)",
 )
 # Outrage: a complaint only with a concrete problem (alone it is rhetoric).
 OUTRAGE = _rx(
@@ -331,6 +350,8 @@ ACTION_ASK = _rx(
     r"pourrait-on (?:avoir|installer|mettre|prevoir)", r"peut-on avoir", r"ne serait-il pas",
     r"serait-il (?:envisageable|prevu de)", r"est-il envisageable", r"(?:est-ce qu'on|on) (?:pourrait|peut) avoir",
     r"(?:vous|tu) (?:pouvez|pourriez|pourrais|peux) (?:m'|nous |me |le |la |les |l')?\w+(?:er|ir|re)\b",
+    r"(?:quelqu'un|la mairie|la ville|un agent|un service|vous)(?: \w+){0,3} (?:peut|pourrait|peuvent|pourraient) "
+    r"(?:passer|venir|intervenir|nous aider|m'aider|l'aider|les aider|se deplacer)",
 )
 
 # --- frames that make a text something else than a request -------------------------------------------
@@ -412,6 +433,12 @@ RESIDENCE = re.compile(r"(?:j'habite|je vis|on habite|nous habitons|on vit|nous 
                        r"[^.,;!?]{0,40}depuis")
 CONTRAST = re.compile(r"(?<![\w-])(?:mais|par contre|en revanche|cependant|sauf que|pourtant)(?![\w])")
 _SENTENCE = re.compile(r"[^.!?\n]*\?")
+# A question written without its "?": it opens or ends with an interrogative word ("je passe où", "quand est-ce
+# que la piscine rouvre").
+_UNMARKED_QUESTION = re.compile(
+    r"(?:^(?:bonjour|bonsoir|salut|hello)?[ ,!]*(?:quand|comment|pourquoi|combien|est-ce qu\w*|a quelle (?:heure|date)|"
+    r"quel(?:le)?s? (?:sont|est)|c'est quoi|c quoi|ou (?:est|sont|peut|faut|se))\b[^?]*$)|"
+    r"(?:(?<![\w'-])(?<!n'importe )(?:ou|comment|quand|combien|pourquoi|a qui)[ .!]*$)")
 
 
 @dataclass(frozen=True)
@@ -481,6 +508,8 @@ def _asks(folded: str, to_the_town: bool = False) -> tuple[str, bool, bool] | No
 def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | None = None) -> Reading:
     """The kind of request a text reads as, from its words alone (the matter is checked by the component)."""
     folded = RESIDENCE.sub(" ", fold(text))  # "j'habite rue Pasteur depuis vingt ans" is no persistence
+    if "?" not in folded and _UNMARKED_QUESTION.search(folded.strip()):
+        folded = folded.rstrip(" .!") + " ?"
     addressed = bool(ADDRESS.search(folded)) or any(
         f"@{fold(account)}" in folded for account in own_accounts if account) or parent_author == "mairie"
     event = EVENT.search(folded)
@@ -494,7 +523,8 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
         if IMPATIENCE.search(folded) or (
                 problem and (outrage or BLAME.search(folded) or imperative or (persistence and not action))):
             return Reading("complaint", cue, addressed or action)
-        if action or (NEED.search(folded) and not INDIRECT.search(folded)):
+        if action or (NEED.search(folded) and not INDIRECT.search(folded)) or (
+                HARDSHIP.search(folded) and AID.search(folded)):
             return Reading("service_request", cue, addressed or action)
         return Reading("question", cue, addressed)
     indirect = _first(INDIRECT, folded)
@@ -509,6 +539,8 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
     service = _first(SERVICE, folded) or _first(NEED, folded)
     if service:
         return Reading("service_request", service, addressed)
+    if PRIVATE.search(folded):  # a lost cat, a bike for sale: a private matter even with a problem word
+        return Reading(None, None, addressed)
     if _framed(folded):
         tail = CONTRAST.split(folded)[-1]
         if tail == folded or _framed(tail):
