@@ -404,7 +404,8 @@ OPINION = _rx(
 EVENT = _rx(
     r"accident", r"(?:quel|le|du|au) match", r"carambolage", r"collision", r"(?:un|l'|cet|gros|violent) incendie",
     r"pompiers", r"orage", r"tempete", r"grele", r"embouteillage\w*", r"bouchons?", r"ca roule mal",
-    r"trafic (?:perturbe|dense)", r"la route est coupee", r"route coupee",
+    r"trafic (?:perturbe|dense)", r"la route est coupee", r"route coupee", r"ralentissements?",
+    r"infos? (?:trafic|route|routiere)",
 )
 ADDRESS = _rx(
     r"mairie", r"la ville", r"la commune", r"municipalite", r"monsieur le maire", r"madame la maire", r"le maire",
