@@ -78,8 +78,9 @@ ASK = _rx(
 )
 # Indirect questions: they ask for information without an interrogative sentence ("je voudrais savoir si…").
 INDIRECT = _rx(
-    r"(?:je |j'|on |nous )(?:voudrais|voudrait|voudrions|souhaiterais|souhaite|souhaitons|aimerais|aimerait|aimerions|"
-    r"veux|cherche a|cherchons a) (?:savoir|connaitre|comprendre|etre (?:informe|renseigne|tenu au courant))\w*",
+    r"(?:je |j'|on |nous )(?:voudrais|voudrait|voudrions|voulais|voulait|souhaiterais|souhaite|souhaitons|souhaitais|"
+    r"aimerais|aimerait|aimerions|veux|cherche a|cherchons a|aurais voulu|aurais aime) "
+    r"(?:savoir|connaitre|comprendre|etre (?:informe|renseigne|tenu au courant))\w*",
     r"je me demand(?:e|ais)", r"(?:quelqu'un|qqn) (?:sait|saurait|peut (?:me|nous) dire)",
     r"(?:pouvez|pourriez)[- ]vous (?:me |m'|nous )(?:dire|indiquer|renseigner|expliquer|confirmer|preciser|informer)",
     r"merci de (?:me|nous) (?:dire|indiquer|renseigner|tenir au courant|repondre|confirmer|preciser|informer)",
@@ -120,7 +121,7 @@ HARDSHIP = _rx(r"ne (?:peut|peuvent|pouvons|peux|sait|sais|savent) plus", r"n'ar
                r"(?:\d+|quatre-vingts?\S*) ans", r"agee?s?", r"handicap\w*", r"seule?s?", r"malade\w*",
                r"dependant\w*", r"sans ressources", r"fin de mois",
                r"(?:perdu|perd) (?:mon|son|leur) (?:emploi|travail)",
-               r"plus de chauffage", r"expulse\w*")
+               r"plus de chauffage", r"expulse\w*", r"fauteuil", r"mobilite reduite", r"pmr")
 AID = _rx(r"(?:existe-t-il|il existe|y a-t-il|il y a|y aurait-il|y a) (?:une|des|un) "
           r"(?:aide|dispositif|service|solution|allocation|"
           r"accompagnement|prise en charge|portage|soutien|assistance)\w*",
@@ -286,7 +287,9 @@ PROBLEM = _rx(
     # a service that fails its users
     r"(?:je|on|nous) (?:ne )?(?:recois|recoit|recevons) (?:jamais|pas|rien|aucun)", r"jamais (?:recu|eu de)",
     r"(?:\d+ ?h|\d+ heures?|\d+ minutes|une heure|deux heures) d'attente", r"attente interminable",
-    r"injoignable\w*", r"verglas", r"plaques? de (?:glace|verglas)", r"calcine\w*",
+    r"injoignable\w*", r"verglas", r"fendu\w*", r"ebreche\w*", r"rouille\w*", r"pourri\w*", r"branlant\w*",
+    r"bancal\w*", r"instable\w*", r"(?:sort|sortent|depasse|depassent) du (?:sol|mur|trottoir)", r"flaques?",
+    r"eau stagnante", r"plaques? de (?:glace|verglas)", r"calcine\w*",
     r"(?:distributeurs?|bacs?|reservoirs?)(?: \w+){0,6} (?:est |sont )?vides?",
     r"a perdu (?:deux|trois|ses|sa|son|une|un|des)",
     r"on (?:ne )?dort (?:plus|pas)", r"(?:plus|pas) d'abri",
@@ -299,7 +302,7 @@ PERSISTENCE = _rx(
     r"encore (?:en panne|bouche|une coupure|un|une)", r"ras[- ]le[- ]bol",
     r"(?:j'en ai|on en a|y en a|nous en avons) (?:marre|assez|ras le bol)", r"marre", r"on n'en peut plus",
     r"j'en peux plus", r"personne ne (?:nous |me |vous )?(?:fait|bouge|repond|vient|passe|s'en occupe|rappelle)",
-    r"rien n'est fait",
+    r"rien n'est fait", r"personne (?:pour|n'est venu|ne s'en occupe)",
     r"(?:on|nous|j') attend(?:s|ons)? (?:une|des|votre|vos) (?:reponse|retour|explication|nouvelle)s?",
     r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse",
     r"pas de reponse", r"jamais de reponse", r"aucun retour", r"sans nouvelles",
@@ -326,7 +329,7 @@ PERSISTENCE = _rx(
     r"depuis (?:le mois de |la mi-|fin |debut )?(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|"
     r"octobre|novembre|decembre)",
     r"pas une (?:seule )?reponse", r"aucune nouvelle", r"pas de nouvelles?", r"jamais eu de reponse",
-    r"toujours sans", r"en permanence", r"ca commence a (?:bien faire|faire long|suffire|durer)",
+    r"toujours sans", r"ca commence a (?:bien faire|faire long|suffire|durer)",
     r"(?:ca|cela) (?:dure|traine) depuis", r"devai(?:t|ent) (?:durer|etre (?:fini|termine|livre)|finir|rouvrir)",
 )
 # Outrage: a complaint only with a concrete problem (alone it is rhetoric).
@@ -422,7 +425,7 @@ LOCAL = _rx(
     r"municipa\w+", r"communa(?:l|le|ux|les)", r"centre aere", r"centre de loisirs", r"periscolaire",
     r"autorisation", r"permis de \w+", r"demarches?", r"carte d'identite", r"passeport", r"etat civil",
     r"inscriptions?", r"tram", r"bus", r"horaires?", r"tarifs?", r"chantier", r"travaux", r"voirie", r"college",
-    r"lycee", r"classe", r"equipements?",
+    r"lycee", r"classe", r"equipements?", r"collectes?", r"ramassage",
     # public equipment and administration (documents, counters, registers, online services)
     r"scolaires?", r"nautique", r"patinoire", r"terrains?", r"city[- ]stade", r"skate[- ]?park", r"bibliotheque",
     r"ludotheque", r"conservatoire", r"abribus", r"horodateur\w*", r"lampadaires?", r"eclairage public",
@@ -438,7 +441,8 @@ _SENTENCE = re.compile(r"[^.!?\n]*\?")
 # que la piscine rouvre").
 _UNMARKED_QUESTION = re.compile(
     r"(?:^(?:bonjour|bonsoir|salut|hello)?[ ,!]*(?:quand|comment|pourquoi|combien|est-ce qu\w*|a quelle (?:heure|date)|"
-    r"quel(?:le)?s? (?:sont|est)|c'est quoi|c quoi|ou (?:est|sont|peut|faut|se))\b[^?]*$)|"
+    r"quel(?:le)?s? (?:sont|est)|c'est quoi|c quoi|est[- ]ce qu\w*|ou (?:est|sont|peut|faut|se))\b[^?]*$)|"
+    r"(?:(?:c'est|sont|est|sera|seront) quel(?:le)?s? (?:jour|heure|date|horaire|semaine|mois)s?\b[^?]*$)|"
     r"(?:(?<![\w'-])(?<!n'importe )(?:ou|comment|quand|combien|pourquoi|a qui)[ .!]*$)")
 
 
