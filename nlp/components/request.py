@@ -15,6 +15,17 @@ Kinds (``KINDS``):
   cantine"). Suggestions ("il faudrait…", "pourquoi pas…") are service requests: they ask for an
   action.
 
+Speech acts beyond the explicit ones: a yes/no question about a municipal matter ("Le marché est
+maintenu pendant les travaux ?"), a question without "?" that opens or ends with an interrogative ("je
+passe où"), an indirect question ("je voudrais savoir si…") are questions; the author's own need ("j'ai
+besoin d'un…") and a hardship told as a situation with a question about help ("ma mère ne peut plus…,
+il y a une aide ?") are service requests; a bare imperative ("Réparez !", "changez les horaires") and
+the indicative "il faut + verb" are complaints, polite demands and the conditional "il faudrait"
+service requests.  Reports come from word classes of faults (state of equipment, encroachment,
+water and smells, pests, hazards, failing services); a frequency alone ("tous les soirs") is no
+complaint without a problem.  Questions between citizens about their own lives (polls, memories,
+recommendations, lost things) are not requests.
+
 Not requests: thanks (also when they name the problem that was fixed), relayed information ("Pour
 info, la mairie a confirmé que…", "selon La Voix du Nord"), opinions in a debate ("Je comprends,
 mais perso je suis pour…"), events observed (an accident, a storm), outrage with no ask and no
