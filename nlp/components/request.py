@@ -112,14 +112,15 @@ RHETORIC = _rx(
     r"qui (?:a|avait) (?:vu|connu|perdu|trouve|entendu|assiste|participe)", r"qui se (?:souvient|rappelle)",
     r"(?:vous|tu) (?:vous )?(?:souvenez|souviens|rappelez)", r"c'etait quoi", r"motive\w*", r"partant\w*", r"dispo\b",
     r"volontaires?", r"qui (?:etait|etaient|sera|seront|ira|y etait|y va|y sera)",
-    r"(?:vous|tu) (?:etes|es|avez|as) (?:deja |bien )?(?:alle|allee|alles|allees|vu|essaye|teste|goute|visite|ete)\b",
+    r"(?:vous|tu) (?:etes|es|avez|as) (?:deja |bien )?(?:alle|allee|alles|allees|vu|essaye|teste|goute|visite|ete|"
+    r"entendu|remarque|lu|aime|apprecie|participe)\b",
     r"(?:vous|tu) (?:prenez|prends|faites|fais|mettez|utilisez|utilises|payez|paies) quoi",
     r"superbe\w*", r"magnifique\w*", r"(?:est|etait|c'est|c'etait) (?:top|genial|sympa)", r"trop bien",
 )
 # The author's own need of a service: with a question about how to get it, a service request.
 NEED = _rx(
     r"(?:je |j'|nous |on )(?:voudrais|voudrions|voudrait|souhaiterais|souhaiterions|souhaite|souhaitons|aimerais|"
-    r"aimerions|aimerait|dois|devons|doit) (?!savoir|connaitre|comprendre|dire|remercier|feliciter|souligner|"
+    r"aimerions|aimerait) (?!savoir|connaitre|comprendre|dire|remercier|feliciter|souligner|"
     r"rappeler|ajouter|preciser|reagir|temoigner|partager|avouer|admettre|reconnaitre)(?:m'|me |nous |faire )?"
     r"\w+(?:er|ir|re)\b",
     r"(?:j'ai|on a|nous avons|aurai(?:t|s)|aurions) besoin (?:d'\w+|de \w+|du|des)", r"^(?:bonjour,? )?besoin d",
@@ -127,6 +128,9 @@ NEED = _rx(
     r"(?:un|une|des|un\w*)\b", r"(?:je|nous) cherch(?:e|ons) a \w+(?:er|ir|re)\b",
     r"(?:il me|il nous|il lui) (?:faut|faudrait) (?:un|une|des|le|la)",
 )
+# A duty of the author ("je dois déposer une déclaration…"): with a question about how, a service request.
+DUTY = _rx(r"(?:je|nous) (?:dois|devons) "
+           r"(?!avouer|dire|admettre|reconnaitre|etre)(?:m'|me |nous |faire )?\w+(?:er|ir|re)\b")
 # A hardship told as a situation ("mon père ne peut plus…"): with a question about help, a service request.
 HARDSHIP = _rx(r"ne (?:peut|peuvent|pouvons|peux|sait|sais|savent) plus", r"n'arrive(?:nt)? plus", r"n'ose pas",
                r"(?:\d+|quatre-vingts?\S*) ans", r"agee?s?", r"handicap\w*", r"seule?s?", r"malade\w*",
@@ -158,7 +162,8 @@ PRIVATE = _rx(
 # --- demands ---------------------------------------------------------------------------------------
 # Direct demands of the collectivité: they make a request even inside thanks, relay or opinion frames.
 DEMAND = _rx(
-    r"merci de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|avoir)\w+(?:er|"
+    r"merci de (?:le |la |les |l'|me |m')?(?:bien vouloir|"
+    r"(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|avoir)\w+(?:er|"
     r"ir|re))",
     r"pouvez-vous", r"pourriez-vous", r"pourriez vous", r"pouvez vous", r"s'il vous plait", r"s'il vous plaît",
     r"svp", r"stp",
@@ -184,11 +189,14 @@ IMPERATIVE = re.compile(
     r"(?!(?:chez|assez|nez|allez|voyez|regardez|imaginez|lisez|votez|partagez|notez|ecoutez|excusez|pensez|croyez|"
     r"sachez|rassurez|venez|soyez|ayez|dites|faites attention|attendez|patientez|profitez|rejoignez|suivez|"
     r"retrouvez|decouvrez|inscrivez|likez|abonnez|reservez|contactez|consultez|appelez|rendez-vous|pouvez|pourriez|"
+    r"continuez|felicitez|remerciez|applaudissez|lachez|relisez|informez|renseignez|"
     r"voulez|voudriez|devez|devriez|avez|savez|etes|aurez|serez|ferez|irez)\b)"
     r"([a-z]{3,}ez)(?!-vous|-t-)(?:-(?:en|la|le|les|nous|moi|y|leur|lui))*"
     r"(?= (?:les?|la|l'|des|du|un|une|plus|moins|ces|cette|ce|cet|nos|notre|vos|votre|nous|moi|quelqu'un|quelque|en|y|"
     r"vite|donc|enfin|ca|cela|au|aux|d'|de|tout|toutes?|tous)\b(?! (?:\w+ )?(?:de )?(?:vos|votre)\b)|\s*[!.]|\s*$|-)"
 )
+# Imperatives that scold other citizens in a debate ("Arrêtez de râler", "Relisez l'article").
+SCOLD = _rx(r"arretez de (?:vous|raler|critiquer|pleurer|chialer|geindre|tout|toujours)", r"lachez[- ](?:nous|moi|les)")
 # Polite demands: a service request even about a problem, unless exasperation is said.
 POLITE = _rx(r"merci de", r"merci d'(?!avance)", r"svp", r"stp", r"s'il vous plait", r"s'il vous plaît", r"pouvez-vous",
              r"pourriez-vous", r"pouvez vous", r"pourriez vous", r"je vous (?:prie|demande|serais)", r"bien vouloir",
@@ -370,7 +378,8 @@ ACTION_ASK = _rx(
 
 # --- frames that make a text something else than a request -------------------------------------------
 THANKS = _rx(
-    r"merci(?! de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|"
+    r"merci(?! de (?:le |la |les |l'|me |m')?(?:bien vouloir|"
+    r"(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|"
     r"avoir)\w+(?:er|ir|re)))(?! d'avance| par avance| d'(?!avance)\w+(?:er|ir|re)\b)",
     r"bravo", r"felicitations", r"chapeau", r"top (?:les|la|le)", r"super (?:travail|boulot)", r"bon travail",
     r"beau travail", r"quelle reactivite", r"reactivite",
@@ -490,7 +499,7 @@ def _persistence(folded: str, problem: str | None) -> str | None:
 
 def _imperative(folded: str) -> str | None:
     """A bare imperative addressed to the town; not the advice of a relayed warning ("vigilance orange : rentrez…")."""
-    if RELAY.search(folded) or EVENT.search(folded):
+    if _framed(folded) or EVENT.search(folded) or SCOLD.search(folded):
         return None
     match = IMPERATIVE.search(folded)
     return match.group(1) if match else None
@@ -539,24 +548,24 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
         if IMPATIENCE.search(folded) or (
                 problem and (outrage or BLAME.search(folded) or imperative or (persistence and not action))):
             return Reading("complaint", cue, addressed or action)
-        if action or (NEED.search(folded) and not INDIRECT.search(folded)) or (
+        if action or ((NEED.search(folded) or DUTY.search(folded)) and not INDIRECT.search(folded)) or (
                 HARDSHIP.search(folded) and AID.search(folded)):
             return Reading("service_request", cue, addressed or action)
         return Reading("question", cue, addressed)
     indirect = _first(INDIRECT, folded)
     if indirect:
         return Reading("question", indirect, addressed or "vous" in indirect)
+    if PRIVATE.search(folded) and not addressed:  # a lost dog, a bike for sale: private, even with a problem word
+        return Reading(None, None, addressed)
     demand = _first(DEMAND, folded) or imperative
     if demand:
         polite = POLITE.search(folded)
-        exasperated = persistence or outrage or (not polite and (problem or demand == imperative))
+        exasperated = persistence or outrage or (not polite and (problem or imperative))
         return Reading("complaint" if exasperated else "service_request", demand,
                        addressed or demand == imperative or "vous" in demand)
     service = _first(SERVICE, folded) or _first(NEED, folded)
     if service:
         return Reading("service_request", service, addressed)
-    if PRIVATE.search(folded):  # a lost cat, a bike for sale: a private matter even with a problem word
-        return Reading(None, None, addressed)
     if _framed(folded):
         tail = CONTRAST.split(folded)[-1]
         if tail == folded or _framed(tail):

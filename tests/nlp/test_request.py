@@ -272,6 +272,15 @@ def test_implicit_requests_and_their_kind(nlp, text, kind):
     "Le problème c'est pas la mairie, c'est les gens qui jettent leurs papiers n'importe où",
     "Ça sent bon les crêpes place du marché ce matin",
     "Allez les Lambersartois, tous au stade dimanche !",
+    "Bravo les agents de la voirie, continuez !",
+    "Arrêtez de râler, la rue est bien plus belle maintenant",
 ])
 def test_new_hard_negatives(nlp, text):
     assert not nlp(text)._.request["is_request"], nlp(text)._.request
+
+
+def test_an_order_is_a_complaint_a_polite_demand_a_service_request(nlp):
+    order = nlp("Le banc de l’arrêt de bus a disparu, remettez-le !")._.request
+    polite = nlp("Le banc de l’arrêt de bus a disparu, merci de le remettre.")._.request
+    assert (order["kind"], order["cue"]) == ("complaint", "remettez-le")
+    assert polite["kind"] == "service_request"
