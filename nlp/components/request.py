@@ -177,7 +177,11 @@ DEMAND = _rx(
     r"on demande", r"je sollicite", r"nous sollicitons", r"demande d'intervention",
     r"je vous (?:demande|prie|serais reconnaissant|remercie (?:par avance|d'avance))", r"merci d'avance",
     r"d'avance merci", r"merci par avance", r"a l'attention de", r"j'interpelle", r"j'alerte", r"je vous alerte",
-    r"je vous signale", r"je signale", r"je me permets de (?:vous )?signaler", r"signale(?:e|s|es)? a la mairie",
+    r"je vous signale", r"je signale", r"je reviens vers vous", r"(?:j'attire|attirer) votre attention",
+    r"je me permets de (?:revenir vers vous|vous ecrire|vous contacter|vous solliciter|vous interpeller)",
+    r"(?:souhaite|souhaitent|souhaiterai(?:s|t|ent)|aimerai(?:s|t|ent)|voudrai(?:s|t|ent)|demandent|demandons|"
+    r"souhaitons|aimerions|voudrions) qu(?:e|'\w+)", r"je me permets de (?:vous )?signaler",
+    r"signale(?:e|s|es)? a la mairie",
     r"merci d'(?!avance)\w+(?:er|ir|re)",
     r"(?:remettez|reparez|installez|nettoyez|enlevez|ramassez|refaites|ajoutez|rebouchez|taillez|elaguez|"
     r"securisez|rouvrez|retablissez)(?:-(?:la|le|les|nous|moi|y))?",
@@ -306,7 +310,9 @@ PROBLEM = _rx(
     # a service that fails its users
     r"(?:je|on|nous) (?:ne )?(?:recois|recoit|recevons) (?:jamais|pas|rien|aucun)", r"jamais (?:recu|eu de)",
     r"(?:\d+ ?h|\d+ heures?|\d+ minutes|une heure|deux heures) d'attente", r"attente interminable",
-    r"injoignable\w*", r"verglas", r"fendu\w*", r"ebreche\w*", r"rouille\w*", r"pourri\w*", r"branlant\w*",
+    r"injoignable\w*", r"verglas", r"ne (?:se |s')\w+ (?:plus|pas)", r"glisse(?:nt|ante?s?)?",
+    r"n'importe qui (?:peut|peuvent) (?:entrer|rentrer|passer|acceder)", r"fendu\w*", r"ebreche\w*", r"rouille\w*",
+    r"pourri\w*", r"branlant\w*",
     r"bancal\w*", r"instable\w*", r"(?:sort|sortent|depasse|depassent) du (?:sol|mur|trottoir)", r"flaques?",
     r"eau stagnante", r"plaques? de (?:glace|verglas)", r"calcine\w*",
     r"(?:distributeurs?|bacs?|reservoirs?)(?: \w+){0,6} (?:est |sont )?vides?",
@@ -335,6 +341,9 @@ PERSISTENCE = _rx(
     r"nous attendons toujours", r"on se moque (?:de nous|du monde)", r"se fout", r"foutage de gueule",
     r"aucun entretien", r"abandonne\w* par", r"on nous oublie", r"oublie\w* de la mairie",
     r"c'est la (?:deuxieme|troisieme|quatrieme|\d+e|enieme) fois",
+    r"(?:\d+|deux|trois|quatre|cinq|plusieurs) fois (?:cette|ce|par|en|dans la|dans le) (?:semaine|mois|an|annee|jour)",
+    r"(?<!pour )(?<!de )(?:\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|ans) "
+    r"(?:de travaux|d'attente|sans)",
     r"chaque (?:semaine|jour|annee|nuit|week-end) c'est", r"tous les (?:jours|soirs|week-ends|matins) c'est",
     r"j'ai (?:deja )?(?:signale|appele|ecrit|relance)", r"deja signale\w*", r"relance\w*", r"a plusieurs reprises",
     r"jamais (?:nettoye|entretenu|repare|ramasse|passe|tondu|vu personne)\w*", r"ne vient jamais", r"promis",
@@ -356,6 +365,7 @@ OUTRAGE = _rx(
     r"inadmissible", r"inacceptable", r"scandale\w*", r"honteux", r"honte", r"lamentable", r"n'importe quoi",
     r"insupportable", r"degoutant", r"deplorable", r"catastrophique", r"pitoyable", r"intolerable",
     r"c'est penible", r"immonde", r"infernal\w*", r"indigne", r"une honte",
+    r"bravo (?:la|pour la|a la) (?:gestion|organisation|mairie|ville|municipalite)",
 )
 # A question that blames the collectivité for a problem: with the problem stated, a complaint.
 # Impatience alone makes a question a complaint ("Toujours rien. Vous attendez quoi ?"); "Qu'attend la mairie
@@ -381,7 +391,8 @@ THANKS = _rx(
     r"merci(?! de (?:le |la |les |l'|me |m')?(?:bien vouloir|"
     r"(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|"
     r"avoir)\w+(?:er|ir|re)))(?! d'avance| par avance| d'(?!avance)\w+(?:er|ir|re)\b)",
-    r"bravo", r"felicitations", r"chapeau", r"top (?:les|la|le)", r"super (?:travail|boulot)", r"bon travail",
+    r"bravo(?! (?:la|pour la|a la) (?:gestion|organisation|mairie|ville|municipalite))", r"felicitations",
+    r"chapeau", r"top (?:les|la|le)", r"super (?:travail|boulot)", r"bon travail",
     r"beau travail", r"quelle reactivite", r"reactivite",
     r"rapidement (?:repare|intervenu|enleve|nettoye|remplace|traite)\w*",
     r"(?:enfin|bien) (?:repare|refait|reparee|refaite|remplace|nettoye|enleve|rebouche|rouvert|installe)\w*",
@@ -463,6 +474,8 @@ _UNMARKED_QUESTION = re.compile(
     r"(?:^(?:bonjour|bonsoir|salut|hello)?[ ,!]*(?:quand|comment|pourquoi|combien|est-ce qu\w*|a quelle (?:heure|date)|"
     r"quel(?:le)?s? (?:sont|est)|c'est quoi|c quoi|est[- ]ce qu\w*|ou (?:est|sont|peut|faut|se))\b[^?]*$)|"
     r"(?:(?:c'est|sont|est|sera|seront) quel(?:le)?s? (?:jour|heure|date|horaire|semaine|mois)s?\b[^?]*$)|"
+    r"(?:^(?:bonjour|bonsoir)?[ ,!]*a (?:partir de )?quel(?:le)?s? (?:age|heure|date|moment|jour)\b[^?]*$)|"
+    r"(?:quel(?:le)?s? (?:sont|est) (?:les?|la|l') ?\w+[ .!]*$)|"
     r"(?:(?<![\w'-])(?<!n'importe )(?:ou|comment|quand|combien|pourquoi|a qui)[ .!]*$)")
 
 
