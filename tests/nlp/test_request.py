@@ -284,3 +284,17 @@ def test_an_order_is_a_complaint_a_polite_demand_a_service_request(nlp):
     polite = nlp("Le banc de l’arrêt de bus a disparu, merci de le remettre.")._.request
     assert (order["kind"], order["cue"]) == ("complaint", "remettez-le")
     assert polite["kind"] == "service_request"
+
+
+@pytest.mark.parametrize("text", [
+    "Madame la Maire, je me permets de vous écrire au sujet du chemin piétonnier derrière le collège.",
+    "Les parents de l'école Lamartine souhaitent qu'un agent fasse traverser les enfants le matin.",
+    "La porte du local à vélos de la gare ne se ferme plus, les vols se multiplient.",
+    "Le bus de 8h est passé en retard quatre fois cette semaine, les élèves ratent le début des cours.",
+])
+def test_formal_letters_wishes_and_failures_are_requests(nlp, text):
+    assert nlp(text)._.request["is_request"], nlp(text)._.request
+
+
+def test_a_headline_with_a_duration_is_no_complaint(nlp):
+    assert not nlp("Lomme : la médiathèque fermée pour trois mois de travaux")._.request["is_request"]
