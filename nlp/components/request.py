@@ -15,6 +15,17 @@ Kinds (``KINDS``):
   cantine"). Suggestions ("il faudrait…", "pourquoi pas…") are service requests: they ask for an
   action.
 
+Speech acts beyond the explicit ones: a yes/no question about a municipal matter ("Le marché est
+maintenu pendant les travaux ?"), a question without "?" that opens or ends with an interrogative ("je
+passe où"), an indirect question ("je voudrais savoir si…") are questions; the author's own need ("j'ai
+besoin d'un…") and a hardship told as a situation with a question about help ("ma mère ne peut plus…,
+il y a une aide ?") are service requests; a bare imperative ("Réparez !", "changez les horaires") and
+the indicative "il faut + verb" are complaints, polite demands and the conditional "il faudrait"
+service requests.  Reports come from word classes of faults (state of equipment, encroachment,
+water and smells, pests, hazards, failing services); a frequency alone ("tous les soirs") is no
+complaint without a problem.  Questions between citizens about their own lives (polls, memories,
+recommendations, lost things) are not requests.
+
 Not requests: thanks (also when they name the problem that was fixed), relayed information ("Pour
 info, la mairie a confirmé que…", "selon La Voix du Nord"), opinions in a debate ("Je comprends,
 mais perso je suis pour…"), events observed (an accident, a storm), outrage with no ask and no
@@ -74,7 +85,19 @@ ASK = _rx(
     r"(?:vous|on) (?:comptez|allez|pouvez|prevoyez|attendez)", r"si (?:la|le|les|l')\w*",
     r"ca (?:va|reprend|rouvre|ouvre|ferme)", r"(?:va|vont) (?:etre|enfin|rouvrir|reprendre)",
     r"y a(?:-t-il)? moyen", r"il y a (?:pas )?moyen", r"on fait comment",
-    r"on peut (?:venir|avoir|savoir|faire|s'inscrire)",
+    r"on peut (?:venir|avoir|savoir|faire|s'inscrire)", r"ou(?= ?\?)", r"ou (?:ca|ils|elles|on|je|il)",
+)
+# Indirect questions: they ask for information without an interrogative sentence ("je voudrais savoir si…").
+INDIRECT = _rx(
+    r"(?:je |j'|on |nous )(?:voudrais|voudrait|voudrions|voulais|voulait|souhaiterais|souhaite|souhaitons|souhaitais|"
+    r"aimerais|aimerait|aimerions|veux|cherche a|cherchons a|aurais voulu|aurais aime) "
+    r"(?:savoir|connaitre|comprendre|etre (?:informe|renseigne|tenu au courant))\w*",
+    r"je me demand(?:e|ais)", r"(?:quelqu'un|qqn) (?:sait|saurait|peut (?:me|nous) dire)",
+    r"(?:pouvez|pourriez)[- ]vous (?:me |m'|nous )(?:dire|indiquer|renseigner|expliquer|confirmer|preciser|informer)",
+    r"merci de (?:me|nous) (?:dire|indiquer|renseigner|tenir au courant|repondre|confirmer|preciser|informer)",
+    r"(?:je|on|nous) (?:ne sais|ne sait|ne savons|sais|sait) (?:pas )?(?:si|quand|ou|comment|qui|a qui|combien)",
+    r"(?:j'ai|on a|nous avons) besoin (?:d'une info\w*|d'un renseignement|de renseignements|d'informations?)",
+    r"(?:une|des) (?:infos?|precisions?|renseignements?) (?:sur|concernant|quant a|svp|s'il vous plait)",
 )
 # Questions that ask nothing of the collectivité: rhetoric, polls in a debate, small talk.
 RHETORIC = _rx(
@@ -86,7 +109,40 @@ RHETORIC = _rx(
     r"quelle (?:blague|honte|idee|farce|horreur|tristesse|epoque)",
     r"(?:comment|pourquoi) (?:peut-on|ose-t-on|osent-ils|ose-t-elle|ont-ils pu|a-t-on pu)",
     r"a quoi (?:ca|ils|elle|ils|bon) (?:sert|servent|pensent|pense|pensait)", r"a quoi bon", r"on croit rever",
+    r"qui (?:a|avait) (?:vu|connu|perdu|trouve|entendu|assiste|participe)", r"qui se (?:souvient|rappelle)",
+    r"(?:vous|tu) (?:vous )?(?:souvenez|souviens|rappelez)", r"c'etait quoi", r"motive\w*", r"partant\w*", r"dispo\b",
+    r"volontaires?", r"qui (?:etait|etaient|sera|seront|ira|y etait|y va|y sera)",
+    r"(?:vous|tu) (?:etes|es|avez|as) (?:deja |bien )?(?:alle|allee|alles|allees|vu|essaye|teste|goute|visite|ete|"
+    r"entendu|remarque|lu|aime|apprecie|participe)\b",
+    r"(?:vous|tu) (?:prenez|prends|faites|fais|mettez|utilisez|utilises|payez|paies) quoi",
+    r"superbe\w*", r"magnifique\w*", r"(?:est|etait|c'est|c'etait) (?:top|genial|sympa)", r"trop bien",
 )
+# The author's own need of a service: with a question about how to get it, a service request.
+NEED = _rx(
+    r"(?:je |j'|nous |on )(?:voudrais|voudrions|voudrait|souhaiterais|souhaiterions|souhaite|souhaitons|aimerais|"
+    r"aimerions|aimerait) (?!savoir|connaitre|comprendre|dire|remercier|feliciter|souligner|"
+    r"rappeler|ajouter|preciser|reagir|temoigner|partager|avouer|admettre|reconnaitre)(?:m'|me |nous |faire )?"
+    r"\w+(?:er|ir|re)\b",
+    r"(?:j'ai|on a|nous avons|aurai(?:t|s)|aurions) besoin (?:d'\w+|de \w+|du|des)", r"^(?:bonjour,? )?besoin d",
+    r"(?:je |j'|on |nous )(?:voudrais|voudrait|voudrions|souhaite|souhaiterais|souhaitons|aimerais|aimerait) "
+    r"(?:un|une|des|un\w*)\b", r"(?:je|nous) cherch(?:e|ons) a \w+(?:er|ir|re)\b",
+    r"(?:il me|il nous|il lui) (?:faut|faudrait) (?:un|une|des|le|la)",
+)
+# A duty of the author ("je dois déposer une déclaration…"): with a question about how, a service request.
+DUTY = _rx(r"(?:je|nous) (?:dois|devons) "
+           r"(?!avouer|dire|admettre|reconnaitre|etre)(?:m'|me |nous |faire )?\w+(?:er|ir|re)\b")
+# A hardship told as a situation ("mon père ne peut plus…"): with a question about help, a service request.
+HARDSHIP = _rx(r"ne (?:peut|peuvent|pouvons|peux|sait|sais|savent) plus", r"n'arrive(?:nt)? plus", r"n'ose pas",
+               r"(?:\d+|quatre-vingts?\S*) ans", r"agee?s?", r"handicap\w*", r"seule?s?", r"malade\w*",
+               r"dependant\w*", r"sans ressources", r"fin de mois",
+               r"(?:perdu|perd) (?:mon|son|leur) (?:emploi|travail)",
+               r"plus de chauffage", r"expulse\w*", r"fauteuil", r"mobilite reduite", r"pmr")
+AID = _rx(r"(?:existe-t-il|il existe|y a-t-il|il y a|y aurait-il|y a) (?:une|des|un) "
+          r"(?:aide|dispositif|service|solution|allocation|"
+          r"accompagnement|prise en charge|portage|soutien|assistance)\w*",
+          r"qui (?:contacter|appeler)",
+          r"a qui (?:m'adresser|s'adresser|demander)",
+          r"(?:peut|pourrait) (?:passer|venir|l'aider|les aider|nous aider)")
 # Private matters between citizens: a question about them is not a request.
 PRIVATE = _rx(
     r"recommander", r"conseiller un",
@@ -97,17 +153,23 @@ PRIVATE = _rx(
     r"je donne", r"covoiturage", r"colocation", r"coloc", r"bon plan", r"un bon resto",
     r"quelqu'un (?:connait|aurait|a) (?:un|une|des) (?!info)", r"vous connaissez (?:un|une|des)", r"le match",
     r"quelqu'un a (?:trouve|vu) (?:un|une|mon|ma|mes)", r"retrouve (?:un|une)",
+    r"(?:vous|tu) (?:conseillez|conseilles|recommandez|recommandes|me conseillez|me conseilles)",
+    r"quel\w* \w+ (?:vous|tu) (?:avez|as|prenez|prends|utilisez|utilises)", r"(?:qui|quelqu'un) a perdu",
+    r"recos?\b", r"avis sur", r"des conseils", r"meilleur\w*", r"(?:du|de la|des|un|une) (?:bon|bonne|bons|bonnes) \w+",
+    r"ou (?:acheter|manger|boire|sortir)",
 )
 
 # --- demands ---------------------------------------------------------------------------------------
 # Direct demands of the collectivité: they make a request even inside thanks, relay or opinion frames.
 DEMAND = _rx(
-    r"merci de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|avoir)\w+(?:er|"
+    r"merci de (?:le |la |les |l'|me |m')?(?:bien vouloir|"
+    r"(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|avoir)\w+(?:er|"
     r"ir|re))",
     r"pouvez-vous", r"pourriez-vous", r"pourriez vous", r"pouvez vous", r"s'il vous plait", r"s'il vous plaît",
     r"svp", r"stp",
     r"(?:la mairie|la ville|la commune|le maire|la municipalite|les elus|les services?(?: techniques)?|"
-    r"la metropole|la mel|vous) (?:doi(?:t|vent)|devrai(?:t|ent)|devez|devriez|pourrai(?:t|ent)|pourriez|"
+    r"la metropole|la mel|la police(?: municipale)?|les autorites|vous) "
+    r"(?:doi(?:t|vent)|devrai(?:t|ent)|devez|devriez|pourrai(?:t|ent)|pourriez|"
     r"ferai(?:t|ent) bien|auraient du|aurait du|aurait pu|doit vraiment) \w+",
     r"qu'attend\w* (?:la|le|les|vous|on)", r"faites (?:quelque chose|le necessaire|vite)", r"intervenez",
     r"venez voir", r"agissez", r"reagissez", r"bougez-vous",
@@ -115,11 +177,34 @@ DEMAND = _rx(
     r"on demande", r"je sollicite", r"nous sollicitons", r"demande d'intervention",
     r"je vous (?:demande|prie|serais reconnaissant|remercie (?:par avance|d'avance))", r"merci d'avance",
     r"d'avance merci", r"merci par avance", r"a l'attention de", r"j'interpelle", r"j'alerte", r"je vous alerte",
-    r"je vous signale", r"je signale", r"je me permets de (?:vous )?signaler", r"signale(?:e|s|es)? a la mairie",
+    r"je vous signale", r"je signale", r"je reviens vers vous", r"(?:j'attire|attirer) votre attention",
+    r"je me permets de (?:revenir vers vous|vous ecrire|vous contacter|vous solliciter|vous interpeller)",
+    r"(?:souhaite|souhaitent|souhaiterai(?:s|t|ent)|aimerai(?:s|t|ent)|voudrai(?:s|t|ent)|demandent|demandons|"
+    r"souhaitons|aimerions|voudrions) qu(?:e|'\w+)", r"je me permets de (?:vous )?signaler",
+    r"signale(?:e|s|es)? a la mairie",
     r"merci d'(?!avance)\w+(?:er|ir|re)",
     r"(?:remettez|reparez|installez|nettoyez|enlevez|ramassez|refaites|ajoutez|rebouchez|taillez|elaguez|"
     r"securisez|rouvrez|retablissez)(?:-(?:la|le|les|nous|moi|y))?",
 )
+# A bare imperative at the start of a clause ("Réparez !", "Rendez-nous ces places", "Envoyez quelqu'un"):
+# a demand, verbs of discourse and invitations excepted ("Allez les bleus", "Regardez ça", "Venez nombreux").
+IMPERATIVE = re.compile(
+    r"(?:^|[.!?;:,(]\s*|\bet |\bou |\bdonc |\balors |\bsvp |\bsvp,? |\bmaintenant )"
+    r"(?!(?:chez|assez|nez|allez|voyez|regardez|imaginez|lisez|votez|partagez|notez|ecoutez|excusez|pensez|croyez|"
+    r"sachez|rassurez|venez|soyez|ayez|dites|faites attention|attendez|patientez|profitez|rejoignez|suivez|"
+    r"retrouvez|decouvrez|inscrivez|likez|abonnez|reservez|contactez|consultez|appelez|rendez-vous|pouvez|pourriez|"
+    r"continuez|felicitez|remerciez|applaudissez|lachez|relisez|informez|renseignez|"
+    r"voulez|voudriez|devez|devriez|avez|savez|etes|aurez|serez|ferez|irez)\b)"
+    r"([a-z]{3,}ez)(?!-vous|-t-)(?:-(?:en|la|le|les|nous|moi|y|leur|lui))*"
+    r"(?= (?:les?|la|l'|des|du|un|une|plus|moins|ces|cette|ce|cet|nos|notre|vos|votre|nous|moi|quelqu'un|quelque|en|y|"
+    r"vite|donc|enfin|ca|cela|au|aux|d'|de|tout|toutes?|tous)\b(?! (?:\w+ )?(?:de )?(?:vos|votre)\b)|\s*[!.]|\s*$|-)"
+)
+# Imperatives that scold other citizens in a debate ("Arrêtez de râler", "Relisez l'article").
+SCOLD = _rx(r"arretez de (?:vous|raler|critiquer|pleurer|chialer|geindre|tout|toujours)", r"lachez[- ](?:nous|moi|les)")
+# Polite demands: a service request even about a problem, unless exasperation is said.
+POLITE = _rx(r"merci de", r"merci d'(?!avance)", r"svp", r"stp", r"s'il vous plait", r"s'il vous plaît", r"pouvez-vous",
+             r"pourriez-vous", r"pouvez vous", r"pourriez vous", r"je vous (?:prie|demande|serais)", r"bien vouloir",
+             r"(?:vous|tu) (?:pouvez|pourriez|pourrais|peux)", r"d'avance", r"par avance")
 # Demands of a service for oneself (inscriptions, appointments, documents, pick-ups).
 SERVICE = _rx(
     r"(?:j'aimerais|je voudrais|je souhaiterais|on aimerait|nous aimerions|on voudrait|nous voudrions) que",
@@ -145,7 +230,17 @@ PROPOSE = _rx(
     r"nous aimerions", r"on voudrait", r"a quand (?:un|une|des|le|la|les)", r"ne pourrait-on pas",
     r"ne serait-il pas", r"on pourrait (?:avoir|installer|mettre|faire|prevoir)",
     r"(?:ce|ca) (?:serait|ne serait) pas du luxe", r"(?:ce|ca) serait (?:pratique|pas mal|le minimum)",
+    r"(?:il )?faut (?:absolument |vraiment |d'urgence |urgemment |enfin )?(?:le |la |les |l'|nous |y |en )?"
+    r"(?!dire|croire|voir|savoir|avouer|reconnaitre|admettre|comprendre|esperer|etre|arreter|relativiser|"
+    r"rester|garder|accepter|laisser|choisir|attendre|se mefier|faire attention|aimer|avoir|lire)\w+(?:er|ir|re)\b",
+    r"il faut que (?:la|le|les|l'|vous|nos|notre|quelqu'un)",
+    r"il serait temps", r"(?:au|un) minimum", r"c'est urgent",
 )
+# Proposals said in the indicative or as an order ("il faut élargir…", "il serait temps de…"): with a problem stated,
+# a complaint (the conditional "il faudrait" stays a service request).
+INSIST = _rx(r"il serait temps", r"c'est urgent", r"au minimum",
+             r"(?:doi(?:t|vent)|devez) (?:agir|se battre|intervenir|reagir|faire quelque chose|taper)")
+MUST = _rx(r"(?:il )?faut")  # the indicative order: a complaint even without a problem named
 
 # --- problems --------------------------------------------------------------------------------------
 # A fault or nuisance of the public space (what the services repair, clean or stop).
@@ -185,7 +280,8 @@ PROBLEM = _rx(
     r"(?:bus|tram|navette)s? (?:en retard|supprime\w*|ne passe\w* plus|jamais a l'heure)", r"inondations?",
     r"sous l'eau", r"tordu\w*", r"penche\w*", r"(?:n'est|ne sont) pas passe\w*",
     r"impossible de (?:payer|acceder|se connecter|joindre|stationner|circuler|passer|se garer|dormir|traverser)",
-    r"(?:site|appli\w*|application|portail|serveur|logiciel|espace \w+|ca|il|elle) (?:\w+ )?plante\w*",
+    r"(?:site|appli\w*|application|portail|serveur|logiciel|espace \w+|ca|il|elle)(?: \w+){0,2} plante\w*",
+    r"(?:il )?pleut (?:dans|sur|a l'interieur)",
     r"bugu?e?\w*", r"pas (?:ete )?(?:vide|ramasse|collecte|nettoye|repare|tondu|entretenu|deneige|sale|releve)\w*",
     r"(?:a|ont) (?:completement |totalement )?disparu", r"efface\w*", r"n'arrive (?:pas|plus) a",
     r"(?:message d'|affiche une )erreur", r"ne peuvent plus", r"ne peut plus", r"crottes? de chiens?",
@@ -193,6 +289,36 @@ PROBLEM = _rx(
     r"(?:n'est|ne sont|n'etait|n'a|n'ont) (?:plus|pas|jamais) (?:ete )?(?:tondu|entretenu|nettoye|repare|eclaire|"
     r"ramasse|vide|deneige|refait|remplace)\w*",
     r"depots? (?:d'\w+ )?sauvages?", r"s'accumulent", r"reste (?:au rouge|bloque|ferme|eteint)\w*",
+    # fallen, hanging, broken, overflowing (state of equipment)
+    r"(?:couche|renverse|tombe|jete)(?:e|s|es)? (?:par terre|au sol|sur la chaussee|sur le trottoir)",
+    r"pend(?:ent|ouille\w*)", r"a nu", r"denude\w*", r"explose(?:e|s|es)?", r"brise(?:e|s|es)?",
+    r"creve(?:e|s|es)?", r"(?:verre|papiers|dechets|canettes|ordures|feuilles|boue|plastiques?|detritus) partout",
+    r"(?:a ras bord|a craquer|pleine?s? (?:a ras|de dechets|d'ordures|d'algues|de boue|de detritus))",
+    r"inutilisable\w*", r"hors d'usage", r"impossible (?:de|d'|pour|avec)",
+    r"(?:avale|garde|mange)\w* (?:les|la|mes|ma|nos) (?:pieces|carte|ticket|monnaie)",
+    r"ne (?:rend|delivre|donne|imprime|lit|accepte|repond|charge|demarre|coule|s'ouvre|ferme) (?:plus|pas|jamais|rien)",
+    r"sans (?:donner|rendre|delivrer)",
+    r"sans (?:aucun |aucune )?(?:panneau|signalisation|eclairage|marquage|barriere|protection|poubelle)s?",
+    r"aucune? (?:panneau|signalisation|poubelle|eclairage|marquage|barriere|banc|abri)s?",
+    # encroaching, invading
+    r"depasse\w* sur", r"empiete\w*", r"envahi\w*", r"deborde\w* sur",
+    # water, smells, pests
+    r"eau (?:du robinet )?(?:est |etait |sort |coule )?(?:marron|trouble|jaune|noire|brune|coupee)",
+    r"(?:douches?|eau) (?:froides?|glacee?s?)", r"(?:sans|pas d'|plus d') ?eau chaude", r"algues",
+    r"(?:ca|il|elle|ils|elles) (?:sent|sentent|pue|puent)\b(?! bon)", r"puanteur", r"stagn\w*", r"errant\w*",
+    r"moustiques?", r"pullul\w*", r"nuisibles", r"cafards?", r"punaises",
+    # a service that fails its users
+    r"(?:je|on|nous) (?:ne )?(?:recois|recoit|recevons) (?:jamais|pas|rien|aucun)", r"jamais (?:recu|eu de)",
+    r"(?:\d+ ?h|\d+ heures?|\d+ minutes|une heure|deux heures) d'attente", r"attente interminable",
+    r"injoignable\w*", r"verglas", r"ne (?:se |s')\w+ (?:plus|pas)", r"glisse(?:nt|ante?s?)?",
+    r"n'importe qui (?:peut|peuvent) (?:entrer|rentrer|passer|acceder)", r"fendu\w*", r"ebreche\w*", r"rouille\w*",
+    r"pourri\w*", r"branlant\w*",
+    r"bancal\w*", r"instable\w*", r"(?:sort|sortent|depasse|depassent) du (?:sol|mur|trottoir)", r"flaques?",
+    r"eau stagnante", r"plaques? de (?:glace|verglas)", r"calcine\w*",
+    r"(?:distributeurs?|bacs?|reservoirs?)(?: \w+){0,6} (?:est |sont )?vides?",
+    r"a perdu (?:deux|trois|ses|sa|son|une|un|des)",
+    r"on (?:ne )?dort (?:plus|pas)", r"(?:plus|pas) d'abri",
+    r"supprime\w* (?:\d+|des|les|la|le|nos|notre)",
 )
 # Persistence or weariness: a complaint when it is about a municipal matter.
 PERSISTENCE = _rx(
@@ -201,7 +327,9 @@ PERSISTENCE = _rx(
     r"encore (?:en panne|bouche|une coupure|un|une)", r"ras[- ]le[- ]bol",
     r"(?:j'en ai|on en a|y en a|nous en avons) (?:marre|assez|ras le bol)", r"marre", r"on n'en peut plus",
     r"j'en peux plus", r"personne ne (?:nous |me |vous )?(?:fait|bouge|repond|vient|passe|s'en occupe|rappelle)",
-    r"rien n'est fait", r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse",
+    r"rien n'est fait", r"personne (?:pour|n'est venu|ne s'en occupe)",
+    r"(?:on|nous|j') attend(?:s|ons)? (?:une|des|votre|vos) (?:reponse|retour|explication|nouvelle)s?",
+    r"rien ne (?:bouge|change|se passe)", r"aucune reponse", r"sans reponse",
     r"pas de reponse", r"jamais de reponse", r"aucun retour", r"sans nouvelles",
     r"sans (?:aucune )?(?:information|explication)",
     r"depuis (?:des|plusieurs|\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|ans|annees)",
@@ -213,6 +341,9 @@ PERSISTENCE = _rx(
     r"nous attendons toujours", r"on se moque (?:de nous|du monde)", r"se fout", r"foutage de gueule",
     r"aucun entretien", r"abandonne\w* par", r"on nous oublie", r"oublie\w* de la mairie",
     r"c'est la (?:deuxieme|troisieme|quatrieme|\d+e|enieme) fois",
+    r"(?:\d+|deux|trois|quatre|cinq|plusieurs) fois (?:cette|ce|par|en|dans la|dans le) (?:semaine|mois|an|annee|jour)",
+    r"(?<!pour )(?<!de )(?:\d+|deux|trois|quatre|cinq|six|huit|dix|quinze) (?:jours|semaines|mois|ans) "
+    r"(?:de travaux|d'attente|sans)",
     r"chaque (?:semaine|jour|annee|nuit|week-end) c'est", r"tous les (?:jours|soirs|week-ends|matins) c'est",
     r"j'ai (?:deja )?(?:signale|appele|ecrit|relance)", r"deja signale\w*", r"relance\w*", r"a plusieurs reprises",
     r"jamais (?:nettoye|entretenu|repare|ramasse|passe|tondu|vu personne)\w*", r"ne vient jamais", r"promis",
@@ -226,27 +357,42 @@ PERSISTENCE = _rx(
     r"depuis (?:le mois de |la mi-|fin |debut )?(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|"
     r"octobre|novembre|decembre)",
     r"pas une (?:seule )?reponse", r"aucune nouvelle", r"pas de nouvelles?", r"jamais eu de reponse",
-    r"toujours sans", r"en permanence",
+    r"toujours sans", r"ca commence a (?:bien faire|faire long|suffire|durer)",
+    r"(?:ca|cela) (?:dure|traine) depuis", r"devai(?:t|ent) (?:durer|etre (?:fini|termine|livre)|finir|rouvrir)",
 )
 # Outrage: a complaint only with a concrete problem (alone it is rhetoric).
 OUTRAGE = _rx(
     r"inadmissible", r"inacceptable", r"scandale\w*", r"honteux", r"honte", r"lamentable", r"n'importe quoi",
     r"insupportable", r"degoutant", r"deplorable", r"catastrophique", r"pitoyable", r"intolerable",
     r"c'est penible", r"immonde", r"infernal\w*", r"indigne", r"une honte",
+    r"bravo (?:la|pour la|a la) (?:gestion|organisation|mairie|ville|municipalite)",
 )
+# A question that blames the collectivité for a problem: with the problem stated, a complaint.
+# Impatience alone makes a question a complaint ("Toujours rien. Vous attendez quoi ?"); "Qu'attend la mairie
+# pour… ?" stays a question unless a problem is stated with it.
+IMPATIENCE = _rx(r"(?:vous|on) attend(?:ez|ons)? quoi", r"il faudra (?:un|qu')", r"combien de temps encore",
+                 r"toujours rien", r"toujours pas", r"c'est (?:la|une) (?:\w+ )?blague")
+BLAME = _rx(r"qu'attend\w*", r"que (?:fait|font) (?:la|le|les|vous)", r"(?:vous|on) attend(?:ez|ons)? quoi", r"enfin",
+            r"il faudra (?:un|qu')", r"(?:allez|comptez)-vous", r"vous (?:traitez|intervenez|passez|reparez|comptez)",
+            r"(?:allez|comptez) (?:vous|vraiment)", r"jusqu'a quand", r"combien de temps encore")
 # A question that asks the collectivité to act, not to inform: a service request.
 ACTION_ASK = _rx(
     r"pouvez-vous", r"pourriez-vous", r"pouvez vous", r"pourriez vous", r"serait-il possible",
     r"est-il possible d", r"pourquoi (?:ne pas|pas)", r"ne pourrait-on pas",
     r"pourrait-on (?:avoir|installer|mettre|prevoir)", r"peut-on avoir", r"ne serait-il pas",
     r"serait-il (?:envisageable|prevu de)", r"est-il envisageable", r"(?:est-ce qu'on|on) (?:pourrait|peut) avoir",
+    r"(?:vous|tu) (?:pouvez|pourriez|pourrais|peux) (?:m'|nous |me |le |la |les |l')?\w+(?:er|ir|re)\b",
+    r"(?:quelqu'un|la mairie|la ville|un agent|un service|vous)(?: \w+){0,3} (?:peut|pourrait|peuvent|pourraient) "
+    r"(?:passer|venir|intervenir|nous aider|m'aider|l'aider|les aider|se deplacer)",
 )
 
 # --- frames that make a text something else than a request -------------------------------------------
 THANKS = _rx(
-    r"merci(?! de (?:bien vouloir|(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|"
+    r"merci(?! de (?:le |la |les |l'|me |m')?(?:bien vouloir|"
+    r"(?!votre|notre|leur|vous|nous|m'avoir|nous avoir|l'avoir|les avoir|"
     r"avoir)\w+(?:er|ir|re)))(?! d'avance| par avance| d'(?!avance)\w+(?:er|ir|re)\b)",
-    r"bravo", r"felicitations", r"chapeau", r"top (?:les|la|le)", r"super (?:travail|boulot)", r"bon travail",
+    r"bravo(?! (?:la|pour la|a la) (?:gestion|organisation|mairie|ville|municipalite))", r"felicitations",
+    r"chapeau", r"top (?:les|la|le)", r"super (?:travail|boulot)", r"bon travail",
     r"beau travail", r"quelle reactivite", r"reactivite",
     r"rapidement (?:repare|intervenu|enleve|nettoye|remplace|traite)\w*",
     r"(?:enfin|bien) (?:repare|refait|reparee|refaite|remplace|nettoye|enleve|rebouche|rouvert|installe)\w*",
@@ -275,7 +421,9 @@ RELAY = _rx(
     r"(?:interviendront|interviennent|sont intervenus|vont intervenir)(?! quand)", r"nous vous informons",
     r"(?:la ville|la mairie|la commune) vous informe", r"merci de votre (?:patience|comprehension)",
     r"(?:a|ont) (?:indique|declare|precise|explique) (?:le|la|l'|les|que)", r"a-t-on appris",
-    r"a-t-il (?:indique|precise|declare)",
+    r"a-t-il (?:indique|precise|declare)", r"ils (?:m'|nous )?ont (?:dit|repondu|confirme|assure)",
+    r"(?:ils|elles|la mairie|les services|la ville) (?:sont|est) (?:deja )?au courant",
+    r"(?:une|l') equipe (?:arrive|passe|va passer|est en route|est sur place|est passee)",
 )
 OPINION = _rx(
     r"perso", r"personnellement",
@@ -284,12 +432,14 @@ OPINION = _rx(
     r"d'accord avec", r"pas d'accord", r"moi je", r"de mon cote", r"pour ma part", r"je rejoins", r"tu as raison",
     r"vous avez raison", r"t'as raison", r"je vote", r"je soutiens", r"(?:bonne|mauvaise|excellente) idee",
     r"entierement d'accord", r"je prefere", r"ca se discute", r"c'est discutable", r"en meme temps",
+    r"(?:ont|a|avez|as) (?:tous )?raison", r"les deux (?:ont|se valent)",
 )
 # Events observed (accidents, weather, traffic): information, not a fault the town repairs.
 EVENT = _rx(
     r"accident", r"(?:quel|le|du|au) match", r"carambolage", r"collision", r"(?:un|l'|cet|gros|violent) incendie",
     r"pompiers", r"orage", r"tempete", r"grele", r"embouteillage\w*", r"bouchons?", r"ca roule mal",
-    r"trafic (?:perturbe|dense)", r"la route est coupee", r"route coupee",
+    r"trafic (?:perturbe|dense)", r"la route est coupee", r"route coupee", r"ralentissements?",
+    r"infos? (?:trafic|route|routiere)",
 )
 ADDRESS = _rx(
     r"mairie", r"la ville", r"la commune", r"municipalite", r"monsieur le maire", r"madame la maire", r"le maire",
@@ -306,12 +456,27 @@ LOCAL = _rx(
     r"municipa\w+", r"communa(?:l|le|ux|les)", r"centre aere", r"centre de loisirs", r"periscolaire",
     r"autorisation", r"permis de \w+", r"demarches?", r"carte d'identite", r"passeport", r"etat civil",
     r"inscriptions?", r"tram", r"bus", r"horaires?", r"tarifs?", r"chantier", r"travaux", r"voirie", r"college",
-    r"lycee", r"classe", r"equipements?",
+    r"lycee", r"classe", r"equipements?", r"collectes?", r"ramassage",
+    # public equipment and administration (documents, counters, registers, online services)
+    r"scolaires?", r"nautique", r"patinoire", r"terrains?", r"city[- ]stade", r"skate[- ]?park", r"bibliotheque",
+    r"ludotheque", r"conservatoire", r"abribus", r"horodateur\w*", r"lampadaires?", r"eclairage public",
+    r"decheterie", r"livret de famille", r"acte de (?:naissance|deces|mariage)", r"duplicata", r"certificat\w*",
+    r"attestation\w*", r"justificatif\w*", r"listes? electorales?", r"procuration", r"urbanisme", r"registre\w*",
+    r"portail", r"guichets?", r"badge\w*", r"accueil", r"cadastre", r"concession",
 )
 RESIDENCE = re.compile(r"(?:j'habite|je vis|on habite|nous habitons|on vit|nous vivons|je suis ici)"
                        r"[^.,;!?]{0,40}depuis")
 CONTRAST = re.compile(r"(?<![\w-])(?:mais|par contre|en revanche|cependant|sauf que|pourtant)(?![\w])")
 _SENTENCE = re.compile(r"[^.!?\n]*\?")
+# A question written without its "?": it opens or ends with an interrogative word ("je passe où", "quand est-ce
+# que la piscine rouvre").
+_UNMARKED_QUESTION = re.compile(
+    r"(?:^(?:bonjour|bonsoir|salut|hello)?[ ,!]*(?:quand|comment|pourquoi|combien|est-ce qu\w*|a quelle (?:heure|date)|"
+    r"quel(?:le)?s? (?:sont|est)|c'est quoi|c quoi|est[- ]ce qu\w*|ou (?:est|sont|peut|faut|se))\b[^?]*$)|"
+    r"(?:(?:c'est|sont|est|sera|seront) quel(?:le)?s? (?:jour|heure|date|horaire|semaine|mois)s?\b[^?]*$)|"
+    r"(?:^(?:bonjour|bonsoir)?[ ,!]*a (?:partir de )?quel(?:le)?s? (?:age|heure|date|moment|jour)\b[^?]*$)|"
+    r"(?:quel(?:le)?s? (?:sont|est) (?:les?|la|l') ?\w+[ .!]*$)|"
+    r"(?:(?<![\w'-])(?<!n'importe )(?:ou|comment|quand|combien|pourquoi|a qui)[ .!]*$)")
 
 
 @dataclass(frozen=True)
@@ -332,40 +497,86 @@ def _first(pattern: re.Pattern, text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def _asks(folded: str, to_the_town: bool = False) -> tuple[str, bool] | None:
-    """The first real question (not rhetoric, not a private matter): its cue and whether it asks for an action.
+_WEAK_PERSISTENCE = re.compile(r"(?:tous les|chaque|encore (?!une fois)|en permanence)")
+
+
+def _persistence(folded: str, problem: str | None) -> str | None:
+    """The first persistence cue; a frequency alone ("tous les soirs", "encore une") counts only with a problem."""
+    for match in PERSISTENCE.finditer(folded):
+        cue = match.group(0)
+        weak = _WEAK_PERSISTENCE.match(cue) and not cue.endswith("c'est")
+        if not weak or problem:
+            return cue
+    return None
+
+
+def _imperative(folded: str) -> str | None:
+    """A bare imperative addressed to the town; not the advice of a relayed warning ("vigilance orange : rentrez…")."""
+    if _framed(folded) or EVENT.search(folded) or SCOLD.search(folded):
+        return None
+    match = IMPERATIVE.search(folded)
+    return match.group(1) if match else None
+
+
+def _asks(folded: str, to_the_town: bool = False) -> tuple[str, bool, bool] | None:
+    """The first real question (not rhetoric, not a private matter): its cue, whether it asks for an action and
+    whether it is a bare yes/no question (no interrogative word: "Le marché est maintenu pendant les travaux ?").
 
     ``to_the_town``: the text replies to a post of the collectivité, so any question in it is addressed to it.
     """
+    bare = None
     for question in _SENTENCE.findall(folded):
         question = question.strip()
         if RHETORIC.search(question) or PRIVATE.search(question):
             continue
         action = _first(ACTION_ASK, question)
         if action:
-            return action, True
+            return action, True, False
         cue = _first(ASK, question)
         if cue:
-            return cue, False
+            return cue, False, False
+        words = question.rstrip("? ").split()
         if to_the_town and len(question) > 3:
-            return " ".join(question.split()[-6:]), False
-    return None
+            return " ".join(words[-6:]), False, False
+        if bare is None and len(words) >= 3:
+            bare = " ".join(words[-6:]) + " ?"
+    return (bare, False, True) if bare else None
 
 
 def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | None = None) -> Reading:
     """The kind of request a text reads as, from its words alone (the matter is checked by the component)."""
     folded = RESIDENCE.sub(" ", fold(text))  # "j'habite rue Pasteur depuis vingt ans" is no persistence
+    if "?" not in folded and _UNMARKED_QUESTION.search(folded.strip()):
+        folded = folded.rstrip(" .!") + " ?"
     addressed = bool(ADDRESS.search(folded)) or any(
         f"@{fold(account)}" in folded for account in own_accounts if account) or parent_author == "mairie"
-    persistence = _first(PERSISTENCE, folded)
+    event = EVENT.search(folded)
+    problem = None if event else _first(PROBLEM, folded)
+    persistence = _persistence(folded, problem)
     outrage = _first(OUTRAGE, folded)
+    imperative = _imperative(folded)
     asked = _asks(folded, parent_author == "mairie")
-    if asked:
-        return Reading("service_request" if asked[1] else "question", asked[0], addressed)
-    demand = _first(DEMAND, folded)
+    if asked and not (asked[2] and (_framed(folded) or RHETORIC.search(folded) or PRIVATE.search(folded))):
+        cue, action, _ = asked
+        if IMPATIENCE.search(folded) or (
+                problem and (outrage or BLAME.search(folded) or imperative or (persistence and not action))):
+            return Reading("complaint", cue, addressed or action)
+        if action or ((NEED.search(folded) or DUTY.search(folded)) and not INDIRECT.search(folded)) or (
+                HARDSHIP.search(folded) and AID.search(folded)):
+            return Reading("service_request", cue, addressed or action)
+        return Reading("question", cue, addressed)
+    indirect = _first(INDIRECT, folded)
+    if indirect:
+        return Reading("question", indirect, addressed or "vous" in indirect)
+    if PRIVATE.search(folded) and not addressed:  # a lost dog, a bike for sale: private, even with a problem word
+        return Reading(None, None, addressed)
+    demand = _first(DEMAND, folded) or imperative
     if demand:
-        return Reading("complaint" if persistence or outrage else "service_request", demand, addressed)
-    service = _first(SERVICE, folded)
+        polite = POLITE.search(folded)
+        exasperated = persistence or outrage or (not polite and (problem or imperative))
+        return Reading("complaint" if exasperated else "service_request", demand,
+                       addressed or demand == imperative or "vous" in demand)
+    service = _first(SERVICE, folded) or _first(NEED, folded)
     if service:
         return Reading("service_request", service, addressed)
     if _framed(folded):
@@ -373,16 +584,17 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
         if tail == folded or _framed(tail):
             return Reading(None, None, addressed)
         folded = tail  # "Merci pour le ramassage, mais les sacs sont toujours là": the part after "mais"
-    problem = _first(PROBLEM, folded)
-    event = EVENT.search(folded)
+        problem = None if event else _first(PROBLEM, folded)
+        persistence = _persistence(folded, problem)
     if persistence:  # a lasting problem, even one an event caused ("inondée à chaque orage")
         return Reading("complaint", persistence, addressed)
-    if outrage and problem and not event:
+    if outrage and problem:
         return Reading("complaint", f"{outrage} ({problem})", addressed)
     proposal = _first(PROPOSE, folded)
     if proposal:
-        return Reading("service_request", proposal, addressed)
-    if problem and not event:
+        insist = (problem and INSIST.search(folded)) or MUST.match(proposal)
+        return Reading("complaint" if insist else "service_request", proposal, addressed)
+    if problem:
         return Reading("report", problem, addressed)
     return Reading(None, None, addressed)
 

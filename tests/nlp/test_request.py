@@ -230,3 +230,71 @@ def test_the_eval_scores_an_external_set(nlp, tmp_path):
     assert (result["n"], result["unlabelled"], result["tp"], result["fp"], result["fn"]) == (3, 1, 2, 0, 0)
     assert result["kinds"]["report"]["recall"] == 1.0 and result["kinds"]["question"]["precision"] == 1.0
     assert result["service_accuracy"] == 0.5  # "Et pour nous ?" has no topic: routed to the default service
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # a fault told as a state of the public space, no verb of request
+    ("Bouche d'égout sans couvercle rue de la Gare, quelqu'un va tomber dedans", "report"),
+    ("Plaque de verglas énorme devant l'école Pasteur ce matin", "report"),
+    ("Fils électriques qui pendent au-dessus du trottoir avenue Foch", "report"),
+    ("Le distributeur de sacs à crottes du parc est vide", "report"),
+    # indirect questions, questions without "?" or without an interrogative word
+    ("Je voudrais savoir si la piscine municipale rouvre après les travaux de janvier", "question"),
+    ("J'aimerais comprendre pourquoi la collecte des déchets verts est passée à une fois par mois", "question"),
+    ("Pourriez-vous m'indiquer les horaires d'ouverture de l'état civil le samedi", "question"),
+    ("Le marché de la place reste ouvert pendant les travaux ?", "question"),
+    ("Les inscriptions au centre aéré c'est jusqu'à quand", "question"),
+    # a service asked for oneself, or a hardship told as a situation with a question about help
+    ("Besoin d'un rendez-vous pour un passeport avant le 15 mars", "service_request"),
+    ("Ma mère de 90 ans ne peut plus faire ses courses seule, existe-t-il une aide de la commune ?",
+     "service_request"),
+    ("Je voudrais une copie de mon acte de mariage, je peux la demander par courrier ?", "service_request"),
+    # complaints said as orders or with weariness
+    ("Le square est fermé tous les dimanches alors que les familles en ont besoin, ouvrez-le !", "complaint"),
+    ("Les travaux de la rue Jean-Jaurès devaient durer un mois, on en est à quatre. Ça commence à bien faire.",
+     "complaint"),
+    ("Le gymnase n'est plus chauffé, il faut changer la chaudière", "complaint"),
+])
+def test_implicit_requests_and_their_kind(nlp, text, kind):
+    request = nlp(text)._.request
+    assert request["is_request"] and request["kind"] == kind, request
+    assert request["cue"]
+
+
+@pytest.mark.parametrize("text", [
+    "Mon chat a disparu depuis mardi rue des Postes, il est roux avec un collier bleu",
+    "Qui était au concert de l'harmonie municipale hier soir ? Superbe ambiance",
+    "Vous êtes allés voir la nouvelle médiathèque ? Elle est top",
+    "Vous prenez quoi comme assurance habitation dans le quartier ?",
+    "Rangez vos vélos dans le garage, vigilance orange vent cette nuit",
+    "Un hérisson traverse le jardin public tous les soirs vers 22h",
+    "Franchement je préfère le nouveau plan de circulation, il faut juste s'adapter",
+    "Le problème c'est pas la mairie, c'est les gens qui jettent leurs papiers n'importe où",
+    "Ça sent bon les crêpes place du marché ce matin",
+    "Allez les Lambersartois, tous au stade dimanche !",
+    "Bravo les agents de la voirie, continuez !",
+    "Arrêtez de râler, la rue est bien plus belle maintenant",
+])
+def test_new_hard_negatives(nlp, text):
+    assert not nlp(text)._.request["is_request"], nlp(text)._.request
+
+
+def test_an_order_is_a_complaint_a_polite_demand_a_service_request(nlp):
+    order = nlp("Le banc de l’arrêt de bus a disparu, remettez-le !")._.request
+    polite = nlp("Le banc de l’arrêt de bus a disparu, merci de le remettre.")._.request
+    assert (order["kind"], order["cue"]) == ("complaint", "remettez-le")
+    assert polite["kind"] == "service_request"
+
+
+@pytest.mark.parametrize("text", [
+    "Madame la Maire, je me permets de vous écrire au sujet du chemin piétonnier derrière le collège.",
+    "Les parents de l'école Lamartine souhaitent qu'un agent fasse traverser les enfants le matin.",
+    "La porte du local à vélos de la gare ne se ferme plus, les vols se multiplient.",
+    "Le bus de 8h est passé en retard quatre fois cette semaine, les élèves ratent le début des cours.",
+])
+def test_formal_letters_wishes_and_failures_are_requests(nlp, text):
+    assert nlp(text)._.request["is_request"], nlp(text)._.request
+
+
+def test_a_headline_with_a_duration_is_no_complaint(nlp):
+    assert not nlp("Lomme : la médiathèque fermée pour trois mois de travaux")._.request["is_request"]
