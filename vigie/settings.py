@@ -13,6 +13,7 @@ the run sees, so the demo can add its own variables without changing ``os.enviro
 | data folder | | ``VIGIE_DATA_DIR`` | ``settings.data_dir`` | ``<state>/data`` |
 | cache folder | | ``VIGIE_CACHE_DIR`` | | ``$XDG_CACHE_HOME/vigie`` |
 | search time limit | | ``VIGIE_SEARCH_TIMEOUT`` | | 30 s |
+| crawl batch size | ``--batch-size`` | ``VIGIE_CRAWL_BATCH_SIZE`` | ``settings.crawl_batch_size`` | 50 |
 | Elasticsearch | | ``ELASTICSEARCH_*``, ``VIGIE_ES_CONN_ID`` | | the local node on ``VIGIE_ES_PORT`` (9200) |
 """
 
@@ -102,6 +103,7 @@ class Settings:
     index_prefix: str
     env: Mapping[str, str] = field(repr=False, compare=False)
     search_timeout: float = 30.0
+    crawl_batch_size: int = 50  # sources crawled together by one crawl process
 
     @classmethod
     def resolve(cls, config: str | Path | None = None, *, index_prefix: str | None = None,
@@ -118,7 +120,8 @@ class Settings:
         prefix = index_prefix or env.get("VIGIE_INDEX_PREFIX") or in_file.index_prefix or "vigie"
         made = cls(config_path=path, state_dir=state, data_dir=data, cache_dir=_cache_dir(env),
                    index_prefix=_prefix(prefix), env=env,
-                   search_timeout=float(env.get("VIGIE_SEARCH_TIMEOUT") or 30))
+                   search_timeout=float(env.get("VIGIE_SEARCH_TIMEOUT") or 30),
+                   crawl_batch_size=max(1, int(env.get("VIGIE_CRAWL_BATCH_SIZE") or in_file.crawl_batch_size or 50)))
         return replace(made, **overrides) if overrides else made
 
     @cached_property
