@@ -21,6 +21,8 @@ def summarise(stats: dict[str, Any], reason: str | None = None) -> dict[str, Any
     return {
         "reason": reason or stats.get("finish_reason"),
         "fetched": fetched,
+        "answered": sum(int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/")
+                        and (k.rsplit("/", 1)[1].startswith("2") or k.endswith("/304"))),
         "not_modified": int(stats.get("vigie/not_modified", 0)),
         "new": int(stats.get("vigie/items/new", 0)),
         "updated": int(stats.get("vigie/items/updated", 0)),
