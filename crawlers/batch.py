@@ -28,6 +28,7 @@ does not end.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import os
@@ -91,9 +92,15 @@ def tie_to_parent(parent_pid: int | None = None, grace: float = STOP_GRACE) -> N
 
 
 # ------------------------------------------------------------------- the logs
+# The crawler whose asyncio task runs the code that logs (each crawl is a task, created with this set:
+# it holds for what runs inside that task, e.g. Scrapy's start-up lines that name no spider).
+CURRENT_CRAWLER: contextvars.ContextVar[Any] = contextvars.ContextVar("vigie_current_crawler", default=None)
+
+
 class SourceLogRouter(logging.Handler):
     """Sends each log record to the log of the source whose crawler emitted it (``record.spider``
-    or ``record.crawler``, as Scrapy and Vigie's components attach them), else to ``fallback``."""
+    or ``record.crawler``, as Scrapy and Vigie's components attach them, else the crawl task's
+    ``CURRENT_CRAWLER``), else to ``fallback``."""
 
     def __init__(self, fallback: logging.Handler):
         super().__init__(logging.DEBUG)
@@ -112,7 +119,8 @@ class SourceLogRouter(logging.Handler):
             handler.close()
 
     def emit(self, record: logging.LogRecord) -> None:
-        crawler = getattr(record, "crawler", None) or getattr(getattr(record, "spider", None), "crawler", None)
+        crawler = (getattr(record, "crawler", None) or getattr(getattr(record, "spider", None), "crawler", None)
+                   or CURRENT_CRAWLER.get())
         key = id(crawler) if crawler is not None else None
         if key is not None and record.levelno < self.levels.get(key, logging.DEBUG):
             return
@@ -151,9 +159,13 @@ class _Source:
         self.replayed = 0
         self.summary: dict[str, Any] | None = None
 
-    def fail(self, error: str) -> dict[str, Any]:
+    def fail(self, error: str, own_log: bool = False) -> dict[str, Any]:
         if self.state is not None:
             self.state.close()
+        if own_log:
+            with open(self.paths["log"], "a", encoding="utf-8") as log:
+                log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} [vigie.crawlers.batch] ERROR: "
+                          f"source {self.watch_id}/{self.source_id} cannot start: {error}\n")
         self.summary = {"status": "failed", "error": error, "kind": self.kind,
                         "interval": self.paths["output"].stem}
         write_json_atomic(self.paths["summary"], self.summary)
@@ -215,7 +227,7 @@ def run_batch_in_this_process(config_path: str | Path, jobs: list[tuple[str, str
         except Exception as exc:  # this source cannot start; the others run
             logging.getLogger(__name__).error("source %s/%s cannot start: %s: %s", watch_id, source_id,
                                               type(exc).__name__, exc)
-            entry.fail(f"{type(exc).__name__}: {exc}")
+            entry.fail(f"{type(exc).__name__}: {exc}", own_logs)
             continue
         entry.crawler = crawler
         handler = None
@@ -223,8 +235,12 @@ def run_batch_in_this_process(config_path: str | Path, jobs: list[tuple[str, str
             handler = logging.FileHandler(entry.paths["log"], encoding="utf-8")
             handler.setFormatter(logging.Formatter(LOG_FORMAT))
         router.add(crawler, handler, logging.getLevelName(str(settings.get("LOG_LEVEL") or "INFO")))
-        running = process.crawl(crawler, source=source, watch_id=watch_id, state=entry.state, watch=watch,
-                                config_dir=config_path.resolve().parent)
+        token = CURRENT_CRAWLER.set(crawler)  # copied into the crawl's task
+        try:
+            running = process.crawl(crawler, source=source, watch_id=watch_id, state=entry.state, watch=watch,
+                                    config_dir=config_path.resolve().parent)
+        finally:
+            CURRENT_CRAWLER.reset(token)
         running.add_done_callback(lambda task, entry=entry: _finished(entry, task, router))
     if any(entry.crawler is not None for entry in sources):
         process.start()
