@@ -30,9 +30,10 @@ Bytecode: the crawl processes of both modes read compiled bytecode from a cache 
 package does; a sandbox with ``PYTHONDONTWRITEBYTECODE=1`` and no ``__pycache__`` would otherwise
 compile every module in every process (seconds each).
 
-Measured: sources/s (sources over the command's wall time, start-up included), total time, peak
-memory (the summed RSS of the process tree: ``vigie crawl`` and its crawl processes; the bare
-process), and the ratio vigie/bare.
+Measured: sources/s (sources over the command's wall time, start-up included), total time, CPU time
+of the process tree (user + system: on a machine shared with other jobs, sources per CPU second
+says what 2 dedicated cores would do), peak memory (the summed RSS of the process tree: ``vigie
+crawl`` and its crawl processes; the bare process), and the ratio vigie/bare.
 """
 
 from __future__ import annotations
@@ -123,9 +124,13 @@ def tree_rss(pid: int) -> int:
     return sum(rss.get(p, 0) for p in tree)
 
 
-def measured(command: list[str], env: dict[str, str], log: Path) -> tuple[float, int, str]:
-    """Run ``command``; returns (seconds, peak RSS of its process tree, stdout)."""
+def measured(command: list[str], env: dict[str, str], log: Path) -> tuple[float, int, str, float]:
+    """Run ``command``; returns (seconds, peak RSS of its process tree, stdout, CPU seconds of the tree)."""
+    import resource
+
     peak = 0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     with open(log, "w", encoding="utf-8") as errors:
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
@@ -137,9 +142,10 @@ def measured(command: list[str], env: dict[str, str], log: Path) -> tuple[float,
             time.sleep(0.25)
         reader.join()
     seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the tree's processes were all waited for
     if process.returncode != 0:
         raise SystemExit(f"{command[:3]} failed ({process.returncode}), see {log}:\n{log.read_text()[-3000:]}")
-    return seconds, peak, "".join(chunks)
+    return seconds, peak, "".join(chunks), usage.ru_utime + usage.ru_stime - before
 
 
 def child_env(pycache: Path) -> dict[str, str]:
@@ -165,10 +171,10 @@ def run_vigie(work: Path, base: dict[str, str], sources: int, delay: float, batc
     env = {**child_env(pycache), "VIGIE_STATE_DIR": str(work / "state"), "COLUMNS": "200"}
     command = [str(ROOT / ".venv" / "bin" / "vigie"), "crawl", "--config", str(config), "--out", str(work / "out"),
                "--batch-size", str(batch_size), "--parallel", str(parallel), "--deadline", "0", "--json"]
-    seconds, peak, stdout = measured(command, env, work / "vigie.log")
+    seconds, peak, stdout, cpu = measured(command, env, work / "vigie.log")
     summaries = json.loads(stdout)
     ok = sum(1 for s in summaries if s.get("status") == "ok")
-    return {"mode": "vigie", "sources": len(summaries), "ok": ok, "seconds": seconds, "peak_rss": peak,
+    return {"mode": "vigie", "sources": len(summaries), "ok": ok, "seconds": seconds, "peak_rss": peak, "cpu": cpu,
             "documents": sum(int(s.get("written") or 0) for s in summaries),
             "fetched": sum(int(s.get("fetched") or 0) for s in summaries),
             "errors": sum(int(s.get("errors") or 0) for s in summaries)}
@@ -178,9 +184,9 @@ def run_bare(work: Path, base: dict[str, str], sources: int, delay: float, pycac
     urls = work / "urls.json"
     urls.write_text(json.dumps([feed_url(base, i) for i in range(sources)]), encoding="utf-8")
     command = [sys.executable, __file__, "--bare-child", str(urls), "--delay", str(delay)]
-    seconds, peak, stdout = measured(command, child_env(pycache), work / "bare.log")
+    seconds, peak, stdout, cpu = measured(command, child_env(pycache), work / "bare.log")
     result = json.loads(stdout.strip().splitlines()[-1])
-    return {"mode": "bare", "sources": sources, "ok": result["ok"], "seconds": seconds, "peak_rss": peak,
+    return {"mode": "bare", "sources": sources, "ok": result["ok"], "seconds": seconds, "peak_rss": peak, "cpu": cpu,
             "documents": 0, "fetched": result["fetched"], "errors": sources - result["ok"]}
 
 
@@ -260,7 +266,9 @@ def main() -> None:
                     results[mode].append(result)
                     print(f"round {round_ + 1} {mode:>5}: {result['ok']}/{result['sources']} sources ok in "
                           f"{result['seconds']:.1f} s = {result['sources'] / result['seconds']:.1f} sources/s, "
-                          f"{result['fetched']} responses, peak RSS {result['peak_rss'] / 2**20:.0f} MiB"
+                          f"{result['fetched']} responses, {result['cpu']:.0f} CPU s "
+                          f"({result['sources'] / result['cpu']:.1f} sources per CPU second), "
+                          f"peak RSS {result['peak_rss'] / 2**20:.0f} MiB"
                           + (f", {result['documents']} Documents written" if mode == "vigie" else ""))
         finally:
             server.terminate()
@@ -270,6 +278,7 @@ def main() -> None:
     print(f"best: vigie {rates['vigie']:.1f} sources/s ({best['vigie']['seconds']:.1f} s), bare "
           f"{rates['bare']:.1f} sources/s ({best['bare']['seconds']:.1f} s); ratio vigie/bare "
           f"{rates['vigie'] / rates['bare']:.2f} (targets: >= 20 sources/s, >= 0.5)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (other jobs share the machine)")
     print(f"peak RSS: vigie {best['vigie']['peak_rss'] / 2**20:.0f} MiB (vigie crawl and its crawl processes), "
           f"bare {best['bare']['peak_rss'] / 2**20:.0f} MiB")
 
