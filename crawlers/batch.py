@@ -273,6 +273,8 @@ def _finished(entry: _Source, task: Any, router: SourceLogRouter) -> None:
     if stats.get("finish_reason") is None:
         summary["status"] = "failed"
         summary.setdefault("error", error or "the crawl did not finish (stopped)")
+    elif stats.get("finish_reason") == "shutdown":  # the process was asked to stop: the run is incomplete
+        summary.update(status="failed", error="stopped before the end (the crawl process was asked to stop)")
     if error:
         summary.update(status="failed", error=error)
     if stats.get("vigie/source_unusable"):

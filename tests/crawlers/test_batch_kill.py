@@ -3,6 +3,7 @@ and the next run resumes: no Document lost, none written twice."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -78,6 +79,9 @@ def test_killed_vigie_crawl_leaves_no_child_and_resumes(how, fixture_site, watch
     while crawl_processes(str(out)) and time.monotonic() < ends:
         time.sleep(0.2)
     assert not crawl_processes(str(out)), f"a crawl process outlived `vigie crawl` killed by {how.name}"
+    for source in SOURCES:  # stopped gracefully: each source says its run is incomplete (a retry crawls it)
+        stopped = json.loads(output_paths(out, "test", source, RUN1)["summary"].read_text(encoding="utf-8"))
+        assert stopped["status"] == "failed" and stopped["reason"] == "shutdown", stopped
     written = {s: [d["doc_id"] for d in read_jsonl(p)] for s, p in first.items()}
     # an orphaned crawl process would have gone on crawling until the end
     assert all(len(ids) < PAGES for ids in written.values()), "the crawl went on after `vigie crawl` was killed"
