@@ -107,3 +107,31 @@ def test_a_source_that_cannot_start_does_not_stop_the_batch(fixture_site, watch_
     assert presse["status"] == "ok" and presse["new"] == 2
     assert occupee["status"] == "failed" and "StateLocked" in occupee["error"]
     assert exports["status"] == "failed" and "absent.csv does not exist" in exports["error"]
+
+
+def test_a_retried_batch_crawls_only_its_failed_sources(fixture_site, watch_file, tmp_path, state_dir):
+    import pytest
+
+    from vigie.settings import Settings
+    from vigie.stages import collect
+
+    site = fixture_site("feed")
+    site.route("/panne.xml", status=500, body="Internal Server Error", content_type="text/plain")
+    fast = {"download_delay": 0, "obey_robots": False}
+    config = watch_file([{"id": "presse", "kind": "feed", "url": site.url("/atom.xml"), "options": fast},
+                         {"id": "panne", "kind": "feed", "url": site.url("/panne.xml"), "options": fast}])
+    settings = Settings.resolve(config, env={"VIGIE_DATA_DIR": str(tmp_path / "data"),
+                                             "VIGIE_STATE_DIR": str(state_dir), "VIGIE_CRAWL_BATCH_SIZE": "50"})
+    [batch] = collect.batches(settings)
+    assert batch["jobs"] == [{"watch": "test", "source": "presse"}, {"watch": "test", "source": "panne"}]
+    start, end = (datetime.fromisoformat(t.replace("Z", "+00:00")) for t in RUN1.split("/"))
+    with pytest.raises(collect.CrawlFailed, match=r"1 of 2 source.*test/panne: source answered only errors"):
+        collect.crawl_batch(settings, batch["jobs"], start, end, timeout=120)
+    assert len(site.hits_for("/atom.xml")) == 1
+
+    site.route("/panne.xml", body=(site.root / "rss.xml").read_bytes(), content_type="application/rss+xml")
+    retried = collect.crawl_batch(settings, batch["jobs"], start, end, timeout=120, skip_done=True)
+    assert (retried["crawled"], retried["skipped"]) == (1, 1)
+    assert len(site.hits_for("/atom.xml")) == 1, "a source that had succeeded was crawled again"
+    assert [s["status"] for s in retried["sources"]] == ["ok", "ok"] and retried["sources"][1]["new"] >= 5
+    assert collect.failures(settings, batch["jobs"], start, end) == []
