@@ -24,8 +24,8 @@ class Pipeline:
         self.root, self.env, self.client, self.config, self.home = root, env, client, config, home
         self.sink, self.sites = sink, sites
 
-    def run(self, dag_id: str, when: str, config: Path | None = None) -> dict:
-        env = {**self.env, "VIGIE_CONFIG": str(config or self.config)}
+    def run(self, dag_id: str, when: str, config: Path | None = None, **extra: str) -> dict:
+        env = {**self.env, "VIGIE_CONFIG": str(config or self.config), **extra}
         log = self.root / f"{dag_id}-{when[:13]}.log"
         return run_dag(self.home, dag_id, when, env, log)
 
@@ -88,10 +88,13 @@ def test_a_new_source_gets_its_task_and_a_failing_one_blocks_nothing(pipeline, u
     broken = pipeline.root / "config" / "with-broken-source.yaml"
     broken.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     before = pipeline.count()
-    result = pipeline.run("vigie_collect", SECOND_RUN, config=broken)
+    result = pipeline.run("vigie_collect", SECOND_RUN, config=broken, VIGIE_CRAWL_BATCH_SIZE="3")
     tasks = result["tasks"]
     crawls = {k: v for k, v in tasks.items() if k.startswith("crawl[")}
-    assert list(crawls.values()) == ["failed"], tasks   # the batch that holds it fails, after the others ran
+    assert len(crawls) == -(-len(config["watches"][0]["sources"]) // 3), tasks   # one task per batch of 3
+    # the batch that holds it fails (after its other sources ran), and only that one
+    assert [k for k, v in crawls.items() if v != "success"] == [k for k in crawls if "site-en-panne" in k], tasks
+    assert list(crawls.values()).count("failed") == 1, tasks
     assert tasks[f"enrich[{WATCH}]"] == "success" and tasks[f"index[{WATCH}]"] == "success", tasks
     assert tasks["check_sources"] == "failed"   # the run says a source failed, by name…
     log = (pipeline.root / f"vigie_collect-{SECOND_RUN[:13]}.log").read_text(encoding="utf-8", errors="replace")
