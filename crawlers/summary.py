@@ -35,6 +35,7 @@ def summarise(stats: dict[str, Any], reason: str | None = None) -> dict[str, Any
         "errors_by_reason": _sub(stats, "vigie/errors/"),
         "failed_attempts": int(stats.get("vigie/failed_attempts", 0)),
         "over_budget": int(stats.get("vigie/over_budget", 0)),
+        "cut_at_close": int(stats.get("vigie/cut_at_close", 0)),
         "credentials_withheld": int(stats.get("vigie/credentials_withheld", 0)),
         "retry_after_honoured": int(stats.get("vigie/retry_after/honoured", 0)),
         "elapsed_seconds": round(elapsed, 3) if elapsed is not None else None,
