@@ -64,7 +64,7 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
 
 # ------------------------------------------------------------- the parent's death
 def tie_to_parent(parent_pid: int | None = None, grace: float = STOP_GRACE) -> None:
-    """End this process when its parent dies: SIGTERM from the kernel (Linux ``PR_SET_PDEATHSIG``),
+    """End this process when its parent dies: one SIGTERM, from the kernel (Linux ``PR_SET_PDEATHSIG``),
     else from a watchdog thread that polls the parent pid; SIGKILL ``grace`` seconds later if the
     graceful shutdown has not ended the process."""
     parent_pid = parent_pid or os.getppid()
@@ -73,8 +73,20 @@ def tie_to_parent(parent_pid: int | None = None, grace: float = STOP_GRACE) -> N
         try:
             import ctypes
 
+            # The kernel sends the parent-death signal when the *thread* that started this process
+            # ends, and again each time this process, reparented to another thread of the dying
+            # parent, loses that one too: two SIGTERMs would force Scrapy's unclean shutdown. The
+            # kernel's signal is SIGUSR2, turned here into a single SIGTERM.
+            told: list[bool] = []
+
+            def parent_died(signum: int, frame: Any) -> None:
+                if not told:
+                    told.append(True)
+                    os.kill(os.getpid(), signal.SIGTERM)
+
+            signal.signal(signal.SIGUSR2, parent_died)
             libc = ctypes.CDLL(None, use_errno=True)
-            armed = libc.prctl(1, int(signal.SIGTERM), 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
+            armed = libc.prctl(1, int(signal.SIGUSR2), 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
         except (OSError, AttributeError):
             armed = False
     if os.getppid() != parent_pid:  # the parent died before the signal was armed
