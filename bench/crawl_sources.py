@@ -52,7 +52,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HOSTS = [f"127.0.0.{i}" for i in range(2, 10)]
+HOSTS: list[str] = []  # set by ``main`` from ``--hosts``
+
+
+def loopback_hosts(count: int) -> list[str]:
+    """``count`` loopback addresses: 127.0.0.2-127.0.0.9 for 8, then 127.0.1.1, 127.0.1.2…"""
+    if count <= 8:
+        return [f"127.0.0.{i}" for i in range(2, 2 + count)]
+    return [f"127.0.{1 + i // 250}.{1 + i % 250}" for i in range(count)]
 ITEMS = 20
 WORDS = [
     "voirie", "stationnement", "travaux", "chaussée", "trottoir", "école", "cantine", "crèche", "médiathèque",
@@ -183,7 +190,7 @@ def run_vigie(work: Path, base: dict[str, str], sources: int, delay: float, batc
 def run_bare(work: Path, base: dict[str, str], sources: int, delay: float, pycache: Path) -> dict:
     urls = work / "urls.json"
     urls.write_text(json.dumps([feed_url(base, i) for i in range(sources)]), encoding="utf-8")
-    command = [sys.executable, __file__, "--bare-child", str(urls), "--delay", str(delay)]
+    command = [sys.executable, __file__, "--bare-child", str(urls), "--delay", str(delay), "--hosts", str(len(HOSTS))]
     seconds, peak, stdout, cpu = measured(command, child_env(pycache), work / "bare.log")
     result = json.loads(stdout.strip().splitlines()[-1])
     return {"mode": "bare", "sources": sources, "ok": result["ok"], "seconds": seconds, "peak_rss": peak, "cpu": cpu,
@@ -233,9 +240,11 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=2, help="crawl processes at a time (vigie crawl --parallel)")
     parser.add_argument("--delay", type=float, default=1.0, help="every source's download_delay (bare: DOWNLOAD_DELAY)")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--hosts", type=int, default=125, help="loopback hosts the feeds are spread over")
     parser.add_argument("--serve")
     parser.add_argument("--bare-child")
     args = parser.parse_args()
+    HOSTS[:] = loopback_hosts(args.hosts)
     if args.serve:
         serve(Path(args.serve))
         return
@@ -252,7 +261,8 @@ def main() -> None:
               f"{args.parallel} processes at a time; {os.cpu_count()} CPU cores")
         pycache = tmp_path / "pycache"
         warm_up(pycache)
-        server = subprocess.Popen([sys.executable, __file__, "--serve", str(tmp_path / "sites")], cwd=ROOT,
+        server = subprocess.Popen([sys.executable, __file__, "--serve", str(tmp_path / "sites"),
+                                   "--hosts", str(args.hosts)], cwd=ROOT,
                                   stdout=subprocess.PIPE, text=True, env=child_env(pycache))
         try:
             base = json.loads(server.stdout.readline())
