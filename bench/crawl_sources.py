@@ -1,13 +1,15 @@
 """Many small sources: Vigie's ``vigie crawl`` (batches of sources per process) against a bare Scrapy process.
 
 Usage: .venv/bin/python bench/crawl_sources.py [--sources 1000] [--batch-size 50] [--parallel 2]
-                                               [--delay 1.0] [--rounds 1]
+                                               [--delay 1.0] [--rounds 1] [--hosts 125]
 
 N RSS 2.0 feeds of 20 items each (French municipal news, about 600 characters of text per item,
-all different; about 16 KB per feed) are generated in a temporary folder and served by the tests'
-fixture server on 8 loopback hosts, 127.0.0.2 to 127.0.0.9 (Linux routes all of 127/8 to ``lo``),
-source ``i`` on host ``2 + i % 8``, each host with a robots.txt.  The servers run in a separate
-process (8 threads).  In the same run, one after the other:
+all different; about 21 KB per feed) are generated in a temporary folder and served by the tests'
+fixture server on ``--hosts`` loopback hosts (default 125: 127.0.1.1 to 127.0.1.125; 8 gives
+127.0.0.2 to 127.0.0.9; Linux routes all of 127/8 to ``lo``), source ``i`` on host ``i % hosts``,
+each host with a robots.txt.  A territory's sources are mostly on different hosts (every commune's
+site, the local press); 125 hosts for 1,000 sources puts 8 sources on each.  The servers run in a
+separate process (one thread each).  In the same run, one after the other:
 
 - **vigie**: the real command, ``vigie crawl --config W --out O --batch-size B --parallel P --json``
   on a watch file of N ``feed`` sources.  Each source keeps what a real source keeps: robots.txt
@@ -19,11 +21,11 @@ process (8 threads).  In the same run, one after the other:
   obeyed, the same ``DOWNLOAD_DELAY``, AutoThrottle and per-domain concurrency as a source's
   defaults), parsing nothing.
 
-Politeness: a Vigie source is one crawler, with its own per-host download slot, as it was one
-process before; the delay applies between that source's own requests (its robots.txt, then its
-feed).  The bare spider has one slot per host for all the feeds of that host, so ``--delay`` bounds
-it to ``8 / delay`` requests per second: ``--delay 0`` (a source's ``download_delay: 0``, as the
-tests use) compares the crawlers' own costs.
+Politeness is the same for both: the sources of a crawl process pass one per-host gate
+(``vigie.crawlers.hostgate``), so two requests to a host are ``--delay`` apart whichever source sends
+them, as the bare spider's one slot per host keeps them.  Each Vigie source still asks for its own
+robots.txt (2 requests per source; the bare spider asks once per host).  ``--delay 0`` compares
+the crawlers' own costs.
 
 Bytecode: the crawl processes of both modes read compiled bytecode from a cache folder of the run
 (``PYTHONPYCACHEPREFIX``, filled by a warm-up import before the first measure), as an installed
