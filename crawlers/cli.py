@@ -39,15 +39,20 @@ def _failure(summary: dict) -> str:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Output folder: OUT/<watch>/<source>/<interval>.jsonl")
 @click.option("--interval", help="Run interval START/END in ISO 8601 (default: the current UTC hour).")
+@click.option("--batch-size", type=click.IntRange(1, 1000),
+              help="Sources crawled together by one crawl process (default: $VIGIE_CRAWL_BATCH_SIZE, else the "
+                   "watch file's settings.crawl_batch_size, else 50).")
 @click.option("--parallel", type=click.IntRange(1, 16), default=1, show_default=True,
-              help="Sources crawled at the same time (one process each).")
+              help="Crawl processes (batches) running at the same time.")
 @click.option("--deadline", type=click.FloatRange(min=0), default=3600, show_default=True,
               help="Seconds for the whole run (0: none): sources still running are stopped, "
                    "sources not started are skipped; both are reported as timed out.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summaries as JSON instead of a table.")
 def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], out_dir: Path,
-          interval: str | None, parallel: int, deadline: float, as_json: bool) -> None:
-    """Crawl the sources of a watch file, each in its own process, and summarise each one."""
+          interval: str | None, batch_size: int | None, parallel: int, deadline: float, as_json: bool) -> None:
+    """Crawl the sources of a watch file, in batches crawled concurrently by one process each, and
+    summarise each source.  Stopping the command (Ctrl-C, SIGTERM) stops its crawl processes; the next
+    run resumes what they left."""
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
@@ -55,6 +60,7 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
 
     from vigie.config import ConfigError
     from vigie.crawlers.run import crawl_watch, parse_interval, plan
+    from vigie.settings import Settings
     from vigie.settings import config_path as resolve_config
 
     config_path = resolve_config(config_path)
@@ -68,6 +74,12 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
     except ConfigError as exc:
         _config_error(exc)
         return
+    if batch_size is None:
+        try:
+            batch_size = Settings.resolve(config_path).crawl_batch_size
+        except ConfigError as exc:
+            _config_error(exc)
+            return
     console = Console(stderr=as_json, highlight=False, soft_wrap=True)
     if not jobs:
         console.print("No enabled source to crawl.")
@@ -77,21 +89,26 @@ def crawl(config_path: Path, watch_id: str | None, source_ids: tuple[str, ...], 
         task = progress.add_task("crawling", total=len(jobs))
         running: set[str] = set()
 
+        def describe() -> str:
+            names = sorted(running)
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            return "crawling " + (escape(shown) or "…")
+
         def started(watch: str, source: str) -> None:
             running.add(f"{watch}/{source}")
-            progress.update(task, description="crawling " + ", ".join(sorted(running)))
+            progress.update(task, description=describe())
 
         def done(summary: dict) -> None:
             running.discard(f"{summary['watch']}/{summary['source']}")
-            progress.update(task, advance=1, description="crawling " + (", ".join(sorted(running)) or "…"))
+            progress.update(task, advance=1, description=describe())
             mark = "⏱" if summary.get("timed_out") else "✓" if summary.get("status") == "ok" else "✗"
             progress.console.print(f"{mark} "
                                    f"{escape(summary['watch'])}/{escape(summary['source'])}: "
                                    f"{summary.get('new', 0)} new, {summary.get('updated', 0)} updated")
 
         summaries = crawl_watch(config_path, out_dir, watch_id=watch_id, source_ids=list(source_ids) or None,
-                                interval=interval, parallel=parallel, on_start=started, on_done=done,
-                                deadline=deadline or None)
+                                interval=interval, parallel=parallel, batch_size=batch_size, on_start=started,
+                                on_done=done, deadline=deadline or None, jobs=jobs)
     if as_json:
         click.echo(json.dumps(summaries, indent=2, ensure_ascii=False, default=str))
         return

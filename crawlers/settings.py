@@ -25,7 +25,10 @@ DEFAULT_CONTACT = "social listening for a French local authority; contact not co
 
 # Only http(s) is ever fetched: a hostile feed linking to file:///etc/… or ftp://10.0.0.1/ gets nothing,
 # even on a source that allows private networks (the SSRF guard is off there).
-DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# http(s) goes through the process's per-host gate: politeness per host across the sources of a batch.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
+                     "http": "vigie.crawlers.hostgate.PoliteHTTPDownloadHandler",
+                     "https": "vigie.crawlers.hostgate.PoliteHTTPDownloadHandler"}
 
 SPIDER_MODULES = ["vigie.crawlers.spiders"]
 NEWSPIDER_MODULE = "vigie.crawlers.spiders"

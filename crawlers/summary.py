@@ -21,6 +21,8 @@ def summarise(stats: dict[str, Any], reason: str | None = None) -> dict[str, Any
     return {
         "reason": reason or stats.get("finish_reason"),
         "fetched": fetched,
+        "answered": sum(int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/")
+                        and (k.rsplit("/", 1)[1].startswith("2") or k.endswith("/304"))),
         "not_modified": int(stats.get("vigie/not_modified", 0)),
         "new": int(stats.get("vigie/items/new", 0)),
         "updated": int(stats.get("vigie/items/updated", 0)),
@@ -33,6 +35,7 @@ def summarise(stats: dict[str, Any], reason: str | None = None) -> dict[str, Any
         "errors_by_reason": _sub(stats, "vigie/errors/"),
         "failed_attempts": int(stats.get("vigie/failed_attempts", 0)),
         "over_budget": int(stats.get("vigie/over_budget", 0)),
+        "cut_at_close": int(stats.get("vigie/cut_at_close", 0)),
         "credentials_withheld": int(stats.get("vigie/credentials_withheld", 0)),
         "retry_after_honoured": int(stats.get("vigie/retry_after/honoured", 0)),
         "elapsed_seconds": round(elapsed, 3) if elapsed is not None else None,

@@ -11,7 +11,8 @@ the scheduler parses them in milliseconds; the stages import their heavy librari
 | ``VIGIE_MAINTENANCE_SCHEDULE`` | ``30 3 * * *`` (Europe/Paris) | influence, retention, erasure, housekeeping |
 | ``VIGIE_AIRFLOW_RETRIES`` | ``2`` | retries of every task (with exponential backoff) |
 | ``VIGIE_AIRFLOW_RETRY_DELAY`` | ``60`` | seconds before the first retry |
-| ``VIGIE_CRAWL_POOL`` | ``default_pool`` | the pool bounding concurrent crawls (e.g. ``vigie_crawl``) |
+| ``VIGIE_CRAWL_POOL`` | ``default_pool`` | the pool bounding concurrent crawl tasks (e.g. ``vigie_crawl``) |
+| ``VIGIE_CRAWL_BATCH_SIZE`` | ``50`` (or ``settings.crawl_batch_size``) | sources per crawl task (one process) |
 """
 
 from __future__ import annotations

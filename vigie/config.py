@@ -298,6 +298,7 @@ class FileSettings(_Model):
     index_prefix: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
     data_dir: str | None = None  # relative to the watch file's folder
     nlp_profile: Literal["accurate", "fast"] | None = None  # NLP profile of watches that set none
+    crawl_batch_size: int | None = Field(default=None, ge=1, le=1000)  # sources per crawl process
 
 
 class WatchFile(_Model):

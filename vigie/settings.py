@@ -13,6 +13,7 @@ the run sees, so the demo can add its own variables without changing ``os.enviro
 | data folder | | ``VIGIE_DATA_DIR`` | ``settings.data_dir`` | ``<state>/data`` |
 | cache folder | | ``VIGIE_CACHE_DIR`` | | ``$XDG_CACHE_HOME/vigie`` |
 | search time limit | | ``VIGIE_SEARCH_TIMEOUT`` | | 30 s |
+| crawl batch size | ``--batch-size`` | ``VIGIE_CRAWL_BATCH_SIZE`` | ``settings.crawl_batch_size`` | 50 |
 | Elasticsearch | | ``ELASTICSEARCH_*``, ``VIGIE_ES_CONN_ID`` | | the local node on ``VIGIE_ES_PORT`` (9200) |
 | NLP profile | ``--profile`` | ``VIGIE_NLP_PROFILE`` | ``nlp_profile`` (watch, then settings) | ``accurate`` |
 
@@ -121,6 +122,7 @@ class Settings:
     search_timeout: float = 30.0
     nlp_profile: str | None = None  # flag or VIGIE_NLP_PROFILE: every watch of the run
     file_nlp_profile: str | None = None  # the watch file's settings.nlp_profile
+    crawl_batch_size: int = 50  # sources crawled together by one crawl process
 
     @classmethod
     def resolve(cls, config: str | Path | None = None, *, index_prefix: str | None = None,
@@ -139,7 +141,9 @@ class Settings:
                    index_prefix=_prefix(prefix), env=env,
                    search_timeout=float(env.get("VIGIE_SEARCH_TIMEOUT") or 30),
                    nlp_profile=check_profile(env.get("VIGIE_NLP_PROFILE"), "VIGIE_NLP_PROFILE"),
-                   file_nlp_profile=getattr(in_file, "nlp_profile", None))
+                   file_nlp_profile=getattr(in_file, "nlp_profile", None),
+                   crawl_batch_size=max(1, int(env.get("VIGIE_CRAWL_BATCH_SIZE")
+                                               or getattr(in_file, "crawl_batch_size", None) or 50)))
         if overrides.get("nlp_profile"):
             overrides["nlp_profile"] = check_profile(overrides["nlp_profile"], "--profile")
         return replace(made, **overrides) if overrides else made

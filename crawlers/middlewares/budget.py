@@ -99,5 +99,5 @@ class AttemptBudgetMiddleware:
             failed = int(self.crawler.stats.get_value("vigie/failed_attempts", 0))
             if failed:
                 logger.warning("max_pages (%d) used up, %d of them failed attempts: closing the spider",
-                               self.budget, failed)
+                               self.budget, failed, extra={"crawler": self.crawler})
             self.closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="closespider_pagecount"))

@@ -36,9 +36,10 @@ class CallbackErrorMiddleware:
         url = getattr(response, "url", "?")
         if isinstance(exception, RecursionError):
             count_error(self.crawler.stats, "too_deeply_nested")
-            logger.warning("skipped (too_deeply_nested) %s: the payload is nested too deeply to be read", url)
+            logger.warning("skipped (too_deeply_nested) %s: the payload is nested too deeply to be read", url,
+                           extra={"crawler": self.crawler})
             return []
         count_error(self.crawler.stats, "callback_error")
         logger.error("skipped (callback_error) %s: %s: %s", url, type(exception).__name__, exception,
-                     exc_info=exception)
+                     exc_info=exception, extra={"crawler": self.crawler})
         return []

@@ -41,5 +41,5 @@ class ContentTypeMiddleware:
         if media in allowed or media.endswith(("+xml", "+json")):
             return response
         count_error(self.crawler.stats, "content_type")
-        logger.info("skipped %s: content type %s", request.url, media)
+        logger.info("skipped %s: content type %s", request.url, media, extra={"crawler": self.crawler})
         raise VigieIgnore("content_type", f"content type {media}")

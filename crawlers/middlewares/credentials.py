@@ -65,7 +65,8 @@ class CredentialOriginMiddleware:
         body = request.body or b""
         if body and any(secret in body for secret in secrets):
             count_error(self.crawler.stats, "credential_redirect")
-            logger.warning("refused %s: redirected from %s with a secret in its body", request.url, chain[0])
+            logger.warning("refused %s: redirected from %s with a secret in its body", request.url, chain[0],
+                           extra={"crawler": self.crawler})
             raise VigieIgnore("credential_redirect", "a request carrying a secret was redirected to another origin")
         names = [name for name, values in request.headers.items()
                  if CREDENTIAL_NAME.search(name.decode("latin-1"))
@@ -76,5 +77,6 @@ class CredentialOriginMiddleware:
             del request.headers[name]
         self.crawler.stats.inc_value("vigie/credentials_withheld")
         logger.warning("redirected to another origin: %s sent without %s (configured for %s://%s:%s)",
-                       request.url, ", ".join(n.decode("latin-1") for n in names), *origin(chain[0]))
+                       request.url, ", ".join(n.decode("latin-1") for n in names), *origin(chain[0]),
+                       extra={"crawler": self.crawler})
         return None

@@ -39,6 +39,7 @@ class RedirectLoopMiddleware:
         visited = {canonical_url(u) for u in [*request.meta.get("redirect_urls", []), request.url]}
         if target in visited:
             count_error(self.crawler.stats, "redirect_loop")
-            logger.warning("skipped (redirect_loop) %s: redirects back to %s", request.url, target)
+            logger.warning("skipped (redirect_loop) %s: redirects back to %s", request.url, target,
+                           extra={"crawler": self.crawler})
             raise VigieIgnore("redirect_loop", f"redirect loop through {target}")
         return response

@@ -57,7 +57,7 @@ class RetryAfterMiddleware(RetryMiddleware):
             return super().process_response(request, response)
         if wait > self.max_wait:
             logger.warning("giving up %s: the server asks to wait %.0f s (more than RETRY_AFTER_MAX=%.0f)",
-                           request.url, wait, self.max_wait)
+                           request.url, wait, self.max_wait, extra={"crawler": self.crawler})
             return response
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
@@ -66,7 +66,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         stats = self.crawler.stats
         stats.inc_value("vigie/retry_after/honoured")
         stats.max_value("vigie/retry_after/max_wait", wait)
-        logger.info("%s answered %s: waiting %.1f s before retrying", request.url, response.status, wait)
+        logger.info("%s answered %s: waiting %.1f s before retrying", request.url, response.status, wait,
+                    extra={"crawler": self.crawler})
         return retry
 
     def _hold_slot(self, request: Any, wait: float) -> None:

@@ -96,13 +96,13 @@ class SSRFGuardMiddleware:
             # resolver that fails once, then answers 127.0.0.1, would reach internal pages).
             # The request fails as a DNS error: retried like one (each retry is checked
             # again), then counted as ``dns`` by the spider's errback.
-            logger.info("refused %s: %s could not be resolved", request.url, host)
+            logger.info("refused %s: %s could not be resolved", request.url, host, extra={"crawler": self.crawler})
             raise CannotResolveHostError(f"{host}: the SSRF guard could not resolve it")
         if not is_public(address):
             count_error(self.crawler.stats, "private_address")
             logger.warning("refused %s: %s resolves to the non-public address %s "
                            "(set allow_private_networks: true on the source to allow it)",
-                           request.url, host, address)
+                           request.url, host, address, extra={"crawler": self.crawler})
             raise VigieIgnore("private_address", f"{host} resolves to non-public {address}")
         return None
 

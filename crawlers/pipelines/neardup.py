@@ -10,6 +10,7 @@ at the first one).  Versions of the same page and the Document itself never coun
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
@@ -17,6 +18,16 @@ from scrapy.exceptions import NotConfigured
 from vigie.crawlers._text import NUM_PERM, decode_signature, encode_signature, minhash, words
 from vigie.crawlers.pipelines import vigie_spider
 from vigie.schema import Document
+
+
+@cache
+def _bands(threshold: float) -> tuple[int, int]:
+    """The LSH bands and rows for ``threshold``, computed once per process (the computation, a numerical
+    integration, costs milliseconds: a crawl process of many sources would repeat it for each)."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
 
 
 class NearDuplicatePipeline:
@@ -42,7 +53,7 @@ class NearDuplicatePipeline:
         if self.lsh is None:
             from datasketch import MinHashLSH
 
-            self.lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
+            self.lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM, params=_bands(self.threshold))
             for doc_id, encoded in list(self.crawler.spider.state.signatures.items()):
                 try:
                     self._insert(doc_id, decode_signature(encoded))

@@ -54,7 +54,7 @@ class ApiSpider(VigieSpider):
                 self.unusable("missing_credential", f"{exc}; this source collects nothing until it is set")
             else:
                 self.count("missing_credential")
-                logger.error("%s; going on without it (public data only)", exc)
+                logger.error("%s; going on without it (public data only)", exc, extra={"spider": self})
             return None
 
     @staticmethod

@@ -205,13 +205,13 @@ class VigieSpider(scrapy.Spider):
     def skip(self, reason: str, url: str | None = None, detail: str = "") -> None:
         """Count and log something skipped; the crawl goes on."""
         self.count(reason)
-        logger.warning("skipped (%s) %s%s", reason, url or "", f": {detail}" if detail else "")
+        logger.warning("skipped (%s) %s%s", reason, url or "", f": {detail}" if detail else "", extra={"spider": self})
 
     def unusable(self, reason: str, message: str) -> None:
         """The source cannot be crawled at all (missing credential, bad options): the run's
         summary gets ``status: failed`` and ``error: message`` (never put a secret in it)."""
         self.count(reason)
-        logger.error("source %s: %s", self.source.id, message)
+        logger.error("source %s: %s", self.source.id, message, extra={"spider": self})
         crawler = getattr(self, "crawler", None)
         if crawler is not None:
             crawler.stats.set_value(f"{STATS_PREFIX}/source_unusable", message)

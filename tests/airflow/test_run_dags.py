@@ -24,8 +24,8 @@ class Pipeline:
         self.root, self.env, self.client, self.config, self.home = root, env, client, config, home
         self.sink, self.sites = sink, sites
 
-    def run(self, dag_id: str, when: str, config: Path | None = None) -> dict:
-        env = {**self.env, "VIGIE_CONFIG": str(config or self.config)}
+    def run(self, dag_id: str, when: str, config: Path | None = None, **extra: str) -> dict:
+        env = {**self.env, "VIGIE_CONFIG": str(config or self.config), **extra}
         log = self.root / f"{dag_id}-{when[:13]}.log"
         return run_dag(self.home, dag_id, when, env, log)
 
@@ -66,7 +66,8 @@ def test_collect_crawls_every_source_then_enriches_and_indexes(pipeline):
     result = pipeline.run("vigie_collect", FIRST_RUN)
     sources = [s["id"] for s in yaml.safe_load(pipeline.config.read_text())["watches"][0]["sources"]]
     crawls = {k: v for k, v in result["tasks"].items() if k.startswith("crawl[")}
-    assert crawls == {f"crawl[{WATCH}/{s}]": "success" for s in sources}, result
+    # one task per batch of 50 sources (VIGIE_CRAWL_BATCH_SIZE): the demo's sources are one batch
+    assert crawls == {f"crawl[{WATCH}/{sources[0]} … {WATCH}/{sources[-1]} ({len(sources)})]": "success"}, result
     assert result["tasks"]["check_sources"] == "success"
     assert result["state"] == "success", result
     raw = list((pipeline.root / "data" / "raw" / WATCH).glob("*/20261119T110000Z--20261119T120000Z.jsonl"))
@@ -87,13 +88,20 @@ def test_a_new_source_gets_its_task_and_a_failing_one_blocks_nothing(pipeline, u
     broken = pipeline.root / "config" / "with-broken-source.yaml"
     broken.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     before = pipeline.count()
-    result = pipeline.run("vigie_collect", SECOND_RUN, config=broken)
+    result = pipeline.run("vigie_collect", SECOND_RUN, config=broken, VIGIE_CRAWL_BATCH_SIZE="3")
     tasks = result["tasks"]
-    assert tasks[f"crawl[{WATCH}/site-en-panne]"] == "failed"
-    others = [v for k, v in tasks.items() if k.startswith("crawl[") and "panne" not in k]
-    assert others and set(others) == {"success"}, tasks
+    crawls = {k: v for k, v in tasks.items() if k.startswith("crawl[")}
+    assert len(crawls) == -(-len(config["watches"][0]["sources"]) // 3), tasks   # one task per batch of 3
+    # the batch that holds it fails (after its other sources ran), and only that one
+    assert [k for k, v in crawls.items() if v != "success"] == [k for k in crawls if "site-en-panne" in k], tasks
+    assert list(crawls.values()).count("failed") == 1, tasks
     assert tasks[f"enrich[{WATCH}]"] == "success" and tasks[f"index[{WATCH}]"] == "success", tasks
-    assert tasks["check_sources"] == "failed"   # the run says a source failed…
+    assert tasks["check_sources"] == "failed"   # the run says a source failed, by name…
+    log = (pipeline.root / f"vigie_collect-{SECOND_RUN[:13]}.log").read_text(encoding="utf-8", errors="replace")
+    assert f"RuntimeError: 1 source(s) failed: {WATCH}/site-en-panne: source unreachable" in log
+    raw = pipeline.root / "data" / "raw" / WATCH
+    others = [p for p in raw.glob("*/20261119T120000Z--20261119T130000Z.summary.json") if "panne" not in str(p)]
+    assert others and all(json.loads(p.read_text())["status"] == "ok" for p in others)
     assert result["state"] == "failed"
     assert pipeline.count() == before            # …and the incremental re-crawl added no duplicate
 

@@ -1,5 +1,5 @@
-"""``vigie crawl --deadline``: the whole run is bounded; sources stopped or never started are
-reported as timed out."""
+"""``vigie crawl --deadline``: the whole run is bounded; sources stopped or never started (a later
+batch: here batches of one source) are reported as timed out."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def test_deadline_stops_the_run_and_reports_timed_out_sources(fixture_site, watc
     site, config = _slow_site(fixture_site, watch_file)
     env = dict(os.environ, COLUMNS="200", VIGIE_STATE_DIR=str(state_dir))
     out = tmp_path / "brut"
-    result = subprocess.run([VIGIE, "crawl", "--config", str(config), "--out", str(out), "--deadline", "3"],
+    result = subprocess.run([VIGIE, "crawl", "--config", str(config), "--out", str(out), "--deadline", "3",
+                             "--batch-size", "1"],
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     # the table says which sources timed out, and why
@@ -47,7 +48,7 @@ def test_crawl_watch_reports_timed_out_and_not_started_sources(fixture_site, wat
     from vigie.crawlers.run import crawl_watch
 
     site, config = _slow_site(fixture_site, watch_file)
-    slow, following = crawl_watch(config, tmp_path / "brut", deadline=3)
+    slow, following = crawl_watch(config, tmp_path / "brut", deadline=3, batch_size=1)
     assert slow["source"] == "lent" and slow["timed_out"] is True and slow["status"] == "ok"
     assert following["source"] == "suivant" and following["timed_out"] is True
     assert following["status"] == "failed" and following["error"].startswith("not started")

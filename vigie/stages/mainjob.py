@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -72,22 +71,17 @@ def run(settings: Settings, *, watch_ids: list[str] | None = None, interval: tup
     client = client or connect(settings.es, wait=60)
 
     jobs = [job for job in collect.plan(settings) if job["watch"] in result.watches]
-    say(f"Collect: {len(jobs)} source(s), each crawled in its own process ({parallel} at a time)…")
+    say(f"Collect: {len(jobs)} source(s), crawled in batches of {settings.crawl_batch_size} "
+        f"(one process per batch, {parallel} at a time)…")
 
-    def crawl(job: dict[str, str]) -> dict[str, Any]:
-        try:
-            summary = collect.crawl(settings, job["watch"], job["source"], start, end, timeout=3000)
-        except collect.CrawlFailed as exc:
-            summary = {**job, "status": "failed", "error": str(exc)}
-        say(f"  {job['watch']}/{job['source']}: {summary.get('status')}, {summary.get('written', 0)} new")
-        return summary
+    def crawled(summary: dict[str, Any]) -> None:
+        say(f"  {summary['watch']}/{summary['source']}: {summary.get('status')}, {summary.get('written', 0)} new")
 
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        for summary in pool.map(crawl, jobs):
-            run_of = result.watches[summary["watch"]]
-            run_of.crawls.append(summary)
-            if summary["status"] == "failed":
-                run_of.failures.append(f"source {summary['source']}: {summary['error']}")
+    for summary in collect.crawl_all(settings, jobs, start, end, timeout=3000, parallel=parallel, on_done=crawled):
+        run_of = result.watches[summary["watch"]]
+        run_of.crawls.append(summary)
+        if summary["status"] == "failed":
+            run_of.failures.append(f"source {summary['source']}: {summary['error']}")
 
     for watch in chosen:
         run_of = result.watches[watch.id]
