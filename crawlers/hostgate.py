@@ -73,7 +73,9 @@ class HostGate:
             host.users[id(user)] = (user.delay, user.concurrency)
             user.hosts.add(key)
         now = self.clock()
-        if not host.waiters and host.active < host.limit() and now >= host.last_start + host.gap():
+        alone = len(host.users) == 1  # one source on this host: its own downloader slot already keeps
+        # its delay and concurrency (as in a process of one source), so the gate only counts it
+        if not host.waiters and (alone or (host.active < host.limit() and now >= host.last_start + host.gap())):
             host.active += 1
             host.last_start = now
             return None
