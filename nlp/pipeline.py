@@ -151,7 +151,7 @@ def load_components(nlp: Language) -> None:
         except PipelineLoadError:
             raise
         except Exception as exc:
-            raise PipelineLoadError(name, exc) from exc
+            raise PipelineLoadError(name, _with_file(proc, exc)) from exc
 
 
 def load_pipeline(path: str | Path) -> Language:
@@ -211,7 +211,18 @@ def _diagnose(cfg, exc: Exception, folder: Path | None = None) -> PipelineLoadEr
         try:
             spacy.blank(cfg["nlp"]["lang"]).add_pipe(factory, name=name, config=settings)
         except Exception as own:
-            return PipelineLoadError(name, own)
+            return PipelineLoadError(name, _with_file(None, own, settings))
         if folder is not None and f"'{name}'" in text:
             return PipelineLoadError(name, exc)
     return PipelineLoadError("pipeline" if folder is None else str(folder), exc)
+
+
+def _with_file(proc: Any, exc: Exception, settings: dict | None = None) -> Exception | str:
+    """The error, prefixed with the component's model file when it has one (the file is what to fix)."""
+    path = getattr(getattr(proc, "source", None), "path", None)
+    if path is None and settings:
+        path = (settings.get("model") or {}).get("path") if isinstance(settings.get("model"), dict) else None
+    if path is None or str(path) in str(exc):
+        return exc
+    return f"{path}: {type(exc).__name__}: {exc}"
+
