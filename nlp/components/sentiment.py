@@ -29,9 +29,10 @@ from pathlib import Path
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import ensure_path, registry
+from spacy.util import registry
 
 from vigie.nlp import extensions
+from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import MODELS, LinearTextModel, text_features
 from vigie.nlp.errors import PipelineLoadError
 
@@ -39,26 +40,9 @@ extensions.register()
 
 DEFAULT_MODEL = MODELS / "sentiment_v1.json.gz"
 DEFAULT_HEAD = MODELS / "sentiment_e5_head_v1.npz"
-MODEL_FILE = "model.json.gz"
 HEAD_FILE = "head.npz"
 PROFILES = ("accurate", "fast")
 CLASSES = ("negative", "neutral", "positive")
-
-
-class ModelSource:
-    """Where a model comes from; loaded on first use (a saved pipeline replaces it in ``from_disk``)."""
-
-    def __init__(self, path: str | Path | None, default: Path):
-        self.path = Path(path) if path else default
-        self._model: LinearTextModel | None = None
-
-    def get(self) -> LinearTextModel:
-        if self._model is None:
-            self._model = LinearTextModel.load(self.path)
-        return self._model
-
-    def set(self, model: LinearTextModel) -> None:
-        self._model = model
 
 
 @registry.misc("vigie.sentiment_model.v1")
@@ -208,47 +192,6 @@ def decide(p: np.ndarray, margin: float) -> dict:
         bound = max(0.0, margin - 1e-4)
         score = max(-bound, min(bound, score))
     return {"label": label, "score": round(score, 4)}
-
-
-class SavedModel:
-    """Save and load a component's linear model, so a saved pipeline is one folder (``self.source``
-    holds the model, ``self.model`` reads it)."""
-
-    def to_disk(self, path, *, exclude=()):
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        self.model.save(path / MODEL_FILE)
-        self._extra_to_disk(path)
-
-    def from_disk(self, path, *, exclude=()):
-        folder = ensure_path(path)
-        path = folder / MODEL_FILE
-        try:
-            self.source.set(LinearTextModel.load(path))
-            self._extra_from_disk(folder)
-        except Exception as exc:
-            raise PipelineLoadError(self.name, f"{path}: {type(exc).__name__}: {exc}") from exc
-        return self
-
-    def _extra_to_disk(self, folder: Path) -> None:
-        """More files of a component (its encoder head)."""
-
-    def _extra_from_disk(self, folder: Path) -> None:
-        pass
-
-    def load(self) -> None:
-        """Read the model now rather than on first use, so that a model that cannot be read stops the build."""
-        try:
-            self.source.get()
-        except Exception as exc:
-            raise PipelineLoadError(self.name, f"{self.source.path}: {type(exc).__name__}: {exc}") from exc
-
-    def to_bytes(self, *, exclude=()):
-        return self.model.to_bytes()
-
-    def from_bytes(self, data: bytes, *, exclude=()):
-        self.source.set(LinearTextModel.from_bytes(data))
-        return self
 
 
 class SentimentComponent(SavedModel):

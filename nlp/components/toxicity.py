@@ -27,9 +27,9 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from vigie.nlp import extensions
+from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
 from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, moderator
-from vigie.nlp.components.sentiment import ModelSource, SavedModel
 from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
 
