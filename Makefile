@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium kibana-render demo airflow test es-start es-stop es-status lint lock bench clean
+.PHONY: install chromium kibana-render demo airflow test es-start es-stop es-status lint lock bench clean \
+	deploy-tools deploy-check
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Vigie needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -71,6 +72,32 @@ bench: install
 	$(BIN)/python bench/nlp_speed.py
 	$(BIN)/python bench/nlp_eval.py
 	$(BIN)/python bench/alerts_eval.py
+
+# Kubernetes (deploy/, docs/DEPLOY.md): render the vendored Airflow chart with Vigie's values and
+# validate every manifest offline. Helm is built from the Go module proxy (needs Go), the validator's
+# schemas come with kubernetes-validate from PyPI; both go under .vigie/deploy-tools, once.
+DEPLOY_TOOLS := .vigie/deploy-tools
+HELM_VERSION := v4.3.2
+HELM := $(DEPLOY_TOOLS)/helm-$(HELM_VERSION)/helm
+DEPLOY_VENV := $(DEPLOY_TOOLS)/venv
+K8S_VERSION := 1.33.0
+
+$(HELM):
+	@command -v go >/dev/null 2>&1 || { echo "go is missing: install Go to build Helm $(HELM_VERSION) (make deploy-check)" >&2; exit 1; }
+	GOBIN=$(abspath $(dir $(HELM))) go install helm.sh/helm/v4/cmd/helm@$(HELM_VERSION)
+
+$(DEPLOY_VENV)/.installed: deploy/tools/requirements.txt
+	test -x $(DEPLOY_VENV)/bin/python || $(PYTHON) -m venv $(DEPLOY_VENV)
+	$(DEPLOY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r deploy/tools/requirements.txt
+	touch $@
+
+deploy-tools: $(HELM) $(DEPLOY_VENV)/.installed
+
+deploy-check: deploy-tools
+	HELM=$(HELM) DEPLOY_PYTHON=$(DEPLOY_VENV)/bin/python K8S_VERSION=$(K8S_VERSION) \
+		DEPLOY_EXTRA_VALUES="$(DEPLOY_EXTRA_VALUES)" DEPLOY_EXTRA_MANIFESTS="$(DEPLOY_EXTRA_MANIFESTS)" \
+		bash deploy/tools/check.sh
 
 # Re-pin after changing the ranges in setup.cfg.
 lock: install
