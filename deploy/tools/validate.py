@@ -8,6 +8,8 @@
 - The KubernetesExecutor's pod template, which the Airflow chart renders as text inside a ConfigMap,
   is parsed and checked as a ``Pod``.
 - A document of any other kind has no schema here, and that is an error too (nothing passes unchecked).
+- In every pod spec, each container's volume mounts name a volume of the pod (the API server refuses a
+  pod that does not; no schema can say so).
 
 Runs in the tools' virtual environment that ``make deploy-check`` builds (deploy/tools/requirements.txt).
 
@@ -27,6 +29,32 @@ from kubernetes_validate import utils as kv_utils
 
 POD_TEMPLATE_KEY = "pod_template_file.yaml"
 MAX_ERRORS_PER_DOCUMENT = 5
+
+
+def pod_spec(doc: dict):
+    """The pod spec inside a workload (or a Pod), else None."""
+    spec = doc.get("spec")
+    kind = doc.get("kind")
+    if kind == "CronJob":
+        spec = ((spec or {}).get("jobTemplate") or {}).get("spec")
+    if kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"}:
+        spec = ((spec or {}).get("template") or {}).get("spec")
+    elif kind != "Pod":
+        return None
+    return spec if isinstance(spec, dict) else None
+
+
+def unmounted_volumes(spec: dict) -> list[str]:
+    """Volume mounts of the containers of ``spec`` whose volume the pod does not have."""
+    volumes = {v.get("name") for v in spec.get("volumes") or [] if isinstance(v, dict)}
+    missing = []
+    for group in ("initContainers", "containers"):
+        for container in spec.get(group) or []:
+            for mount in (container.get("volumeMounts") or []) if isinstance(container, dict) else []:
+                if isinstance(mount, dict) and mount.get("name") not in volumes:
+                    missing.append(f"{group} {container.get('name')}: volume {mount.get('name')!r} "
+                                   "is mounted but not in the pod's volumes")
+    return missing
 
 
 def strict_schema(node):
@@ -148,6 +176,9 @@ class Validator:
             self.custom(doc, where)
         else:
             self.core(doc, where)
+        spec = pod_spec(doc)
+        if spec is not None:
+            self.errors.extend(f"{where}: {problem}" for problem in unmounted_volumes(spec))
         if doc["kind"] == "ConfigMap":
             for key, text in (doc.get("data") or {}).items():
                 if key == POD_TEMPLATE_KEY:

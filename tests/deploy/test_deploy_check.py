@@ -93,12 +93,20 @@ def test_connections_and_keys_come_from_secrets(rendered):
     assert not [d for d in docs if d["kind"] == "Job" and "create-user" in d["metadata"]["name"]]
 
 
-def test_a_broken_values_file_fails_in_the_rendered_manifests(tmp_path):
-    """Values the chart accepts (free-text extraEnv) but whose manifests are invalid: the validator fails."""
-    run = deploy_check(tmp_path, DEPLOY_EXTRA_VALUES=str(HERE / "broken-values.yaml"))
+@pytest.mark.parametrize(("values", "messages"), [
+    # a secretKeyRef without its key, in every container and in the task pods' template
+    ("broken-values.yaml", ["'key' is a required property", "data.pod_template_file.yaml"]),
+    # a mount of a volume the pod does not have
+    ("broken-mount-values.yaml", ["Deployment/vigie-dag-processor",
+                                  "volume 'nowhere' is mounted but not in the pod's volumes"]),
+])
+def test_a_broken_values_file_fails_in_the_rendered_manifests(tmp_path, values, messages):
+    """Values the chart's own schema accepts but whose manifests are invalid: the validator fails."""
+    run = deploy_check(tmp_path, DEPLOY_EXTRA_VALUES=str(HERE / values))
     assert run.returncode != 0
-    assert "INVALID" in run.stderr and "'key' is a required property" in run.stderr
-    assert "data.pod_template_file.yaml" in run.stderr  # the task pods' template is read too
+    assert "INVALID" in run.stderr
+    for message in messages:
+        assert message in run.stderr, run.stderr[-3000:]
 
 
 def test_values_the_chart_refuses_fail(tmp_path):
