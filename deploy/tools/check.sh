@@ -29,4 +29,4 @@ render airflow-region -f deploy/airflow/values-region.yaml
 
 # shellcheck disable=SC2086
 "$DEPLOY_PYTHON" deploy/tools/validate.py --kubernetes-version "$K8S_VERSION" --crds deploy/vendor/eck-crds \
-    "$OUT"/*.yaml deploy/eck/*.yaml deploy/manifests/*.yaml ${DEPLOY_EXTRA_MANIFESTS:-}
+    "$OUT"/*.yaml deploy/eck/*.yaml deploy/eck/region/*.yaml deploy/manifests/*.yaml ${DEPLOY_EXTRA_MANIFESTS:-}
