@@ -120,7 +120,7 @@ class Deployment:
         path = self.base / "secrets" / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path.write_text(secrets.token_urlsafe(32))
+            path.write_text(secrets.token_urlsafe(64))
             path.chmod(0o600)
         return path.read_text().strip()
 
@@ -134,7 +134,7 @@ class Deployment:
             "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": pg.url,
             "AIRFLOW__CELERY__BROKER_URL": self.redis().url,
-            "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + pg.url.replace("+psycopg2", ""),
+            "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + pg.url,
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.concurrency),
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.api_url}/execution/",
             "AIRFLOW__CORE__HOSTNAME_CALLABLE": "vigie.demo.workername.hostname",
