@@ -68,7 +68,7 @@ class EsRelay:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format, *args):  # noqa: A002 - quiet
+            def log_message(self, format, *args):  # quiet
                 pass
 
             def _forward(self):

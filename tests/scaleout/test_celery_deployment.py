@@ -126,6 +126,7 @@ def deployment(tmp_path):
     env.update({"VIGIE_STATE_DIR": str(tmp_path / "state"), "VIGIE_SCALEOUT_ES_URL": relay.url,
                 "VIGIE_COLLECT_SCHEDULE": NEVER, "VIGIE_ALERTS_SCHEDULE": NEVER, "VIGIE_MAINTENANCE_SCHEDULE": NEVER,
                 "VIGIE_CRAWL_BATCH_SIZE": "2",  # 7 demo sources: 4 crawl tasks at once, for both workers
+                "VIGIE_NLP_PROFILE": "fast",  # the scale-out is tested here, not the NLP
                 "VIGIE_AIRFLOW_RETRIES": "0"})  # a task that fails shows: no retry hides a lost write
     base = tmp_path / "state" / "celery"
     log = open(tmp_path / "supervisor.log", "wb")  # noqa: SIM115 - closed below
@@ -194,9 +195,11 @@ def test_celery_deployment_runs_the_dags_on_two_workers_and_survives_a_node_loss
         assert time.monotonic() < deadline, f"no bulk write came: {collect.tasks()}"
         assert collect.state() not in {"success", "failed"}, f"collect ended before any bulk write: {collect.tasks()}"
     shards_before = _es(node1.url, "/_cat/shards/vigie-documents-*?format=json&h=index,shard,prirep,state,node")
+    held_since = time.monotonic()
     node2.stop()
     during = cluster.wait(nodes=1, status="yellow", timeout=120)
     relay.release()
+    held = time.monotonic() - held_since
     assert collect.wait(900, alive) == "success", _table(collect.tasks())
 
     # 2. node 2 comes back (its copies recover) while the alerts DAG runs
@@ -229,7 +232,7 @@ def test_celery_deployment_runs_the_dags_on_two_workers_and_survives_a_node_loss
     assert relay.bulk_requests >= 1
 
     summary = _summary(deployment, tasks, collect, alerts, len(lines), collected, count, ids, per_node,
-                       shards_before, node2.name, during, after, indexed)
+                       shards_before, node2.name, during, after, indexed, held)
     (deployment["base"].parent.parent / "summary.txt").write_text(summary)
     with capsys.disabled():
         print("\n" + summary)
@@ -244,7 +247,7 @@ def _table(tasks: list[dict]) -> str:
 
 
 def _summary(deployment, tasks, collect, alerts, lines, collected, count, ids, per_node, shards_before,
-             stopped, during, after, indexed) -> str:
+             stopped, during, after, indexed, held) -> str:
     held_on = sorted({f"{s['index']}/{s['shard']} {'primary' if s['prirep'] == 'p' else 'replica'}"
                       for s in shards_before if s["node"] == stopped})
     by_host: dict[str, int] = {}
@@ -264,7 +267,8 @@ def _summary(deployment, tasks, collect, alerts, lines, collected, count, ids, p
         f"  Elasticsearch: count {count}, ids returned {len(ids)}, distinct {len(set(ids))}; "
         "per node (local copies): " + ", ".join(f"{n}: {c}" for n, c in per_node.items()),
         "Node loss:",
-        f"  {stopped} stopped while the first bulk write was held in flight; it held: {', '.join(held_on) or 'nothing'}",
+        f"  {stopped} stopped while the first bulk write was held in flight ({held:.0f}s); it held: "
+        f"{', '.join(held_on) or 'nothing'}",
         f"  during: status {during['status']}, {during['number_of_nodes']} node(s), "
         f"{during['unassigned_shards']} unassigned shard(s); bulk released, collect went on",
         f"  after restart: status {after['status']}, {after['number_of_nodes']} nodes, "

@@ -161,19 +161,30 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
-def stop_group(pgid: int, grace: float = 30) -> None:
-    """End a process group we started: SIGTERM, then SIGKILL after ``grace`` seconds."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGTERM)
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_groups(pgids: list[int], grace: float = 30, reap=None) -> None:
+    """End process groups we started, all at once: SIGTERM, then SIGKILL what is left after ``grace``
+    seconds. ``reap`` (optional) collects our own exited children so they do not linger as zombies."""
+    for pgid in pgids:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGTERM)
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
+        if reap:
+            reap()
+        if not any(_group_alive(pgid) for pgid in pgids):
             return
         time.sleep(0.3)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGKILL)
+    for pgid in pgids:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
 
 
 class Components:
@@ -199,24 +210,24 @@ class Components:
         return [name for name, process in self.running.items() if process.poll() is not None]
 
     def stop(self) -> None:
-        """Workers first (they finish or give back their tasks), then the scheduler and the rest."""
-        order = sorted(self.running, key=lambda n: (not n.startswith("worker"), n))
-        for name in order:
-            stop_group(self.running[name].pid)
-            self.running[name].wait()
+        """Every component's whole process group (its task processes too) at once."""
+        stop_groups([p.pid for p in self.running.values()],
+                    reap=lambda: [p.poll() for p in self.running.values()])
+        for name, process in self.running.items():
+            process.wait()
             (self.pids / f"{name}.pid").unlink(missing_ok=True)
 
     def stop_leftovers(self) -> list[str]:
         """The groups a supervisor that died left behind (pid files whose process is still airflow)."""
-        stopped = []
+        found: dict[str, int] = {}
         for pid_file in sorted(self.pids.glob("*.pid")) if self.pids.exists() else []:
             with contextlib.suppress(ValueError, OSError):
                 pid = int(pid_file.read_text())
                 if b"airflow" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    stop_group(pid)
-                    stopped.append(pid_file.stem)
+                    found[pid_file.stem] = pid
             pid_file.unlink(missing_ok=True)
-        return stopped
+        stop_groups(list(found.values()))
+        return list(found)
 
 
 def _get(url: str, timeout: float = 5):
