@@ -16,6 +16,15 @@ from urllib.parse import urlsplit
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that gave up (its own timeout) closes the connection: not an error of the relay."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class EsRelay:
     def __init__(self, upstream: str, hold_bulk: bool = True, hold_timeout: float = 300):
         self.upstream = urlsplit(upstream)
@@ -26,7 +35,7 @@ class EsRelay:
         self.bulk_requests = 0
         self.requests = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="es-relay", daemon=True)
 

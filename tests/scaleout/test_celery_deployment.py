@@ -195,6 +195,11 @@ def test_celery_deployment_runs_the_dags_on_two_workers_and_survives_a_node_loss
         assert time.monotonic() < deadline, f"no bulk write came: {collect.tasks()}"
         assert collect.state() not in {"success", "failed"}, f"collect ended before any bulk write: {collect.tasks()}"
     shards_before = _es(node1.url, "/_cat/shards/vigie-documents-*?format=json&h=index,shard,prirep,state,node")
+    copies: dict[str, list[str]] = {}
+    for shard in shards_before:
+        copies.setdefault(shard["index"], []).append(shard["state"])
+    # Every documents index has both copies started before the node goes (ensure_index waits for them).
+    assert copies and all(states == ["STARTED", "STARTED"] for states in copies.values()), shards_before
     held_since = time.monotonic()
     node2.stop()
     during = cluster.wait(nodes=1, status="yellow", timeout=120)
