@@ -60,10 +60,10 @@ def _api(base: str, path: str, method: str = "GET", body: dict | None = None):
         return json.load(answer)
 
 
-def _es(url: str, path: str, body: dict | None = None):
+def _es(url: str, path: str, body: dict | None = None, method: str | None = None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(f"{url}{path}", data=data, headers={"Content-Type": "application/json"},
-                                     method="POST" if body is not None else "GET")
+                                     method=method or ("POST" if body is not None else "GET"))
     with urllib.request.urlopen(request, timeout=60) as answer:
         return json.load(answer)
 
@@ -223,7 +223,7 @@ def test_celery_deployment_runs_the_dags_on_two_workers_and_survives_a_node_loss
     enriched = Path(indexed["path"])
     lines = [json.loads(line) for line in enriched.read_text(encoding="utf-8").splitlines() if line.strip()]
     collected = {doc["doc_id"] for doc in lines}
-    _es(node1.url, "/vigie-documents-*/_refresh", {})
+    _es(node1.url, "/vigie-documents-*/_refresh", method="POST")
     count = _es(node1.url, "/vigie-documents/_count")["count"]
     hits = _es(node1.url, "/vigie-documents/_search", {"size": 10000, "_source": False})["hits"]["hits"]
     ids = [hit["_id"] for hit in hits]
