@@ -49,7 +49,7 @@ def _block(start: int, size: int) -> int:
 
 
 def _port(start: int) -> int:
-    return _block(start, 1) if _free(start + 100) else next(p for p in range(start, start + 400) if _free(p))
+    return next(p for p in range(start, start + 400) if _free(p))
 
 
 def _api(base: str, path: str, method: str = "GET", body: dict | None = None):
