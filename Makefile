@@ -8,8 +8,8 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium kibana-render demo airflow test es-start es-stop es-status lint lock bench clean \
-	deploy-tools deploy-check
+.PHONY: install chromium kibana-render demo airflow airflow-celery airflow-celery-stop scaleout-services test \
+	test-scaleout es-start es-stop es-status lint lock bench clean deploy-tools deploy-check
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Vigie needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -46,6 +46,27 @@ demo: install
 # Airflow 3 standalone with the project's DAGs, the local node and the demo territory (Ctrl-C stops it).
 airflow: install
 	$(BIN)/python -m vigie.demo.airflow
+
+# The scale-out deployment on this machine (docs/deploy-local.md): PostgreSQL and Redis from the
+# distribution's packages, a two-node Elasticsearch cluster, Airflow's CeleryExecutor with two workers
+# and the project's DAGs. In the foreground; Ctrl-C or `make airflow-celery-stop` stops everything.
+scaleout-services:
+	@{ command -v redis-server >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's postgresql and redis-server (run as processes of ours, not services)…"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql redis-server >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql redis-server >/dev/null; }; \
+		else echo "postgresql and redis-server are missing: apt-get install postgresql redis-server" >&2; exit 1; fi; }
+
+airflow-celery: install scaleout-services
+	$(BIN)/python -m vigie.demo.celery start
+
+airflow-celery-stop: install
+	$(BIN)/python -m vigie.demo.celery stop
+
+# The scale-out test (tests/scaleout): starts and stops its own deployment on free ports.
+test-scaleout: install scaleout-services
+	$(BIN)/python -m pytest -m scaleout tests/scaleout -s
 
 # Two pytest-xdist workers, whole files per worker (module fixtures and in-file order kept); one test
 # node, started by the controller. TEST_WORKERS=0 runs the suite in one process.
@@ -101,7 +122,7 @@ deploy-check: deploy-tools
 
 # Re-pin after changing the ranges in setup.cfg.
 lock: install
-	$(BIN)/uv pip compile setup.cfg --extra dev --python-version 3.11 --generate-hashes \
+	$(BIN)/uv pip compile setup.cfg --extra dev --extra scaleout --python-version 3.11 --generate-hashes \
 		--output-file requirements.lock
 
 clean:

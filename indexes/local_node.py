@@ -1,4 +1,5 @@
-"""A local single Elasticsearch node for the demo, the tests and small set-ups.
+"""A local single Elasticsearch node for the demo, the tests and small set-ups, and a local cluster
+of several such nodes on loopback (``LocalCluster``, for ``make airflow-celery``).
 
 The distribution is ``org.elasticsearch.distribution.integ-test-zip:elasticsearch``
 from Maven Central.  It is downloaded once with Maven into the user cache
@@ -56,6 +57,14 @@ NAMED_COMPONENTS = {
         "uax_url_email": "org.vigie.analysis.UaxUrlEmailTokenizerFactory",
     },
 }
+
+
+def _is_elasticsearch(pid: int) -> bool:
+    """The process runs Elasticsearch and has not exited (a zombie's command line is empty)."""
+    try:
+        return b"elasticsearch" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,23 @@ def find_java() -> Java:
     )
 
 
+def unprivileged_launcher(program: str, alternative: str = "") -> list[str]:
+    """The command prefix that runs a server refusing root (Elasticsearch, PostgreSQL) as an unprivileged
+    user id in a user namespace when we are root; nothing otherwise. Its files stay owned by the caller."""
+    if os.geteuid() != 0:
+        return []
+    unshare = shutil.which("unshare")
+    if unshare:
+        probe = subprocess.run([unshare, "--user", "--map-user=1000", "--map-group=1000", "true"],
+                               capture_output=True)
+        if probe.returncode == 0:
+            return [unshare, "--user", "--map-user=1000", "--map-group=1000"]
+    raise LocalNodeError(
+        f"{program} refuses to run as root and user namespaces are not available here "
+        f"(`unshare --user` failed). Run Vigie as a normal user{', ' + alternative if alternative else ''}."
+    )
+
+
 @contextlib.contextmanager
 def _lock(path: Path):
     """An exclusive lock across processes (two clones installing at once)."""
@@ -136,11 +162,14 @@ def _lock(path: Path):
 class LocalNode:
     def __init__(self, port: int | None = None, version: str | None = None,
                  heap: str | None = None, state: Path | None = None, cache: Path | None = None,
-                 secure: bool = False):
+                 secure: bool = False, cluster: ClusterPlan | None = None):
         self.version = version or os.environ.get("VIGIE_ES_VERSION") or ES_VERSION
         self.port = port or settings.local_es_port()
         self.heap = heap or os.environ.get("VIGIE_ES_HEAP") or "512m"
         self.cache = cache or settings.cache_dir()
+        # cluster: this node is one of several on loopback (``LocalCluster``); None: a single-node cluster.
+        self.cluster = cluster
+        self.name = cluster.node_name(port=self.port) if cluster else "vigie-local"
         self.base = (state or settings.state_dir()) / "es"
         self.pid_file = self.base / "es.pid"
         self.log_dir = self.base / "logs"
@@ -270,11 +299,11 @@ class LocalNode:
         data.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         yml = {
-            "cluster.name": "vigie-local",
-            "node.name": "vigie-local",
+            "cluster.name": self.cluster.name if self.cluster else "vigie-local",
+            "node.name": self.name,
             "network.host": "127.0.0.1",
             "http.port": self.port,
-            "discovery.type": "single-node",
+            **(self.cluster.node_settings(self.port) if self.cluster else {"discovery.type": "single-node"}),
             "xpack.security.enabled": self.secure,
             "path.data": str(data),
             "path.logs": str(self.log_dir),
@@ -344,11 +373,7 @@ class LocalNode:
             pid = int(self.pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return None
-        return pid if b"elasticsearch" in cmdline else None
+        return pid if _is_elasticsearch(pid) else None
 
     def health(self, wait: str | None = None) -> dict | None:
         url = f"{self.url}/_cluster/health"
@@ -375,18 +400,7 @@ class LocalNode:
             return sock.connect_ex(("127.0.0.1", self.port)) == 0
 
     def _launcher(self) -> list[str]:
-        if os.geteuid() != 0:
-            return []
-        unshare = shutil.which("unshare")
-        if unshare:
-            probe = subprocess.run([unshare, "--user", "--map-user=1000", "--map-group=1000", "true"],
-                                   capture_output=True)
-            if probe.returncode == 0:
-                return [unshare, "--user", "--map-user=1000", "--map-group=1000"]
-        raise LocalNodeError(
-            "Elasticsearch refuses to run as root and user namespaces are not available here "
-            "(`unshare --user` failed). Run Vigie as a normal user, or set ELASTICSEARCH_URL."
-        )
+        return unprivileged_launcher("Elasticsearch", "or set ELASTICSEARCH_URL")
 
     def start(self, timeout: float = 180) -> dict:
         """Start the node (or find it running) and wait until the cluster is healthy."""
@@ -422,7 +436,8 @@ class LocalNode:
 
     def _log_tail(self, lines: int = 25) -> str:
         chunks = []
-        for log in (self.log_dir / "startup.log", self.log_dir / "vigie-local.log"):
+        cluster_name = self.cluster.name if self.cluster else "vigie-local"
+        for log in (self.log_dir / "startup.log", self.log_dir / f"{cluster_name}.log"):
             with contextlib.suppress(OSError):
                 text = log.read_text(errors="replace").splitlines()
                 errors = [ln for ln in text if "ERROR" in ln or "Exception" in ln]
@@ -436,12 +451,14 @@ class LocalNode:
             self.pid_file.unlink(missing_ok=True)
             return False
         os.kill(pid, signal.SIGTERM)
+        # Elasticsearch removes its pid file before the JVM has exited: wait for the process itself.
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.pid():
+        while time.monotonic() < deadline and _is_elasticsearch(pid):
             time.sleep(0.5)
-        if self.pid():
+        if _is_elasticsearch(pid):
             os.kill(pid, signal.SIGKILL)
-            time.sleep(1)
+            while _is_elasticsearch(pid):
+                time.sleep(0.2)
         self.pid_file.unlink(missing_ok=True)
         return True
 
@@ -450,6 +467,7 @@ class LocalNode:
         health = self.health() if pid else None
         return {
             "running": bool(pid and health),
+            "name": self.name,
             "pid": pid,
             "url": self.url,
             "version": self.version,
@@ -459,3 +477,105 @@ class LocalNode:
             "data": str(self.base / "data"),
             "logs": str(self.log_dir),
         }
+
+
+# ------------------------------------------------------------------ cluster
+@dataclass(frozen=True)
+class ClusterPlan:
+    """N nodes on loopback forming one cluster: node i listens on ``http_port + i`` (HTTP) and
+    ``transport_port + i`` (transport). The first node is the only master-eligible one (a voting
+    configuration of one: with two master-eligible nodes, losing the one that votes stops the cluster);
+    the others hold data only, so any of them may stop while the cluster goes on (yellow), and come back."""
+
+    name: str
+    http_port: int
+    transport_port: int
+    size: int = 2
+
+    def index_of(self, port: int) -> int:
+        return port - self.http_port
+
+    def node_name(self, *, port: int) -> str:
+        return f"{self.name}-{self.index_of(port) + 1}"
+
+    def node_settings(self, port: int) -> dict:
+        first = f"{self.name}-1"
+        index = self.index_of(port)
+        return {
+            "transport.port": self.transport_port + index,
+            "discovery.seed_hosts": [f"127.0.0.1:{self.transport_port}"],
+            "cluster.initial_master_nodes": [first],
+            "node.roles": ["master", "data", "ingest"] if index == 0 else ["data", "ingest"],
+        }
+
+
+class LocalCluster:
+    """Several ``LocalNode``s on loopback forming one cluster (``ClusterPlan``); each keeps its own
+    configuration, data and logs under ``<state>/es-cluster/<node name>``."""
+
+    def __init__(self, size: int = 2, http_port: int = 9270, transport_port: int | None = None,
+                 state: Path | None = None, name: str = "vigie-cluster", heap: str | None = None,
+                 cache: Path | None = None):
+        if size < 1:
+            raise LocalNodeError("a local cluster has at least one node")
+        self.plan = ClusterPlan(name, http_port, transport_port or http_port + 100, size)
+        root = (state or settings.state_dir()) / "es-cluster"
+        self.nodes = [LocalNode(port=http_port + i, heap=heap, cache=cache, cluster=self.plan,
+                                state=root / self.plan.node_name(port=http_port + i)) for i in range(size)]
+
+    @property
+    def url(self) -> str:
+        """The master-eligible node's URL (it stays up while a data node stops)."""
+        return self.nodes[0].url
+
+    @property
+    def urls(self) -> list[str]:
+        return [node.url for node in self.nodes]
+
+    def start(self, timeout: float = 240) -> dict:
+        """Start every node (the master-eligible one first) and wait until all joined and the cluster is healthy."""
+        for node in self.nodes:
+            node.start(timeout=timeout)
+        self.wait(nodes=len(self.nodes), timeout=timeout)
+        return self.status()
+
+    def wait(self, nodes: int | None = None, status: str = "yellow", timeout: float = 240) -> dict:
+        """Cluster health once ``nodes`` nodes joined and it is at least ``status`` (green or yellow)."""
+        query = f"wait_for_status={status}&timeout=5s" + (f"&wait_for_nodes={nodes}" if nodes else "")
+        deadline = time.monotonic() + timeout
+        health: dict | None = None
+        while time.monotonic() < deadline:
+            health = _get_json(f"{self.url}/_cluster/health?{query}")
+            if health and not health.get("timed_out") and health.get("status") in ({"green"} if status == "green"
+                                                                                 else {"green", "yellow"}):
+                return health
+            time.sleep(1)
+        raise LocalNodeError(f"the local cluster did not reach {status} with {nodes or 'its'} nodes in "
+                             f"{timeout:.0f}s (last health: {health})")
+
+    def stop(self) -> list[str]:
+        """Stop every node at once; the names of those that were running."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(self.nodes)) as pool:
+            stopped = list(pool.map(lambda node: node.stop(), self.nodes))
+        return [node.name for node, was in zip(self.nodes, stopped, strict=True) if was]
+
+    def status(self) -> dict:
+        health = _get_json(f"{self.url}/_cluster/health")
+        return {"name": self.plan.name, "url": self.url, "cluster_status": (health or {}).get("status"),
+                "nodes_joined": (health or {}).get("number_of_nodes"),
+                "nodes": [node.status() for node in self.nodes]}
+
+
+def _get_json(url: str) -> dict | None:
+    try:
+        with urllib.request.urlopen(url, timeout=15) as resp:  # noqa: S310 (http://127.0.0.1 only)
+            return json.loads(resp.read())
+    except urllib.error.HTTPError as exc:  # 408: a health wait that timed out still says the health
+        try:
+            return json.loads(exc.read())
+        except (OSError, ValueError):
+            return None
+    except (urllib.error.URLError, OSError, ValueError):
+        return None

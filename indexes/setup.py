@@ -12,7 +12,9 @@ from vigie.indexnames import IndexNames
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_VERSION = 2  # 2: toxicity.category, toxicity.target, toxicity.cue
+TEMPLATE_VERSION = 3  # 2: toxicity.category, toxicity.target, toxicity.cue; 3: replicas auto-expand 0-1
+# Replicas: none on a single node (the cluster stays green), one once a second data node is there.
+REPLICAS = "0-1"
 
 
 def watch_filter(watch_id: str) -> dict:
@@ -42,7 +44,7 @@ def template_body(flavour: str, aliases: dict[str, dict], *, names: IndexNames) 
         "template": {
             "settings": {
                 "number_of_shards": 1,
-                "number_of_replicas": 0,
+                "auto_expand_replicas": REPLICAS,
                 "refresh_interval": "1s",
                 "analysis": analysis_settings(flavour),
             },
@@ -80,8 +82,8 @@ def _ensure_single(client: Elasticsearch, index: str, mapping: dict, flavour: st
     """A one-index store (alerts, authors) with a filtered alias per watch on ``watch_id``."""
     if not client.indices.exists(index=index):
         try:
-            client.indices.create(index=index, mappings=mapping, settings={
-                "number_of_shards": 1, "number_of_replicas": 0, "analysis": analysis_settings(flavour)})
+            client.indices.create(index=index, mappings=mapping, wait_for_active_shards="all", settings={
+                "number_of_shards": 1, "auto_expand_replicas": REPLICAS, "analysis": analysis_settings(flavour)})
         except Exception as exc:  # created meanwhile by another process
             if "resource_already_exists_exception" not in str(exc):
                 raise
@@ -94,10 +96,14 @@ def _ensure_single(client: Elasticsearch, index: str, mapping: dict, flavour: st
 
 
 def ensure_index(client: Elasticsearch, index: str) -> None:
-    """Create a monthly index ahead of a bulk write (the template applies)."""
+    """Create a monthly index ahead of a bulk write (the template applies).
+
+    On a cluster the creation waits (up to 30 s) until every copy of the new index is started: a bulk
+    write into an index whose replica is still initializing has one copy only, and losing that copy's
+    node then loses the index (red) instead of promoting the replica."""
     if not client.indices.exists(index=index):
         try:
-            client.indices.create(index=index)
+            client.indices.create(index=index, wait_for_active_shards="all")
         except Exception as exc:  # created meanwhile by another writer
             if "resource_already_exists_exception" not in str(exc):
                 raise
