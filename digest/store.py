@@ -36,6 +36,7 @@ from pathlib import Path
 
 from elasticsearch import ConflictError, NotFoundError
 
+from vigie.indexes.setup import REPLICAS
 from vigie.indexnames import IndexNames
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,10 @@ class DigestStore:
         if self.client.indices.exists(index=self.index):
             return
         try:
-            self.client.indices.create(index=self.index, mappings=MAPPING,
-                                       settings={"number_of_shards": 1, "number_of_replicas": 0})
+            # One replica once a second data node joins (as the documents' template), and the send
+            # records are only trusted once every copy is started: a lost node loses no record.
+            self.client.indices.create(index=self.index, mappings=MAPPING, wait_for_active_shards="all",
+                                       settings={"number_of_shards": 1, "auto_expand_replicas": REPLICAS})
         except Exception as exc:  # created meanwhile by another run
             if "resource_already_exists_exception" not in str(exc):
                 raise
