@@ -20,9 +20,18 @@ SCHEME = "affine32"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+# the last (text, normalised form): the pipelines normalise the same string twice (content hash, then
+# the MinHash words); one tuple, replaced whole, so that a reader never pairs a text with another's form
+_LAST_NORMALISED: list[tuple[object, str]] = [(None, "")]
+
+
 def normalise_text(text: str) -> str:
-    text = unicodedata.normalize("NFC", text or "")
-    return " ".join(text.split()).casefold()
+    last = _LAST_NORMALISED[0]
+    if text is last[0]:  # the very same string object
+        return last[1]
+    normalised = " ".join(unicodedata.normalize("NFC", text or "").split()).casefold()
+    _LAST_NORMALISED[0] = (text, normalised)
+    return normalised
 
 
 def content_hash(text: str, title: str | None = None) -> str:
@@ -50,7 +59,7 @@ def _word_crcs(tokens: list[str]) -> np.ndarray:
 
 
 def _shingles(tokens: list[str]) -> np.ndarray:
-    """The distinct 32-bit hashes of the word 3-shingles (uint64 array, sorted)."""
+    """The 32-bit hashes of the word 3-shingles, in text order, repeats kept (uint64 array)."""
     if not tokens:
         return np.zeros(0, dtype=np.uint64)
     words_crc = _word_crcs(tokens)
@@ -59,14 +68,14 @@ def _shingles(tokens: list[str]) -> np.ndarray:
     mixed = (words_crc[:-2] * np.uint64(0x9E3779B1) + words_crc[1:-1] * np.uint64(0x85EBCA77)
              + words_crc[2:] * np.uint64(0xC2B2AE3D))
     mixed ^= mixed >> np.uint64(29)
-    return np.unique(mixed & np.uint64(0xFFFFFFFF))
+    return mixed & np.uint64(0xFFFFFFFF)
 
 
 def shingle_hashes(tokens: list[str]) -> list[int]:
-    """32-bit hashes of the word 3-shingles: CRC-32 of each word, combined three by three with
-    numpy (building and hashing the shingle strings one by one cost more than the rest of the
-    pipelines together)."""
-    return _shingles(tokens).tolist()
+    """The distinct 32-bit hashes of the word 3-shingles, sorted: CRC-32 of each word, combined three
+    by three with numpy (building and hashing the shingle strings one by one cost more than the rest of
+    the pipelines together)."""
+    return np.unique(_shingles(tokens)).tolist()
 
 
 def _permutations():
@@ -88,7 +97,7 @@ def minhash(tokens: list[str]):
     from datasketch import MinHash
 
     permutations = _permutations()
-    hashes = _shingles(tokens)
+    hashes = _shingles(tokens)  # repeats left in: a minimum does not change with them
     if not len(hashes):
         return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=int, permutations=permutations)
     s1, m1, s2, m2 = _FMIX32

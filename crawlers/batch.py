@@ -264,7 +264,9 @@ def run_batch_in_this_process(config_path: str | Path, jobs: list[tuple[str, str
             CURRENT_CRAWLER.reset(token)
         running.add_done_callback(lambda task, entry=entry: _finished(entry, task, router))
     if any(entry.crawler is not None for entry in sources):
-        logging.root.setLevel(router.lowest_level())
+        lowest = router.lowest_level()
+        logging.root.setLevel(lowest)
+        logging.getLogger("scrapy").setLevel(lowest)  # Scrapy's logging config sets it to DEBUG
         process.start()
     for entry in sources:  # a crawl the process never saw end (stopped by a signal)
         if entry.summary is None:
