@@ -219,6 +219,33 @@ def test_bluesky_post_thread_six_parents_up():
     assert {d["thread_id"] for d in docs} == {ordered[0]["doc_id"]}
 
 
+def test_bluesky_repost_stands_for_the_reposted_post():
+    # ATAT's test data (a feed entry recorded from the live network): Danilo reposts The Ferrari Lab's
+    # quote of a Washington Post post.
+    docs, report = extract("bluesky/get_author_feed_repost.json", "--kind", "bluesky")
+    assert report["endpoint"] == "getAuthorFeed" and len(docs) == 1 and report["skipped"] == []
+    post = docs[0]
+    assert post["item_id"] == "at://did:plc:niay7ajcptgklwrhknvnhk44/app.bsky.feed.post/3lhjnkjle5s2o"
+    assert post["author"]["handle"] == "theferrarilab.bsky.social"  # not the reposter (daniloc.xyz)
+    assert post["author"]["name"] == "The Ferrari Lab" and post["kind"] == "post" and post["parent_id"] is None
+    assert post["text"].startswith("Rule 2. If you ever find yourself in a bar fight")
+    assert "\n\nRule 1. Know when you are in a bar fight." in post["text"]
+    assert post["engagement"]["likes"] == 9 and post["engagement"]["shares"] == 7 and post["engagement"]["replies"] == 1
+    assert post["language"] == "en" and post["published_at"].startswith("2025-02-06T17:50:33")
+
+
+def test_bluesky_reply_links_to_its_parent_and_root():
+    docs, report = extract("bluesky/get_posts_reply.json", "--kind", "bluesky")
+    assert len(docs) == 1 and report["skipped"] == []
+    reply = docs[0]
+    assert reply["kind"] == "comment" and reply["author"]["name"] == "¡a!n"
+    assert reply["parent_id"] == make_doc_id(
+        "bluesky", "at://did:plc:x2rfmy3ldn2k6d2diyp7ofi2/app.bsky.feed.post/3lhmfcfualc2s")
+    assert reply["thread_id"] == make_doc_id(
+        "bluesky", "at://did:plc:r6xugwwpp4ss5liddodf7thw/app.bsky.feed.post/3lhmf2be2rc2b")
+    assert reply["text"] == "There's a Peter Kay impersonator at a hotel near me next month"
+
+
 # --- Decidim (the answers printed in Decidim's own API guide, decidim/decidim, AGPL-3.0) -------------
 
 BCN = "https://www.decidim.barcelona"
