@@ -130,6 +130,12 @@ class SourceLogRouter(logging.Handler):
         if handler is not None:
             handler.close()
 
+    def lowest_level(self) -> int:
+        """The lowest level any record can be written at (the process's, or a source's): records below it
+        need not even be made (Scrapy logs two DEBUG records per page, "Crawled" and "Scraped from")."""
+        levels = [level for level in self.levels.values() if isinstance(level, int)]
+        return min([self.fallback.level or logging.DEBUG, *levels])
+
     def emit(self, record: logging.LogRecord) -> None:
         crawler = (getattr(record, "crawler", None) or getattr(getattr(record, "spider", None), "crawler", None)
                    or CURRENT_CRAWLER.get())
@@ -198,6 +204,7 @@ def run_batch_in_this_process(config_path: str | Path, jobs: list[tuple[str, str
 
     from vigie.config import load_config
     from vigie.crawlers._text import encode_signature, minhash, words
+    from vigie.crawlers.hostgate import without_gate
     from vigie.crawlers.settings import defaults, source_settings
     from vigie.crawlers.spiders import spider_for
     from vigie.crawlers.state import SourceState, state_path
@@ -227,6 +234,8 @@ def run_batch_in_this_process(config_path: str | Path, jobs: list[tuple[str, str
             settings["VIGIE_OUTPUT"] = str(entry.paths["output"].resolve())
             settings["LOG_FILE"] = None
             settings["LOG_INSTALL_ROOT_HANDLER"] = False
+            if len(jobs) == 1:  # no other source to share a host with: no gate (see hostgate.without_gate)
+                settings["DOWNLOAD_HANDLERS"] = without_gate(settings["DOWNLOAD_HANDLERS"])
             entry.state = SourceState.open(state_path(watch_id, source_id, state_dir))
             min_words = int(settings.get("VIGIE_NEAR_DUPLICATE_MIN_WORDS", 40))
 
@@ -255,6 +264,9 @@ def run_batch_in_this_process(config_path: str | Path, jobs: list[tuple[str, str
             CURRENT_CRAWLER.reset(token)
         running.add_done_callback(lambda task, entry=entry: _finished(entry, task, router))
     if any(entry.crawler is not None for entry in sources):
+        lowest = router.lowest_level()
+        logging.root.setLevel(lowest)
+        logging.getLogger("scrapy").setLevel(lowest)  # Scrapy's logging config sets it to DEBUG
         process.start()
     for entry in sources:  # a crawl the process never saw end (stopped by a signal)
         if entry.summary is None:

@@ -17,6 +17,9 @@ slot has applied its delay, so the gap measured by the server is the gap kept he
 A request waiting at the gate belongs to its source: when that source closes (its time limit,
 ``max_pages``, a shutdown), its waiting requests are refused at once (``VigieIgnore``, reason
 ``cut_at_close``) so that they hold neither the source nor the host.
+
+A crawl process of one source (``vigie crawl`` of a single source, a batch of one) has no one to share
+its hosts with: ``batch.py`` gives it Scrapy's plain HTTP handler (``without_gate``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,15 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 CLOSE_POLL = 0.25  # seconds between two looks at whether a source with waiting requests is closing
+GATED = "vigie.crawlers.hostgate.PoliteHTTPDownloadHandler"
+PLAIN = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
+
+
+def without_gate(handlers: dict[str, Any]) -> dict[str, Any]:
+    """``DOWNLOAD_HANDLERS`` with Scrapy's own HTTP handler in place of the gate's: for a crawl process of
+    one source, whose downloader slots already keep its politeness per host (the gate would only count
+    its requests, at the price of a wrapper around each download)."""
+    return {scheme: PLAIN if handler == GATED else handler for scheme, handler in handlers.items()}
 
 
 class _Host:

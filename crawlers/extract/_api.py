@@ -34,6 +34,7 @@ class Extracted:
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (reason, item id or detail)
+    links: list[str] = field(default_factory=list)  # what a crawl would ask next (``vigie extract`` shows them)
 
     def skip(self, reason: str, detail: str = "") -> None:
         self.skipped.append((reason, detail))

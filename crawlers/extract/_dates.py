@@ -27,6 +27,21 @@ _NUMERIC = re.compile(r"(?<![\w.])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2
 _NUMERIC_SHORT = re.compile(r"(?<![\w./-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{2})"
                             r"(?![\w./-])(?:\D{1,8}?(?P<hour>\d{1,2})\s*[h:]\s*(?P<minute>\d{2})?)?")
 _MERIDIEM = re.compile(r"\s*(?P<m>[ap])\.?m\b\.?", re.IGNORECASE)
+# what names a version number rather than a date just before "1.2.33"
+_VERSION_WORD = re.compile(r"(?:\b(?:version|vers|ver|release|build|r[ée]vision|update|mise à jour|maj)|\bv)"
+                           r"\s*[.:]?\s*$")
+
+
+def _short_date(low: str) -> re.Match[str] | None:
+    """The first ``dd/mm/yy`` of ``low`` that is not a version number: not after "version", "v",
+    "release"…, and with dots only as ``dd.mm.yy`` (two digits each: ``1.2.33`` is a version)."""
+    for match in _NUMERIC_SHORT.finditer(low):
+        if _VERSION_WORD.search(low, 0, match.start()):
+            continue
+        if match.group("sep") == "." and (len(match.group("day")) < 2 or len(match.group("month")) < 2):
+            continue
+        return match
+    return None
 
 
 def aware(value: datetime, tz: ZoneInfo = PARIS) -> datetime:
@@ -98,7 +113,7 @@ def parse_french(text: str | None, tz: ZoneInfo = PARIS, now: datetime | None = 
         month = _FR_MONTHS.get(match.group("month").rstrip("."))
     year = None
     if match is None or month is None:
-        match = _NUMERIC.search(low) or _NUMERIC_SHORT.search(low)
+        match = _NUMERIC.search(low) or _short_date(low)
         if match is None:
             return parse_rfc822(text)
         month = int(match.group("month"))

@@ -3,7 +3,14 @@
 The queries live here beside the code that reads their answers, so the two stay in step.
 Ids are local to one Decidim instance: item ids are ``<host>/<type>/<id>`` (the host of the
 platform's web address). Translated fields pick French (``fr``, then ``fr-*``), else the first
-non-empty translation, whose locale becomes the document's language.
+non-empty translation, whose locale becomes the document's language; a field that holds only
+``translation`` (one locale, chosen by the query) gives no language.
+
+Answers recorded by others (Decidim's own API guide) also come as: processes with a ``slug`` but no
+``id``; a single space (``participatoryProcess``, ``assembly``, ``conference``, ``initiative``) whose
+``components`` carry their ``proposals``/``debates`` connections inline; components of other types
+(meetings, pages…); proposals that hold only an ``id`` and their ``likes``.  All are read (or skipped
+with a reason) here.
 Engagement: ``likes`` is the supports (``voteCount``, when the component shows them) plus the
 endorsements; comments' ``likes`` are their up votes.
 """
@@ -70,8 +77,8 @@ def translated(field: Any) -> tuple[str, str | None]:
         for locale, text in options:
             if want(locale):
                 return text, locale
-    if field.get("translation"):
-        return field["translation"], "fr"
+    if field.get("translation"):  # the locale the query asked for, which the answer does not say
+        return field["translation"], None
     if options:
         locale, text = options[0]
         return text, locale or None
@@ -111,32 +118,89 @@ def processes(payload: Any, origin: Origin, base_url: str) -> tuple[Extracted, l
         out.skip("unexpected_payload", str(exc))
         return out, found
     for process in items if isinstance(items, list) else []:
-        if not isinstance(process, dict) or not process.get("id") or not process.get("slug"):
-            out.skip("bad_item", "process without id or slug")
+        if not isinstance(process, dict) or not process.get("slug"):
+            out.skip("bad_item", "process without slug")
             continue
-        found.append({"id": str(process["id"]), "slug": process["slug"]})
-        try:
-            title, lang = translated(process.get("title"))
-            summary, _ = translated(process.get("shortDescription"))
-            item = f"{_host(base_url)}/process/{process['slug']}"
-            out.documents.append(build(
-                origin, item_id=item, platform=PLATFORM, kind=Kind.page, thread_id=doc_id(PLATFORM, item),
-                url=f"{base_url.rstrip('/')}/processes/{process['slug']}", title=title or None,
-                text=html_to_text(summary), language=lang, published_at=parse_time(process.get("publishedAt")),
-            ))
-        except (BadItem, ValueError, KeyError, TypeError) as exc:
-            out.skip("bad_item", f"process {process.get('slug')}: {exc}")
+        if process.get("id"):  # the components query needs the id
+            found.append({"id": str(process["id"]), "slug": process["slug"]})
+        _space_page(process, "processes", origin, base_url, out)
     return out, found
+
+
+_SPACES = {"participatoryProcess": "processes", "assembly": "assemblies", "conference": "conferences",
+           "initiative": "initiatives"}  # the space's key in an answer -> its folder in the site's addresses
+_SPACE_ITEMS = {"processes": "process", "assemblies": "assembly", "conferences": "conference",
+                "initiatives": "initiative"}
+
+
+def _space_page(space: dict[str, Any], folder: str, origin: Origin, base_url: str, out: Extracted) -> None:
+    """The page of one participatory space (title and short description), when it has a slug."""
+    try:
+        title, lang = translated(space.get("title"))
+        summary, _ = translated(space.get("shortDescription"))
+        if not title and not summary:
+            out.skip("no_text", f"{folder} {space['slug']}: no title and no description in the answer")
+            return
+        item = f"{_host(base_url)}/{_SPACE_ITEMS[folder]}/{space['slug']}"
+        # a space's page stays a page without its date (not asked for): the crawl's time stands for it
+        dated = {"published_at": parse_time(space["publishedAt"])} if space.get("publishedAt") else {
+            "published_at": origin.crawled_at, "flags": ["published_at_estimated"]}
+        out.documents.append(build(
+            origin, item_id=item, platform=PLATFORM, kind=Kind.page, thread_id=doc_id(PLATFORM, item),
+            url=f"{base_url.rstrip('/')}/{folder}/{space['slug']}", title=title or None,
+            text=html_to_text(summary), language=lang, **dated,
+        ))
+    except (BadItem, ValueError, KeyError, TypeError) as exc:
+        out.skip("bad_item", f"{folder} {space.get('slug')}: {exc}")
+
+
+def space(payload: Any) -> tuple[str, dict[str, Any]] | None:
+    """(folder, space) of an answer about one participatory space, else None."""
+    try:
+        data = _data(payload)
+    except BadItem:
+        return None
+    for key, folder in _SPACES.items():
+        if isinstance(data.get(key), dict):
+            return folder, data[key]
+    return None
+
+
+def space_page(payload: Any, origin: Origin, base_url: str, slug: str | None = None) -> Extracted:
+    """One participatory space: its page (when the answer has its slug or ``slug`` is given), and the
+    proposals and debates its components carry inline, with their comment trees."""
+    out = Extracted()
+    found = space(payload)
+    if found is None:
+        out.skip("unexpected_payload", "no participatory space in the answer")
+        return out
+    folder, entry = found
+    slug = entry.get("slug") or slug
+    if entry.get("slug") and ("title" in entry or "shortDescription" in entry):
+        _space_page(entry, folder, origin, base_url, out)
+    for component in entry.get("components") or []:
+        key = _connection_key(component) if isinstance(component, dict) else None
+        if key and isinstance(component.get(key), dict):  # the connection came inline
+            out.extend(_component_page(component, origin, base_url, slug or "space", folder)[0])
+    return out
 
 
 def components(payload: Any) -> list[tuple[str, str]]:
     """(component id, type) of the proposal and debate components of one process."""
-    try:
-        process = _data(payload).get("participatoryProcess") or {}
-    except BadItem:
-        return []
-    return [(str(c["id"]), c["__typename"]) for c in process.get("components") or []
+    found = space(payload)
+    entry = found[1] if found else {}
+    return [(str(c["id"]), c["__typename"]) for c in entry.get("components") or []
             if isinstance(c, dict) and c.get("id") and c.get("__typename") in QUERIES]
+
+
+def _connection_key(component: dict[str, Any]) -> str | None:
+    """``proposals`` or ``debates``: the connection a component carries (by its type, else by its keys)."""
+    typename = component.get("__typename")
+    if typename in QUERIES:
+        return "proposals" if typename == "Proposals" else "debates"
+    if typename is None:
+        return next((key for key in ("proposals", "debates") if isinstance(component.get(key), dict)), None)
+    return None
 
 
 def _walk_comments(comments: Any, origin: Origin, base_url: str, root_item: str, root_url: str,
@@ -167,16 +231,34 @@ def _walk_comments(comments: Any, origin: Origin, base_url: str, root_item: str,
 
 def page(payload: Any, origin: Origin, base_url: str, process_slug: str) -> tuple[Extracted, str | None]:
     """Proposals or debates of one component page, with their comment trees, and the next cursor."""
-    out = Extracted()
     try:
         component = _data(payload).get("component")
-        typename = component["__typename"]
-        connection = component["proposals" if typename == "Proposals" else "debates"]
-        edges = connection["edges"]
-    except (BadItem, KeyError, TypeError) as exc:
+    except BadItem as exc:
+        out = Extracted()
         out.skip("unexpected_payload", f"component page: {exc}")
         return out, None
-    kind = "proposal" if typename == "Proposals" else "debate"
+    if not isinstance(component, dict):
+        out = Extracted()
+        out.skip("unexpected_payload", "component page: no component in the answer")
+        return out, None
+    return _component_page(component, origin, base_url, process_slug, "processes")
+
+
+def _component_page(component: dict[str, Any], origin: Origin, base_url: str, space_slug: str,
+                    folder: str) -> tuple[Extracted, str | None]:
+    out = Extracted()
+    key = _connection_key(component)
+    if key is None:
+        out.skip("not_read", f"component {component.get('id')} of type {component.get('__typename')}: "
+                             "only proposals and debates are read")
+        return out, None
+    try:
+        connection = component[key]
+        edges = connection["edges"]
+    except (KeyError, TypeError) as exc:
+        out.skip("unexpected_payload", f"component page: {exc}")
+        return out, None
+    kind = key[:-1]
     host, base = _host(base_url), base_url.rstrip("/")
     for edge in edges or []:
         node = (edge or {}).get("node") if isinstance(edge, dict) else None
@@ -184,7 +266,13 @@ def page(payload: Any, origin: Origin, base_url: str, process_slug: str) -> tupl
             out.skip("bad_item", "edge without node id")
             continue
         item = f"{host}/{kind}/{node['id']}"
-        url = f"{base}/processes/{process_slug}/f/{component['id']}/{kind}s/{node['id']}"
+        url = f"{base}/{folder}/{space_slug}/f/{component.get('id')}/{kind}s/{node['id']}"
+        if not any(k in node for k in ("title", "body", "description")):
+            likes = node.get("likes")
+            out.skip("no_text", f"{item}: the answer holds no title and no text"
+                     + (f" ({len(likes)} likes)" if isinstance(likes, list) else ""))
+            _walk_comments(node.get("comments"), origin, base_url, item, url, item, out)
+            continue
         try:
             title, lang = translated(node.get("title"))
             body, body_lang = translated(node.get("body") if kind == "proposal" else node.get("description"))

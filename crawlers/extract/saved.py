@@ -101,5 +101,5 @@ def extract_saved(body: bytes, kind: str, *, url: str | None = None, endpoint: s
         saved.documents = _documents(result, ctx, platform or PLATFORMS.get(kind, kind))
         saved.noted, saved.links = list(result.noted), list(result.links)
     else:  # the API extractors set their platform (facebook, instagram…), as in a crawl
-        saved.documents = list(result.documents)
+        saved.documents, saved.links = list(result.documents), list(result.links)
     return saved

@@ -156,16 +156,23 @@ def _decidim_processes(payload: Any, ctx: Context) -> Extracted:
     return out
 
 
-def _decidim_components(payload: Any, ctx: Context) -> Items:
+_SPACE_IN_URL = re.compile(r"/(?:processes|assemblies|conferences|initiatives)/([^/?#]+)")
+
+
+def _decidim_components(payload: Any, ctx: Context) -> Extracted:
+    """One participatory space: its page, what its components carry inline, its components as links."""
     from vigie.crawlers.extract import decidim
 
-    return Items(links=[f"component {ident} ({typename})" for ident, typename in decidim.components(payload)])
+    match = _SPACE_IN_URL.search(ctx.url or "")
+    out = decidim.space_page(payload, ctx.origin, _decidim_base(ctx), match.group(1) if match else None)
+    out.links = [f"component {ident} ({typename})" for ident, typename in decidim.components(payload)]
+    return out
 
 
 def _decidim_page(payload: Any, ctx: Context) -> Extracted:
     from vigie.crawlers.extract import decidim
 
-    match = re.search(r"/processes/([^/?#]+)", ctx.url or "")
+    match = _SPACE_IN_URL.search(ctx.url or "")
     out, _ = decidim.page(payload, ctx.origin, _decidim_base(ctx), match.group(1) if match else "process")
     return out
 
@@ -237,8 +244,8 @@ def _decidim_shape(payload: Any) -> str | None:
             return "processes"
         if "component" in data:
             return "component"
-        if "participatoryProcess" in data:
-            return "components"
+        if any(key in data for key in ("participatoryProcess", "assembly", "conference", "initiative")):
+            return "components"  # one participatory space
     return None
 
 

@@ -27,11 +27,20 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# what ``_SPACES`` would change: a run of two spaces or more, or any other space than " "
+_ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u3000]| {2,}")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    if _ODD_SPACES.search(text):  # most texts have none: skip a substitution per space
+        lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    else:
+        lines = [line.strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 class NormalizePipeline:

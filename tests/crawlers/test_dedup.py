@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from vigie.crawlers._text import content_hash, minhash, words
+from vigie.crawlers._text import NUM_PERM, SCHEME, content_hash, encode_signature, minhash, shingle_hashes, words
+from vigie.crawlers.pipelines.normalize import clean_text
 from vigie.crawlers.urls import canonical_url
 
 STORY = ("La Métropole européenne de Lille lance le chantier du nouveau pont sur la Deûle entre Lambersart "
@@ -26,6 +27,28 @@ def test_fingerprints():
     a, b = minhash(words(STORY)), minhash(words("Article repris : " + STORY + " (avec l'AFP)"))
     assert a.jaccard(b) > 0.8
     assert a.jaccard(minhash(words("Le marché de Noël ouvre vendredi place de la Mairie. " * 10))) < 0.2
+
+
+def test_signatures_are_datasketchs_own_bit_for_bit():
+    """``minhash`` computes the hash values with numpy instead of datasketch's ``update_batch``: the
+    signatures stored in the states of earlier runs must stay comparable, so they must be the same."""
+    from datasketch import MinHash
+
+    texts = [STORY, "Article repris : " + STORY, "un deux", "seul", "", "Привет мир, 你好世界, مرحبا بالعالم " * 5]
+    for text in texts:
+        tokens = words(text)
+        reference = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=int)
+        reference.update_batch(shingle_hashes(tokens))
+        assert encode_signature(minhash(tokens)) == encode_signature(reference), text
+        assert minhash(tokens).jaccard(reference) == 1.0
+
+
+def test_clean_text_folds_odd_spaces_and_keeps_plain_text():
+    assert clean_text("  Conseil\u00a0 municipal\t du\u202f3 décembre \r\n\n\n\nOrdre  du jour\x07 ") == \
+        "Conseil municipal du 3 décembre\n\nOrdre du jour"
+    plain = "Le maire a dit.\nLa séance est levée."
+    assert clean_text(plain) == plain
+    assert clean_text("e\u0301cole\u200b ") == "école"
 
 
 def _rss(server, items):

@@ -219,6 +219,78 @@ def test_bluesky_post_thread_six_parents_up():
     assert {d["thread_id"] for d in docs} == {ordered[0]["doc_id"]}
 
 
+def test_bluesky_repost_stands_for_the_reposted_post():
+    # ATAT's test data (a feed entry recorded from the live network): Danilo reposts The Ferrari Lab's
+    # quote of a Washington Post post.
+    docs, report = extract("bluesky/get_author_feed_repost.json", "--kind", "bluesky")
+    assert report["endpoint"] == "getAuthorFeed" and len(docs) == 1 and report["skipped"] == []
+    post = docs[0]
+    assert post["item_id"] == "at://did:plc:niay7ajcptgklwrhknvnhk44/app.bsky.feed.post/3lhjnkjle5s2o"
+    assert post["author"]["handle"] == "theferrarilab.bsky.social"  # not the reposter (daniloc.xyz)
+    assert post["author"]["name"] == "The Ferrari Lab" and post["kind"] == "post" and post["parent_id"] is None
+    assert post["text"].startswith("Rule 2. If you ever find yourself in a bar fight")
+    assert "\n\nRule 1. Know when you are in a bar fight." in post["text"]
+    assert post["engagement"]["likes"] == 9 and post["engagement"]["shares"] == 7 and post["engagement"]["replies"] == 1
+    assert post["language"] == "en" and post["published_at"].startswith("2025-02-06T17:50:33")
+
+
+def test_bluesky_reply_links_to_its_parent_and_root():
+    docs, report = extract("bluesky/get_posts_reply.json", "--kind", "bluesky")
+    assert len(docs) == 1 and report["skipped"] == []
+    reply = docs[0]
+    assert reply["kind"] == "comment" and reply["author"]["name"] == "¡a!n"
+    assert reply["parent_id"] == make_doc_id(
+        "bluesky", "at://did:plc:x2rfmy3ldn2k6d2diyp7ofi2/app.bsky.feed.post/3lhmfcfualc2s")
+    assert reply["thread_id"] == make_doc_id(
+        "bluesky", "at://did:plc:r6xugwwpp4ss5liddodf7thw/app.bsky.feed.post/3lhmf2be2rc2b")
+    assert reply["text"] == "There's a Peter Kay impersonator at a hotel near me next month"
+
+
+# --- Decidim (the answers printed in Decidim's own API guide, decidim/decidim, AGPL-3.0) -------------
+
+BCN = "https://www.decidim.barcelona"
+
+
+def test_decidim_processes_known_by_slug_only():
+    """The guide's processes carry a slug and a ``translation`` but no id, no date: today's extractor
+    skipped both ("process without id or slug")."""
+    docs, report = extract("decidim/processes_published_since.json", "--kind", "decidim", "--url", f"{BCN}/api")
+    assert report["endpoint"] == "processes" and report["skipped"] == []
+    assert [d["item_id"] for d in docs] == ["www.decidim.barcelona/process/consectetur-at",
+                                            "www.decidim.barcelona/process/nostrum-earum"]
+    assert [d["title"] for d in docs] == ["Soluta consectetur quos fugit aut.",
+                                          "Porro hic ipsam cupiditate reiciendis."]
+    first = docs[0]
+    assert first["kind"] == "page" and first["url"] == f"{BCN}/processes/consectetur-at"
+    assert first["language"] is None  # `translation` alone is in the locale the query asked for: not said
+    assert "published_at_estimated" in first["flags"] and first["author"]["name"] is None
+    # the same process asked by its slug (one space, no components asked): the same Document
+    docs, report = extract("decidim/process_by_slug.json", "--kind", "decidim", "--url", f"{BCN}/api")
+    assert report["endpoint"] == "components" and [d["doc_id"] for d in docs] == [first["doc_id"]]
+
+
+def test_decidim_components_of_an_assembly_and_a_component_of_another_type():
+    docs, report = extract("decidim/assembly_components.json", "--kind", "decidim", "--url", f"{BCN}/assemblies/3")
+    assert report["endpoint"] == "components" and docs == [] and report["skipped"] == []
+    assert report["links"] == ["component 39 (Proposals)"]  # accountability, meetings and page are not read
+    docs, report = extract("decidim/component_meetings.json", "--kind", "decidim", "--url", f"{BCN}/api")
+    assert report["endpoint"] == "component" and docs == [] and reasons(report) == ["not_read"]
+    assert "component 2 of type Meetings" in report["skipped"][0]["detail"]
+
+
+def test_decidim_proposals_inline_in_an_assembly_with_ids_and_likes_only():
+    docs, report = extract("decidim/assembly_proposals_likes.json", "--kind", "decidim",
+                           "--url", f"{BCN}/assemblies/3")
+    assert report["endpoint"] == "components" and docs == [] and reasons(report) == ["no_text", "no_text"]
+    details = [s["detail"] for s in report["skipped"]]
+    assert details[0].startswith("www.decidim.barcelona/proposal/35:") and details[0].endswith("(8 likes)")
+    assert details[1].startswith("www.decidim.barcelona/proposal/33:") and details[1].endswith("(4 likes)")
+    docs, report = extract("decidim/assembly_proposals_page.json", "--kind", "decidim",
+                           "--url", f"{BCN}/assemblies/3")
+    assert docs == [] and [s["detail"].split(":")[0] for s in report["skipped"]] == [
+        "www.decidim.barcelona/proposal/32", "www.decidim.barcelona/proposal/31"]
+
+
 # --- Discourse (discourse_api's spec fixtures) -------------------------------------------------------
 
 def test_discourse_topic_and_lists():
