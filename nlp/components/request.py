@@ -693,6 +693,12 @@ class Candidate:
     reading: Reading | None = None  # None: not French, empty, or from the collectivité
     matter: bool = False
     signals: dict | None = None
+    vetoed: bool = False  # a frame (thanks, relay, opinion) and no direct ask: never a request
+
+    @property
+    def scored(self) -> bool:
+        """Whether the model reads it: French, not the collectivité's, a municipal matter, no veto."""
+        return self.reading is not None and self.matter and not self.vetoed
 
 
 class RequestDetector:
@@ -765,8 +771,10 @@ class RequestDetector:
         parent_author = _meta(doc).get("parent_author")
         reading = read(doc.text, watch.own_accounts if watch else (), parent_author)
         topics = bool(doc._.topics)
-        matter = topics or reading.addressed or bool(LOCAL.search(fold(doc.text)))
-        return Candidate(doc, reading, matter, signals(doc.text, reading, topics, parent_author))
+        folded = fold(doc.text)
+        matter = topics or reading.addressed or bool(LOCAL.search(folded)) or not self.needs_matter
+        vetoed = reading.kind is None and _framed(folded)
+        return Candidate(doc, reading, matter, signals(doc.text, reading, topics, parent_author), vetoed)
 
     def _result(self, doc: Doc, kind: str, cue: str) -> dict:
         services = doc._.services or []
@@ -777,13 +785,12 @@ class RequestDetector:
         """``doc._.request`` of each document (the model runs once over the batch in the accurate profile)."""
         found = [self.candidate(doc) for doc in docs]
         results = [{"is_request": False, "kind": None, "service": None, "cue": None} for _ in docs]
-        wanted = [i for i, c in enumerate(found) if c.reading and (c.matter or not self.needs_matter)]
         if self.profile != "accurate":
-            for i in wanted:
-                reading = found[i].reading
-                if reading.kind:
-                    results[i] = self._result(docs[i], reading.kind, reading.cue)
+            for i, c in enumerate(found):
+                if c.reading and c.matter and c.reading.kind:
+                    results[i] = self._result(docs[i], c.reading.kind, c.reading.cue)
             return results
+        wanted = [i for i, c in enumerate(found) if c.scored]
         if not wanted:
             return results
         from vigie.nlp.components.request_model import embeddings
