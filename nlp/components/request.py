@@ -38,6 +38,11 @@ collectivité (mairie, élus, the watch's own accounts), a public place, or a re
 collectivité (``parent_author`` "mairie" in the document's meta).  The first topic's service routes
 it (``default_service`` when no topic was found).
 
+Profiles: ``fast`` decides with these rules alone; ``accurate`` (the default of the config) with the
+trained model of ``vigie.nlp.components.request_model`` over the sentence embedding and the rules'
+``signals`` (same gates: French, a municipal matter, not the collectivité's; a frame with no direct ask
+is vetoed).
+
 ``doc._.request`` = {is_request, kind, service, cue}: ``cue`` is the text span that made it a request
 (None when it is not one).  The enrichment driver puts the document's kind, author and, when it
 knows it, the parent's text and author (``parent_text``, ``parent_author``: mairie | citizen | media)
