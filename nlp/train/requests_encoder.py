@@ -19,7 +19,8 @@ the lowest whose pooled out-of-fold precision there is ≥ ``--precision`` (defa
 the 0.90 target), the grid point the one with the best F1 there.  Documents the component never scores (no municipal
 matter, not French, or a frame (thanks, relay, opinion) with no direct ask: the rules' veto) count as
 "not a request" in the figures, as at run time.  Without ``--cv`` the
-values CV chose are used (``main``'s defaults), so the default run rebuilds the packaged head.
+values CV chose are used (``main``'s defaults), so the default run rebuilds the packaged head's weights
+(its ``meta`` then holds no CV figures).
 Writes ``nlp/data/models/request_e5_head_v1.npz``.
 """
 
