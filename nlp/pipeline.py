@@ -73,7 +73,8 @@ def pipeline_config(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
 
         profile = check_profile(profile, "profile")
         if profile:
-            config = _merge({"vigie_sentiment": {"profile": profile}}, config or {})
+            config = _merge({"vigie_sentiment": {"profile": profile}, "vigie_request": {"profile": profile}},
+                            config or {})
     if tagger not in ("lexicon", "model"):
         raise ValueError(f"tagger must be 'lexicon' or 'model', not {tagger!r}")
     cfg = spacy.util.load_config(path)
@@ -97,8 +98,8 @@ def pipeline_config(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
     if "vigie_terms" not in pipeline:
         disabled = [name for name in disabled if name != "ner"]  # nothing else runs it
     for name, override in (config or {}).items():
-        if name == "vigie_sentiment" and name not in components and set(override) == {"profile"}:
-            continue  # a profile for a pipeline without sentiment: nothing to set
+        if name in ("vigie_sentiment", "vigie_request") and name not in components and set(override) == {"profile"}:
+            continue  # a profile for a pipeline without the component: nothing to set
         if name not in components:
             raise PipelineLoadError(name, "settings given for a component that is not in the pipeline")
         components[name] = _merge(components[name], override)
@@ -116,7 +117,7 @@ def build_pipeline(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
     "model" (the model's tok2vec, morphologizer, attribute_ruler and lemmatizer).  ``exclude``:
     components to leave out (e.g. ``["vigie_terms"]``).  ``config``: settings by component name,
     merged into the config (``{"vigie_sentiment": {"model": {"path": "other.json.gz"}}}``).  ``profile``:
-    "accurate" (default of the config) or "fast", the sentiment model (see docs/nlp.md).
+    "accurate" (default of the config) or "fast", the sentiment and request models (see docs/nlp.md).
     Raises ``PipelineLoadError`` naming the component that cannot be built or loaded.
     """
     cfg = pipeline_config(model, tagger=tagger, exclude=exclude, config=config, path=path, profile=profile)

@@ -38,6 +38,11 @@ collectivité (mairie, élus, the watch's own accounts), a public place, or a re
 collectivité (``parent_author`` "mairie" in the document's meta).  The first topic's service routes
 it (``default_service`` when no topic was found).
 
+Profiles: ``fast`` decides with these rules alone; ``accurate`` (the default of the config) with the
+trained model of ``vigie.nlp.components.request_model`` over the sentence embedding and the rules'
+``signals`` (same gates: French, a municipal matter, not the collectivité's; a frame with no direct ask
+is vetoed).
+
 ``doc._.request`` = {is_request, kind, service, cue}: ``cue`` is the text span that made it a request
 (None when it is not one).  The enrichment driver puts the document's kind, author and, when it
 knows it, the parent's text and author (``parent_text``, ``parent_author``: mairie | citizen | media)
@@ -49,15 +54,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import ensure_path, registry
 
 from vigie.accounts import OwnAccounts
 from vigie.nlp import extensions
+from vigie.nlp.components._savedmodel import ModelSource
 from vigie.nlp.components.language import is_french
+from vigie.nlp.components.request_model import DEFAULT_HEAD, HEAD_FILE, RequestHead
+from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
 
 KINDS = ("question", "report", "complaint", "service_request")
+PROFILES = ("accurate", "fast")
 META = "vigie_meta"  # doc.user_data key, set by nlp.enrich: {"kind", "author", "parent_text", "parent_author"}
 
 
@@ -599,6 +610,33 @@ def read(text: str, own_accounts: tuple[str, ...] = (), parent_author: str | Non
     return Reading(None, None, addressed)
 
 
+SIGNALS = ("kind_question", "kind_report", "kind_complaint", "kind_service_request", "addressed", "matter",
+           "topic", "local", "question_mark", "thanks", "relay", "opinion", "event", "private", "rhetoric", "demand",
+           "imperative", "polite", "problem", "persistence", "outrage", "indirect", "need", "propose", "contrast",
+           "reply_to_town", "reply_to_citizen", "reply_to_media", "short", "long")
+
+
+def signals(text: str, reading: Reading, topics: bool, parent_author: str | None = None) -> dict[str, float]:
+    """The speech acts the rules see in a text, as 0/1 features of the request model (``SIGNALS``):
+    the rules' kind, the address and matter, and each frame or cue class found (cancelling ones too)."""
+    folded = fold(text)
+    local = bool(LOCAL.search(folded))
+    found = {
+        "addressed": reading.addressed, "matter": topics or reading.addressed or local, "topic": topics,
+        "local": local, "question_mark": "?" in folded, "thanks": THANKS.search(folded),
+        "relay": RELAY.search(folded), "opinion": OPINION.search(folded), "event": EVENT.search(folded),
+        "private": PRIVATE.search(folded), "rhetoric": RHETORIC.search(folded), "demand": DEMAND.search(folded),
+        "imperative": IMPERATIVE.search(folded), "polite": POLITE.search(folded), "problem": PROBLEM.search(folded),
+        "persistence": PERSISTENCE.search(folded), "outrage": OUTRAGE.search(folded),
+        "indirect": INDIRECT.search(folded), "need": NEED.search(folded) or SERVICE.search(folded),
+        "propose": PROPOSE.search(folded), "contrast": CONTRAST.search(folded),
+        "reply_to_town": parent_author == "mairie", "reply_to_citizen": parent_author == "citizen",
+        "reply_to_media": parent_author == "media", "short": len(text) < 60, "long": len(text) > 300,
+        **{f"kind_{kind}": reading.kind == kind for kind in KINDS},
+    }
+    return {name: float(bool(found[name])) for name in SIGNALS}
+
+
 def original_words(text: str, cue: str | None) -> str | None:
     """The cue as the text writes it (accents, case) when folding kept the text's length, else folded."""
     if not cue:
@@ -610,12 +648,29 @@ def original_words(text: str, cue: str | None) -> str | None:
     return text[start:start + len(cue)]
 
 
+@registry.misc("vigie.request_head.v1")
+def request_head(path: str | None = None) -> RequestHeadSource:
+    """The request model at ``path`` (default: the packaged ``nlp/data/models/request_e5_head_v1.npz``)."""
+    return RequestHeadSource(path, DEFAULT_HEAD)
+
+
+class RequestHeadSource(ModelSource):
+    def get(self) -> RequestHead:
+        if self._model is None:
+            self._model = RequestHead.load(self.path)
+        return self._model
+
+
 @Language.factory(
     "vigie_request",
-    default_config={"default_service": "accueil", "needs_matter": True},
+    default_config={"default_service": "accueil", "needs_matter": True, "profile": "accurate",
+                    "head": {"@misc": "vigie.request_head.v1", "path": None}},
 )
-def make_request(nlp: Language, name: str, default_service: str, needs_matter: bool) -> RequestDetector:
-    return RequestDetector(name, default_service, needs_matter)
+def make_request(nlp: Language, name: str, default_service: str, needs_matter: bool, profile: str,
+                 head: RequestHeadSource) -> RequestDetector:
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {PROFILES}, not {profile!r}")
+    return RequestDetector(name, default_service, needs_matter, profile=profile, head=head)
 
 
 def _meta(doc: Doc) -> dict:
@@ -623,14 +678,83 @@ def _meta(doc: Doc) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-class RequestDetector:
-    """Sets ``doc._.request`` = {is_request, kind, service, cue}."""
+def fallback_cue(text: str) -> str:
+    """The words to show for a request the model found and the rules did not: the problem word, else the
+    question, else the text's first words."""
+    folded = fold(text)
+    problem = _first(PROBLEM, folded)
+    if problem:
+        return problem
+    questions = _SENTENCE.findall(folded)
+    words = (questions[-1] if questions else folded).split()
+    return " ".join(words[-8:] if questions else words[:8])
 
-    def __init__(self, name: str, default_service: str = "accueil", needs_matter: bool = True):
+
+@dataclass
+class Candidate:
+    """What the component reads in one document before deciding."""
+
+    doc: Doc
+    reading: Reading | None = None  # None: not French, empty, or from the collectivité
+    matter: bool = False
+    signals: dict | None = None
+    vetoed: bool = False  # a frame (thanks, relay, opinion) and no direct ask: never a request
+
+    @property
+    def scored(self) -> bool:
+        """Whether the model reads it: French, not the collectivité's, a municipal matter, no veto."""
+        return self.reading is not None and self.matter and not self.vetoed
+
+
+class RequestDetector:
+    """Sets ``doc._.request`` = {is_request, kind, service, cue}.  ``profile`` ``accurate``: the trained
+    model (``vigie.nlp.components.request_model``) decides and gives the kind; ``fast``: the rules alone."""
+
+    def __init__(self, name: str, default_service: str = "accueil", needs_matter: bool = True, *,
+                 profile: str = "fast", head: RequestHeadSource | None = None):
         extensions.register()
         self.name = name
         self.default_service = default_service
         self.needs_matter = needs_matter
+        self.profile = profile
+        self.source = head or RequestHeadSource(None, DEFAULT_HEAD)
+
+    @property
+    def head(self) -> RequestHead:
+        return self.source.get()
+
+    def load(self) -> None:
+        if self.profile != "accurate":
+            return
+        try:
+            self.source.get()
+            from vigie.nlp.components import _encoder
+
+            _encoder.model(threads=1)
+        except Exception as exc:
+            raise PipelineLoadError(self.name, f"encoder or head {self.source.path}: "
+                                               f"{type(exc).__name__}: {exc}") from exc
+
+    def to_disk(self, path, *, exclude=()):
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.profile == "accurate":
+            self.head.save(path / HEAD_FILE)
+
+    def from_disk(self, path, *, exclude=()):
+        path = ensure_path(path) / HEAD_FILE
+        if path.exists():
+            try:
+                self.source.set(RequestHead.load(path))
+            except Exception as exc:
+                raise PipelineLoadError(self.name, f"{path}: {type(exc).__name__}: {exc}") from exc
+        return self
+
+    def to_bytes(self, *, exclude=()):
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude=()):
+        return self
 
     @staticmethod
     def from_the_collectivite(doc: Doc) -> bool:
@@ -644,17 +768,64 @@ class RequestDetector:
         watch = doc._.watch
         return bool(watch and OwnAccounts(watch.own_accounts).is_author(author))
 
+    def candidate(self, doc: Doc) -> Candidate:
+        """The rules' reading of a document, its matter and its signals (the model's inputs besides the text)."""
+        if not (is_french(doc) and len(doc)) or self.from_the_collectivite(doc):
+            return Candidate(doc)
+        watch = doc._.watch
+        parent_author = _meta(doc).get("parent_author")
+        reading = read(doc.text, watch.own_accounts if watch else (), parent_author)
+        topics = bool(doc._.topics)
+        folded = fold(doc.text)
+        matter = topics or reading.addressed or bool(LOCAL.search(folded)) or not self.needs_matter
+        vetoed = reading.kind is None and _framed(folded)
+        return Candidate(doc, reading, matter, signals(doc.text, reading, topics, parent_author), vetoed)
+
+    def _result(self, doc: Doc, kind: str, cue: str) -> dict:
+        services = doc._.services or []
+        return {"is_request": True, "kind": kind, "service": services[0] if services else self.default_service,
+                "cue": original_words(doc.text, cue)}
+
+    def decide(self, docs: list[Doc]) -> list[dict]:
+        """``doc._.request`` of each document (the model runs once over the batch in the accurate profile)."""
+        found = [self.candidate(doc) for doc in docs]
+        results = [{"is_request": False, "kind": None, "service": None, "cue": None} for _ in docs]
+        if self.profile != "accurate":
+            for i, c in enumerate(found):
+                if c.reading and c.matter and c.reading.kind:
+                    results[i] = self._result(docs[i], c.reading.kind, c.reading.cue)
+            return results
+        wanted = [i for i, c in enumerate(found) if c.scored]
+        if not wanted:
+            return results
+        from vigie.nlp.components.request_model import embeddings
+
+        head = self.head
+        vectors = embeddings([docs[i].text for i in wanted])
+        table = head.table([found[i].signals for i in wanted])
+        proba, kinds = head.proba(vectors, table), head.kind_proba(vectors, table)
+        for row, i in enumerate(wanted):
+            if proba[row] >= head.threshold:
+                reading = found[i].reading
+                results[i] = self._result(docs[i], head.kinds[int(np.argmax(kinds[row]))],
+                                          reading.cue or fallback_cue(docs[i].text))
+        return results
+
     def __call__(self, doc: Doc) -> Doc:
-        result = {"is_request": False, "kind": None, "service": None, "cue": None}
-        if is_french(doc) and len(doc) and not self.from_the_collectivite(doc):
-            watch = doc._.watch
-            parent_author = _meta(doc).get("parent_author")
-            reading = read(doc.text, watch.own_accounts if watch else (), parent_author)
-            services = doc._.services or []
-            matter = bool(doc._.topics) or reading.addressed or bool(LOCAL.search(fold(doc.text)))
-            if reading.kind and (matter or not self.needs_matter):
-                result = {"is_request": True, "kind": reading.kind,
-                          "service": services[0] if services else self.default_service,
-                          "cue": original_words(doc.text, reading.cue)}
-        doc._.request = result
+        doc._.request = self.decide([doc])[0]
         return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._apply(batch)
+                batch = []
+        if batch:
+            yield from self._apply(batch)
+
+    def _apply(self, docs: list[Doc]):
+        for doc, result in zip(docs, self.decide(docs), strict=True):
+            doc._.request = result
+        return docs

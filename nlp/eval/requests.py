@@ -5,6 +5,8 @@ complaint, service_request: a predicted kind counts when the text is a request o
 the true requests found, how often the ``kind`` and the routed ``service`` agree with the labels.
 
 Own set: ``.venv/bin/python -m vigie.nlp.eval.requests [--split dev|test|all] [--errors]``.
+``--profile accurate`` (default: the trained model over the sentence encoder and the rules' signals) or
+``fast`` (the rules alone), as in ``vigie enrich``.
 External set: ``--set texts.jsonl --labels labels.jsonl``, texts as {"id", "text", "context": null |
 {"parent_text", "parent_author": "mairie|citizen|media"}, "source"}, labels as {"id", "is_request",
 "kind", "service"} (joined on ``id``; a text without a label is skipped and counted).
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from vigie.jsonl import read_objects
 from vigie.nlp.components.request import KINDS, META
-from vigie.nlp.eval._common import load_split, prf, text_rules_pipeline
+from vigie.nlp.eval._common import load_split, prf
 
 TESTSET = Path(__file__).resolve().parent / "requests_testset.jsonl"
 
@@ -88,14 +90,23 @@ def score(nlp, rows: list[dict], name: str, errors: bool = False) -> dict:
     return result
 
 
-def evaluate(nlp=None, split: str = "test", errors: bool = False) -> dict:
-    nlp = text_rules_pipeline() if nlp is None else nlp
+def request_pipeline(profile: str = "accurate"):
+    """The pipeline the request component needs (topics route the service); ``profile``: its model."""
+    from vigie.nlp.pipeline import build_pipeline
+
+    return build_pipeline(exclude=["vigie_territory", "vigie_sentiment", "vigie_toxicity", "vigie_terms"],
+                          config={"vigie_request": {"profile": profile}})
+
+
+def evaluate(nlp=None, split: str = "test", errors: bool = False, profile: str = "accurate") -> dict:
+    nlp = request_pipeline(profile) if nlp is None else nlp
     rows = [{**r, "context": r.get("context")} for r in load(split)]
     return score(nlp, rows, f"requests_testset.jsonl ({split})", errors)
 
 
-def evaluate_external(texts: Path, labels: Path, nlp=None, errors: bool = False) -> dict:
-    nlp = text_rules_pipeline() if nlp is None else nlp
+def evaluate_external(texts: Path, labels: Path, nlp=None, errors: bool = False,
+                      profile: str = "accurate") -> dict:
+    nlp = request_pipeline(profile) if nlp is None else nlp
     rows, unlabelled = load_external(Path(texts), Path(labels))
     return {**score(nlp, rows, str(texts), errors), "unlabelled": unlabelled}
 
@@ -106,13 +117,15 @@ def main() -> None:
     parser.add_argument("--set", dest="texts", type=Path, help="external texts (JSONL)")
     parser.add_argument("--labels", type=Path, help="labels of the external texts (JSONL)")
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--profile", default="accurate", choices=["accurate", "fast"],
+                        help="accurate: the trained model (default); fast: the rules alone")
     args = parser.parse_args()
     if bool(args.texts) != bool(args.labels):
         parser.error("--set and --labels go together")
     if args.texts:
-        result = evaluate_external(args.texts, args.labels, errors=args.errors)
+        result = evaluate_external(args.texts, args.labels, errors=args.errors, profile=args.profile)
     else:
-        result = evaluate(split=args.split, errors=args.errors)
+        result = evaluate(split=args.split, errors=args.errors, profile=args.profile)
     print(json.dumps(result, ensure_ascii=False, indent=1))
 
 

@@ -9,10 +9,11 @@ OTHERS = ("vigie_territory", "vigie_sentiment", "vigie_toxicity")
 
 @lru_cache(maxsize=2)
 def own_pipeline():
-    """fr_core_news_sm + language, topics, request, terms (the components these tests are about)."""
+    """fr_core_news_sm + language, topics, request, terms (the components these tests are about); the
+    request component in the ``fast`` profile (its rules: tests/nlp/test_request_model.py tests the model)."""
     from vigie.nlp.pipeline import build_pipeline
 
-    return build_pipeline("fr_core_news_sm", exclude=OTHERS)
+    return build_pipeline("fr_core_news_sm", exclude=OTHERS, config={"vigie_request": {"profile": "fast"}})
 
 
 @lru_cache(maxsize=1)
