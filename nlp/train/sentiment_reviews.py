@@ -6,12 +6,11 @@ reviews of films, restaurants, hotels, apps and software, products, and public p
 positive and negative, many with criticism inside a positive review or praise inside a negative one;
 plus informative long texts (announcements, local news) labelled neutral.  No book review.
 
-Inputs, computed as at run time by ``vigie.nlp.components.sentiment``: for each profile, the
-``summary`` of the text's sentences scored by the short-text models (sentiment_v1, and for
-``accurate`` the e5 head averaged with it), and for ``accurate`` the multilingual-e5-small embedding
-of the whole text (its first and last 1,000 characters beyond 2,000: ``whole_text``).  Models:
-multinomial logistic regressions (class_weight balanced) on the summary (one per profile) and on the
-embedding, averaged with weight ``embed_weight``.
+Inputs, computed as at run time by ``vigie.nlp.components.sentiment``: the ``summary`` of the text's
+sentences scored by the linear model (sentiment_v1), and for ``accurate`` the multilingual-e5-small
+embedding of the whole text (its first and last 500 characters beyond 1,000: ``whole_text``).
+Models: multinomial logistic regressions (class_weight balanced) on the summary (one per profile)
+and on the embedding, averaged with weight ``embed_weight`` in profile ``accurate``.
 
 ``--cv``: leave-one-domain-out cross-validation (each review domain in turn is held out; the neutral
 texts are spread over the folds), so the figures estimate transfer to a domain never trained on.
@@ -57,7 +56,7 @@ NEUTRAL_DOMAIN = "info"
 GRID = {"C_summary": [0.3, 1.0, 3.0, 10.0], "C_embed": [4.0, 16.0, 64.0, 256.0],
         "embed_weight": [0.0, 0.25, 0.5, 0.75, 1.0], "margin": [0.05, 0.1, 0.2]}
 # chosen by --cv (see nlp/eval/README.md, "Long texts"); the default run rebuilds the packaged model
-DEFAULTS = {"C_summary": 1.0, "C_embed": 64.0, "embed_weight": 0.75, "margin": 0.05, "C_summary_fast": 10.0}
+DEFAULTS = {"C_summary": 10.0, "C_embed": 256.0, "embed_weight": 0.5, "margin": 0.05, "C_summary_fast": 10.0}
 
 
 def read_reviews(path: str | Path = DATA) -> list[dict]:
@@ -71,12 +70,14 @@ def read_reviews(path: str | Path = DATA) -> list[dict]:
 
 
 def inputs(texts: list[str]) -> dict[str, np.ndarray]:
-    """Per profile the (n, 10) sentence summaries, and the (n, 384) embeddings of the ``whole_text``,
-    computed as ``SentimentComponent.predict_many`` computes them for a long text."""
+    """What the long-text model reads, computed as ``SentimentComponent.predict_many`` computes it:
+    ``linear``, the (n, 10) ``summary`` of the sentences scored by the linear model, and ``embed``, the
+    (n, 384) embeddings of the ``whole_text``.  Also ``old``, the summary under the previous
+    ``accurate`` behaviour (sentences read by the e5 head too), for the baseline figures only."""
     from vigie.nlp.components._encoder import embed
 
     out: dict[str, np.ndarray] = {}
-    for profile in PROFILES:
+    for name, profile in (("linear", "fast"), ("old", "accurate")):
         component = SentimentComponent("vigie_sentiment", ModelSource(None, DEFAULT_MODEL), profile=profile)
         units = [spread(sentences(t), component.max_sentences) or [t] for t in texts]
         proba = component.probabilities([u for us in units for u in us])
@@ -84,7 +85,7 @@ def inputs(texts: list[str]) -> dict[str, np.ndarray]:
         for us in units:
             rows.append(summary(proba[start:start + len(us)]))
             start += len(us)
-        out[profile] = np.array(rows)
+        out[name] = np.array(rows)
     out["embed"] = embed([whole_text(t) for t in texts])
     return out
 
@@ -124,7 +125,7 @@ def labels_of(proba: np.ndarray, margin: float) -> tuple[np.ndarray, np.ndarray]
 def out_of_fold(x: dict, y: np.ndarray, folds: np.ndarray) -> dict:
     """Out-of-fold probabilities of each regression for each C of the grid."""
     oof: dict = {}
-    for name, grid in (("fast", GRID["C_summary"]), ("accurate", GRID["C_summary"]), ("embed", GRID["C_embed"])):
+    for name, grid in (("linear", GRID["C_summary"]), ("embed", GRID["C_embed"])):
         for C in grid:
             p = np.zeros((len(y), 3))
             for k in np.unique(folds):
@@ -144,7 +145,7 @@ def cross_validate(x: dict, y: np.ndarray, domains: list[str]) -> dict:
         for C_s, C_e, w, margin in itertools.product(GRID["C_summary"], GRID["C_embed"], weights, GRID["margin"]):
             if profile == "fast" and C_e != GRID["C_embed"][0]:
                 continue
-            p = (1 - w) * oof[profile, C_s] + w * oof["embed", C_e]
+            p = (1 - w) * oof["linear", C_s] + w * oof["embed", C_e]
             labels, scores = labels_of(p, margin)
             results.append((f1_score(y, labels, average="macro"), polarity_accuracy(y, scores),
                             {"C_summary": C_s, "C_embed": C_e if profile == "accurate" else None,
@@ -159,14 +160,15 @@ def cross_validate(x: dict, y: np.ndarray, domains: list[str]) -> dict:
                      for p in PROFILES}}
     # per held-out domain: previous behaviour (sentence average, short-text margin) against the new model
     table = []
-    new = {"fast": oof["fast", choices["fast"][2]["C_summary"]],
-           "accurate": (1 - best["embed_weight"]) * oof["accurate", best["C_summary"]]
+    new = {"fast": oof["linear", choices["fast"][2]["C_summary"]],
+           "accurate": (1 - best["embed_weight"]) * oof["linear", best["C_summary"]]
            + best["embed_weight"] * oof["embed", best["C_embed"]]}
     for d in sorted(set(domains)):
         rows = np.array([dd == d for dd in domains])
         line = {"domain": d, "n": int(rows.sum())}
         for profile in PROFILES:
-            old = x[profile][rows][:, :3]  # the summary's first three values: the old combined probabilities
+            # the summary's first three values: the old combined probabilities of the profile
+            old = x["linear" if profile == "fast" else "old"][rows][:, :3]
             old_labels, old_scores = labels_of(old, 0.05)
             new_labels, new_scores = labels_of(new[profile][rows], choices[profile][2]["margin"])
             if d == NEUTRAL_DOMAIN:
@@ -182,7 +184,7 @@ def cross_validate(x: dict, y: np.ndarray, domains: list[str]) -> dict:
               f"accurate {line['accurate_old']:.3f} → {line['accurate_new']:.3f}")
     polar = y != "neutral"
     for profile in PROFILES:
-        old_scores = labels_of(x[profile][:, :3], 0.05)[1]
+        old_scores = labels_of(x["linear" if profile == "fast" else "old"][:, :3], 0.05)[1]
         print(f"all reviews, {profile}: polarity old {polarity_accuracy(y, old_scores):.3f}, "
               f"positive recall old {float((old_scores[y == 'positive'] > 0).mean()):.3f} "
               f"({int(polar.sum())} reviews)")
@@ -194,8 +196,8 @@ def train(rows: list[dict], params: dict, x: dict | None = None) -> ReviewsModel
     texts = [r["text"] for r in rows]
     y = np.array([r["label"] for r in rows])
     x = x or inputs(texts)
-    fast = fit_lr(x["fast"], y, params.get("C_summary_fast", params["C_summary"]))
-    accurate = fit_lr(x["accurate"], y, params["C_summary"])
+    fast = fit_lr(x["linear"], y, params.get("C_summary_fast", params["C_summary"]))
+    accurate = fit_lr(x["linear"], y, params["C_summary"])
     embed = fit_lr(x["embed"], y, params["C_embed"])
     arrays = {"fast_coef": fast.coef_, "fast_intercept": fast.intercept_,
               "accurate_coef": accurate.coef_, "accurate_intercept": accurate.intercept_,
