@@ -159,6 +159,27 @@ def component_costs(profile: str, posts: list[str]) -> dict[str, float]:
     return costs
 
 
+def long_texts(posts: list[str], count: int, per_text: int = 8) -> list[str]:
+    """Long texts (about 600 characters: reviews, articles) made of consecutive posts."""
+    return [" ".join(posts[i * per_text:(i + 1) * per_text]) for i in range(count)]
+
+
+def long_text_cost(profile: str, texts: list[str]) -> float:
+    """Seconds per text spent in ``vigie_sentiment`` on long texts (sentences + long-text model), 1 process."""
+    import spacy
+
+    import vigie.nlp.components.sentiment  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("vigie_sentiment", config={"profile": profile})
+    component = nlp.get_pipe("vigie_sentiment")
+    list(component.pipe([nlp.make_doc(t) for t in texts[:5]]))
+    docs = [nlp.make_doc(t) for t in texts]
+    start = time.perf_counter()
+    list(component.pipe(docs, batch_size=128))
+    return (time.perf_counter() - start) / len(texts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=20_000, help="posts timed for plain spaCy and the fast profile")
@@ -167,6 +188,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--profiles", default="fast,accurate")
     parser.add_argument("--cost-docs", type=int, default=1_000, help="posts for the per-component costs (0: skip)")
+    parser.add_argument("--long-docs", type=int, default=200,
+                        help="long texts (~600 characters) for the cost of vigie_sentiment on long texts (0: skip)")
     args = parser.parse_args()
     posts = make_posts(args.docs)
     chars = sum(len(p) for p in posts)
@@ -223,6 +246,11 @@ def main() -> None:
             total = sum(costs.values())
             print(f"   cost per component, 1 process, {args.cost_docs} posts ({args.cost_docs / total:.0f} docs/s): "
                   + ", ".join(f"{k} {v:.2f} s" for k, v in costs.items()))
+        if args.long_docs:
+            texts = long_texts(make_posts(args.long_docs * 8, seed=11), args.long_docs)
+            per_text = long_text_cost(profile, texts)
+            print(f"   vigie_sentiment on {len(texts)} long texts ({sum(map(len, texts)) / len(texts):.0f} characters "
+                  f"on average), 1 process: {per_text * 1000:.1f} ms per text")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 

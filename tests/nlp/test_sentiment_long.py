@@ -1,0 +1,205 @@
+"""vigie_sentiment on long texts (issue 16, item 1): the long-text model trained on reviews of other
+domains (nlp/train/sentiment_reviews.py), its packaging, and its training script on a small sample.
+
+The reviews below were written for this test (not in the training data): a positive review that spends
+most of its length on a plot summary and on criticism, and negative reviews that concede good points."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import numpy as np
+import pytest
+import spacy
+
+import vigie.nlp.components.sentiment  # noqa: F401  (registers the factory)
+from vigie.nlp.components.sentiment import ReviewsModel, decide, sentences, spread, summary
+from vigie.nlp.errors import PipelineLoadError
+
+POSITIVE = [
+    "La série se passe dans une petite ville minière du Nord, au moment où la dernière fosse ferme. On suit "
+    "trois générations d'une même famille : le grand-père syndicaliste, le père qui perd son emploi, la fille "
+    "qui rêve de partir étudier à Lille. Il y a des disputes, un accident, un mariage, une grève qui tourne mal. "
+    "Le rythme est lent, certains épisodes auraient pu être plus courts et la musique est parfois envahissante. "
+    "Mais les comédiens sont d'une justesse rare et l'écriture m'a bouleversé. Je la recommande à tout le monde.",
+    "Nous avons loué un vélo pour la journée à la maison du tourisme. Le vélo était un peu lourd et la selle pas "
+    "très confortable, et il a fallu attendre vingt minutes au comptoir. Mais les conseils d'itinéraire étaient "
+    "excellents, la piste le long du canal est splendide et le personnel a été adorable quand nous avons crevé en "
+    "route. Une journée inoubliable que je recommande à toutes les familles.",
+    "J'avoue que j'étais sceptique en m'inscrivant à l'atelier de poterie de la maison des associations : "
+    "horaires contraignants, salle mal chauffée en hiver, tours un peu anciens. Trois mois plus tard, je n'en "
+    "manque pas une séance. L'animatrice est patiente et passionnée, le groupe est chaleureux et je suis fière de "
+    "mes premiers bols. C'est devenu mon moment préféré de la semaine.",
+]
+NEGATIVE = [
+    "La série se passe dans une petite ville minière du Nord, au moment où la dernière fosse ferme. On suit "
+    "trois générations d'une même famille : le grand-père syndicaliste, le père qui perd son emploi, la fille "
+    "qui rêve de partir étudier à Lille. Les paysages sont beaux et la musique réussie. Mais tout est lourd, "
+    "appuyé, les dialogues sonnent faux et les personnages ne sont que des clichés. Je me suis ennuyé ferme et "
+    "j'ai abandonné au quatrième épisode. Je ne la recommande pas.",
+    "Nous avons loué un vélo pour la journée à la maison du tourisme. L'accueil était souriant, je le reconnais, "
+    "et le prix raisonnable. Mais le vélo avait des freins qui ne fonctionnaient presque pas, la chaîne a sauté "
+    "trois fois et personne ne répondait au numéro d'assistance quand nous étions bloqués à dix kilomètres. Nous "
+    "avons dû rentrer à pied. Une journée gâchée, je ne recommande pas du tout.",
+    "Je me suis inscrite à l'atelier de poterie de la maison des associations sur les conseils d'une voisine. La "
+    "salle est lumineuse et le matériel récent, c'est vrai. Mais l'animatrice arrive en retard une fois sur deux, "
+    "ne donne aucun conseil et passe la séance sur son téléphone. Les pièces cuites sont rendues cassées ou pas "
+    "rendues du tout. Après un trimestre payé d'avance, je suis dégoûtée et je ne me réinscrirai pas.",
+]
+INFORMATIVE = (
+    "La piscine intercommunale fermera du 2 au 15 septembre pour la vidange annuelle des bassins et le contrôle "
+    "des installations de traitement de l'eau. Pendant cette période, les scolaires seront accueillis au centre "
+    "aquatique de la commune voisine, avec un transport en car organisé par la communauté de communes. Les "
+    "abonnements en cours seront prolongés de deux semaines. Les horaires de la rentrée sont affichés à l'accueil "
+    "et publiés sur le site internet."
+)
+
+
+@pytest.fixture(scope="module")
+def accurate():
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("vigie_sentiment", config={"profile": "accurate"})
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def fast():
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("vigie_sentiment", config={"profile": "fast"})
+    return nlp
+
+
+@pytest.mark.parametrize("profile", ["accurate", "fast"])
+def test_long_reviews_get_their_polarity(accurate, fast, profile):
+    """Criticism inside a positive review, praise inside a negative one: the verdict wins.  (The
+    tweet-trained models alone called the first positive review negative, score −0.50 `accurate`, and
+    two of the three positive reviews negative and the third neutral in `fast`.)"""
+    nlp = accurate if profile == "accurate" else fast
+    texts = POSITIVE + NEGATIVE
+    assert all(len(t) > 300 for t in texts)
+    results = [doc._.sentiment for doc in nlp.pipe(texts)]
+    assert [r["label"] for r in results] == ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE), results
+
+
+def test_long_informative_text_is_neutral(accurate):
+    result = accurate(INFORMATIVE)._.sentiment
+    assert result["label"] == "neutral", result
+
+
+@pytest.mark.parametrize("profile", ["accurate", "fast"])
+def test_long_label_agrees_with_score(accurate, fast, profile):
+    nlp = accurate if profile == "accurate" else fast
+    margin = nlp.get_pipe("vigie_sentiment").reviews.margin
+    assert 0 < margin < 0.5
+    for doc in nlp.pipe(POSITIVE + NEGATIVE + [INFORMATIVE]):
+        result = doc._.sentiment
+        if result["label"] == "positive":
+            assert result["score"] >= margin, (doc.text[:60], result)
+        elif result["label"] == "negative":
+            assert result["score"] <= -margin, (doc.text[:60], result)
+        else:
+            assert result["label"] == "neutral" and abs(result["score"]) < margin, (doc.text[:60], result)
+
+
+def test_fast_profile_reads_the_long_text_model(fast):
+    """The fast profile's long texts go through its own regressions on the sentences' summary and on the
+    TF-IDF of the text's words (no encoder)."""
+    from vigie.nlp.components._textmodel import text_features
+
+    component = fast.get_pipe("vigie_sentiment")
+    assert component.reviews.words_weight > 0
+    text = POSITIVE[0]
+    units = spread(sentences(text), component.max_sentences)
+    proba = component.probabilities(units)
+    p = component.reviews.proba("fast", summary(proba)[None, :], words=[text_features(text)["word"]])
+    expected = decide(p[0], component.reviews.margin)
+    assert fast(text)._.sentiment == expected
+
+
+def test_short_texts_do_not_use_the_long_text_model(accurate):
+    """A text of up to unit_chars characters is decided as before (tweets, comments: DEFT figures unchanged)."""
+    component = accurate.get_pipe("vigie_sentiment")
+    text = "Merci pour le nouveau parc, il est magnifique"
+    proba = component.probabilities([text])
+    assert accurate(text)._.sentiment == decide(proba[0], component.margin)
+
+
+def test_saved_pipeline_keeps_the_long_text_model(accurate, tmp_path):
+    accurate.to_disk(tmp_path / "p")
+    assert (tmp_path / "p" / "vigie_sentiment" / "reviews.npz").is_file()
+    reloaded = spacy.load(tmp_path / "p").get_pipe("vigie_sentiment")
+    original = accurate.get_pipe("vigie_sentiment").reviews
+    for key in ReviewsModel.KEYS:
+        assert np.array_equal(reloaded.reviews.arrays[key], original.arrays[key])
+    assert reloaded.reviews.embed_weight == original.embed_weight
+
+
+def test_unreadable_long_text_model_stops_the_build(tmp_path):
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a numpy archive")
+    nlp = spacy.blank("fr")
+    component = nlp.add_pipe("vigie_sentiment", config={
+        "profile": "fast", "reviews": {"@misc": "vigie.sentiment_reviews.v1", "path": str(broken)}})
+    with pytest.raises(PipelineLoadError, match=r"broken\.npz"):
+        component.load()
+
+
+def test_packaged_model_says_what_it_was_trained_on(fast):
+    meta = fast.get_pipe("vigie_sentiment").reviews.meta
+    assert "long_reviews.tsv" in meta["trained_on"]
+    assert "books" not in meta["domains"] and "info" in meta["domains"]
+
+
+# --------------------------------------------------------------- the training script
+
+def test_training_data_has_no_book_review_and_is_balanced():
+    from collections import Counter
+
+    from vigie.nlp.train.sentiment_reviews import read_reviews
+
+    rows = read_reviews()
+    counts = Counter((r["domain"], r["label"]) for r in rows)
+    assert {d for d, _ in counts} == {"film", "restaurant", "hotel", "app", "product", "place", "show", "info"}
+    for domain in {d for d, _ in counts} - {"info"}:
+        assert counts[domain, "positive"] == counts[domain, "negative"] >= 10
+    assert counts["info", "neutral"] >= 20
+    books = re.compile(r"\b(?:livres?|romans?|romancière?s?|lectures?|lecteurs?|lectrices?|babelio)\b", re.I)
+    assert not [r["text"][:50] for r in rows if books.search(r["text"])]
+
+
+def test_training_script_on_a_small_sample(tmp_path):
+    from vigie.nlp.train import sentiment_reviews
+
+    rows = sentiment_reviews.read_reviews()
+    sample, seen = [], {}
+    for row in rows:
+        if row["domain"] in ("film", "hotel", "app", "info") and seen.get((row["domain"], row["label"]), 0) < 3:
+            seen[row["domain"], row["label"]] = seen.get((row["domain"], row["label"]), 0) + 1
+            sample.append(row)
+    data = tmp_path / "sample.tsv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["domain", "label", "text"], delimiter="\t", quoting=csv.QUOTE_NONE,
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(sample)
+    out = tmp_path / "reviews.npz"
+    report = sentiment_reviews.main(["--cv", "--data", str(data), "--out", str(out)])
+    assert {line["domain"] for line in report["per_domain"]} == {"film", "hotel", "app", "info"}
+    assert 0.0 <= report["cv"]["accurate"]["polarity"] <= 1.0
+    model = ReviewsModel.load(out)
+    assert model.arrays["embed_coef"].shape == (3, 384)
+    assert model.meta["trained_on"].startswith(f"{len(sample)} long texts")
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("vigie_sentiment", config={"profile": "fast",
+                                            "reviews": {"@misc": "vigie.sentiment_reviews.v1", "path": str(out)}})
+    assert nlp(POSITIVE[1])._.sentiment["label"] in ("positive", "neutral", "negative")
+
+
+def test_training_data_rows_are_checked(tmp_path):
+    from vigie.nlp.train.sentiment_reviews import read_reviews
+
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("domain\tlabel\ttext\nfilm\tgood\tUn film.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="1 rows"):
+        read_reviews(bad)
