@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -98,11 +97,10 @@ def test_empty_is_neutral(pipeline):
     assert pipeline("")._.sentiment == {"label": "neutral", "score": 0.0}
 
 
-def test_long_text_is_fast(pipeline):
+def test_a_very_long_text_is_scored(pipeline):
+    # its cost is a benchmark figure (bench/nlp_speed.py --long-docs), never a timed test
     text = "La rue est propre mais le stationnement est difficile. " * 5000
-    started = time.perf_counter()
     result = pipeline(text)._.sentiment
-    assert time.perf_counter() - started < 2.0
     assert result["label"] in ("negative", "neutral", "positive")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import spacy
 from spacy.util import load_model_from_config
@@ -130,11 +128,10 @@ def test_robust_inputs(pipeline, text):
     assert result["flagged"] is False
 
 
-def test_long_text_is_fast(pipeline):
+def test_a_very_long_text_is_scored(pipeline):
+    # its cost is a benchmark figure (bench/nlp_speed.py --long-docs), never a timed test
     text = "Le marché est ouvert le samedi matin sur la place. " * 5000
-    started = time.perf_counter()
     result = pipeline(text)._.toxicity
-    assert time.perf_counter() - started < 2.0
     assert result["flagged"] is False
 
 
