@@ -147,7 +147,7 @@ def main(argv=None) -> dict:
                 model = calibrate(mixed, thresholds)
             else:
                 model = lin_cal[i]
-            scores, _ = decide(contexts[i], model)
+            scores, _ = decide(contexts[i], model, float(linear[i, 1]))
             for label in LABELS:
                 out[label][i] = scores.get(label, 0.0) >= 0.5
         return out
