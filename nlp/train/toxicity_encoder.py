@@ -43,7 +43,7 @@ GRID_C = [0.125, 0.5, 2.0]
 WEIGHTS_GRID = [0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 1.0]
 GATES = [0.0, 0.2, 0.3, 0.4]
 THRESHOLDS = np.round(np.arange(0.15, 0.851, 0.01), 2)
-HATE_RECALL = 0.80  # out-of-fold; held-out recall came out lower than out-of-fold in the earlier rounds
+HATE_RECALL = 0.78  # as vigie.nlp.train.toxicity.SYSTEM_HATE_RECALL
 TOLERANCE = 0.005
 
 
