@@ -15,8 +15,9 @@ HATE_RECALL).  The MLMA held-out part (``stable_fold == 0``) is never read.  ``-
 embeddings between runs (a ``.npy`` outside the repository: it is derived from MLMA and DEFT texts).
 
 Result (2026-12-06, nlp/eval/README.md): the head alone ranks worse than the linear model (AUC insult
-0.655 vs 0.677, hate 0.626 vs 0.693) and the best mix gains 0.004 on insult min(P, R) and nothing on
-hate, for an encoder call on each suspect text; it is not shipped.  Writes nothing but its report
+0.655 vs 0.676, hate 0.626 vs 0.693) and the best mixes gain 0.004 on insult min(P, R) and 0.011 on
+hate precision at recall 0.78, within the noise, for an encoder call on each suspect text; it is not
+shipped.  Writes nothing but its report
 (``--json``).
 """
 
