@@ -76,6 +76,10 @@ CON = {"con", "cons", "conne", "connes"}
 CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
 # swearing words that qualify a thing when followed by "de" + a noun ("cette saloperie de pluie")
 THING_SWEARS = CON_LIKE | {"saloperie", "saloperies", "cochonnerie", "cochonneries", "putain", "merde"}
+# before a word that is a slur only in an insulting frame, these make it a plain mention ("des trisomiques",
+# "aux autistes", "sont trisomiques", "enfant trisomique")
+NEUTRAL_PREV = {"des", "aux", "les", "sont", "est", "etre", "etant", "enfant", "enfants", "personne", "personnes",
+                "jeunes", "adultes", "eleves", "d", "de", "du", "fils", "fille", "frere", "soeur", "bebe", "bebes"}
 PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "conducteur", "chauffeur", "gamin",
            "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
 
@@ -363,7 +367,8 @@ class Moderator:
         for i, j, _ in self.insults.find(words):
             if in_quotes(starts[i]) or self._thing(words, i):
                 continue
-            if words[i] in CON and not (self._framed(words, i) or self._said_of_official(words, i, officials)):
+            if (words[i] in CON or (words[i] in self.framed and i and words[i - 1] in NEUTRAL_PREV)) \
+                    and not (self._framed(words, i) or self._said_of_official(words, i, officials)):
                 continue
             if words[i] in THING_SWEARS and words[i + 1:i + 2] in (["de"], ["d"]) and i + 2 < len(words) and not (
                     self.officials.get(words[i + 2]) is not None or self.groups.get(words[i + 2]) is not None
@@ -440,8 +445,9 @@ class Moderator:
 
     @staticmethod
     def _thing(words: list[str], i: int) -> bool:
-        """An insult word about a thing: "à la con", "de merde"."""
-        return i >= 2 and words[i - 2] == "a" and words[i - 1] == "la"
+        """An insult word about a thing: "à la con", "de merde", "les ordures ménagères"."""
+        return (i >= 2 and words[i - 2] == "a" and words[i - 1] == "la") or words[i + 1:i + 2] in (["menageres"],
+                                                                                                ["menagere"])
 
     @staticmethod
     def _near_official(words: list[str], i: int, officials: list[tuple[int, int]]) -> bool:

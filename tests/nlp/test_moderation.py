@@ -200,3 +200,54 @@ def test_threats_stereotypes_and_staff_insults_in_new_words(pipeline, text, cate
 def test_denials_complaints_and_things_are_not_flagged(pipeline, text):
     result = _tox(pipeline, text)
     assert result["flagged"] is False, result
+
+
+# Third round: threats and hate against disabled people, the weakest functionalities of the second blind suite
+# (threat 0.46, hate_disability 0.54). Phrasings written for these tests, in none of the suites.
+@pytest.mark.parametrize("text", [
+    "Je vais lui régler son compte, à ce conducteur de bus",
+    "Le directeur de la régie a intérêt à surveiller ses arrières",
+    "Faudrait pas qu'il arrive un accident au président du syndicat",
+    "Dommage que sa voiture puisse prendre feu une nuit",
+    "S'il revient ici il repartira les pieds devant",
+    "On va foutre le feu au bureau du bailleur",
+    "Fais gaffe à tes gosses, on sait où ils vont à l'école",
+    "On sait à quelle heure elle sort de la mairie",
+    "Un de ces soirs quelqu'un va lui faire sa fête",
+    "On les attendra avec des barres de fer s'ils reviennent",
+    "Vivement une bonne ratonnade dans ce quartier",
+    "Vous allez voir ce qui va vous arriver",
+])
+def test_veiled_and_conditional_threats(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is True, result
+    assert result["category"] == "threat", result
+
+
+@pytest.mark.parametrize("text", [
+    "Les sourds ils ont qu'à rester chez eux",
+    "Les trisomiques devraient être internés",
+    "Les handicapés mentaux sont des boulets pour les familles",
+    "Les schizos il faudrait les enfermer",
+    "Les autistes devraient rester dans des instituts",
+])
+def test_hate_against_disabled_people(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is True, result
+    assert result["target"] == "disability", result
+
+
+@pytest.mark.parametrize("text", [
+    "Le bus 12 est encore en retard, c'est pénible",
+    "Je vais mettre le feu aux poudres au conseil municipal avec cette question",
+    "Attention au verglas sur la route de la déchetterie ce matin",
+    "On sait quand le marché ouvre ? Merci",
+    "Celui qui a tagué ma façade, je vais porter plainte",
+    "Cette réforme va tuer les petits commerces",
+    "Nous allons saisir le préfet si rien ne bouge",
+    "Les personnes handicapées ont enfin une rampe d'accès à la mairie",
+    "La mairie ne répond jamais aux courriers, c'est honteux et méprisant",
+])
+def test_complaints_warnings_and_neutral_mentions_are_not_flagged(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] is False, result

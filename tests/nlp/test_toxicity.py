@@ -8,7 +8,7 @@ from spacy.util import load_model_from_config
 from thinc.api import Config
 
 import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
-from vigie.nlp.components.toxicity import personal_data
+from vigie.nlp.components.toxicity import decide, personal_data
 from vigie.nlp.eval import toxicity as toxicity_eval
 from vigie.nlp.train.data import mlma_path
 from vigie.schema import TOXICITY_LABELS, Toxicity
@@ -152,3 +152,35 @@ def test_evaluation_mlma_heldout(evaluation):
     result = evaluation["mlma_heldout"]
     assert result["n"] > 700
     assert result["insult"]["f1"] >= 0.7, result["insult"]
+
+
+def test_thresholds_were_chosen_on_the_components_decisions(pipeline):
+    """v3: the thresholds come from the component's out-of-fold decisions on MLMA's training part (rules, negations
+    and gating included), hate at recall ≥ 0.78 there; v2 chose them on the model's probabilities alone."""
+    model = pipeline.get_pipe("vigie_toxicity").model
+    chosen = model.data["meta"]["chosen"]
+    precision, recall = chosen["hate"]["system_oof"]
+    assert recall >= 0.78 and precision >= 0.5, chosen["hate"]
+    assert min(chosen["insult"]["system_oof"]) >= 0.74, chosen["insult"]
+    assert model.thresholds == {label: chosen[label]["threshold"] for label in ("insult", "hate")}
+
+
+@pytest.mark.parametrize("text", [
+    "Changement des jours de collecte des ordures ménagères à partir du 1er mars",
+    "Mes voisins sont trisomiques et nous partageons souvent un repas",
+    "Des cours de natation sont proposés aux trisomiques le mardi",
+    "Le bus 12 est encore en retard, c'est pénible",
+])
+def test_municipal_notices_and_mentions_are_not_flagged(pipeline, text):
+    result = pipeline(text)._.toxicity
+    assert result["flagged"] is False, result
+
+
+def test_decision_from_context_matches_the_component(pipeline):
+    component = pipeline.get_pipe("vigie_toxicity")
+    text = "Les migrants sont tous des voleurs"
+    ctx = component.context(text)
+    scores, verdict = component.analyse(text, model=component.model_scores([ctx])[0], ctx=ctx)
+    assert (scores, verdict) == decide(ctx, *component.model_scores([ctx])[0])
+    assert scores == component.label_scores(text)
+    assert verdict.category == "hate" and verdict.target == "origin"
