@@ -207,6 +207,7 @@ def _measure(work, territory, bases, scale, profile, es_url, parallel, batch_siz
         alert_titles = _alert_titles(client, settings.names, watch.id)
         report = {
             "scale": scale, "profile": profile, "sources": len(territory.sources),
+            "kinds": sorted({s.kind for s in territory.sources}),
             "generated_documents": territory.documents, "failed_sources": len(failed),
             "stages": rows, "whole_seconds": round(whole, 1),
             "whole_peak_rss_mib": max(r["peak_rss_mib"] for r in rows),
