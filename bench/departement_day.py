@@ -110,7 +110,7 @@ def delete_prefix(client, prefix: str) -> None:
 
 
 def run_day(work: Path, scale: float, profile: str, es_url: str | None, hosts: int, parallel: int,
-            batch_size: int, keep: bool, say=print, seed: int = 18) -> dict:
+            batch_size: int, keep: bool, say=print, seed: int = 18, cprofile: Path | None = None) -> dict:
     """Build and serve the territory, run the six stages, measure; returns the report."""
     from territory_day import DAY, PARIS, build
 
@@ -126,14 +126,14 @@ def run_day(work: Path, scale: float, profile: str, es_url: str | None, hosts: i
     try:
         bases = json.loads(server.stdout.readline())
         return _measure(work, territory, bases, scale, profile, es_url, parallel, batch_size, keep, say,
-                        server.pid, env, DAY, PARIS)
+                        server.pid, env, DAY, PARIS, cprofile)
     finally:
         server.terminate()
         server.wait()
 
 
 def _measure(work, territory, bases, scale, profile, es_url, parallel, batch_size, keep, say, server_pid, env,
-             day, paris) -> dict:
+             day, paris, cprofile=None) -> dict:
     from vigie.indexes.client import connect
     from vigie.settings import Settings
     from vigie.stages import alerts, collect, enrich, index, influence
@@ -171,7 +171,14 @@ def _measure(work, territory, bases, scale, profile, es_url, parallel, batch_siz
         memory.reset()
         t0 = time.perf_counter()
         cpu0 = _cpu()
-        result = call()
+        if cprofile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            result = profiler.runcall(call)
+            profiler.dump_stats(str(cprofile / f"{name}.prof"))
+        else:
+            result = call()
         seconds = time.perf_counter() - t0
         docs = docs_of(result)
         row = {"stage": name, "seconds": round(seconds, 2), "documents": docs,
@@ -274,10 +281,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--batch-size", type=int, default=150, help="sources per crawl process")
     parser.add_argument("--keep", action="store_true", help="keep the run's indices")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
+    parser.add_argument("--cprofile", type=Path, help="write a cProfile of each stage (this process only: not the "
+                                                      "crawl and enrichment workers) into this folder")
     args = parser.parse_args(argv)
+    if args.cprofile:
+        args.cprofile.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="vigie-bench-dept-") as tmp:
         report = run_day(Path(tmp), args.scale, args.profile, args.elasticsearch_url, args.hosts, args.parallel,
-                         args.batch_size, args.keep)
+                         args.batch_size, args.keep, cprofile=args.cprofile)
     print()
     print(table(report))
     if args.json:
