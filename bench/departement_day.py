@@ -171,7 +171,7 @@ def _measure(work, territory, bases, scale, profile, es_url, parallel, batch_siz
         memory.reset()
         t0 = time.perf_counter()
         cpu0 = _cpu()
-        if cprofile:
+        if cprofile and name != "enrich":   # enrich forks its workers: they would inherit the profiler
             import cProfile
 
             profiler = cProfile.Profile()
@@ -281,8 +281,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--batch-size", type=int, default=150, help="sources per crawl process")
     parser.add_argument("--keep", action="store_true", help="keep the run's indices")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
-    parser.add_argument("--cprofile", type=Path, help="write a cProfile of each stage (this process only: not the "
-                                                      "crawl and enrichment workers) into this folder")
+    parser.add_argument("--cprofile", type=Path, help="write a cProfile of each stage but enrich (this process "
+                                                      "only) into this folder; enrich's workers are forked and "
+                                                      "would inherit the profiler")
     args = parser.parse_args(argv)
     if args.cprofile:
         args.cprofile.mkdir(parents=True, exist_ok=True)
