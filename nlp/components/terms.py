@@ -55,6 +55,10 @@ prenez prennent pris mets met mettons mettez mettent mis faut fallait faudrait f
 croient sors sort sortent pars part partent tiens tient tiennent connais connait connaît connaissent
 """
 VERB_FORMS = frozenset(fold(w) for w in _VERB_FORMS.split())
+# Verbs whose inflected forms are never keyphrase words, whether or not the lemmatizer's verb table has them
+# (a constant: building ``verbs | {…}`` on each token copied the whole table every time).
+COMMON_VERBS = frozenset({"savoir", "pouvoir", "vouloir", "devoir", "aller", "faire", "dire", "venir", "voir",
+                          "prendre"})
 
 
 def _dedup(items) -> list[str]:
@@ -225,8 +229,8 @@ class TermExtractor:
         noun = low in tables["noun"]
         found = tables["lookup"].get(low)
         lemma = found[0] if found else low
-        inflected_verb = lemma != low and lemma.endswith(("er", "ir", "oir", "re")) and lemma in tables["verb"] | {
-            "savoir", "pouvoir", "vouloir", "devoir", "aller", "faire", "dire", "venir", "voir", "prendre"}
+        inflected_verb = lemma != low and lemma.endswith(("er", "ir", "oir", "re")) and (
+            lemma in tables["verb"] or lemma in COMMON_VERBS)
         if inflected_verb and not noun and not after_determiner:
             return False  # "sait" → savoir, "veut" → vouloir
         if low.endswith(("er", "ir", "oir")) and not after_determiner and \
