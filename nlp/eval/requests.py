@@ -44,7 +44,8 @@ def load_external(texts: Path, labels: Path) -> tuple[list[dict], int]:
     return rows, unlabelled
 
 
-def _docs(nlp, rows: list[dict]):
+def docs_with_context(nlp, rows: list[dict]):
+    """The rows' texts as docs, each reply carrying its parent post as the crawl would give it."""
     for row in rows:
         doc = nlp.make_doc(row["text"])
         context = row.get("context")
@@ -58,7 +59,7 @@ def score(nlp, rows: list[dict], name: str, errors: bool = False) -> dict:
     tp = fp = fn = kind_ok = service_ok = 0
     kinds = {k: [0, 0, 0] for k in KINDS}  # tp, fp, fn per kind
     mistakes = []
-    for row, doc in zip(rows, nlp.pipe(_docs(nlp, rows)), strict=True):
+    for row, doc in zip(rows, nlp.pipe(docs_with_context(nlp, rows)), strict=True):
         pred = doc._.request or {}
         gold_req, pred_req = bool(row["is_request"]), bool(pred.get("is_request"))
         gold_kind = row.get("kind") if gold_req else None

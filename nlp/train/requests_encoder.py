@@ -36,8 +36,9 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from vigie.jsonl import read_objects
-from vigie.nlp.components.request import KINDS, META, SIGNALS
+from vigie.nlp.components.request import KINDS, SIGNALS
 from vigie.nlp.components.request_model import DEFAULT_HEAD, RequestHead, embeddings, features
+from vigie.nlp.eval.requests import docs_with_context
 
 SEED = 13
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,14 +92,7 @@ def read_signals(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, list]:
     nlp = build_pipeline(exclude=["vigie_territory", "vigie_sentiment", "vigie_toxicity", "vigie_terms"],
                          config={"vigie_request": {"profile": "fast"}})
     detector = nlp.get_pipe("vigie_request")
-    docs = []
-    for row in rows:
-        doc = nlp.make_doc(row["text"])
-        context = row.get("context")
-        if isinstance(context, dict):
-            doc.user_data[META] = {"parent_text": context.get("parent_text"),
-                                   "parent_author": context.get("parent_author")}
-        docs.append(doc)
+    docs = list(docs_with_context(nlp, rows))
     table = np.zeros((len(rows), len(SIGNALS)), dtype=np.float32)
     scored = np.zeros(len(rows), dtype=bool)
     rules = []
