@@ -58,8 +58,8 @@ GRID = {"C_summary": [0.3, 1.0, 3.0, 10.0], "C_embed": [4.0, 16.0, 64.0, 256.0],
         "embed_weight": [0.0, 0.25, 0.5, 0.75, 1.0], "margin": [0.05, 0.1, 0.2],
         "C_words": [1.0, 10.0, 100.0], "words_weight": [0.0, 0.25, 0.5, 0.75, 1.0]}
 # chosen by --cv (see nlp/eval/README.md, "Long texts"); the default run rebuilds the packaged model
-DEFAULTS = {"C_summary": 10.0, "C_embed": 256.0, "embed_weight": 0.5, "margin": 0.05, "C_summary_fast": 10.0,
-            "C_words": 100.0, "words_weight": 0.5}
+DEFAULTS = {"C_summary": 0.3, "C_embed": 256.0, "embed_weight": 0.75, "margin": 0.05, "C_summary_fast": 10.0,
+            "C_words": 100.0, "words_weight": 0.75}
 
 
 def read_reviews(path: str | Path = DATA) -> list[dict]:
