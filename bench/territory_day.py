@@ -343,52 +343,10 @@ def _inject_events(rng: random.Random, sources: list[Source], ids: _Ids, scale: 
 
 
 # ------------------------------------------------------------------------------------------ sites
-def _fast_reddit(docs: list[dict[str, Any]]):
-    """The demo's Reddit site, with its comment lookups indexed (it scans every comment per lookup,
-    fine for the demo's 74 documents, quadratic for a source of hundreds)."""
-    from vigie.demo.sites.reddit import RedditSite, listing
-
-    class IndexedReddit(RedditSite):
-        def __init__(self, docs):
-            super().__init__(docs)
-            self.ids = {id(v): k for k, v in self.index.items()}
-            self.children: dict[str, list[dict[str, Any]]] = {}
-            for c in self.comments:
-                self.children.setdefault(c["parent_id"], []).append(c)
-            self.comments = []   # the base class's scans find nothing; ``comment_thing`` below uses children
-
-        def _doc_id(self, doc):
-            return self.ids[id(doc)]
-
-        def comment_thing(self, doc):
-            kids = [self.comment_thing(c) for c in self.children.get(self._doc_id(doc), [])]
-            parent = self.index[doc["parent_id"]]["item_id"]
-            link = self.index[doc["thread_id"]]["item_id"]
-            from vigie.demo.sites.reddit import _common
-            return {"kind": "t1", "data": {**_common(doc), "body": doc["text"], "parent_id": parent,
-                                           "link_id": link, "replies": listing(kids) if kids else ""}}
-
-        def handle(self, request):
-            parts = request.path.strip("/").split("/")
-            if len(parts) >= 2 and parts[0] == "comments":
-                from vigie.demo.sites._http import json_answer
-                from vigie.demo.sites.reddit import post_thing
-
-                post = self.by_item.get("t3_" + parts[1].removesuffix(".json"))
-                if post is None:
-                    return json_answer({"message": "Not Found", "error": 404}, status=404)
-                roots = [self.comment_thing(c) for c in self.children.get(self._doc_id(post), [])]
-                return json_answer([listing([post_thing(post)]), listing(roots)])
-            return super().handle(request)
-
-    site = IndexedReddit(docs)
-    site.by_item = {p["item_id"]: p for p in site.posts}
-    return site
-
-
 def site_for(source: Source):
     from vigie.demo.sites.discourse import DiscourseSite
     from vigie.demo.sites.mastodon import MastodonSite
+    from vigie.demo.sites.reddit import RedditSite
     from vigie.demo.sites.rss import PressSite
 
     docs = [{**d, "source_id": source.id} for d in source.docs]
@@ -398,7 +356,7 @@ def site_for(source: Source):
         return MastodonSite(docs)
     if source.kind == "discourse":
         return DiscourseSite(docs)
-    return _fast_reddit(docs)
+    return RedditSite(docs)
 
 
 def source_entry(source: Source, base: str) -> list[str]:

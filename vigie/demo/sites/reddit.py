@@ -43,16 +43,22 @@ class RedditSite:
         self.index = by_doc_id(docs)
         self.posts = sorted((d for d in docs if d["kind"] == "post"), key=published, reverse=True)
         self.comments = sorted((d for d in docs if d["kind"] == "comment"), key=published)
+        # lookups indexed once: a source of hundreds of comments is served in linear time
+        self.doc_ids = {id(v): k for k, v in self.index.items()}
+        self.by_item = {p["item_id"]: p for p in self.posts}
+        self.children: dict[str, list[dict[str, Any]]] = {}
+        for comment in self.comments:
+            self.children.setdefault(comment["parent_id"], []).append(comment)
 
     def comment_thing(self, doc: dict[str, Any]) -> dict[str, Any]:
-        children = [self.comment_thing(c) for c in self.comments if c["parent_id"] == self._doc_id(doc)]
+        children = [self.comment_thing(c) for c in self.children.get(self._doc_id(doc), [])]
         parent = self.index[doc["parent_id"]]["item_id"]
         link = self.index[doc["thread_id"]]["item_id"]
         return {"kind": "t1", "data": {**_common(doc), "body": doc["text"], "parent_id": parent, "link_id": link,
                                        "replies": listing(children) if children else ""}}
 
     def _doc_id(self, doc: dict[str, Any]) -> str:
-        return next(k for k, v in self.index.items() if v is doc)
+        return self.doc_ids[id(doc)]
 
     def handle(self, request: Request) -> Answer | None:
         parts = request.path.strip("/").split("/")
@@ -65,9 +71,9 @@ class RedditSite:
             more = page[-1]["item_id"] if page and start + limit < len(posts) else None
             return json_answer(listing([post_thing(p) for p in page], more))
         if len(parts) >= 2 and parts[0] == "comments":
-            post = next((p for p in self.posts if p["item_id"] == "t3_" + parts[1].removesuffix(".json")), None)
+            post = self.by_item.get("t3_" + parts[1].removesuffix(".json"))
             if post is None:
                 return json_answer({"message": "Not Found", "error": 404}, status=404)
-            roots = [self.comment_thing(c) for c in self.comments if c["parent_id"] == self._doc_id(post)]
+            roots = [self.comment_thing(c) for c in self.children.get(self._doc_id(post), [])]
             return json_answer([listing([post_thing(post)]), listing(roots)])
         return None
