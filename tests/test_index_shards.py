@@ -178,3 +178,17 @@ def test_setup_warns_when_a_month_would_overfill_its_shards(es, tmp_path, monkey
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings == [result["warning"]] and "raise index_shards (VIGIE_INDEX_SHARDS) to at least 3" in warnings[0]
     assert result["shards"] == 2                                        # a warning, not a change
+
+
+def test_the_index_and_housekeeping_tasks_install_the_configured_count(es, tmp_path):
+    """The Airflow tasks install the template with the run's settings (VIGIE_INDEX_SHARDS here)."""
+    from vigie.stages.index import index
+    from vigie.stages.maintenance import housekeeping
+
+    path = watch_file(tmp_path, "null")
+    env = {"VIGIE_INDEX_PREFIX": names.prefix, "VIGIE_STATE_DIR": str(tmp_path / "state")}
+    index(Settings.resolve(path, env={**env, "VIGIE_INDEX_SHARDS": "4"}), "ailleurs", tmp_path / "none.jsonl",
+          client=es)
+    assert template(es)["template"]["settings"]["index"]["number_of_shards"] == "4"
+    housekeeping(Settings.resolve(path, env={**env, "VIGIE_INDEX_SHARDS": "2"}), client=es)
+    assert template(es)["template"]["settings"]["index"]["number_of_shards"] == "2"
