@@ -108,9 +108,10 @@ def _connect(settings):
 
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP + " Adds its watch aliases.")
-@click.option("--shards", help="Primary shards of each monthly documents index created from now on, 1 to 64 "
-              "(default: $VIGIE_INDEX_SHARDS, else the watch file's settings.index_shards, else the template's, "
-              "else 1). Existing indices keep theirs.")
+@click.option("--shards", metavar="N",
+              help="Primary shards of each monthly documents index created from now on, 1 to 64 (default: "
+              "$VIGIE_INDEX_SHARDS, else the watch file's settings.index_shards, else the template's, else 1). "
+              "Existing indices keep theirs.")
 @handles_errors
 def setup(config_path: Path | None, shards: str | None) -> None:
     """Install the index template and aliases (idempotent)."""
