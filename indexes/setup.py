@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from elasticsearch import Elasticsearch, NotFoundError
 
@@ -108,7 +109,7 @@ def _shard_size_warning(client: Elasticsearch, shards: int, *, names: IndexNames
     return (f"{largest} holds {sizes[largest] / 1e9:.0f} GB on its primaries: a month like it in {shards} "
             f"primary shard(s) is {sizes[largest] / shards / 1e9:.0f} GB a shard, over the "
             f"{SHARD_SIZE_LIMIT / 1e9:.0f} GB a shard should hold; raise index_shards (VIGIE_INDEX_SHARDS) "
-            f"to at least {-(-sizes[largest] // SHARD_SIZE_LIMIT)} for the months to come (docs/DEPLOY.md)")
+            f"to at least {math.ceil(sizes[largest] / SHARD_SIZE_LIMIT)} for the months to come (docs/DEPLOY.md)")
 
 
 def _ensure_single(client: Elasticsearch, index: str, mapping: dict, flavour: str, watch_ids, alias_of) -> None:
