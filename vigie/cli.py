@@ -108,15 +108,22 @@ def _connect(settings):
 
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP + " Adds its watch aliases.")
+@click.option("--shards", metavar="N",
+              help="Primary shards of each monthly documents index created from now on, 1 to 64 (default: "
+              "$VIGIE_INDEX_SHARDS, else the watch file's settings.index_shards, else the template's, else 1). "
+              "Existing indices keep theirs.")
 @handles_errors
-def setup(config_path: Path | None) -> None:
+def setup(config_path: Path | None, shards: str | None) -> None:
     """Install the index template and aliases (idempotent)."""
     from vigie.indexes.setup import install
 
-    settings = settings_for(config_path)
-    result = install(_connect(settings), [w.id for w in settings.watches], names=settings.names)
-    click.echo(f"template installed ({result['flavour']} French analysis); "
-               f"watch aliases: {', '.join(result['aliases']) or 'none'}")
+    settings = settings_for(config_path, index_shards=shards)
+    result = install(_connect(settings), [w.id for w in settings.watches], names=settings.names,
+                     shards=settings.index_shards)
+    click.echo(f"template installed ({result['flavour']} French analysis, {result['shards']} primary shard(s) "
+               f"per new monthly index); watch aliases: {', '.join(result['aliases']) or 'none'}")
+    if result["warning"]:
+        click.echo(f"warning: {result['warning']}", err=True)
 
 
 # ------------------------------------------------------------------ index/search
@@ -135,7 +142,7 @@ def index_cmd(path: Path, config_path, watch_id, rejects, as_json) -> None:
     settings = settings_for(config_path)
     client = _connect(settings)
     watch_ids = [w.id for w in settings.watches] + ([watch_id] if watch_id else [])
-    install(client, watch_ids, names=settings.names)
+    install(client, watch_ids, names=settings.names, shards=settings.index_shards)
     report = index_file(client, path, rejects_path=rejects, watch_id=watch_id, names=settings.names)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))

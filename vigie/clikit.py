@@ -37,11 +37,12 @@ def fail(message: str, code: int = EXIT_FAILED):
     sys.exit(code)
 
 
-def settings_for(config_path=None):
-    """The run's ``Settings``, built once per command: ``--config``, else ``VIGIE_CONFIG``, else the demo."""
+def settings_for(config_path=None, **flags):
+    """The run's ``Settings``, built once per command: ``--config``, else ``VIGIE_CONFIG``, else the demo;
+    ``flags``: the command's own setting flags (None when not given)."""
     from vigie.settings import Settings
 
-    return Settings.resolve(config=config_path)
+    return Settings.resolve(config=config_path, **{k: v for k, v in flags.items() if v is not None})
 
 
 CONFIG_HELP = "Watch file (default: $VIGIE_CONFIG, else the demo territory's)."
@@ -53,7 +54,7 @@ def handles_errors(func):
     @wraps(func)
     def wrapper(*args, **kwargs):
         from vigie.config import ConfigError, UnknownWatch
-        from vigie.errors import ClusterUnavailable, LocalNodeError, PipelineLoadError
+        from vigie.errors import ClusterUnavailable, LocalNodeError, PipelineLoadError, SettingsError
 
         try:
             return func(*args, **kwargs)
@@ -62,7 +63,7 @@ def handles_errors(func):
             for problem in exc.problems:
                 click.echo(f"  - {problem}", err=True)
             sys.exit(EXIT_CONFIG)
-        except UnknownWatch as exc:
+        except (UnknownWatch, SettingsError) as exc:
             fail(str(exc), EXIT_CONFIG)
         except (ClusterUnavailable, LocalNodeError) as exc:
             fail(str(exc), EXIT_CLUSTER)

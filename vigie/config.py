@@ -299,6 +299,14 @@ class FileSettings(_Model):
     data_dir: str | None = None  # relative to the watch file's folder
     nlp_profile: Literal["accurate", "fast"] | None = None  # NLP profile of watches that set none
     crawl_batch_size: int | None = Field(default=None, ge=1, le=1000)  # sources per crawl process
+    index_shards: int | None = Field(default=None, ge=1, le=64)  # primary shards of a new monthly documents index
+
+    @field_validator("index_shards", mode="before")
+    @classmethod
+    def _shards(cls, value: Any) -> int | None:
+        from vigie.settings import check_index_shards
+
+        return check_index_shards(value)
 
 
 class WatchFile(_Model):

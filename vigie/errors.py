@@ -2,7 +2,8 @@
 
 They live in the core so that a stage raises them and the application catches them without either
 importing the other: ``vigie.indexes`` raises ``ClusterUnavailable`` and ``LocalNodeError``,
-``vigie.clikit.handles_errors`` maps them to exit code 3; ``vigie.nlp`` raises ``PipelineLoadError`` (exit 1).
+``vigie.clikit.handles_errors`` maps them to exit code 3; ``vigie.nlp`` raises ``PipelineLoadError`` (exit 1);
+``vigie.settings`` raises ``SettingsError`` (exit 2).
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from __future__ import annotations
 
 class ClusterUnavailable(RuntimeError):
     """The Elasticsearch cluster cannot be used; the message says why and what to do."""
+
+
+class SettingsError(ValueError):
+    """A setting given by a flag or an environment variable has a value it cannot take; the message names it."""
 
 
 class LocalNodeError(RuntimeError):

@@ -14,22 +14,30 @@ the run sees, so the demo can add its own variables without changing ``os.enviro
 | cache folder | | ``VIGIE_CACHE_DIR`` | | ``$XDG_CACHE_HOME/vigie`` |
 | search time limit | | ``VIGIE_SEARCH_TIMEOUT`` | | 30 s |
 | crawl batch size | ``--batch-size`` | ``VIGIE_CRAWL_BATCH_SIZE`` | ``settings.crawl_batch_size`` | 50 |
+| shards of a new monthly index | ``--shards`` (setup) | ``VIGIE_INDEX_SHARDS`` | ``settings.index_shards`` | kept; 1 |
 | Elasticsearch | | ``ELASTICSEARCH_*``, ``VIGIE_ES_CONN_ID`` | | the local node on ``VIGIE_ES_PORT`` (9200) |
 | NLP profile | ``--profile`` | ``VIGIE_NLP_PROFILE`` | ``nlp_profile`` (watch, then settings) | ``accurate`` |
 
 The NLP profile (``accurate`` or ``fast``, see docs/nlp.md) is chosen per watch: a flag or the
 environment variable applies to every watch of the run; otherwise each watch's own ``nlp_profile``, then
 the file's ``settings.nlp_profile``, then ``accurate`` (``Settings.profile_for``).
+
+The shard count (an integer from 1 to 64) is applied by the index template, so only to monthly indices
+created afterwards (docs/DEPLOY.md). When no flag, variable or file sets it, installing the template keeps
+the count it already has: a command run without the setting never takes a configured cluster back to one.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from vigie.errors import SettingsError
 
 if TYPE_CHECKING:
     from vigie.config import WatchFile
@@ -38,6 +46,7 @@ if TYPE_CHECKING:
 DEFAULT_ES_PORT = 9200
 NLP_PROFILES = ("accurate", "fast")
 DEFAULT_NLP_PROFILE = "accurate"
+MAX_INDEX_SHARDS = 64
 PACKAGE = Path(__file__).resolve().parent
 DEMO_CONFIG = PACKAGE / "demo" / "demo.yaml"
 
@@ -109,6 +118,18 @@ def check_profile(value: str | None, where: str) -> str | None:
     return value
 
 
+def check_index_shards(value: Any, where: str | None = None) -> int | None:
+    """``value`` as a number of primary shards (1 to 64), None when empty; a SettingsError naming ``where``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()  # True and 3.0 do not match: an integer, written as one
+    if re.fullmatch(r"[0-9]{1,3}", text) and 1 <= int(text) <= MAX_INDEX_SHARDS:
+        return int(text)
+    message = (f"{value!r} is not a number of primary shards per monthly documents index: "
+               f"expected an integer from 1 to {MAX_INDEX_SHARDS}")
+    raise SettingsError(f"{where}: {message}" if where else message)
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a run needs to know besides its watch: built by ``resolve()`` at the edge, passed down."""
@@ -123,6 +144,7 @@ class Settings:
     nlp_profile: str | None = None  # flag or VIGIE_NLP_PROFILE: every watch of the run
     file_nlp_profile: str | None = None  # the watch file's settings.nlp_profile
     crawl_batch_size: int = 50  # sources crawled together by one crawl process
+    index_shards: int | None = None  # primary shards of a new monthly documents index; None: the template's
 
     @classmethod
     def resolve(cls, config: str | Path | None = None, *, index_prefix: str | None = None,
@@ -143,9 +165,13 @@ class Settings:
                    nlp_profile=check_profile(env.get("VIGIE_NLP_PROFILE"), "VIGIE_NLP_PROFILE"),
                    file_nlp_profile=getattr(in_file, "nlp_profile", None),
                    crawl_batch_size=max(1, int(env.get("VIGIE_CRAWL_BATCH_SIZE")
-                                               or getattr(in_file, "crawl_batch_size", None) or 50)))
+                                               or getattr(in_file, "crawl_batch_size", None) or 50)),
+                   index_shards=check_index_shards(env.get("VIGIE_INDEX_SHARDS"), "VIGIE_INDEX_SHARDS")
+                   or getattr(in_file, "index_shards", None))
         if overrides.get("nlp_profile"):
             overrides["nlp_profile"] = check_profile(overrides["nlp_profile"], "--profile")
+        if overrides.get("index_shards") is not None:
+            overrides["index_shards"] = check_index_shards(overrides["index_shards"], "--shards")
         return replace(made, **overrides) if overrides else made
 
     def profile_for(self, watch_id: str | None = None) -> str:

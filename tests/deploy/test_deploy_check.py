@@ -76,6 +76,18 @@ def test_kubernetes_executor_git_sync_and_the_crawl_pool(rendered):
     assert any(c["name"] == "git-sync-init" for c in pod["spec"]["initContainers"])
 
 
+def test_the_region_spreads_its_monthly_indices_over_three_primary_shards(rendered):
+    """docs/DEPLOY.md, "Sizing": ~60 GB a month at a million documents a day, over the 50 GB a shard holds."""
+    from vigie.settings import check_index_shards
+
+    shards = {}
+    for name in ("airflow", "airflow-departement", "airflow-region"):
+        config = named(documents(rendered / f"{name}.yaml"), "ConfigMap", "vigie-config")["data"]
+        env = {e["name"]: e for e in yaml.safe_load(config["pod_template_file.yaml"])["spec"]["containers"][0]["env"]}
+        shards[name] = check_index_shards(env.get("VIGIE_INDEX_SHARDS", {}).get("value"), name)
+    assert shards == {"airflow": None, "airflow-departement": None, "airflow-region": 3}
+
+
 def test_connections_and_keys_come_from_secrets(rendered):
     """No connection, password or key is written in the values: each is a secretKeyRef, in every pod."""
     docs = documents(rendered / "airflow.yaml")

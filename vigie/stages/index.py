@@ -21,7 +21,7 @@ def index(settings: Settings, watch: str, path: str | Path, client: Any = None) 
     path = Path(path)
     names = settings.names
     client = client or connect(settings.es, wait=30)
-    install(client, [w.id for w in settings.watches], names=names)
+    install(client, [w.id for w in settings.watches], names=names, shards=settings.index_shards)
     if not path.exists():
         return {"watch": watch, "path": str(path), "indexed": 0, "note": "no enriched file for this interval"}
     rejects = layout.rejects_dir(settings) / watch / path.name

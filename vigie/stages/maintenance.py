@@ -48,7 +48,7 @@ def housekeeping(settings: Settings, now: datetime | None = None, client: Any = 
 
     names, watch_ids = settings.names, [w.id for w in settings.watches]
     client = client or connect(settings.es, wait=30)
-    install(client, watch_ids, names=names)
+    install(client, watch_ids, names=names, shards=settings.index_shards)
     current = names.documents_index(now or datetime.now(UTC))
     dropped = []
     stats = client.indices.stats(index=names.documents_pattern(), metric="docs")
