@@ -9,7 +9,7 @@ Two profiles (``profile`` setting, see docs/nlp.md):
 
 A text of up to ``unit_chars`` characters is scored as one unit; a longer one (review, article, long
 comment) is split into sentences (at most ``max_sentences``, spread over the whole text), each is
-scored by the linear model, and the long-text model (``sentiment_reviews_v1.npz``, trained on long
+scored by the linear model, and the long-text model (``sentiment_reviews_v2.npz``, trained on long
 reviews and informative texts, ``vigie.nlp.train.sentiment_reviews``) reads their opinion-weighted
 average and a few summaries of their scores (``summary``), plus the e5 embedding of the whole text
 (``whole_text``, profile ``accurate``) or the TF-IDF of its words (profile ``fast``), and gives the
@@ -45,7 +45,7 @@ extensions.register()
 
 DEFAULT_MODEL = MODELS / "sentiment_v1.json.gz"
 DEFAULT_HEAD = MODELS / "sentiment_e5_head_v1.npz"
-DEFAULT_REVIEWS = MODELS / "sentiment_reviews_v1.npz"
+DEFAULT_REVIEWS = MODELS / "sentiment_reviews_v2.npz"
 HEAD_FILE = "head.npz"
 REVIEWS_FILE = "reviews.npz"
 PROFILES = ("accurate", "fast")
@@ -171,17 +171,22 @@ class ReviewsModel:
     (``embed_coef`` (3, 384), ``embed_intercept``) averaged with the first (``embed_weight`` = its share);
     for ``fast``, a second one over the TF-IDF of the whole text's word features (``words_terms``,
     ``words_idf``, ``words_coef`` (3, terms), ``words_intercept``; sublinear tf, l2 norm, as
-    scikit-learn's ``TfidfVectorizer``) averaged with the first (``words_weight``); ``margin`` (neutral
-    band of the score, as for short texts) and ``meta`` (JSON text)."""
+    scikit-learn's ``TfidfVectorizer``) averaged with the first (``words_weight``), a share
+    ``accurate_words_weight`` of which also joins the ``accurate`` average; ``margin`` (neutral band of the
+    score, as for short texts) and ``meta`` (JSON text).  The summary's regression gets the share the others
+    leave."""
 
     KEYS = ("fast_coef", "fast_intercept", "accurate_coef", "accurate_intercept", "embed_coef", "embed_intercept",
             "words_coef", "words_intercept", "words_idf")
 
     def __init__(self, arrays: dict, embed_weight: float, margin: float, meta: dict | None = None,
-                 terms: list[str] | None = None, words_weight: float = 0.0):
+                 terms: list[str] | None = None, words_weight: float = 0.0, accurate_words_weight: float = 0.0):
         self.arrays = {k: np.asarray(arrays[k], dtype=np.float64) for k in self.KEYS}
         self.embed_weight = float(embed_weight)
         self.words_weight = float(words_weight)
+        self.accurate_words_weight = float(accurate_words_weight)
+        if self.embed_weight + self.accurate_words_weight > 1.0 + 1e-9:
+            raise ValueError("unexpected long-text model: embed_weight + accurate_words_weight > 1")
         self.margin = float(margin)
         self.meta = meta or {}
         self.terms = [str(t) for t in (terms or [])]
@@ -199,12 +204,14 @@ class ReviewsModel:
     def load(cls, path: str | Path) -> ReviewsModel:
         with np.load(path, allow_pickle=False) as data:
             return cls({k: data[k] for k in cls.KEYS}, float(data["embed_weight"]), float(data["margin"]),
-                       json.loads(str(data["meta"])), data["words_terms"].tolist(), float(data["words_weight"]))
+                       json.loads(str(data["meta"])), data["words_terms"].tolist(), float(data["words_weight"]),
+                       float(data["accurate_words_weight"]) if "accurate_words_weight" in data.files else 0.0)
 
     def save(self, path: str | Path) -> None:
         with open(path, "wb") as handle:
             np.savez_compressed(handle, **self.arrays, embed_weight=np.float64(self.embed_weight),
                                 words_weight=np.float64(self.words_weight), words_terms=np.array(self.terms),
+                                accurate_words_weight=np.float64(self.accurate_words_weight),
                                 margin=np.float64(self.margin), classes=np.array(CLASSES),
                                 meta=np.array(json.dumps(self.meta, ensure_ascii=False)))
 
@@ -225,15 +232,16 @@ class ReviewsModel:
         """(n, 3) probabilities of n long texts from their ``summary`` rows (and, for ``accurate``, the
         embeddings of their ``whole_text``; for ``fast``, their word features)."""
         a = self.arrays
-        p = _softmax(summaries @ a[f"{profile}_coef"].T + a[f"{profile}_intercept"])
+        parts = [(1.0, _softmax(summaries @ a[f"{profile}_coef"].T + a[f"{profile}_intercept"]))]
         if profile == "accurate" and embeddings is not None and self.embed_weight > 0:
-            q = _softmax(embeddings @ a["embed_coef"].T + a["embed_intercept"])
-            p = (1.0 - self.embed_weight) * p + self.embed_weight * q
-        if profile == "fast" and words is not None and self.words_weight > 0:
+            parts.append((self.embed_weight, _softmax(embeddings @ a["embed_coef"].T + a["embed_intercept"])))
+        share = self.words_weight if profile == "fast" else self.accurate_words_weight
+        if words is not None and share > 0:
             x = np.array([self.words_vector(w) for w in words]).reshape(len(words), len(self.terms))
-            q = _softmax(x @ a["words_coef"].T + a["words_intercept"])
-            p = (1.0 - self.words_weight) * p + self.words_weight * q
-        return p
+            parts.append((share, _softmax(x @ a["words_coef"].T + a["words_intercept"])))
+        # the summary's model takes what the others leave
+        first = 1.0 - sum(w for w, _ in parts[1:])
+        return first * parts[0][1] + sum(w * q for w, q in parts[1:])
 
 
 class ReviewsSource(ModelSource):
@@ -245,7 +253,7 @@ class ReviewsSource(ModelSource):
 
 @registry.misc("vigie.sentiment_reviews.v1")
 def sentiment_reviews(path: str | None = None) -> ReviewsSource:
-    """The long-text model at ``path`` (default: the packaged ``nlp/data/models/sentiment_reviews_v1.npz``)."""
+    """The long-text model at ``path`` (default: the packaged ``nlp/data/models/sentiment_reviews_v2.npz``)."""
     return ReviewsSource(path, DEFAULT_REVIEWS)
 
 
@@ -424,7 +432,8 @@ class SentimentComponent(SavedModel):
             from vigie.nlp.components._encoder import embed
 
             embeddings = embed([whole_text(t[: self.max_chars]) for t in texts], threads=1)
-        if self.profile == "fast" and self.reviews.words_weight > 0:
+        share = self.reviews.words_weight if self.profile == "fast" else self.reviews.accurate_words_weight
+        if share > 0:
             words = [text_features(t[: self.max_chars])["word"] for t in texts]
         return self.reviews.proba(self.profile, summaries, embeddings, words)
 

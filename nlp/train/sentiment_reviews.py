@@ -4,21 +4,25 @@
 Data: ``nlp/train/data/long_reviews.tsv`` (our own writing, MIT; see the README beside it): French
 reviews of films, restaurants, hotels, apps and software, products, and public places and services,
 positive and negative, many with criticism inside a positive review or praise inside a negative one;
-plus informative long texts (announcements, local news) labelled neutral.  No book review.
+plus informative long texts (announcements, local news) labelled neutral; and real reviews
+(``--real``, by default ``allocine_reviews.jsonl``: Allociné users' film reviews, MIT), those longer
+than 300 characters that say nothing of books.  No book review: the held-out check is book reviews.
 
 Inputs, computed as at run time by ``vigie.nlp.components.sentiment``: the ``summary`` of the text's
-sentences scored by the linear model (sentiment_v1), and for ``accurate`` the multilingual-e5-small
-embedding of the whole text (its first and last 500 characters beyond 1,000: ``whole_text``).
-Models: multinomial logistic regressions (class_weight balanced) on the summary (one per profile)
-and on the embedding, averaged with weight ``embed_weight`` in profile ``accurate``.
+sentences scored by the linear model (sentiment_v1), the multilingual-e5-small embedding of the whole
+text (its first and last 500 characters beyond 1,000: ``whole_text``) and the TF-IDF of the whole
+text's word features.  Models: multinomial logistic regressions (class_weight balanced) on each,
+averaged: ``accurate`` = summary, embedding (``embed_weight``) and words (``accurate_words_weight``);
+``fast`` = summary and words (``words_weight``; no encoder).
 
-``--cv``: leave-one-domain-out cross-validation (each review domain in turn is held out; the neutral
-texts are spread over the folds), so the figures estimate transfer to a domain never trained on.
-Chooses C of each regression, the embedding's weight and the neutral margin by out-of-fold macro-F1
-over negative / neutral / positive, and prints per held-out domain the polarity accuracy (sign of the
-score on the positive and negative reviews) of the previous behaviour (average of the sentences,
-no long-text model) and of the new one.  Without ``--cv``, the values CV chose are used (``DEFAULTS``),
-so the default run rebuilds the packaged model.  Writes ``nlp/data/models/sentiment_reviews_v1.npz``.
+``--cv``: leave-one-domain-out cross-validation (each review domain in turn is held out, the real film
+reviews with the written ones; the neutral texts are spread over the folds), so the figures estimate
+transfer to a domain never trained on.  Chooses C of each regression, the shares and the neutral
+margin by the mean over held-out domains of the polarity accuracy (sign of the score; for ``info`` the
+share labelled neutral), each domain counting once, and prints per held-out domain the figure of the
+previous behaviour (average of the sentences, no long-text model) and of the new one.  Without
+``--cv``, the values CV chose are used (``DEFAULTS``), so the default run rebuilds the packaged model.
+Writes ``nlp/data/models/sentiment_reviews_v2.npz``.
 """
 
 from __future__ import annotations
@@ -36,7 +40,6 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
 
 from vigie.nlp.components._savedmodel import ModelSource
 from vigie.nlp.components.sentiment import (
@@ -57,12 +60,13 @@ from vigie.nlp.components.sentiment import (
 SEED = 13
 DATA = Path(__file__).resolve().parent / "data" / "long_reviews.tsv"
 NEUTRAL_DOMAIN = "info"
-GRID = {"C_summary": [0.3, 1.0, 3.0, 10.0], "C_embed": [4.0, 16.0, 64.0, 256.0],
+GRID = {"C_summary": [0.3, 1.0, 3.0, 10.0], "C_embed": [1.0, 4.0, 16.0, 64.0, 256.0],
         "embed_weight": [0.0, 0.25, 0.5, 0.75, 1.0], "margin": [0.05, 0.1, 0.2],
         "C_words": [1.0, 10.0, 100.0], "words_weight": [0.0, 0.25, 0.5, 0.75, 1.0]}
 # chosen by --cv (see nlp/eval/README.md, "Long texts"); the default run rebuilds the packaged model
-DEFAULTS = {"C_summary": 0.3, "C_embed": 256.0, "embed_weight": 0.75, "margin": 0.05, "C_summary_fast": 10.0,
-            "C_words": 100.0, "words_weight": 0.75, "real_limit": 0}
+DEFAULTS = {"C_summary": 0.3, "C_embed": 4.0, "embed_weight": 0.5, "accurate_words_weight": 0.5, "margin": 0.05,
+            "C_summary_fast": 10.0, "C_words": 100.0, "words_weight": 0.5, "real_limit": 5000}
+REAL = [DATA.parent / "allocine_reviews.jsonl"]  # real reviews trained on by default (MIT, see the README)
 
 
 def read_reviews(path: str | Path = DATA) -> list[dict]:
@@ -220,63 +224,83 @@ def out_of_fold(x: dict, y: np.ndarray, folds: np.ndarray, words: list[list[str]
     return oof
 
 
+def domain_score(y: np.ndarray, p: np.ndarray, margin: float, domains: np.ndarray) -> tuple[float, dict]:
+    """The mean over domains of the per-domain figure, each domain counting once however many texts it
+    has: polarity accuracy (sign of the score) for a review domain, the share labelled neutral for
+    ``info``.  Vectorised ``decide``: the sign of the score is that of p(positive) - p(negative)."""
+    score = p[:, 2] - p[:, 0]
+    neutral = (p.argmax(axis=1) == 1) | (np.abs(score) < margin)
+    per = {}
+    for d in np.unique(domains):
+        rows = domains == d
+        if d == NEUTRAL_DOMAIN:
+            per[d] = float(neutral[rows].mean())
+        else:
+            per[d] = polarity_accuracy(y[rows], score[rows])
+    return float(np.mean(list(per.values()))), per
+
+
+def weights(names: list[str]) -> list[dict]:
+    """Every share (steps of 0.25) of the second models, leaving the summary's model the rest."""
+    steps = [0.0, 0.25, 0.5, 0.75, 1.0]
+    out = []
+    for combo in itertools.product(steps, repeat=len(names)):
+        if sum(combo) <= 1.0 + 1e-9:
+            out.append(dict(zip(names, combo, strict=True)))
+    return out
+
+
 def cross_validate(x: dict, y: np.ndarray, domains: list[str], words: list[list[str]]) -> dict:
+    """Leave-one-domain-out CV.  Every regression's C and every share are chosen by the mean over the
+    held-out domains (``domain_score``), so a large domain (real film reviews) does not decide alone; the
+    margin by the same figure, for ``accurate``, and reused by ``fast``."""
     folds = fold_ids(domains)
     oof = out_of_fold(x, y, folds, words)
-    choices = {}
+    dom = np.array(domains)
+    second = {"accurate": ["embed", "words"], "fast": ["words"]}
+    choices: dict = {}
     for profile in PROFILES:
         results = []
-        second, grid_C, grid_w = (("embed", GRID["C_embed"], GRID["embed_weight"]) if profile == "accurate"
-                                  else ("words", GRID["C_words"], GRID["words_weight"]))
-        # one margin for both profiles (the model's): fast uses the one chosen for accurate
         margins = GRID["margin"] if profile == "accurate" else [choices["accurate"][2]["margin"]]
-        for C_s, C_2, w, margin in itertools.product(GRID["C_summary"], grid_C, grid_w, margins):
-            p = (1 - w) * oof["linear", C_s] + w * oof[second, C_2]
-            labels, scores = labels_of(p, margin)
-            params = ({"C_summary": C_s, "C_embed": C_2, "embed_weight": w, "margin": margin}
-                      if profile == "accurate" else {"C_summary": C_s, "C_words": C_2, "words_weight": w,
-                                                     "margin": margin})
-            results.append((f1_score(y, labels, average="macro"), polarity_accuracy(y, scores), params))
-        results.sort(key=lambda r: (-r[0], -r[1]))
-        for f1, acc, params in results[:5]:
-            print(f"{profile}: cv macro-F1 {f1:.4f}  polarity {acc:.4f}  {params}")
+        grids = [GRID["C_summary"]] + [GRID[f"C_{n}"] for n in second[profile]]
+        if profile == "fast" and choices["accurate"][2]["words_weight"] > 0:
+            grids[1] = [choices["accurate"][2]["C_words"]]  # one words model serves both profiles
+        for Cs in itertools.product(*grids):
+            for share in weights(second[profile]):
+                p = (1 - sum(share.values())) * oof["linear", Cs[0]]
+                for name, C in zip(second[profile], Cs[1:], strict=True):
+                    p = p + share[name] * oof[name, C]
+                for margin in margins:
+                    mean, per = domain_score(y, p, margin, dom)
+                    params = {"C_summary": Cs[0], "margin": margin,
+                              **{f"C_{n}": C for n, C in zip(second[profile], Cs[1:], strict=True)},
+                              **{f"{n}_weight": share[n] for n in second[profile]}}
+                    results.append((mean, per, params, p))
+        results.sort(key=lambda r: -r[0])
+        for mean, per, params, _ in results[:5]:
+            print(f"{profile}: cv mean over domains {mean:.4f}  {params}  "
+                  + " ".join(f"{d} {v:.3f}" for d, v in per.items()))
         choices[profile] = results[0]
     best, best_fast = choices["accurate"][2], choices["fast"][2]
-    report = {"chosen": {**best, "C_summary_fast": best_fast["C_summary"], "C_words": best_fast["C_words"],
-                         "words_weight": best_fast["words_weight"]},
-              "cv": {p: {"macro_f1": round(choices[p][0], 4), "polarity": round(choices[p][1], 4)}
-                     for p in PROFILES}}
-    # per held-out domain: previous behaviour (sentence average, short-text margin) against the new model
+    chosen = {"C_summary": best["C_summary"], "C_embed": best["C_embed"], "embed_weight": best["embed_weight"],
+              "accurate_words_weight": best["words_weight"], "margin": best["margin"],
+              "C_summary_fast": best_fast["C_summary"], "C_words": best_fast["C_words"],
+              "words_weight": best_fast["words_weight"]}
+    report = {"chosen": chosen, "cv": {p: {"mean_over_domains": round(choices[p][0], 4),
+                                          "per_domain": {d: round(v, 3) for d, v in choices[p][1].items()}}
+                                      for p in PROFILES}}
+    print("held-out domain: polarity accuracy (info: share labelled neutral), old → new")
     table = []
-    new = {"fast": (1 - best_fast["words_weight"]) * oof["linear", best_fast["C_summary"]]
-           + best_fast["words_weight"] * oof["words", best_fast["C_words"]],
-           "accurate": (1 - best["embed_weight"]) * oof["linear", best["C_summary"]]
-           + best["embed_weight"] * oof["embed", best["C_embed"]]}
     for d in sorted(set(domains)):
-        rows = np.array([dd == d for dd in domains])
+        rows = dom == d
         line = {"domain": d, "n": int(rows.sum())}
         for profile in PROFILES:
-            # the summary's first three values: the old combined probabilities of the profile
-            old = x["linear" if profile == "fast" else "old"][rows][:, :3]
-            old_labels, old_scores = labels_of(old, 0.05)
-            new_labels, new_scores = labels_of(new[profile][rows], choices[profile][2]["margin"])
-            if d == NEUTRAL_DOMAIN:
-                line[f"{profile}_old"] = round(float((old_labels == "neutral").mean()), 3)
-                line[f"{profile}_new"] = round(float((new_labels == "neutral").mean()), 3)
-            else:
-                line[f"{profile}_old"] = round(polarity_accuracy(y[rows], old_scores), 3)
-                line[f"{profile}_new"] = round(polarity_accuracy(y[rows], new_scores), 3)
+            old = x["linear" if profile == "fast" else "old"][:, :3]
+            line[f"{profile}_old"] = round(domain_score(y[rows], old[rows], 0.05, dom[rows])[0], 3)
+            line[f"{profile}_new"] = round(choices[profile][1][d], 3)
         table.append(line)
-    print("held-out domain: polarity accuracy (info: share labelled neutral), old → new")
-    for line in table:
-        print(f"  {line['domain']:<11} n={line['n']:<3} fast {line['fast_old']:.3f} → {line['fast_new']:.3f}   "
+        print(f"  {d:<11} n={line['n']:<4} fast {line['fast_old']:.3f} → {line['fast_new']:.3f}   "
               f"accurate {line['accurate_old']:.3f} → {line['accurate_new']:.3f}")
-    polar = y != "neutral"
-    for profile in PROFILES:
-        old_scores = labels_of(x["linear" if profile == "fast" else "old"][:, :3], 0.05)[1]
-        print(f"all reviews, {profile}: polarity old {polarity_accuracy(y, old_scores):.3f}, "
-              f"positive recall old {float((old_scores[y == 'positive'] > 0).mean()):.3f} "
-              f"({int(polar.sum())} reviews)")
     report["per_domain"] = table
     return report
 
@@ -299,7 +323,8 @@ def train(rows: list[dict], params: dict, x: dict | None = None) -> ReviewsModel
             "trained_on": {d: sum(1 for r in rows if r["domain"] == d) for d in sorted({r["domain"] for r in rows})},
             "domains": sorted({r["domain"] for r in rows}), "seed": SEED, **params}
     model = ReviewsModel(arrays, params["embed_weight"], params["margin"], meta,
-                         vectorizer.get_feature_names_out().tolist(), params["words_weight"])
+                         vectorizer.get_feature_names_out().tolist(), params["words_weight"],
+                         params.get("accurate_words_weight", 0.0))
     # the component's own TF-IDF gives scikit-learn's probabilities (no scikit-learn at run time)
     ours = _softmax_rows(np.array([model.words_vector(w) for w in words]) @ words_clf.coef_.T
                          + words_clf.intercept_)
@@ -317,15 +342,17 @@ def main(argv=None) -> dict:
     parser.add_argument("--cv", action="store_true", help="choose the parameters by leave-one-domain-out CV")
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--out", default=str(DEFAULT_REVIEWS))
-    parser.add_argument("--real", action="append", default=[],
-                        help="a JSONL file of real reviews to train on too (repeatable; see nlp/train/data/README.md)")
+    parser.add_argument("--real", action="append",
+                        help="a JSONL file of real reviews to train on too (repeatable; default: "
+                             "nlp/train/data/allocine_reviews.jsonl; see nlp/train/data/README.md)")
+    parser.add_argument("--no-real", action="store_true", help="train on long_reviews.tsv alone")
     parser.add_argument("--real-limit", type=int, default=DEFAULTS["real_limit"],
                         help="at most this many long reviews per label and file")
     parser.add_argument("--inputs", help="cache of the computed inputs (.npz keyed by the texts' SHA-256)")
     args = parser.parse_args(argv)
     started = time.time()
     rows = read_reviews(args.data)
-    for path in args.real:
+    for path in [] if args.no_real else (args.real or REAL):
         real = read_real(path, args.real_limit)
         print(f"{path}: {len(real)} long reviews", flush=True)
         rows.extend(real)
