@@ -7,6 +7,7 @@ most of its length on a plot summary and on criticism, and negative reviews that
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 import numpy as np
@@ -152,9 +153,54 @@ def test_unreadable_long_text_model_stops_the_build(tmp_path):
 
 
 def test_packaged_model_says_what_it_was_trained_on(fast):
-    meta = fast.get_pipe("vigie_sentiment").reviews.meta
-    assert "long_reviews.tsv" in meta["trained_on"]
+    reviews = fast.get_pipe("vigie_sentiment").reviews
+    meta = reviews.meta
     assert "books" not in meta["domains"] and "info" in meta["domains"]
+    # the real Allociné reviews are in: far more film texts than the 62 written ones
+    assert meta["trained_on"]["film"] > 1000
+    assert reviews.embed_weight + reviews.accurate_words_weight <= 1.0
+    assert reviews.accurate_words_weight > 0  # accurate reads the words model too
+
+
+def test_accurate_average_includes_the_words_model_when_it_has_a_share():
+    arrays = {"fast_coef": np.zeros((3, 10)), "fast_intercept": np.zeros(3),
+              "accurate_coef": np.zeros((3, 10)), "accurate_intercept": np.zeros(3),
+              "embed_coef": np.zeros((3, 4)), "embed_intercept": np.zeros(3),
+              "words_coef": np.array([[-3.0], [0.0], [3.0]]), "words_intercept": np.zeros(3),
+              "words_idf": np.ones(1)}
+    summaries, embeddings, words = np.zeros((1, 10)), np.zeros((1, 4)), [["super"]]
+    alone = ReviewsModel(arrays, 0.5, 0.05, terms=["super"], words_weight=0.5)
+    both = ReviewsModel(arrays, 0.5, 0.05, terms=["super"], words_weight=0.5, accurate_words_weight=0.5)
+    p_alone = alone.proba("accurate", summaries, embeddings, words)[0]
+    p_both = both.proba("accurate", summaries, embeddings, words)[0]
+    assert np.allclose(p_alone, 1 / 3)  # summary and embedding models know nothing
+    assert p_both[2] > 0.5 > p_both[0]  # the word "super" speaks
+    assert np.isclose(p_both.sum(), 1.0)
+    with pytest.raises(ValueError, match="embed_weight"):
+        ReviewsModel(arrays, 0.75, 0.05, terms=["super"], accurate_words_weight=0.5)
+
+
+def test_real_reviews_kept_for_training_are_long_and_say_nothing_of_books(tmp_path):
+    from vigie.nlp.train.sentiment_reviews import REAL, read_real
+
+    rows = read_real(REAL[0], 5000)
+    assert len(rows) > 1500
+    assert all(len(r["text"]) > 300 and r["domain"] == "film" for r in rows)
+    books = re.compile(r"\b(?:livres?|romans?|romancière?s?|lectures?|lecteurs?|lectrices?|babelio)\b", re.I)
+    assert not [r["text"][:50] for r in rows if books.search(r["text"])]
+    labels = [r["label"] for r in rows]
+    assert 0.4 < labels.count("positive") / len(labels) < 0.6
+    # its source and licence are stated beside it
+    readme = (REAL[0].parent / "README.md").read_text(encoding="utf-8")
+    assert "allocine_reviews.jsonl" in readme and "MIT" in readme
+    # malformed lines are skipped, the rest kept
+    mixed = tmp_path / "mixed.jsonl"
+    long = "Un film magnifique, " * 20
+    mixed.write_text("\n".join([json.dumps({"text": long, "label": "positive", "domain": "film"}), "{not json",
+                                 json.dumps({"text": long}), json.dumps({"text": "court", "label": "negative",
+                                                                        "domain": "film"})]) + "\n",
+                     encoding="utf-8")
+    assert [r["label"] for r in read_real(mixed, 10)] == ["positive"]
 
 
 # --------------------------------------------------------------- the training script
@@ -189,13 +235,17 @@ def test_training_script_on_a_small_sample(tmp_path):
                                 lineterminator="\n")
         writer.writeheader()
         writer.writerows(sample)
+    real = tmp_path / "real.jsonl"
+    picked = sentiment_reviews.read_real(sentiment_reviews.REAL[0], 4)
+    real.write_text("".join(json.dumps({**r, "domain": "film"}, ensure_ascii=False) + "\n" for r in picked),
+                    encoding="utf-8")
     out = tmp_path / "reviews.npz"
-    report = sentiment_reviews.main(["--cv", "--data", str(data), "--out", str(out)])
+    report = sentiment_reviews.main(["--cv", "--data", str(data), "--real", str(real), "--out", str(out)])
     assert {line["domain"] for line in report["per_domain"]} == {"film", "hotel", "app", "info"}
-    assert 0.0 <= report["cv"]["accurate"]["polarity"] <= 1.0
+    assert 0.0 <= report["cv"]["accurate"]["mean_over_domains"] <= 1.0
     model = ReviewsModel.load(out)
     assert model.arrays["embed_coef"].shape == (3, 384)
-    assert model.meta["trained_on"].startswith(f"{len(sample)} long texts")
+    assert sum(model.meta["trained_on"].values()) == len(sample) + len(picked) == report["trained_on"]
     nlp = spacy.blank("fr")
     nlp.add_pipe("vigie_sentiment", config={"profile": "fast",
                                             "reviews": {"@misc": "vigie.sentiment_reviews.v1", "path": str(out)}})
