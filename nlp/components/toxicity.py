@@ -5,7 +5,9 @@ Labels (``vigie.schema.TOXICITY_LABELS``):
   including obfuscated spellings, hostile predicates and dehumanising comparisons about protected
   groups, threats, insults aimed at persons and officials; counter-speech, quotes and negations
   void them), plus a sparse linear model per label trained on MLMA French (``insult`` ← offensive,
-  abusive, disrespectful; ``hate`` ← hostile towards a protected trait) for what the rules miss;
+  abusive, disrespectful; ``hate`` ← hostile towards a protected trait) for what the rules miss; since
+  v4 a third head, ``hostility`` (v3's insult head), decides whether the model's hate counts and caps the
+  model's insult on swearing about things;
 - ``harassment``, ``obscenity``: our own patterns and lexicons (no training data); obscenity (swearing
   about things) is labelled, not flagged by default;
 - ``personal_data``: a phone number, an e-mail address or a postal address of a person exposed in
@@ -56,7 +58,7 @@ MODEL_HATE_HOSTILITY = 0.3
 # a moderation category (vigie.nlp.components.moderation) → the labels it gives
 CATEGORY_LABELS = {"threat": ("threat",), "dehumanisation": ("hate",), "hate": ("hate",), "slur": ("hate", "insult"),
                    "insult": ("insult",)}
-DEFAULT_MODEL = MODELS / "toxicity_v3.json.gz"
+DEFAULT_MODEL = MODELS / "toxicity_v4.json.gz"
 RULE_SCORES = {"threat": 0.9, "hate": 0.85, "harassment": 0.8, "personal_data": 0.8, "insult": 0.75,
                "obscenity": 0.6}
 
@@ -198,7 +200,7 @@ def toxicity_features(text: str) -> tuple[dict[str, list[str]], dict[str, float]
 
 @registry.misc("vigie.toxicity_model.v1")
 def toxicity_model(path: str | None = None) -> ModelSource:
-    """The toxicity model at ``path`` (default: the packaged ``nlp/data/models/toxicity_v3.json.gz``)."""
+    """The toxicity model at ``path`` (default: the packaged ``nlp/data/models/toxicity_v4.json.gz``)."""
     return ModelSource(path, DEFAULT_MODEL)
 
 
@@ -276,7 +278,8 @@ class ToxicityComponent(SavedModel):
                        mod.reports_quote(canon), canon)
 
     def model_scores(self, contexts: list[Context]) -> list[tuple[dict[str, float], float]]:
-        """The linear model's calibrated scores (insult, hate) of each text, and its hate probability."""
+        """The linear model's calibrated scores (insult, hate and, since v4, hostility) of each text, and its hate
+        probability."""
         out = []
         for ctx in contexts:
             proba = self.model.proba(ctx.features)
@@ -346,12 +349,19 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
             verdict = Verdict(label, "person", scores[label], label)
     targets = ctx.targets
     model = dict(model)
+    # since v4 the hostility that lets the model's hate count is the v3 insult head's ("hostility"), not the
+    # insult label's: the insult label moved to a model (NB-weighted) whose scores on clean texts sit higher
+    hostility = model.pop("hostility", model.get("insult", 0.0))
     swearing = not found and not targets and "obscenity" in ctx.rule_scores and "insult" not in ctx.rule_scores
+    if not found and not targets and "obscenity" in ctx.rule_scores:
+        # swearing about things ("saloperie de pluie"): the model's insult is at most the hostility head's (v3's
+        # insult head), which does not take the swear words for an insult as readily as the NB-weighted one
+        model["insult"] = min(model.get("insult", 0.0), hostility)
     if ctx.countered or ctx.reports_quote:  # condemning or reporting hate, not uttering it
         model = {label: min(value, 0.45) for label, value in model.items()}
     elif model.get("hate", 0.0) >= (MODEL_HATE_MIN if found or targets else MODEL_HATE_NO_GROUP) \
             and (found or targets or hate_proba is None or hate_proba >= MODEL_HATE_NO_GROUP_PROBA) \
-            and (found or model.get("insult", 0.0) >= MODEL_HATE_HOSTILITY) \
+            and (found or hostility >= MODEL_HATE_HOSTILITY) \
             and (found or not (ctx.negated_group or ctx.negated_insult or swearing)):
         # hate as MLMA's annotators read it (hostile and about a protected trait) needs some hostility too
         model["hate"] = max(model["hate"], 0.5)

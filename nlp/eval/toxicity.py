@@ -66,6 +66,14 @@ def evaluate(nlp=None) -> dict:
         }
     else:
         result["mlma_heldout"] = {"status": "data not available", "path": str(mlma_path())}
+    result.update(checks(nlp))
+    return result
+
+
+def checks(nlp) -> dict:
+    """What does not read MLMA's held-out part: the own rules set and the flag rates on texts expected to be
+    clean (counts only); the training script prints these."""
+    result: dict = {}
     own = read_jsonl(EVAL / "toxicity_rules.jsonl")
     preds = predict(nlp, [i["text"] for i in own])
     result["own_rules_set"] = {"n": len(own), **per_label(own, preds, LABELS),

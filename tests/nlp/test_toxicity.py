@@ -155,14 +155,32 @@ def test_evaluation_mlma_heldout(evaluation):
 
 
 def test_thresholds_were_chosen_on_the_components_decisions(pipeline):
-    """v3: the thresholds come from the component's out-of-fold decisions on MLMA's training part (rules, negations
-    and gating included), hate at recall ≥ 0.78 there; v2 chose them on the model's probabilities alone."""
+    """Since v3 the thresholds come from the component's out-of-fold decisions on MLMA's training part (rules,
+    negations and gating included), hate at recall ≥ 0.78 there; v2 chose them on the model's probabilities alone.
+    v4: the insult head is NB-weighted and v3's insult head stays, as ``hostility``, the gate of the model's hate."""
     model = pipeline.get_pipe("vigie_toxicity").model
     chosen = model.data["meta"]["chosen"]
     precision, recall = chosen["hate"]["system_oof"]
     assert recall >= 0.78 and precision >= 0.5, chosen["hate"]
-    assert min(chosen["insult"]["system_oof"]) >= 0.74, chosen["insult"]
-    assert model.thresholds == {label: chosen[label]["threshold"] for label in ("insult", "hate")}
+    assert min(chosen["insult"]["system_oof"]) >= 0.75, chosen["insult"]
+    assert chosen["insult"]["nb"] is True
+    assert model.classes == ["insult", "hate", "hostility"]
+    assert model.thresholds == {label: chosen[label]["threshold"] for label in model.classes}
+
+
+def test_hostility_head_gates_the_models_hate_and_is_no_label(pipeline):
+    """The ``hostility`` head decides whether the model's hate counts (no rule, no group word needed then) but is
+    never a label of its own."""
+    component = pipeline.get_pipe("vigie_toxicity")
+    ctx = component.context("Les feux du carrefour sont déréglés, c'est le chaos tous les matins")
+    calibrated = component.model_scores([ctx])[0][0]
+    assert set(calibrated) == {"insult", "hate", "hostility"}
+    # the gate reads the hostility head, not the insult label
+    hostile = {**calibrated, "insult": 0.1, "hate": 0.9, "hostility": 0.9}
+    calm = {**calibrated, "insult": 0.9, "hate": 0.9, "hostility": 0.1}
+    assert decide(ctx, hostile, 0.9)[0]["hate"] >= 0.5
+    assert decide(ctx, calm, 0.9)[0]["hate"] < 0.5
+    assert "hostility" not in decide(ctx, hostile, 0.9)[0]
 
 
 @pytest.mark.parametrize("text", [
