@@ -73,7 +73,8 @@ def pipeline_config(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
 
         profile = check_profile(profile, "profile")
         if profile:
-            config = _merge({"vigie_sentiment": {"profile": profile}, "vigie_request": {"profile": profile}},
+            config = _merge({"vigie_sentiment": {"profile": profile}, "vigie_request": {"profile": profile},
+                             "vigie_toxicity": {"profile": profile}},
                             config or {})
     if tagger not in ("lexicon", "model"):
         raise ValueError(f"tagger must be 'lexicon' or 'model', not {tagger!r}")
@@ -98,7 +99,8 @@ def pipeline_config(model: str = "fr_core_news_sm", *, tagger: str = "lexicon",
     if "vigie_terms" not in pipeline:
         disabled = [name for name in disabled if name != "ner"]  # nothing else runs it
     for name, override in (config or {}).items():
-        if name in ("vigie_sentiment", "vigie_request") and name not in components and set(override) == {"profile"}:
+        if name in ("vigie_sentiment", "vigie_request", "vigie_toxicity") and name not in components \
+                and set(override) == {"profile"}:
             continue  # a profile for a pipeline without the component: nothing to set
         if name not in components:
             raise PipelineLoadError(name, "settings given for a component that is not in the pipeline")

@@ -21,10 +21,13 @@ trait, ``official`` or ``person``) and the words that triggered it (``modèle`` 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -59,6 +62,47 @@ MODEL_HATE_HOSTILITY = 0.3
 CATEGORY_LABELS = {"threat": ("threat",), "dehumanisation": ("hate",), "hate": ("hate",), "slur": ("hate", "insult"),
                    "insult": ("insult",)}
 DEFAULT_MODEL = MODELS / "toxicity_v4.json.gz"
+DEFAULT_HEAD = MODELS / "moderation_e5_head_v1.npz"
+PROFILES = ("accurate", "fast")
+HEAD_THRESHOLD = 0.7  # leave-one-suite-out choice, see vigie.nlp.train.moderation_encoder
+HEAD_MIN_WORDS = 5  # shorter texts ("👀 à suivre") carry too little for the head
+HEAD_GATE = 0.2  # the head reads a text that names a group or whose model hostility / insult reaches this
+
+
+class ModerationHead:
+    """The functional head of profile ``accurate`` (numpy ``.npz``, no pickle): ``coef`` (384,) and
+    ``intercept`` of p(hateful | e5 embedding), ``threat_coef`` and ``threat_intercept`` of p(threat |
+    hateful), ``threshold`` and ``meta``."""
+
+    def __init__(self, coef, intercept: float, threat_coef, threat_intercept: float, threshold: float,
+                 meta: dict | None = None):
+        self.coef = np.asarray(coef, dtype=np.float64).reshape(-1)
+        self.intercept = float(intercept)
+        self.threat_coef = np.asarray(threat_coef, dtype=np.float64).reshape(-1)
+        self.threat_intercept = float(threat_intercept)
+        self.threshold = float(threshold)
+        self.meta = meta or {}
+        if self.coef.shape != self.threat_coef.shape or not 0.0 < self.threshold < 1.0:
+            raise ValueError(f"unexpected moderation head: coef {self.coef.shape}, threat_coef "
+                             f"{self.threat_coef.shape}, threshold {self.threshold}")
+
+    @classmethod
+    def load(cls, path: str | Path) -> ModerationHead:
+        with np.load(path, allow_pickle=False) as data:
+            return cls(data["coef"], float(data["intercept"]), data["threat_coef"], float(data["threat_intercept"]),
+                       float(data["threshold"]), json.loads(str(data["meta"])))
+
+    def save(self, path: str | Path) -> None:
+        with open(path, "wb") as handle:
+            np.savez_compressed(handle, coef=self.coef, intercept=np.float64(self.intercept),
+                                threat_coef=self.threat_coef, threat_intercept=np.float64(self.threat_intercept),
+                                threshold=np.float64(self.threshold), meta=np.array(json.dumps(self.meta)))
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(np.asarray(x, dtype=np.float64) @ self.coef + self.intercept)))
+
+    def threat_proba(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(np.asarray(x, dtype=np.float64) @ self.threat_coef + self.threat_intercept)))
 RULE_SCORES = {"threat": 0.9, "hate": 0.85, "harassment": 0.8, "personal_data": 0.8, "insult": 0.75,
                "obscenity": 0.6}
 
@@ -231,17 +275,22 @@ class Context:
         "model": {"@misc": "vigie.toxicity_model.v1", "path": None},
         "max_chars": 5000,
         "flag_labels": list(FLAG_LABELS),
+        "profile": "fast",
     },
 )
-def make_toxicity(nlp: Language, name: str, model: ModelSource, max_chars: int, flag_labels: list[str]):
-    return ToxicityComponent(name, model, max_chars=max_chars, flag_labels=flag_labels)
+def make_toxicity(nlp: Language, name: str, model: ModelSource, max_chars: int, flag_labels: list[str],
+                  profile: str):
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {PROFILES}, not {profile!r}")
+    return ToxicityComponent(name, model, max_chars=max_chars, flag_labels=flag_labels, profile=profile)
 
 
 class ToxicityComponent(SavedModel):
     """Writes ``doc._.toxicity``: labels over their thresholds, the highest label score, and
     ``flagged`` when one of ``flag_labels`` is present."""
 
-    def __init__(self, name: str, model: ModelSource, *, max_chars: int = 5000, flag_labels=FLAG_LABELS):
+    def __init__(self, name: str, model: ModelSource, *, max_chars: int = 5000, flag_labels=FLAG_LABELS,
+                 profile: str = "fast", head_path: str | Path | None = None):
         unknown = set(flag_labels) - set(LABELS)
         if unknown:
             raise ValueError(f"unknown toxicity labels in flag_labels: {sorted(unknown)}; expected among {LABELS}")
@@ -249,6 +298,15 @@ class ToxicityComponent(SavedModel):
         self.source = model
         self.max_chars = max_chars
         self.flag_labels = set(flag_labels)
+        self.profile = profile
+        self.head_path = Path(head_path) if head_path else DEFAULT_HEAD
+        self._head: ModerationHead | None = None
+
+    @property
+    def head(self) -> ModerationHead:
+        if self._head is None:
+            self._head = ModerationHead.load(self.head_path)
+        return self._head
 
     @property
     def model(self) -> LinearTextModel:
@@ -261,6 +319,11 @@ class ToxicityComponent(SavedModel):
             moderator()
         except Exception as exc:
             raise PipelineLoadError(self.name, f"the toxicity lexicons: {type(exc).__name__}: {exc}") from exc
+        if self.profile == "accurate":
+            try:
+                self._head = ModerationHead.load(self.head_path)
+            except Exception as exc:
+                raise PipelineLoadError(self.name, f"{self.head_path}: {type(exc).__name__}: {exc}") from exc
 
     def calibrated(self, proba: dict[str, float], thresholds: dict[str, float] | None = None) -> dict[str, float]:
         """Label probabilities rescaled so that each label's threshold maps to 0.5 (default thresholds:
@@ -300,11 +363,62 @@ class ToxicityComponent(SavedModel):
         return self.analyse(text)[0]
 
     def predict(self, text: str) -> dict:
-        return result(*self.analyse(text), self.flag_labels)
+        return self.predict_many([text])[0]
+
+    def predict_many(self, texts: list[str]) -> list[dict]:
+        """``doc._.toxicity`` of each text; in profile ``accurate`` the functional head reads, in one encoder
+        call, the texts left unflagged that name a group or show some hostility and that no veto holds."""
+        out, pending = [], []
+        for text in texts:
+            if not any(ch.isalnum() for ch in text):
+                out.append(result({}, None, self.flag_labels))
+                continue
+            ctx = self.context(text)
+            calibrated, hate_proba = self.model_scores([ctx])[0]
+            scores, verdict = decide(ctx, calibrated, hate_proba)
+            out.append(result(scores, verdict, self.flag_labels))
+            if self.profile == "accurate" and not out[-1]["flagged"] and len(text.split()) >= HEAD_MIN_WORDS and not (
+                    ctx.countered or ctx.reports_quote) and (
+                    ctx.targets or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE):
+                pending.append((len(out) - 1, ctx, scores))
+        if pending:
+            from vigie.nlp.components.request_model import embeddings
+
+            x = embeddings([texts[i][: self.max_chars] for i, _, _ in pending])
+            head = self.head
+            proba, threat = head.proba(x), head.threat_proba(x)
+            for row, (i, ctx, scores) in enumerate(pending):
+                if proba[row] < head.threshold:
+                    continue
+                score = round(float(0.5 + 0.5 * (proba[row] - head.threshold) / (1.0 - head.threshold)), 4)
+                if threat[row] >= 0.5:
+                    category, target = "threat", (ctx.targets[0] if ctx.targets else "person")
+                elif ctx.targets:
+                    category, target = "hate", ctx.targets[0]
+                else:
+                    continue  # hostility with no group and no threat: the rules' and the linear model's call
+                scores = {**scores, category: max(scores.get(category, 0.0), score)}
+                out[i] = result(scores, Verdict(category, target, score, "modèle (e5)"), self.flag_labels)
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.toxicity = self.predict(doc.text)
         return doc
+
+    def pipe(self, docs, batch_size: int = 256):
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._label(batch)
+                batch = []
+        if batch:
+            yield from self._label(batch)
+
+    def _label(self, docs: list[Doc]) -> list[Doc]:
+        for doc, tox in zip(docs, self.predict_many([d.text for d in docs]), strict=True):
+            doc._.toxicity = tox
+        return docs
 
 
 def result(scores: dict[str, float], verdict: Verdict | None, flag_labels) -> dict:

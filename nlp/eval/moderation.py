@@ -24,13 +24,15 @@ DEV_SUITE = Path(__file__).with_name("moderation_dev.jsonl")
 PROTECTED = ("origin", "religion", "gender", "sexual_orientation", "disability")
 
 
-def default_nlp():
+def default_nlp(profile: str = "fast"):
+    """``vigie_toxicity`` alone: profile ``fast`` (rules and linear model) or ``accurate`` (plus the e5
+    functional head, the product's default)."""
     import spacy
 
     import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
 
     pipeline = spacy.blank("fr")
-    pipeline.add_pipe("vigie_toxicity")
+    pipeline.add_pipe("vigie_toxicity", config={"profile": profile})
     return pipeline
 
 
@@ -73,8 +75,11 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", type=Path, default=DEV_SUITE, help="JSONL suite (default: our dev suite)")
     parser.add_argument("--errors", action="store_true", help="list the cases the component gets wrong")
+    parser.add_argument("--profile", choices=("accurate", "fast"), default="accurate",
+                        help="NLP profile (default accurate, the product's default; fast: rules and linear model)")
     args = parser.parse_args(argv)
-    result = evaluate(suite=args.suite, errors=args.errors)
+    result = evaluate(default_nlp(args.profile), suite=args.suite, errors=args.errors)
+    result["profile"] = args.profile
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

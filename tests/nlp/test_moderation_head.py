@@ -1,0 +1,107 @@
+"""The functional moderation head of profile ``accurate`` (issue 16, item 3): an e5 head that adds the
+flags phrase rules miss (veiled threats, stereotypes stated as facts), never on short texts, civil
+complaints, counter-speech or reported quotes.  Texts written for this test, in none of the suites."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import spacy
+
+import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from vigie.nlp.components.toxicity import DEFAULT_HEAD, HEAD_MIN_WORDS, ModerationHead
+from vigie.nlp.errors import PipelineLoadError
+
+
+def pipeline(profile: str, **config):
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("vigie_toxicity", config={"profile": profile, **config})
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def fast():
+    return pipeline("fast")
+
+
+@pytest.fixture(scope="module")
+def accurate():
+    return pipeline("accurate")
+
+
+MISSED_BY_RULES = [
+    # stereotypes stated as facts, in the negative form the rules read as a negation
+    "Les Marocains du quartier ne savent pas vivre, ils salissent tout et ne respectent personne.",
+    "Les femmes ne comprennent rien à la mécanique, qu'elles laissent le garage municipal aux hommes.",
+]
+CLEAN = [
+    "Le trottoir de la rue des Tilleuls est défoncé depuis des mois, la mairie se moque de nous.",
+    "Les rodéos motos tous les soirs dans le quartier, on n'en peut plus, la police municipale est où ??",
+    "Merci aux bénévoles de l'association des paralysés de France pour la journée au parc.",
+    "Mon voisin musulman m'a aidé à déménager, les préjugés sur eux sont ridicules.",
+    "Il a traité ma voisine de « sale arabe » devant l'école, j'ai porté plainte, c'est honteux.",
+]
+
+
+@pytest.mark.parametrize("text", MISSED_BY_RULES)
+def test_accurate_flags_stereotypes_the_rules_miss(fast, accurate, text):
+    assert not fast(text)._.toxicity["flagged"]
+    tox = accurate(text)._.toxicity
+    assert tox["flagged"] and tox["category"] == "hate" and tox["cue"] == "modèle (e5)"
+    assert tox["target"] in ("origin", "gender")
+    json.dumps(tox)  # plain numbers, ready for Elasticsearch
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_accurate_leaves_complaints_thanks_and_counter_speech_alone(accurate, text):
+    assert not accurate(text)._.toxicity["flagged"]
+
+
+def test_short_texts_are_not_read_by_the_head(accurate):
+    text = "👀 à suivre"
+    assert len(text.split()) < HEAD_MIN_WORDS
+    assert not accurate(text)._.toxicity["flagged"]
+
+
+def test_batches_and_single_texts_agree(accurate):
+    texts = MISSED_BY_RULES + CLEAN + ["", "!!!"]
+    one_by_one = [accurate(t)._.toxicity for t in texts]
+    batched = [d._.toxicity for d in accurate.pipe(texts, batch_size=3)]
+    assert one_by_one == batched
+
+
+def test_the_pipeline_profile_reaches_the_component():
+    from vigie.nlp.pipeline import build_pipeline
+
+    assert build_pipeline(profile="fast").get_pipe("vigie_toxicity").profile == "fast"
+    assert build_pipeline(profile="accurate").get_pipe("vigie_toxicity").profile == "accurate"
+    assert build_pipeline().get_pipe("vigie_toxicity").profile == "accurate"  # the default, as sentiment's
+
+
+def test_unknown_profile_is_refused():
+    with pytest.raises(ValueError, match="profile"):
+        pipeline("fastest")
+
+
+def test_unreadable_head_stops_the_build(tmp_path):
+    broken = tmp_path / "head.npz"
+    broken.write_bytes(b"not numpy")
+    nlp = spacy.blank("fr")
+    component = nlp.add_pipe("vigie_toxicity", config={"profile": "accurate"})
+    component.head_path = broken
+    component._head = None
+    with pytest.raises(PipelineLoadError, match=r"head\.npz"):
+        component.load()
+
+
+def test_packaged_head_round_trips_and_says_what_it_was_trained_on(tmp_path):
+    head = ModerationHead.load(DEFAULT_HEAD)
+    assert head.coef.shape == (384,) and 0.5 <= head.threshold < 1.0
+    assert "moderation_blind3.jsonl" in head.meta["trained_on"]["suites"]
+    assert "moderation_blind4.jsonl" not in head.meta["trained_on"]["suites"]  # the held-out suite
+    head.save(tmp_path / "copy.npz")
+    again = ModerationHead.load(tmp_path / "copy.npz")
+    x = np.random.default_rng(0).normal(size=(4, 384))
+    assert np.allclose(again.proba(x), head.proba(x)) and np.allclose(again.threat_proba(x), head.threat_proba(x))
