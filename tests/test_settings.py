@@ -140,3 +140,29 @@ def test_resolving_the_settings_does_not_load_the_crawlers(tmp_path):
             "print('scrapy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("VIGIE_CRAWL_BATCH_SIZE", "abc", "VIGIE_CRAWL_BATCH_SIZE: 'abc' is not an integer of at least 1"),
+    ("VIGIE_CRAWL_BATCH_SIZE", "0", "VIGIE_CRAWL_BATCH_SIZE: '0' is not an integer of at least 1"),
+    ("VIGIE_SEARCH_TIMEOUT", "soon", "VIGIE_SEARCH_TIMEOUT: 'soon' is not a number of at least 0.1"),
+    ("VIGIE_SEARCH_TIMEOUT", "nan", "VIGIE_SEARCH_TIMEOUT: 'nan' is not a number of at least 0.1"),
+    ("VIGIE_NLP_PROFILE", "turbo", "VIGIE_NLP_PROFILE: unknown NLP profile 'turbo'"),
+])
+def test_a_bad_environment_value_is_a_clear_error_with_exit_code_2(tmp_path, name, value, message):
+    from vigie.errors import SettingsError
+
+    with pytest.raises(SettingsError, match=message.split(":")[0]):
+        Settings.resolve(DEMO_CONFIG, env={name: value, "VIGIE_STATE_DIR": str(tmp_path)})
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "VIGIE_STATE_DIR": str(tmp_path), name: value,
+           "ELASTICSEARCH_URL": "http://127.0.0.1:9"}
+    done = subprocess.run([VIGIE, "search", "école"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_good_environment_numbers_are_read(tmp_path):
+    env = {"VIGIE_STATE_DIR": str(tmp_path), "VIGIE_CRAWL_BATCH_SIZE": " 7 ", "VIGIE_SEARCH_TIMEOUT": "2.5"}
+    settings = Settings.resolve(DEMO_CONFIG, env=env)
+    assert settings.crawl_batch_size == 7 and settings.search_timeout == 2.5
+    assert Settings.resolve(DEMO_CONFIG, env={"VIGIE_STATE_DIR": str(tmp_path)}).search_timeout == 30.0

@@ -109,12 +109,28 @@ def _prefix(value: str) -> str:
 
 
 def check_profile(value: str | None, where: str) -> str | None:
-    """``value`` when it names an NLP profile (or is empty: None); a ValueError naming ``where`` otherwise."""
+    """``value`` when it names an NLP profile (or is empty: None); a SettingsError naming ``where`` otherwise."""
     if not value:
         return None
     value = value.strip().lower()
     if value not in NLP_PROFILES:
-        raise ValueError(f"{where}: unknown NLP profile {value!r} (expected one of {', '.join(NLP_PROFILES)})")
+        raise SettingsError(f"{where}: unknown NLP profile {value!r} (expected one of {', '.join(NLP_PROFILES)})")
+    return value
+
+
+def env_number(env: Mapping[str, str], name: str, kind: type, minimum: float) -> int | float | None:
+    """The number an environment variable holds (None when unset or empty); a SettingsError naming it when
+    it is not a ``kind`` of at least ``minimum``."""
+    text = (env.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or value != value or value < minimum:  # value != value: NaN
+        raise SettingsError(f"{name}: {text!r} is not {'an integer' if kind is int else 'a number'} "
+                            f"of at least {minimum}")
     return value
 
 
@@ -161,10 +177,10 @@ class Settings:
         prefix = index_prefix or env.get("VIGIE_INDEX_PREFIX") or in_file.index_prefix or "vigie"
         made = cls(config_path=path, state_dir=state, data_dir=data, cache_dir=_cache_dir(env),
                    index_prefix=_prefix(prefix), env=env,
-                   search_timeout=float(env.get("VIGIE_SEARCH_TIMEOUT") or 30),
+                   search_timeout=env_number(env, "VIGIE_SEARCH_TIMEOUT", float, 0.1) or 30.0,
                    nlp_profile=check_profile(env.get("VIGIE_NLP_PROFILE"), "VIGIE_NLP_PROFILE"),
                    file_nlp_profile=getattr(in_file, "nlp_profile", None),
-                   crawl_batch_size=max(1, int(env.get("VIGIE_CRAWL_BATCH_SIZE")
+                   crawl_batch_size=max(1, int(env_number(env, "VIGIE_CRAWL_BATCH_SIZE", int, 1)
                                                or getattr(in_file, "crawl_batch_size", None) or 50)),
                    index_shards=check_index_shards(env.get("VIGIE_INDEX_SHARDS"), "VIGIE_INDEX_SHARDS")
                    or getattr(in_file, "index_shards", None))
