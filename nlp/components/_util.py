@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+import numpy as np
 from spacy.tokens import Doc
+
+T = TypeVar("T")
 
 
 def add_flag(doc: Doc, flag: str) -> None:
@@ -18,3 +24,19 @@ def singular(word: str) -> str:
     if len(word) > 3 and word[-1] in "sx" and not word.endswith(("aux", "ss", "us", "is")):
         return word[:-1]
     return word
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter): a component's ``pipe`` scores a batch at once."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))

@@ -62,6 +62,7 @@ from spacy.util import ensure_path, registry
 from vigie.accounts import OwnAccounts
 from vigie.nlp import extensions
 from vigie.nlp.components._savedmodel import ModelSource
+from vigie.nlp.components._util import batches
 from vigie.nlp.components.language import is_french
 from vigie.nlp.components.request_model import DEFAULT_HEAD, HEAD_FILE, RequestHead
 from vigie.nlp.errors import PipelineLoadError
@@ -816,13 +817,7 @@ class RequestDetector:
         return doc
 
     def pipe(self, docs, batch_size: int = 128):
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._apply(batch)
-                batch = []
-        if batch:
+        for batch in batches(docs, batch_size):
             yield from self._apply(batch)
 
     def _apply(self, docs: list[Doc]):

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from vigie.nlp.components._textmodel import MODELS
+from vigie.nlp.components._util import sigmoid
 
 DEFAULT_HEAD = MODELS / "request_e5_head_v1.npz"
 HEAD_FILE = "request_head.npz"
@@ -51,10 +52,6 @@ def embeddings(texts: list[str]) -> np.ndarray:
         mean = vectors[owners == i].mean(axis=0)
         out[i] = mean / (np.linalg.norm(mean) or 1.0)
     return out
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 class RequestHead:
@@ -110,7 +107,7 @@ class RequestHead:
 
     def proba(self, vectors: np.ndarray, table: np.ndarray) -> np.ndarray:
         """p(request) of each text from its embedding and its signals."""
-        return _sigmoid(features(vectors, table, self.signal_scale) @ self.coef + self.intercept)
+        return sigmoid(features(vectors, table, self.signal_scale) @ self.coef + self.intercept)
 
     def kind_proba(self, vectors: np.ndarray, table: np.ndarray) -> np.ndarray:
         """(n, 4) probabilities of the kinds (``kinds``)."""

@@ -39,6 +39,7 @@ from spacy.util import registry
 from vigie.nlp import extensions
 from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import MODELS, LinearTextModel, text_features
+from vigie.nlp.components._util import batches
 from vigie.nlp.errors import PipelineLoadError
 
 extensions.register()
@@ -480,13 +481,7 @@ class SentimentComponent(SavedModel):
 
     def pipe(self, docs, batch_size: int = 128):
         """Scores a batch at once (one call of the encoder per batch)."""
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._score(batch)
-                batch = []
-        if batch:
+        for batch in batches(docs, batch_size):
             yield from self._score(batch)
 
     def _score(self, docs: list[Doc]):

@@ -35,6 +35,7 @@ from spacy.util import registry
 from vigie.nlp import extensions
 from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
+from vigie.nlp.components._util import batches, sigmoid
 from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, moderator
 from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
@@ -99,10 +100,10 @@ class ModerationHead:
                                 threshold=np.float64(self.threshold), meta=np.array(json.dumps(self.meta)))
 
     def proba(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(np.asarray(x, dtype=np.float64) @ self.coef + self.intercept)))
+        return sigmoid(np.asarray(x, dtype=np.float64) @ self.coef + self.intercept)
 
     def threat_proba(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(np.asarray(x, dtype=np.float64) @ self.threat_coef + self.threat_intercept)))
+        return sigmoid(np.asarray(x, dtype=np.float64) @ self.threat_coef + self.threat_intercept)
 RULE_SCORES = {"threat": 0.9, "hate": 0.85, "harassment": 0.8, "personal_data": 0.8, "insult": 0.75,
                "obscenity": 0.6}
 
@@ -374,8 +375,9 @@ class ToxicityComponent(SavedModel):
                 out.append(result({}, None, self.flag_labels))
                 continue
             ctx = self.context(text)
-            calibrated, hate_proba = self.model_scores([ctx])[0]
-            scores, verdict = decide(ctx, calibrated, hate_proba)
+            model = self.model_scores([ctx])[0]
+            calibrated = model[0]
+            scores, verdict = self.analyse(text, model, ctx)
             out.append(result(scores, verdict, self.flag_labels))
             if self.profile == "accurate" and not out[-1]["flagged"] and len(text.split()) >= HEAD_MIN_WORDS and not (
                     ctx.countered or ctx.reports_quote) and (
@@ -406,13 +408,7 @@ class ToxicityComponent(SavedModel):
         return doc
 
     def pipe(self, docs, batch_size: int = 256):
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._label(batch)
-                batch = []
-        if batch:
+        for batch in batches(docs, batch_size):
             yield from self._label(batch)
 
     def _label(self, docs: list[Doc]) -> list[Doc]:

@@ -50,7 +50,6 @@ from vigie.nlp.components.sentiment import (
     SUMMARY_NAMES,
     ReviewsModel,
     SentimentComponent,
-    decide,
     sentences,
     spread,
     summary,
@@ -197,11 +196,6 @@ def polarity_accuracy(y: np.ndarray, scores: np.ndarray) -> float:
     polar = y != "neutral"
     right = ((y == "positive") & (scores > 0)) | ((y == "negative") & (scores < 0))
     return float(right[polar].mean()) if polar.any() else float("nan")
-
-
-def labels_of(proba: np.ndarray, margin: float) -> tuple[np.ndarray, np.ndarray]:
-    out = [decide(p, margin) for p in proba]
-    return np.array([o["label"] for o in out]), np.array([o["score"] for o in out])
 
 
 def out_of_fold(x: dict, y: np.ndarray, folds: np.ndarray, words: list[list[str]]) -> dict:
