@@ -52,7 +52,10 @@ _QUOTED = re.compile(r"«[^»]{1,200}»|\"[^\"]{1,200}\"|“[^”]{1,200}”")
 _REPORT = re.compile(
     r"\b(?:dit|dire|disent|ecrit|ecrire|ecrivent|crie|crier|hurle|tague|tagues|tag|tags|graffiti|graffitis|lu|lire"
     r"|entendu|entendre|hurlait|hurlaient|criait|criaient|scandait|scandaient|recoit|recoivent|traite|traitee|traites|traiter|insulte|insultee|insultes|insulter|propos|message|messages"
-    r"|commentaire|commentaires|tweet|post|phrase|slogan|mot|mots|terme|termes|lance|lancee|repete|pancarte|affiche|recu|recue|recus|lettre|courrier|mail|sms)\b")
+    r"|commentaire|commentaires|tweet|post|phrase|slogan|mot|mots|terme|termes|lance|lancee|repete|pancarte|affiche|recu|recue|recus|lettre|courrier|mail|sms"
+    r"|capture|captures|transmis|transmise|signale|signalee|publie|publiee|groupe|conversation|traiterais|traiterait|traiterai)\b")
+_CLAUSE_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[,.;:!?…»«()]")
+_CLAUSE_END = set(",.;:!?…»«()")
 NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", "guere", "ni", "plus"}
 # words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
 FRAME_PREV = {"sale", "sales", "espece", "bande", "gros", "grosse", "ptit", "petit", "petite", "quel", "quelle",
@@ -80,6 +83,11 @@ THING_SWEARS = CON_LIKE | {"saloperie", "saloperies", "cochonnerie", "cochonneri
 # "aux autistes", "sont trisomiques", "enfant trisomique")
 NEUTRAL_PREV = {"des", "aux", "les", "sont", "est", "etre", "etant", "enfant", "enfants", "personne", "personnes",
                 "jeunes", "adultes", "eleves", "d", "de", "du", "fils", "fille", "frere", "soeur", "bebe", "bebes"}
+# family members: "mon fils est autiste" describes, it does not insult
+KIN = {"fils", "fille", "filles", "neveu", "neveux", "niece", "nieces", "frere", "freres", "soeur", "soeurs", "pere",
+       "mere", "enfant", "enfants", "cousin", "cousine", "cousins", "oncle", "tante", "bebe", "garcon", "gamin",
+       "gamine", "mari", "epoux", "epouse", "compagnon", "compagne", "petit-fils", "petite-fille", "grand-pere",
+       "grand-mere", "papa", "maman", "parrain", "marraine", "filleul", "filleule", "beau-frere", "belle-soeur"}
 PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "conducteur", "chauffeur", "gamin",
            "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
 
@@ -176,6 +184,9 @@ class Moderator:
         self.counter = [re.compile(p) for p in _lines("moderation_counter.txt")]
         self.threats = [re.compile(p) for p in _lines("toxicity_threat.txt")]
         self.known = (self.slurs, self.groups, self.dehumanising, self.officials, self.insults)
+        entries = [fold(w) for w in _lines("moderation_negated_predicates.txt")]
+        self._neg_words = {w for w in entries if not w.endswith("*")} | WEAK_INSULTS | CON_LIKE
+        self._neg_prefixes = tuple(w[:-1] for w in entries if w.endswith("*"))
         self._weak_or_con = WEAK_INSULTS | CON
 
     # -- de-obfuscation -------------------------------------------------------------------------
@@ -273,6 +284,30 @@ class Moderator:
                 return True
         return False
 
+    def _hostile_word(self, word: str) -> bool:
+        return word in self._neg_words or word.startswith(self._neg_prefixes) or any(
+            lex.get(word) is not None for lex in (self.insults, self.dehumanising, self.slurs))
+
+    def negated_hostility(self, canon: str) -> bool:
+        """A negation bearing on a hostile word in the same clause: "ne sont pas des terroristes", "je ne
+        déteste pas", "pas moins douées". Unlike ``negated_group`` it leaves alone the negations that make a
+        stereotype ("ils ne respectent rien", "elles n'ont aucune notion de…")."""
+        tokens = _CLAUSE_TOKEN.findall(canon)
+        for i, tok in enumerate(tokens):
+            if tok in ("ne", "n"):
+                span = tokens[i + 1:i + 3]
+            elif tok in ("pas", "jamais", "point", "nullement", "guere") or (
+                    tok == "plus" and {"ne", "n"} & set(tokens[max(0, i - 3):i])):
+                span = tokens[i + 1:i + 5]
+            else:
+                continue
+            for word in span:
+                if word in _CLAUSE_END:
+                    break
+                if self._hostile_word(word):
+                    return True
+        return False
+
     def verdict(self, text: str) -> Verdict | None:
         canon = self.canonical(text)
         found = self.verdicts(canon)
@@ -356,8 +391,10 @@ class Moderator:
                     continue
                 k = word_at(m.start())
                 g = group_near(k)
-                if g is None or negated(k):
-                    continue
+                own_negation = bool(NEGATIONS & set(_WORD.findall(m.group(0))))  # "aucun respect pour"
+                if g is None or (negated(k) and not own_negation) \
+                        or canon[m.end():].lstrip().startswith(("pas ", "jamais ", "point ")):
+                    continue  # "je déteste pas les migrants": the negation follows the verb
                 if g[0] < k and k - g[1] <= 8 and any(words[x] in NEGATIONS for x in range(g[1], k)) \
                         and sentence_of[g[0]] == sentence_of[k] and "," not in canon[starts[g[0]]:starts[k]]:
                     continue  # "la femme n'est pas faite pour rester à la cuisine"
@@ -407,6 +444,8 @@ class Moderator:
         prev2 = words[i - 2] if i > 1 else ""
         if prev == "c" or (prev == "est" and prev2 == "c"):
             return False  # "c'est con" (a pity)
+        if prev in ("est", "etait", "sont", "etaient") and prev2 in KIN:
+            return False  # "mon neveu est autiste": a family member described, not an insult
         if prev in FRAME_PREV and not (prev in ("ce", "cette", "ces", "cet") and words[i] not in CON
                                        and len(words) > i + 1 and words[i + 1] in COPULA):
             return True

@@ -63,7 +63,7 @@ MODEL_HATE_HOSTILITY = 0.3
 CATEGORY_LABELS = {"threat": ("threat",), "dehumanisation": ("hate",), "hate": ("hate",), "slur": ("hate", "insult"),
                    "insult": ("insult",)}
 DEFAULT_MODEL = MODELS / "toxicity_v4.json.gz"
-DEFAULT_HEAD = MODELS / "moderation_e5_head_v1.npz"
+DEFAULT_HEAD = MODELS / "moderation_e5_head_v2.npz"
 PROFILES = ("accurate", "fast")
 HEAD_THRESHOLD = 0.7  # leave-one-suite-out choice, see vigie.nlp.train.moderation_encoder
 HEAD_MIN_WORDS = 5  # shorter texts ("👀 à suivre") carry too little for the head
@@ -269,6 +269,10 @@ class Context:
     def negated_insult(self) -> bool:
         return moderator().negated_insult(self.canon)
 
+    @property
+    def negated_hostility(self) -> bool:
+        return moderator().negated_hostility(self.canon)
+
 
 @Language.factory(
     "vigie_toxicity",
@@ -380,7 +384,7 @@ class ToxicityComponent(SavedModel):
             scores, verdict = self.analyse(text, model, ctx)
             out.append(result(scores, verdict, self.flag_labels))
             if self.profile == "accurate" and not out[-1]["flagged"] and len(text.split()) >= HEAD_MIN_WORDS and not (
-                    ctx.countered or ctx.reports_quote) and (
+                    ctx.countered or ctx.reports_quote or ctx.negated_hostility) and (
                     ctx.targets or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE):
                 pending.append((len(out) - 1, ctx, scores))
         if pending:

@@ -1,6 +1,7 @@
 """Functional moderation suite: ``.venv/bin/python -m vigie.nlp.eval.moderation [--suite PATH] [--errors]``.
 
 A suite is JSONL, one case a line: ``{"id", "text", "functionality", "flag": bool, "target": group|null}``
+and optionally ``"variant"`` (the form the case tests; accuracy per variant is then reported too)
 (HateCheck-style: each functionality tests one thing, e.g. ``slur_obfuscated`` or ``counter_speech``).
 Scores ``doc._.toxicity["flagged"]`` of ``vigie_toxicity`` against ``flag``: precision, recall and F1 of
 hateful-vs-not (hateful = ``flag`` true), accuracy per functionality, and, among the flagged cases that
@@ -41,12 +42,16 @@ def score_suite(cases: list[dict], preds: list[dict], errors: bool = False) -> d
     fp = sum(1 for c, p in zip(cases, preds, strict=True) if not c["flag"] and p["flagged"])
     fn = sum(1 for c, p in zip(cases, preds, strict=True) if c["flag"] and not p["flagged"])
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    per_variant: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     target_hits = [0, 0]
     wrong = []
     for case, pred in zip(cases, preds, strict=True):
         ok = bool(pred["flagged"]) == bool(case["flag"])
         per[case["functionality"]][0] += ok
         per[case["functionality"]][1] += 1
+        if case.get("variant"):  # the form a case tests (question, negated positive, spelling game…), if given
+            per_variant[case["variant"]][0] += ok
+            per_variant[case["variant"]][1] += 1
         if case["flag"] and pred["flagged"] and case.get("target") in PROTECTED:
             target_hits[0] += pred.get("target") == case["target"]
             target_hits[1] += 1
@@ -59,6 +64,8 @@ def score_suite(cases: list[dict], preds: list[dict], errors: bool = False) -> d
               "per_functionality": {f: {"accuracy": round(a / n, 4), "n": n} for f, (a, n) in sorted(per.items())},
               "target_accuracy": {"accuracy": round(target_hits[0] / target_hits[1], 4) if target_hits[1] else None,
                                   "n": target_hits[1]}}
+    if per_variant:
+        result["per_variant"] = {v: {"accuracy": round(a / n, 4), "n": n} for v, (a, n) in sorted(per_variant.items())}
     if errors:
         result["errors"] = wrong
     return result

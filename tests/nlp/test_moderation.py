@@ -138,6 +138,11 @@ def test_suite_scorer(pipeline, tmp_path):
     assert result["per_functionality"]["hate_origin"] == {"accuracy": 0.0, "n": 1}
     assert result["target_accuracy"] == {"accuracy": 1.0, "n": 1}
     assert [e["id"] for e in result["errors"]] == ["c"]
+    assert "per_variant" not in result
+    cases[0]["variant"], cases[2]["variant"] = "digits", "question"
+    path.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases) + "\n", encoding="utf-8")
+    result = moderation_eval.evaluate(pipeline, suite=path)
+    assert result["per_variant"] == {"digits": {"accuracy": 1.0, "n": 1}, "question": {"accuracy": 0.0, "n": 1}}
 
 
 def test_dev_suite(pipeline):
@@ -251,3 +256,46 @@ def test_hate_against_disabled_people(pipeline, text):
 def test_complaints_warnings_and_neutral_mentions_are_not_flagged(pipeline, text):
     result = _tox(pipeline, text)
     assert result["flagged"] is False, result
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("Les Juifs ne sont pas les bienvenus dans notre village.", "religion"),
+    ("On ne peut jamais faire confiance aux musulmans.", "religion"),
+    ("Je ne respecterai jamais une femme maire.", "gender"),
+    ("Les Noirs ne seront jamais de vrais Français.", "origin"),
+    ("Je n'ai aucun respect pour les homosexuels.", "sexual_orientation"),
+    ("Les femmes ne sont pas capables de diriger une commune.", "gender"),
+    ("Je ne voterai jamais pour une femme.", "gender"),
+    ("Je ne dis pas que les Roms sont tous des voleurs, mais bon, faut pas être naïf.", "origin"),
+])
+def test_negated_positive_statements_are_hateful(pipeline, text, target):
+    """A negation that carries the hostility ("ne sont pas les bienvenus") is no denial; nor is "je ne dis pas
+    que…, mais…"."""
+    result = _tox(pipeline, text)
+    assert result["flagged"] and result["target"] == target, (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "Je ne dirai jamais que les homos sont des malades, ça n'a aucun sens.",
+    "Jamais je ne traiterais quelqu'un de « sale arabe », c'est pas comme ça que j'ai été élevé.",
+    "Une femme à la tête de la police municipale ? Je ne vois absolument pas le problème.",
+    "Mon neveu est autiste.",  # a family member described: the old rules took it for "t'es autiste"
+    "Ma fille est trisomique, elle va à l'école du quartier.",
+    "Capture d'écran du groupe du quartier : « faut brûler le centre des réfugiés ». J'ai transmis à la gendarmerie.",
+])
+def test_denials_family_and_reported_threats_are_not_flagged(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Les musulmans ne sont pas des terroristes.", True),
+    ("Les Roms ne sont pas tous des voleurs.", True),
+    ("Je ne déteste pas les Arabes.", True),
+    ("Les filles de l'équipe de foot ne sont pas moins douées que les garçons.", True),
+    ("Les Maghrébins ne respectent rien, ni les profs ni les flics.", False),
+    ("Les femmes n'ont aucune notion de mécanique.", False),
+    ("Ils ne comprennent rien, inutile de les scolariser avec les autres.", False),  # the comma ends the clause
+])
+def test_negated_hostility_tells_a_denial_from_a_negative_stereotype(text, expected):
+    mod = moderator()
+    assert mod.negated_hostility(mod.canonical(text)) is expected

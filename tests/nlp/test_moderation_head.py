@@ -100,7 +100,8 @@ def test_packaged_head_round_trips_and_says_what_it_was_trained_on(tmp_path):
     head = ModerationHead.load(DEFAULT_HEAD)
     assert head.coef.shape == (384,) and 0.5 <= head.threshold < 1.0
     assert "moderation_blind3.jsonl" in head.meta["trained_on"]["suites"]
-    assert "moderation_blind4.jsonl" not in head.meta["trained_on"]["suites"]  # the held-out suite
+    assert "moderation_blind4.jsonl" in head.meta["trained_on"]["suites"]
+    assert "moderation_blind5.jsonl" not in head.meta["trained_on"]["suites"]  # the held-out suite
     head.save(tmp_path / "copy.npz")
     again = ModerationHead.load(tmp_path / "copy.npz")
     x = np.random.default_rng(0).normal(size=(4, 384))
