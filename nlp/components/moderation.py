@@ -53,9 +53,15 @@ _REPORT = re.compile(
     r"\b(?:dit|dire|disent|ecrit|ecrire|ecrivent|crie|crier|hurle|tague|tagues|tag|tags|graffiti|graffitis|lu|lire"
     r"|entendu|entendre|hurlait|hurlaient|criait|criaient|scandait|scandaient|recoit|recoivent|traite|traitee|traites|traiter|insulte|insultee|insultes|insulter|propos|message|messages"
     r"|commentaire|commentaires|tweet|post|phrase|slogan|mot|mots|terme|termes|lance|lancee|repete|pancarte|affiche|recu|recue|recus|lettre|courrier|mail|sms"
-    r"|capture|captures|transmis|transmise|signale|signalee|publie|publiee|groupe|conversation|traiterais|traiterait|traiterai)\b")
+    r"|capture|captures|transmis|transmise|signale|signalee|publie|publiee|groupe|conversation|traiterais|traiterait|traiterai"
+    r"|crient|hurlent|criaient|scandent|chantaient|chantent|banderole|banderoles|inscription|inscriptions|retire|retiree"
+    r"|efface|effacee|tague|taguee)\b")
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[,.;:!?…»«()]")
 _CLAUSE_END = set(",.;:!?…»«()")
+# determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
+_IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
+                       r"|fieres? d etre|fiers d etre)\b")
+GLUED_DETERMINERS = ("sales", "sale", "les", "des", "ces", "aux", "sal")
 NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", "guere", "ni", "plus"}
 # words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
 FRAME_PREV = {"sale", "sales", "espece", "bande", "gros", "grosse", "ptit", "petit", "petite", "quel", "quelle",
@@ -83,6 +89,15 @@ THING_SWEARS = CON_LIKE | {"saloperie", "saloperies", "cochonnerie", "cochonneri
 # "aux autistes", "sont trisomiques", "enfant trisomique")
 NEUTRAL_PREV = {"des", "aux", "les", "sont", "est", "etre", "etant", "enfant", "enfants", "personne", "personnes",
                 "jeunes", "adultes", "eleves", "d", "de", "du", "fils", "fille", "frere", "soeur", "bebe", "bebes"}
+# things an insult word can be said of ("cet abruti de GPS", "cette enfoirée de machine")
+THING_NOUNS = {"gps", "machine", "machines", "ordi", "ordinateur", "imprimante", "voiture", "bagnole", "caisse",
+               "telephone", "portable", "tel", "parcmetre", "horodateur", "distributeur", "pigeon", "pigeons",
+               "moustique", "moustiques", "chat", "chien", "temps", "pluie", "vent", "bus", "train", "tram",
+               "metro", "feu", "feux", "velo", "scooter", "appareil", "logiciel", "site", "appli", "application",
+               "box", "wifi", "reseau", "ascenseur", "porte", "radiateur", "chaudiere", "tondeuse", "frigo",
+               "micro-ondes", "lave-linge", "lave-vaisselle", "clim", "alarme", "sonnette", "bouchon", "bouchons",
+               "chantier", "rond-point", "stationnement", "radar", "panneau", "guichet", "borne", "caddie",
+               "frelon", "frelons", "rats", "souris", "moto", "camion", "tracteur", "cafetiere", "robot"}
 # family members: "mon fils est autiste" describes, it does not insult
 KIN = {"fils", "fille", "filles", "neveu", "neveux", "niece", "nieces", "frere", "freres", "soeur", "soeurs", "pere",
        "mere", "enfant", "enfants", "cousin", "cousine", "cousins", "oncle", "tante", "bebe", "garcon", "gamin",
@@ -173,7 +188,7 @@ class Span:
 
 
 class Moderator:
-    def __init__(self):
+    def __init__(self, respell_stop: set[str] | None = None):
         self.slurs = Lexicon.table("moderation_slurs.tsv")
         self.framed = {fold(w) for w in _lines("moderation_framed_slurs.txt")}
         self.groups = Lexicon.table("moderation_groups.tsv")
@@ -182,6 +197,8 @@ class Moderator:
         self.insults = Lexicon.words("toxicity_insults.txt")
         self.hostile = [re.compile(p) for p in _lines("moderation_hostile.txt")]
         self.counter = [re.compile(p) for p in _lines("moderation_counter.txt")]
+        self.homonyms = [re.compile(p) for p in _lines("moderation_homonyms.txt")]
+        self.respell_stop = set(_lines("moderation_respell_stop.txt")) if respell_stop is None else respell_stop
         self.threats = [re.compile(p) for p in _lines("toxicity_threat.txt")]
         self.known = (self.slurs, self.groups, self.dehumanising, self.officials, self.insults)
         entries = [fold(w) for w in _lines("moderation_negated_predicates.txt")]
@@ -205,7 +222,8 @@ class Moderator:
         lead = len(token) - len(token.lstrip("\"'«(“"))
         core = token[lead:].rstrip("\"'».,;:!?)”")
         tail = token[lead + len(core):]
-        if not core or core.startswith("@") or core.isdigit() or (core.isalpha() and not _REPEAT3.search(core)):
+        if not core or core.startswith("@") or core.isdigit() or (
+                core.isalpha() and not _REPEAT3.search(core) and (len(core) < 5 or self.is_known(core))):
             return token
         words = core.split("'")
         fixed = []
@@ -216,8 +234,57 @@ class Moderator:
                     if self.is_known(candidate):
                         word = candidate
                         break
+            elif word.isalpha() and len(word) >= 5 and not self.is_known(word):
+                word = self._respelled(word) or word
             fixed.append(word)
         return token[:lead] + "'".join(fixed) + tail
+
+    def _respelled(self, word: str) -> str | None:
+        """A plain word that is a group or slur word glued to its determiner ("lesmusulmans", "salbougnoules",
+        "lesgensduvoyage") or misspelt by two swapped letters or a missing inner letter ("musulamns", "hnadicapés",
+        "fmemes", "transgnres"); None otherwise.  Substitutions are left alone: too many real words are one letter
+        away."""
+        for det in GLUED_DETERMINERS:
+            rest = word[len(det):]
+            if word.startswith(det) and len(rest) >= 4:
+                if self.is_known(rest):
+                    return f"{det} {rest}"
+                phrase = self._glued_phrases().get(rest)
+                if phrase:
+                    return f"{det} {phrase}"
+        if word in self.respell_stop:
+            return None
+        return self._misspellings().get(word)
+
+    def _targets(self) -> set[str]:
+        if not hasattr(self, "_target_words"):
+            words = {w for lex in (self.groups, self.slurs) for w in lex.exact}
+            words |= {p + end for lex in (self.groups, self.slurs) for p, _ in lex.prefixes
+                      for end in ("", "s", "e", "es")}
+            self._target_words = {w for w in words if len(w) >= 5 and "-" not in w}
+        return self._target_words
+
+    def _glued_phrases(self) -> dict[str, str]:
+        if not hasattr(self, "_glued"):
+            self._glued = {"".join(words): " ".join(words) for lex in (self.groups, self.slurs)
+                           for words, _, _ in lex.phrases}
+        return self._glued
+
+    def _misspellings(self) -> dict[str, str]:
+        """Each target word with one inner letter dropped or two neighbours swapped → the word (ambiguous forms and
+        forms that are themselves lexicon words are left out).  The first and last letters are never dropped, and
+        no letter is added: those edits mostly give real words ("algerien" → "algerie", "malien" → "alien",
+        "fille" → "faille")."""
+        if not hasattr(self, "_typos"):
+            seen: dict[str, set[str]] = {}
+            for w in self._targets():
+                forms = {w[:k] + w[k + 1:] for k in range(1, len(w) - 1)} | {
+                    w[:k] + w[k + 1] + w[k] + w[k + 2:] for k in range(len(w) - 1) if w[k] != w[k + 1]}
+                for form in forms - {w}:
+                    seen.setdefault(form, set()).add(w)
+            self._typos = {f: next(iter(ws)) for f, ws in seen.items()
+                           if len(ws) == 1 and len(f) >= 5 and not self.is_known(f) and f not in self.respell_stop}
+        return self._typos
 
     def _candidates(self, word: str):
         if _OBFUSCATION.search(word):
@@ -296,7 +363,7 @@ class Moderator:
         for i, tok in enumerate(tokens):
             if tok in ("ne", "n"):
                 span = tokens[i + 1:i + 3]
-            elif tok in ("pas", "jamais", "point", "nullement", "guere") or (
+            elif tok in ("pas", "jamais", "point", "nullement", "guere", "ni") or (
                     tok == "plus" and {"ne", "n"} & set(tokens[max(0, i - 3):i])):
                 span = tokens[i + 1:i + 5]
             else:
@@ -306,6 +373,18 @@ class Moderator:
                     break
                 if self._hostile_word(word):
                     return True
+        return False
+
+    def identity_statement(self, canon: str) -> bool:
+        """The author says they belong to a group ("je suis lesbienne et fière", "en tant que femme musulmane"):
+        the learned models' hate is not read there (the rules still are)."""
+        words = _WORD.findall(canon)
+        for i, w in enumerate(words):
+            if self.groups.get(w) is None and self.slurs.get(w) is None:
+                continue
+            before = " ".join(words[max(0, i - 4):i])
+            if _IDENTITY.search(before):
+                return True
         return False
 
     def verdict(self, text: str) -> Verdict | None:
@@ -340,7 +419,10 @@ class Moderator:
 
         def negated(i: int, lo: int | None = None) -> bool:
             lo = max(0, i - 3) if lo is None else lo
-            return any(words[k] in NEGATIONS for k in range(lo, i) if sentence_of[k] == sentence_of[i])
+            found = [k for k in range(lo, i) if words[k] in NEGATIONS and sentence_of[k] == sentence_of[i]]
+            if found and all(words[k] in ("ne", "n") for k in found) and {"qu", "que"} & set(words[found[0]:i]):
+                return False  # "vous n'êtes qu'une menteuse": ne… que restricts, it does not deny
+            return bool(found)
 
         def word_at(pos: int) -> int:
             for k, s in enumerate(starts):
@@ -357,16 +439,21 @@ class Moderator:
                 g = group_near(k, 12)
                 found.append(Verdict("threat", g[2] if g else "person", SCORES["threat"], m.group(0).strip()))
                 break
+        homonyms = [m.span() for pattern in self.homonyms for m in pattern.finditer(canon)]
+
+        def homonym(pos: int) -> bool:
+            return any(a <= pos < b for a, b in homonyms)
+
         # slurs
         for i, j, target in self.slurs.find(words):
-            if in_quotes(starts[i]):
+            if in_quotes(starts[i]) or homonym(starts[i]):
                 continue
             if words[i] in self.framed and not self._framed(words, i):
                 continue
             found.append(Verdict("slur", target, SCORES["slur"], " ".join(words[i:j])))
         for i, word in enumerate(words):  # "t'es autiste", "espèce d'handicapé": a group word used as an insult
             if word in self.framed and self.slurs.get(word) is None and self._framed(words, i) \
-                    and not in_quotes(starts[i]):
+                    and not in_quotes(starts[i]) and not homonym(starts[i]):
                 target = self.groups.get(word)
                 found.append(Verdict("slur", target, SCORES["slur"], word))
         # dehumanising comparisons
@@ -402,8 +489,9 @@ class Moderator:
                 break
         # insults
         for i, j, _ in self.insults.find(words):
-            if in_quotes(starts[i]) or self._thing(words, i):
-                continue
+            if in_quotes(starts[i]) or homonym(starts[i]) or self._thing(words, i) or self._self_directed(words, i) \
+                    or (words[j:j + 1] in (["de"], ["d"]) and words[j + 1:j + 2] and words[j + 1] in THING_NOUNS):
+                continue  # "cet abruti de GPS", "quel con je suis"
             if (words[i] in CON or (words[i] in self.framed and i and words[i - 1] in NEUTRAL_PREV)) \
                     and not (self._framed(words, i) or self._said_of_official(words, i, officials)):
                 continue
@@ -481,6 +569,12 @@ class Moderator:
             return True
         nxt = words[i + 1] if i + 1 < len(words) else ""
         return nxt in ("de", "d") and i > 0 and prev in ("la", "cette", "ces", "ce", "les", "cet", "sale", "sales")
+
+    @staticmethod
+    def _self_directed(words: list[str], i: int) -> bool:
+        """"quel con je suis", "je suis trop con": the author blames themself."""
+        return words[i + 1:i + 3] == ["je", "suis"] or (i > 0 and words[i - 1] == "suis") or (
+            i > 1 and words[i - 2] == "suis" and words[i - 1] in ("trop", "vraiment", "tellement", "si", "un", "une"))
 
     @staticmethod
     def _thing(words: list[str], i: int) -> bool:

@@ -273,6 +273,10 @@ class Context:
     def negated_hostility(self) -> bool:
         return moderator().negated_hostility(self.canon)
 
+    @property
+    def identity(self) -> bool:
+        return moderator().identity_statement(self.canon)
+
 
 @Language.factory(
     "vigie_toxicity",
@@ -384,7 +388,7 @@ class ToxicityComponent(SavedModel):
             scores, verdict = self.analyse(text, model, ctx)
             out.append(result(scores, verdict, self.flag_labels))
             if self.profile == "accurate" and not out[-1]["flagged"] and len(text.split()) >= HEAD_MIN_WORDS and not (
-                    ctx.countered or ctx.reports_quote or ctx.negated_hostility) and (
+                    ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.identity) and (
                     ctx.targets or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE):
                 pending.append((len(out) - 1, ctx, scores))
         if pending:
@@ -471,7 +475,8 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         # swearing about things ("saloperie de pluie"): the model's insult is at most the hostility head's (v3's
         # insult head), which does not take the swear words for an insult as readily as the NB-weighted one
         model["insult"] = min(model.get("insult", 0.0), hostility)
-    if ctx.countered or ctx.reports_quote:  # condemning or reporting hate, not uttering it
+    if ctx.countered or ctx.reports_quote or (not found and ctx.identity):  # condemning or reporting hate, or
+        # saying who one is ("je suis musulman et…"): not uttering it
         model = {label: min(value, 0.45) for label, value in model.items()}
     elif model.get("hate", 0.0) >= (MODEL_HATE_MIN if found or targets else MODEL_HATE_NO_GROUP) \
             and (found or targets or hate_proba is None or hate_proba >= MODEL_HATE_NO_GROUP_PROBA) \

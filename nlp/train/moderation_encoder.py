@@ -33,6 +33,8 @@ from vigie.nlp.train.data import EVAL, deft_path, read_deft, read_municipal
 
 SUITES = ("moderation_dev.jsonl", "moderation_blind1.jsonl", "moderation_blind2.jsonl", "moderation_blind3.jsonl",
           "moderation_blind4.jsonl")
+# blind5 (short test-suite sentences) is left out: leave-one-suite-out F1 on blind4 0.898 without it, 0.889 with it
+# (blind3 0.883 either way)
 C = 4.0
 CLEAN_WEIGHT = 0.3
 SEED = 13

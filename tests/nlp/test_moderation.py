@@ -299,3 +299,53 @@ def test_denials_family_and_reported_threats_are_not_flagged(pipeline, text):
 def test_negated_hostility_tells_a_denial_from_a_negative_stereotype(text, expected):
     mod = moderator()
     assert mod.negated_hostility(mod.canonical(text)) is expected
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("Lesgays sont une honte pour notre ville.", "sexual_orientation"),      # glued to the determiner
+    ("Lesgensduvoyage sont tous des voleurs.", "origin"),                     # a glued phrase
+    ("Les musulamns sont tous des menteurs.", "religion"),                   # two letters swapped
+    ("Les hnadicapés sont des parasites.", "disability"),
+    ("Les transgnres sont des malades.", "gender"),                          # an inner letter missing
+    ("Ce rital de plombier m'a encore arnaqué.", "origin"),
+])
+def test_group_words_and_slurs_misspelt_on_purpose(pipeline, text, target):
+    result = _tox(pipeline, text)
+    assert result["flagged"] and result["target"] == target, (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "Les algériens et l'Algérie, la Syrie, la Roumanie : conférence jeudi à la médiathèque.",
+    "Google Maps m'a envoyé dans un chemin de terre.",
+    "J'ai acheté une tapette à souris pour le garage.",
+    "La pédale de frein de mon vélo est cassée.",
+    "mon scooter est bridé à 45 km/h, trop relou",
+    "Le festival accueille un groupe de chanteurs mongols.",
+    "La troupe municipale joue une pièce de Gogol au théâtre.",
+    "Quel con je suis, j'ai oublié mes clés dans la voiture.",
+    "Cet abruti de GPS m'a envoyé dans un chemin de terre.",
+    "Des enfants qui crient « chinetoque » à une camarade, ça doit cesser.",
+    "Je suis lesbienne et fière de l'être.",
+    "Les personnes handicapées paient leurs impôts comme vous, elles ont droit aux mêmes services.",
+])
+def test_homonyms_things_self_blame_reports_and_identity_are_not_flagged(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
+
+
+def test_respelling_leaves_real_words_and_names_alone():
+    mod = moderator()
+    for word in ("algerie", "syrie", "roumanie", "google", "faille", "metres", "flemme", "alien", "trains"):
+        assert mod.canonical(word) == word
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Madame l'adjointe, vous n'êtes qu'une menteuse et une pourrie.", "insult"),  # ne… que is no negation
+    ("Les Arabes du quartier feraient bien de regarder derrière eux le soir.", "threat"),
+    ("L'adjointe à l'urbanisme devrait faire attention, les accidents arrivent si vite.", "threat"),
+    ("si l'agent de stationnement me remet une amende il finira à l'hosto", "threat"),
+    ("Selon moi, les LGBT détruisent la famille et la société.", "hate"),
+    ("Il faudrait des horaires séparés à la médiathèque pour les Arabes.", "hate"),
+])
+def test_restrictions_veiled_threats_and_segregation(pipeline, text, category):
+    result = _tox(pipeline, text)
+    assert result["flagged"] and result["category"] == category, (text, result)
