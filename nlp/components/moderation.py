@@ -58,6 +58,21 @@ _REPORT = re.compile(
     r"|efface|effacee|tague|taguee)\b")
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[,.;:!?…»«()]")
 _CLAUSE_END = set(",.;:!?…»«()")
+_HASHTAG = re.compile(r"#([^\W_]\w{1,80})")
+_HASHTAG_PART = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+|[A-ZÀ-Ý]+(?![a-zà-ÿ])|[a-zà-ÿ]+|\d+")
+
+
+def _split_hashtag(match: re.Match) -> str:
+    """"#PasDeGitansChezNous" → " Pas De Gitans Chez Nous "; a lowercase hashtag loses its "#" only."""
+    return " " + " ".join(_HASHTAG_PART.findall(match.group(1))) + " "
+
+
+# SMS spellings of function words, spelt out before the patterns read the text (accent-folded forms)
+SMS = {"c": "c'est", "tt": "tous", "ts": "tous", "ke": "que", "ki": "qui", "pa": "pas", "jame": "jamais",
+       "jms": "jamais", "koi": "quoi", "tjr": "toujours", "tjrs": "toujours", "qd": "quand", "bcp": "beaucoup",
+       "jsuis": "je suis", "chui": "je suis", "jdi": "je dis", "pk": "pourquoi", "pq": "pourquoi",
+       "pcq": "parce que", "ptdr": "", "mdr": "", "svp": "s'il vous plait"}
+_SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, reverse=True)) + r")(?![^\s,;:!?)»\"])")
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
 _IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
                        r"|fieres? d etre|fiers d etre)\b")
@@ -69,7 +84,7 @@ FRAME_PREV = {"sale", "sales", "espece", "bande", "gros", "grosse", "ptit", "pet
 COPULA = {"est", "es", "etes", "sont", "suis", "soient", "soit", "serait", "seraient", "etait", "etaient"}
 DETERMINERS = {"un", "une", "des", "de", "d"}
 # dehumanising nouns count after these words ("ces rats", "sont des cafards", "comme des animaux")
-DEHUM_PREV = {"ces", "cette", "ce", "cet", "sale", "sales", "comme", "que", "vrais", "vraies", "vraie", "vrai",
+DEHUM_PREV = {"emo", "ces", "cette", "ce", "cet", "sale", "sales", "comme", "que", "vrais", "vraies", "vraie", "vrai",
               "bande", "tas", "race", "sous", "sortes", "espece", "tels", "telles", "veritables", "veritable",
               "nouveaux", "nouvelle", "nouvelles", "ramassis", "horde", "hordes", "meute", "nuee"}
 WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "guignol", "guignols", "escroc",
@@ -198,6 +213,7 @@ class Moderator:
         self.hostile = [re.compile(p) for p in _lines("moderation_hostile.txt")]
         self.counter = [re.compile(p) for p in _lines("moderation_counter.txt")]
         self.homonyms = [re.compile(p) for p in _lines("moderation_homonyms.txt")]
+        self.slogans = Lexicon.table("moderation_slogans.tsv")
         self.respell_stop = set(_lines("moderation_respell_stop.txt")) if respell_stop is None else respell_stop
         self.threats = [re.compile(p) for p in _lines("toxicity_threat.txt")]
         self.known = (self.slurs, self.groups, self.dehumanising, self.officials, self.insults)
@@ -213,7 +229,8 @@ class Moderator:
     def _star(self, token: str) -> str | None:
         pattern = re.compile("".join("[a-z]{1,2}" if c == "*" else re.escape(c) for c in token) + "$")
         for lex in (self.slurs, self.insults):
-            for word in [*lex.exact, *(prefix for prefix, _ in lex.prefixes)]:
+            words = [*lex.exact, *(prefix + end for prefix, _ in lex.prefixes for end in ("", "s", "e", "es"))]
+            for word in words:
                 if pattern.match(word):
                     return word
         return None
@@ -254,6 +271,8 @@ class Moderator:
                     return f"{det} {phrase}"
         if word in self.respell_stop:
             return None
+        if self.slurs.get(word[::-1]) is not None and len(word) >= 6:
+            return word[::-1]  # spelt backwards ("elluongub")
         return self._misspellings().get(word)
 
     def _targets(self) -> set[str]:
@@ -311,8 +330,11 @@ class Moderator:
         return fixed if self.is_known(fixed) else match.group(0)
 
     def canonical(self, text: str) -> str:
-        """Folded text with URLs and mentions replaced and spelling games undone."""
-        folded = _SPACED.sub(self._join_spaced, fold(text[:20000]))
+        """Folded text with URLs and mentions replaced, hashtags split ("#IslamDehors" → "islam dehors"), SMS
+        spellings spelt out ("c tt des" → "c'est tous des") and spelling games undone."""
+        text = _HASHTAG.sub(_split_hashtag, text[:20000])
+        folded = _SPACED.sub(self._join_spaced, fold(text))
+        folded = _SMS_WORD.sub(lambda m: SMS[m.group(0)], folded)
         folded = _TOKEN.sub(lambda m: self._fix_token(m.group(0)), folded)
         return fold(normalise(folded)[0])  # URLs and mentions replaced, emojis named
 
@@ -422,6 +444,8 @@ class Moderator:
             found = [k for k in range(lo, i) if words[k] in NEGATIONS and sentence_of[k] == sentence_of[i]]
             if found and all(words[k] in ("ne", "n") for k in found) and {"qu", "que"} & set(words[found[0]:i]):
                 return False  # "vous n'êtes qu'une menteuse": ne… que restricts, it does not deny
+            if found and {"mais", "juste", "plutot", "seulement", "simplement"} & set(words[found[-1] + 1:i]):
+                return False  # "pas méchant, juste complètement débile": the negation bears on another word
             return bool(found)
 
         def word_at(pos: int) -> int:
@@ -456,6 +480,11 @@ class Moderator:
                     and not in_quotes(starts[i]) and not homonym(starts[i]):
                 target = self.groups.get(word)
                 found.append(Verdict("slur", target, SCORES["slur"], word))
+        # hate slogans and coded phrases ("remigration", "#IslamDehors", "mort aux …")
+        for i, j, value in self.slogans.find(words):
+            if not in_quotes(starts[i]):
+                category, target = value.split(":")
+                found.append(Verdict(category, target, SCORES[category], " ".join(words[i:j])))
         # dehumanising comparisons
         for i, j, _ in self.dehumanising.find(words):
             apposed = i > 1 and words[i - 1] in ("des", "de", "d") and self.groups.get(words[i - 2]) is not None

@@ -349,3 +349,39 @@ def test_respelling_leaves_real_words_and_names_alone():
 def test_restrictions_veiled_threats_and_segregation(pipeline, text, category):
     result = _tox(pipeline, text)
     assert result["flagged"] and result["category"] == category, (text, result)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("#NonALaMosquée #IslamDehors", "hate"),                       # hashtags split into words
+    ("#PasDeGitansChezNous le terrain doit rester vide", "hate"),
+    ("#saletapette ton char de la Pride faisait pitié", "slur"),
+    ("#RemigrationMaintenant pour tout le nouveau centre", "hate"),  # a slogan needs no group word
+    ("les meufs c tt des manipulatrices", "hate"),                   # SMS function words spelt out
+    ("La marche des fiertés ne finira pas sans sang, croyez-moi.", "threat"),
+    ("Si la mosquée se construit, je fais sauter le chantier.", "threat"),
+    ("Les Roms du nouveau camp 🐀🐀 la déchetterie est à côté", "dehumanisation"),  # an animal emoji beside the group
+    ("Piscine municipale interdite aux migrants, voilà la solution.", "hate"),
+    ("Les gens du voyage ne sont jamais honnêtes.", "hate"),
+    ("Le maire n'est pas méchant, juste complètement débile.", "insult"),
+])
+def test_hashtags_sms_slogans_and_emojis(pipeline, text, category):
+    result = _tox(pipeline, text)
+    assert result["flagged"] and result["category"] == category, (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "Quel c*nnard ce maire",  # an SMS word inside a spelling game is left to the game
+    "Ce c.o.n.n.a.r.d d'adjoint",
+])
+def test_sms_spelling_does_not_break_spelling_games(pipeline, text):
+    assert _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize("text", [
+    "Les Roms sont des voisins comme les autres.",
+    "jsuis choqué par les comm sur les lesbiennes, elles vous ont fait koi au juste ??",
+    "Nouvelle fromagerie au marché couvert. Leur pecorino romano est une tuerie, foncez.",
+    "Ma box est bridée par l'opérateur depuis lundi.",
+])
+def test_neighbours_cheese_weeds_and_throttled_boxes_are_not_flagged(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
