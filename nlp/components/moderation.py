@@ -55,7 +55,7 @@ _REPORT = re.compile(
     r"|commentaire|commentaires|tweet|post|phrase|slogan|mot|mots|terme|termes|lance|lancee|repete|pancarte|affiche|recu|recue|recus|lettre|courrier|mail|sms"
     r"|capture|captures|transmis|transmise|signale|signalee|publie|publiee|groupe|conversation|traiterais|traiterait|traiterai"
     r"|crient|hurlent|criaient|scandent|chantaient|chantent|banderole|banderoles|inscription|inscriptions|retire|retiree"
-    r"|efface|effacee|tague|taguee)\b")
+    r"|efface|effacee|tague|taguee|colle|collee|colles|placarde|placardee)\b")
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[,.;:!?…»«()]")
 _CLAUSE_END = set(",.;:!?…»«()")
 _HASHTAG = re.compile(r"#([^\W_]\w{1,80})")
@@ -71,15 +71,17 @@ def _split_hashtag(match: re.Match) -> str:
 SMS = {"c": "c'est", "tt": "tous", "ts": "tous", "ke": "que", "ki": "qui", "pa": "pas", "jame": "jamais",
        "jms": "jamais", "koi": "quoi", "tjr": "toujours", "tjrs": "toujours", "qd": "quand", "bcp": "beaucoup",
        "jsuis": "je suis", "chui": "je suis", "jdi": "je dis", "pk": "pourquoi", "pq": "pourquoi",
-       "pcq": "parce que", "ptdr": "", "mdr": "", "svp": "s'il vous plait"}
+       "pcq": "parce que", "ptdr": "", "mdr": "", "svp": "s'il vous plait", "tro": "trop", "e": "est"}
 _SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, reverse=True)) + r")(?![^\s,;:!?)»\"])")
+_SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
 _IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
                        r"|fieres? d etre|fiers d etre)\b")
 GLUED_DETERMINERS = ("sales", "sale", "les", "des", "ces", "aux", "sal")
 NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", "guere", "ni", "plus"}
 # words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
-FRAME_PREV = {"sale", "sales", "espece", "bande", "gros", "grosse", "ptit", "petit", "petite", "quel", "quelle",
+FRAME_PREV = {"vrai", "vraie", "sale", "sales", "espece",
+              "bande", "gros", "grosse", "ptit", "petit", "petite", "quel", "quelle",
               "es", "etes", "cet", "pauvre", "vieux", "vieille", "tas", "sous", "race", "ces", "cette", "ce"}
 COPULA = {"est", "es", "etes", "sont", "suis", "soient", "soit", "serait", "seraient", "etait", "etaient"}
 DETERMINERS = {"un", "une", "des", "de", "d"}
@@ -334,7 +336,7 @@ class Moderator:
         spellings spelt out ("c tt des" → "c'est tous des") and spelling games undone."""
         text = _HASHTAG.sub(_split_hashtag, text[:20000])
         folded = _SPACED.sub(self._join_spaced, fold(text))
-        folded = _SMS_WORD.sub(lambda m: SMS[m.group(0)], folded)
+        folded = _SMS_QU.sub("qu'", _SMS_WORD.sub(lambda m: SMS[m.group(0)], folded))
         folded = _TOKEN.sub(lambda m: self._fix_token(m.group(0)), folded)
         return fold(normalise(folded)[0])  # URLs and mentions replaced, emojis named
 
@@ -347,7 +349,10 @@ class Moderator:
         return None
 
     def group_targets(self, canon: str) -> list[str]:
-        """The protected traits of the groups named in a canonical text, in order of appearance."""
+        """The protected traits of the groups named in a canonical text, in order of appearance (a group word in a
+        homonym context, "passez le bouillon au chinois", names no group)."""
+        for pattern in self.homonyms:
+            canon = pattern.sub(" ", canon)
         found = sorted(self.groups.find(_WORD.findall(canon)))
         return list(dict.fromkeys(v for _, _, v in found))
 
@@ -591,7 +596,8 @@ class Moderator:
         if prev in ("des", "de", "d", "un", "une") and prev2 == "a" and i > 2 and words[i - 3].startswith(
                 ("ressembl", "pareil", "compar", "identique")):
             return True
-        linking = COPULA | {"comme", "que", "tous", "toutes", "c", "ce", "sont", "rien"}
+        linking = COPULA | {"comme", "que", "tous", "toutes", "c", "ce", "sont", "rien", "traite", "traiter",
+                            "traitent"}
         if prev in ("des", "de", "d", "du", "les", "une", "un") and prev2 in linking:
             return True
         if prev in ("des", "de", "d", "du") and prev2 in ("bande", "tas", "race", "horde", "invasion", "ramassis"):

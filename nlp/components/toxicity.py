@@ -126,6 +126,10 @@ _INSTITUTION_DOMAIN = re.compile(r"(?:mairie|ville|agglo|gouv|commune|metropole|
                                  r"|cc-|ccas|education|sante)")
 _SECOND_PERSON = re.compile(r"\b(?:tu|t'|toi|ton|ta|tes|te|espece de|vous etes|user)\b")
 _WORD = re.compile(r"\w+(?:-\w+)*")
+# someone a threat could be aimed at: a second person, a pronoun, an official, a named role ("le prof", "l'agent")
+_PERSON_REF = re.compile(r"\b(?:tu|t'|toi|te|ton|ta|tes|vous|votre|vos|il|elle|ils|elles|lui|leur|eux|maire"
+                         r"|adjointe?|elue?s?|conseill\w+|agents?|directeur|directrice|secretaire|prof\w*|policiers?|gendarmes?|voisine?s?"
+                         r"|journalistes?|moderateur|celui|celle|ceux)\b")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 
 
@@ -401,7 +405,7 @@ class ToxicityComponent(SavedModel):
                 if proba[row] < head.threshold:
                     continue
                 score = round(float(0.5 + 0.5 * (proba[row] - head.threshold) / (1.0 - head.threshold)), 4)
-                if threat[row] >= 0.5:
+                if threat[row] >= 0.5 and (ctx.targets or _PERSON_REF.search(ctx.canon)):
                     category, target = "threat", (ctx.targets[0] if ctx.targets else "person")
                 elif ctx.targets:
                     category, target = "hate", ctx.targets[0]

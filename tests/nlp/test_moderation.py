@@ -385,3 +385,25 @@ def test_sms_spelling_does_not_break_spelling_games(pipeline, text):
 ])
 def test_neighbours_cheese_weeds_and_throttled_boxes_are_not_flagged(pipeline, text):
     assert not _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Il serait souhaitable que la municipalité interdise l'accès du marché dominical aux Roms.", "hate"),
+    ("Proposition : la commune doit cesser toute location de salle à des associations juives.", "hate"),
+    ("Les femmes n'ont aucune autorité, c'est biologique.", "hate"),
+    ("Il conviendrait de traiter les migrants du square comme on traite les nuisibles.", "dehumanisation"),
+    ("on va chez le directeur du CCAS ce soir lui réglé son compte", "threat"),
+    ("Je vais te retrouver, modérateur, et tu vas comprendre.", "threat"),
+])
+def test_exclusion_as_policy_and_plain_threats(pipeline, text, category):
+    result = _tox(pipeline, text)
+    assert result["flagged"] and result["category"] == category, (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "On peut être athée et respecter les chrétiens. Les traiter d'arriérés n'apporte rien au débat.",
+    "c pa parce k'une femme porte un voile k'elle peu pa cultivé un jardin, ca suffi ces bétises",
+    "Qui a collé « voilées = soumises, dehors » sur les vitres de l'école ? C'est une honte.",
+])
+def test_rebuttals_and_reported_posters_are_not_flagged(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
