@@ -73,6 +73,9 @@ SMS = {"c": "c'est", "tt": "tous", "ts": "tous", "ke": "que", "ki": "qui", "pa":
        "jsuis": "je suis", "chui": "je suis", "jdi": "je dis", "pk": "pourquoi", "pq": "pourquoi",
        "pcq": "parce que", "ptdr": "", "mdr": "", "svp": "s'il vous plait", "tro": "trop", "e": "est"}
 _SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, reverse=True)) + r")(?![^\s,;:!?)»\"])")
+_BACKREF = re.compile(r"\\[1-9]")
+# the words the homonym patterns are about (moderation_homonyms.txt): no hint, no pattern to run
+_HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine")
 _SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
 _IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
@@ -217,12 +220,21 @@ class Moderator:
         self.homonyms = [re.compile(p) for p in _lines("moderation_homonyms.txt")]
         self.slogans = Lexicon.table("moderation_slogans.tsv")
         self.respell_stop = set(_lines("moderation_respell_stop.txt")) if respell_stop is None else respell_stop
+        self._fixed: dict[str, str] = {}
         self.threats = [re.compile(p) for p in _lines("toxicity_threat.txt")]
         self.known = (self.slurs, self.groups, self.dehumanising, self.officials, self.insults)
         entries = [fold(w) for w in _lines("moderation_negated_predicates.txt")]
         self._neg_words = {w for w in entries if not w.endswith("*")} | WEAK_INSULTS | CON_LIKE
         self._neg_prefixes = tuple(w[:-1] for w in entries if w.endswith("*"))
         self._weak_or_con = WEAK_INSULTS | CON
+        # each list as one alternation, to skip the loop over its patterns when none matches anywhere (a pattern
+        # with a back-reference cannot join one: group numbers shift; it always runs)
+        self._counter_any, self._threat_any, self._hostile_any = (
+            re.compile("|".join(f"(?:{p.pattern})" for p in patterns if not _BACKREF.search(p.pattern)))
+            for patterns in (self.counter, self.threats, self.hostile))
+        self._counter_always, self._threat_always, self._hostile_always = (
+            [p for p in patterns if _BACKREF.search(p.pattern)]
+            for patterns in (self.counter, self.threats, self.hostile))
 
     # -- de-obfuscation -------------------------------------------------------------------------
     def is_known(self, word: str) -> bool:
@@ -238,6 +250,14 @@ class Moderator:
         return None
 
     def _fix_token(self, token: str) -> str:
+        fixed = self._fixed.get(token)
+        if fixed is None:
+            fixed = self._fix_token_uncached(token)
+            if len(self._fixed) < 100_000:
+                self._fixed[token] = fixed
+        return fixed
+
+    def _fix_token_uncached(self, token: str) -> str:
         lead = len(token) - len(token.lstrip("\"'«(“"))
         core = token[lead:].rstrip("\"'».,;:!?)”")
         tail = token[lead + len(core):]
@@ -342,7 +362,7 @@ class Moderator:
 
     # -- detection ------------------------------------------------------------------------------
     def countered(self, text: str) -> str | None:
-        for pattern in self.counter:
+        for pattern in self.counter if self._counter_any.search(text) else self._counter_always:
             match = pattern.search(text)
             if match:
                 return match.group(0)
@@ -351,8 +371,8 @@ class Moderator:
     def group_targets(self, canon: str) -> list[str]:
         """The protected traits of the groups named in a canonical text, in order of appearance (a group word in a
         homonym context, "passez le bouillon au chinois", names no group)."""
-        for pattern in self.homonyms:
-            canon = pattern.sub(" ", canon)
+        for a, b in reversed(self._homonym_spans(canon)):
+            canon = canon[:a] + " " + canon[b:]
         found = sorted(self.groups.find(_WORD.findall(canon)))
         return list(dict.fromkeys(v for _, _, v in found))
 
@@ -401,6 +421,20 @@ class Moderator:
                 if self._hostile_word(word):
                     return True
         return False
+
+    def _homonym_spans(self, canon: str) -> list[tuple[int, int]]:
+        """Spans of the homonym contexts of a canonical text, sorted and merged (the patterns run only when a
+        word they are about is present)."""
+        if not _HOMONYM_HINT.search(canon):
+            return []
+        spans = sorted(m.span() for pattern in self.homonyms for m in pattern.finditer(canon))
+        merged: list[tuple[int, int]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
 
     def identity_statement(self, canon: str) -> bool:
         """The author says they belong to a group ("je suis lesbienne et fière", "en tant que femme musulmane"):
@@ -460,7 +494,7 @@ class Moderator:
             return len(words) - 1
 
         # threats
-        for pattern in self.threats:
+        for pattern in self.threats if self._threat_any.search(canon) else self._threat_always:
             for m in pattern.finditer(canon):
                 if in_quotes(m.start()):
                     continue
@@ -468,7 +502,7 @@ class Moderator:
                 g = group_near(k, 12)
                 found.append(Verdict("threat", g[2] if g else "person", SCORES["threat"], m.group(0).strip()))
                 break
-        homonyms = [m.span() for pattern in self.homonyms for m in pattern.finditer(canon)]
+        homonyms = self._homonym_spans(canon)
 
         def homonym(pos: int) -> bool:
             return any(a <= pos < b for a, b in homonyms)
@@ -506,7 +540,8 @@ class Moderator:
             found.append(Verdict("dehumanisation", g[2], SCORES["dehumanisation"],
                                  " ".join(words[min(g[0], i):max(g[1], j)][:12])))
         # hostile predicates about a group
-        for pattern in self.hostile if groups else ():
+        hostile = self.hostile if self._hostile_any.search(canon) else self._hostile_always
+        for pattern in hostile if groups else ():
             for m in pattern.finditer(canon):
                 if in_quotes(m.start()):
                     continue
