@@ -72,7 +72,8 @@ SMS = {"c": "c'est", "tt": "tous", "ts": "tous", "ke": "que", "ki": "qui", "pa":
        "jms": "jamais", "koi": "quoi", "tjr": "toujours", "tjrs": "toujours", "qd": "quand", "bcp": "beaucoup",
        "jsuis": "je suis", "chui": "je suis", "jdi": "je dis", "pk": "pourquoi", "pq": "pourquoi",
        "pcq": "parce que", "ptdr": "", "mdr": "", "svp": "s'il vous plait", "tro": "trop", "e": "est"}
-_SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, reverse=True)) + r")(?![^\s,;:!?)»\"])")
+_SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, reverse=True))
+                       + r")(?![^\s,;:!?)»\"])(?!\s+(?:est|etait|sera|serait)\b)")  # "c est" is already "c'est"
 _BACKREF = re.compile(r"\\[1-9]")
 # the words the homonym patterns are about (moderation_homonyms.txt): no hint, no pattern to run
 _HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine")
@@ -118,6 +119,13 @@ THING_NOUNS = {"gps", "machine", "machines", "ordi", "ordinateur", "imprimante",
                "micro-ondes", "lave-linge", "lave-vaisselle", "clim", "alarme", "sonnette", "bouchon", "bouchons",
                "chantier", "rond-point", "stationnement", "radar", "panneau", "guichet", "borne", "caddie",
                "frelon", "frelons", "rats", "souris", "moto", "camion", "tracteur", "cafetiere", "robot"}
+THING_NOUNS |= {"film", "films", "scenario", "histoire", "episode", "serie", "saison", "fin", "livre", "roman",
+                "spectacle", "piece", "musique", "chanson", "album", "jeu", "match", "emission", "doublage", "montage",
+                "intrigue", "dialogue", "dialogues", "suite", "remake", "concert", "expo", "exposition", "projet",
+                "idee", "decision", "reforme", "budget", "truc", "machin", "travaux", "article", "reportage"}
+# adverbs between a copula and its adjective ("c'est vraiment débile")
+ADVERBS = {"vraiment", "tellement", "trop", "completement", "totalement", "franchement", "juste", "super", "tres",
+           "assez", "carrement", "si", "bien", "encore", "toujours"}
 # family members: "mon fils est autiste" describes, it does not insult
 KIN = {"fils", "fille", "filles", "neveu", "neveux", "niece", "nieces", "frere", "freres", "soeur", "soeurs", "pere",
        "mere", "enfant", "enfants", "cousin", "cousine", "cousins", "oncle", "tante", "bebe", "garcon", "gamin",
@@ -559,6 +567,7 @@ class Moderator:
         # insults
         for i, j, _ in self.insults.find(words):
             if in_quotes(starts[i]) or homonym(starts[i]) or self._thing(words, i) or self._self_directed(words, i) \
+                    or self._said_of_thing(words, i) \
                     or (words[j:j + 1] in (["de"], ["d"]) and words[j + 1:j + 2] and words[j + 1] in THING_NOUNS):
                 continue  # "cet abruti de GPS", "quel con je suis"
             if (words[i] in CON or (words[i] in self.framed and i and words[i - 1] in NEUTRAL_PREV)) \
@@ -639,6 +648,19 @@ class Moderator:
             return True
         nxt = words[i + 1] if i + 1 < len(words) else ""
         return nxt in ("de", "d") and i > 0 and prev in ("la", "cette", "ces", "ce", "les", "cet", "sale", "sales")
+
+    @staticmethod
+    def _said_of_thing(words: list[str], i: int) -> bool:
+        """"c'est (tellement) débile", "ce film est nul", "le scénario est complètement débile": an adjective said
+        of a thing or a situation, not of a person (a determiner before it, "c'est un débile", makes it one)."""
+        k = i - 1
+        while k >= 0 and words[k] in ADVERBS:
+            k -= 1
+        if k < 1 or words[k] not in ("est", "etait", "sont", "etaient", "devient", "reste"):
+            return False
+        subject = words[k - 1]
+        return subject in ("c", "ca", "cela") or subject in THING_NOUNS or (
+            k > 2 and words[k - 2] in ("de", "d", "du", "des") and words[k - 3] in THING_NOUNS)
 
     @staticmethod
     def _self_directed(words: list[str], i: int) -> bool:

@@ -407,3 +407,16 @@ def test_exclusion_as_policy_and_plain_threats(pipeline, text, category):
 ])
 def test_rebuttals_and_reported_posters_are_not_flagged(pipeline, text):
     assert not _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize("text", [
+    "Cette histoire de télékinésie est débile.",        # said of a thing
+    "c est tellement debile que l on se dit qu'ils ont tout raté",
+])
+def test_adjectives_said_of_things_are_no_insults(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
+
+
+def test_sms_c_before_est_is_left_alone():
+    assert moderator().canonical("c est bon") == "c est bon"
+    assert moderator().canonical("c tt des menteurs") == "c'est tous des menteurs"

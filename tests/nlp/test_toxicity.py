@@ -202,3 +202,24 @@ def test_decision_from_context_matches_the_component(pipeline):
     assert (scores, verdict) == decide(ctx, *component.model_scores([ctx])[0])
     assert scores == component.label_scores(text)
     assert verdict.category == "hate" and verdict.target == "origin"
+
+
+def test_long_reviews_get_no_model_hate_without_a_rule():
+    """The linear model learnt hate from tweets; on long real film reviews (Allociné, MIT, committed for the
+    long-text sentiment model) it flagged hate by itself in 15 % of them: the first five of those must not be
+    flagged now, while a long text with a rule still is."""
+    import json
+
+    import spacy
+
+    from vigie.nlp.train.data import REPO
+
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("vigie_toxicity")
+    rows = (REPO / "nlp" / "train" / "data" / "allocine_reviews.jsonl").read_text(encoding="utf-8").splitlines()
+    reviews = [json.loads(rows[n])["text"] for n in (0, 23, 32, 40, 45)]
+    assert all(len(r) > 300 for r in reviews)
+    for review in reviews:
+        assert "hate" not in nlp(review)._.toxicity["labels"], review[:80]
+    hateful = reviews[0] + " Et franchement, les femmes sont toutes des hystériques."
+    assert nlp(hateful)._.toxicity["flagged"]
