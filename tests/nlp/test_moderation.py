@@ -420,3 +420,13 @@ def test_adjectives_said_of_things_are_no_insults(pipeline, text):
 def test_sms_c_before_est_is_left_alone():
     assert moderator().canonical("c est bon") == "c est bon"
     assert moderator().canonical("c tt des menteurs") == "c'est tous des menteurs"
+
+
+@pytest.mark.parametrize("text", [
+    "Rien ne se dégage du film, tout est mou.",   # "dégage" as a verb, not an order
+    "Il demeure un grand acteur malgré tout.",    # "demeure", not "demeuré"
+    "Une vraie bouffonnerie, ce film.",           # said of a film
+    "Mon beau-frère a adoré la fin.",             # folded "beaufrere", not "beauf"
+])
+def test_words_that_only_look_like_insults_in_reviews(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
