@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from vigie.nlp.components._textmodel import LEXICONS, normalise
 from vigie.textfold import fold
@@ -296,44 +296,41 @@ class Moderator:
             if word.startswith(det) and len(rest) >= 4:
                 if self.is_known(rest):
                     return f"{det} {rest}"
-                phrase = self._glued_phrases().get(rest)
+                phrase = self._glued_phrases.get(rest)
                 if phrase:
                     return f"{det} {phrase}"
         if word in self.respell_stop:
             return None
         if self.slurs.get(word[::-1]) is not None and len(word) >= 6:
             return word[::-1]  # spelt backwards ("elluongub")
-        return self._misspellings().get(word)
+        return self.misspellings.get(word)
 
+    @cached_property
     def _targets(self) -> set[str]:
-        if not hasattr(self, "_target_words"):
-            words = {w for lex in (self.groups, self.slurs) for w in lex.exact}
-            words |= {p + end for lex in (self.groups, self.slurs) for p, _ in lex.prefixes
-                      for end in ("", "s", "e", "es")}
-            self._target_words = {w for w in words if len(w) >= 5 and "-" not in w}
-        return self._target_words
+        """Group and slur words of five letters or more (a prefix entry with its common endings)."""
+        words = {w for lex in (self.groups, self.slurs) for w in lex.exact}
+        words |= {p + end for lex in (self.groups, self.slurs) for p, _ in lex.prefixes
+                  for end in ("", "s", "e", "es")}
+        return {w for w in words if len(w) >= 5 and "-" not in w}
 
+    @cached_property
     def _glued_phrases(self) -> dict[str, str]:
-        if not hasattr(self, "_glued"):
-            self._glued = {"".join(words): " ".join(words) for lex in (self.groups, self.slurs)
-                           for words, _, _ in lex.phrases}
-        return self._glued
+        return {"".join(words): " ".join(words) for lex in (self.groups, self.slurs) for words, _, _ in lex.phrases}
 
-    def _misspellings(self) -> dict[str, str]:
+    @cached_property
+    def misspellings(self) -> dict[str, str]:
         """Each target word with one inner letter dropped or two neighbours swapped → the word (ambiguous forms and
         forms that are themselves lexicon words are left out).  The first and last letters are never dropped, and
         no letter is added: those edits mostly give real words ("algerien" → "algerie", "malien" → "alien",
         "fille" → "faille")."""
-        if not hasattr(self, "_typos"):
-            seen: dict[str, set[str]] = {}
-            for w in self._targets():
-                forms = {w[:k] + w[k + 1:] for k in range(1, len(w) - 1)} | {
-                    w[:k] + w[k + 1] + w[k] + w[k + 2:] for k in range(len(w) - 1) if w[k] != w[k + 1]}
-                for form in forms - {w}:
-                    seen.setdefault(form, set()).add(w)
-            self._typos = {f: next(iter(ws)) for f, ws in seen.items()
-                           if len(ws) == 1 and len(f) >= 5 and not self.is_known(f) and f not in self.respell_stop}
-        return self._typos
+        seen: dict[str, set[str]] = {}
+        for w in self._targets:
+            forms = {w[:k] + w[k + 1:] for k in range(1, len(w) - 1)} | {
+                w[:k] + w[k + 1] + w[k] + w[k + 2:] for k in range(len(w) - 1) if w[k] != w[k + 1]}
+            for form in forms - {w}:
+                seen.setdefault(form, set()).add(w)
+        return {f: next(iter(ws)) for f, ws in seen.items()
+                if len(ws) == 1 and len(f) >= 5 and not self.is_known(f) and f not in self.respell_stop}
 
     def _candidates(self, word: str):
         if _OBFUSCATION.search(word):

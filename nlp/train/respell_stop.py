@@ -42,7 +42,7 @@ def main() -> None:
     lookup = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     lemmas = {fold(lemma) for values in lookup.values() for lemma in values}
     mod = Moderator(respell_stop=set())
-    words = sorted(set(real_words(mod._misspellings(), lookup, lemmas)) | set(EXTRA))
+    words = sorted(set(real_words(mod.misspellings, lookup, lemmas)) | set(EXTRA))
     OUT.write_text(HEADER + "".join(w + "\n" for w in words), encoding="utf-8")
     print(f"{len(words)} words → {OUT}")
 
