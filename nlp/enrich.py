@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from vigie.jsonl import Line, count_lines, read_lines
+from vigie.nlp.components._util import batches as chunked
 from vigie.nlp.normalize import FLAG_TRUNCATED, MAX_CHARS, normalize, repair, truncate
 
 log = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ class Analyser:
 
     def run(self, items: Iterable[Item], total_hint: int | None = None) -> Iterator[Result]:
         """Results in the order of ``items``; small inputs are analysed in this process."""
-        batches = _chunks(items, self.batch_size)
+        batches = chunked(items, self.batch_size)
         small = self.auto and total_hint is not None and total_hint <= 4 * self.batch_size and self._pool is None
         if self.processes <= 1 or self.nlp is not None or small:
             nlp = self._local()
@@ -242,17 +243,6 @@ def _worker_meta(_: int = 0) -> dict | Exception:
 
 def _components(meta: dict | None, nlp) -> list[str]:
     return list((meta or {}).get("components") or [n for n in nlp.pipe_names if n.startswith("vigie_")])
-
-
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    batch: list[Item] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 # ----------------------------------------------------------------- JSONL files

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-from spacy.tokens import Doc
+
+if TYPE_CHECKING:  # the enrichment's parent process imports ``batches`` and must not load spaCy
+    from spacy.tokens import Doc
 
 T = TypeVar("T")
 
@@ -27,7 +29,8 @@ def singular(word: str) -> str:
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """``items`` in lists of ``size`` (the last one shorter): a component's ``pipe`` scores a batch at once."""
+    """``items`` in lists of ``size`` (the last one shorter): a component's ``pipe`` scores a batch at once, and
+    the enrichment hands its workers a batch at a time."""
     batch: list[T] = []
     for item in items:
         batch.append(item)

@@ -129,10 +129,10 @@ _INSTITUTION_DOMAIN = re.compile(r"(?:mairie|ville|agglo|gouv|commune|metropole|
                                  r"|cc-|ccas|education|sante)")
 _SECOND_PERSON = re.compile(r"\b(?:tu|t'|toi|ton|ta|tes|te|espece de|vous etes|user)\b")
 _WORD = re.compile(r"\w+(?:-\w+)*")
-# someone a threat could be aimed at: a second person, a pronoun, an official, a named role ("le prof", "l'agent")
-_PERSON_REF = re.compile(r"\b(?:tu|t'|toi|te|ton|ta|tes|vous|votre|vos|il|elle|ils|elles|lui|leur|eux|maire"
-                         r"|adjointe?|elue?s?|conseill\w+|agents?|directeur|directrice|secretaire|prof\w*|policiers?|gendarmes?|voisine?s?"
-                         r"|journalistes?|moderateur|celui|celle|ceux)\b")
+# someone a threat could be aimed at, besides the addressee (_SECOND_PERSON) and the officials of the moderation
+# lexicon: a pronoun or a named role ("le prof", "l'agent", "le journaliste")
+_THIRD_PERSON = re.compile(r"\b(?:vous|votre|vos|il|elle|ils|elles|lui|leur|eux|celui|celle|ceux|agents?|secretaire"
+                           r"|prof\w*|policiers?|gendarmes?|voisine?s?|journalistes?|moderateur)\b")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 
 
@@ -409,7 +409,7 @@ class ToxicityComponent(SavedModel):
                 if proba[row] < head.threshold:
                     continue
                 score = round(float(0.5 + 0.5 * (proba[row] - head.threshold) / (1.0 - head.threshold)), 4)
-                if threat[row] >= 0.5 and (ctx.targets or _PERSON_REF.search(ctx.canon)):
+                if threat[row] >= 0.5 and (ctx.targets or aimed_at_someone(ctx.canon)):
                     category, target = "threat", (ctx.targets[0] if ctx.targets else "person")
                 elif ctx.targets:
                     category, target = "hate", ctx.targets[0]
@@ -431,6 +431,12 @@ class ToxicityComponent(SavedModel):
         for doc, tox in zip(docs, self.predict_many([d.text for d in docs]), strict=True):
             doc._.toxicity = tox
         return docs
+
+
+def aimed_at_someone(canon: str) -> bool:
+    """The text names someone a threat could be aimed at: the addressee, a third person, an official."""
+    return bool(_SECOND_PERSON.search(canon) or _THIRD_PERSON.search(canon)
+                or moderator().officials.find(_WORD.findall(canon)))
 
 
 def result(scores: dict[str, float], verdict: Verdict | None, flag_labels) -> dict:

@@ -12,6 +12,8 @@ import argparse
 import json
 import random
 
+from vigie.jsonl import write_jsonl
+
 MIN_CHARS = 300
 PER_CLASS = 90
 SEED = 16
@@ -38,10 +40,8 @@ def sample(source: str, out: str) -> dict:
     items = [(t, r, "positive") for t, r in positive[:PER_CLASS]]
     items += [(t, r, "negative") for t, r in negative[:PER_CLASS]]
     rng.shuffle(items)
-    with open(out, "w", encoding="utf-8") as handle:
-        for i, (text, rating, label) in enumerate(items):
-            row = {"id": i, "text": text, "label": label, "rating": rating}
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_jsonl(out, ({"id": i, "text": text, "label": label, "rating": rating}
+                      for i, (text, rating, label) in enumerate(items)))
     return {"positive_found": len(positive), "negative_found": len(negative), "written": len(items)}
 
 

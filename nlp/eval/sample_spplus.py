@@ -15,6 +15,8 @@ import csv
 import json
 import re
 
+from vigie.jsonl import write_jsonl
+
 MIN_CHARS = 300
 LABELS = {"Positif": "positive", "Négatif": "negative"}
 _C1 = re.compile("[\x80-\x9f]")
@@ -37,9 +39,7 @@ def build(source: str, out: str) -> dict:
             seen.add(text)
             kept.append({"id": row.get("ID expérience") or str(len(kept)), "text": text, "label": label,
                          "service": repair((row.get("Intitulé Typologie 1") or "").strip()) or None})
-    with open(out, "w", encoding="utf-8") as handle:
-        for item in kept:
-            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+    write_jsonl(out, kept)
     return {"written": len(kept), "positive": sum(i["label"] == "positive" for i in kept),
             "negative": sum(i["label"] == "negative" for i in kept)}
 
