@@ -45,6 +45,9 @@ def headlines(name: str, result: dict) -> list[tuple[str, object, str]]:
         if "reviews" in result:
             rows.append((f"sentiment polarity accuracy, long reviews n={_get(result, 'reviews.n')}",
                          _get(result, "reviews.accuracy"), "≥ 0.85"))
+        if "short_reviews" in result:
+            rows.append((f"sentiment polarity accuracy, short reviews n={_get(result, 'short_reviews.n')}",
+                         _get(result, "short_reviews.accuracy"), ""))
     elif name == "toxicity":
         held = result.get("mlma_heldout", {})
         if "status" in held:

@@ -14,7 +14,10 @@ reviews and informative texts, ``vigie.nlp.train.sentiment_reviews``) reads thei
 average and a few summaries of their scores (``summary``), plus the e5 embedding of the whole text
 (``whole_text``, profile ``accurate``) or the TF-IDF of its words (profile ``fast``), and gives the
 text's probabilities: models trained on tweets alone read the criticism inside a positive review as
-negative.  The
+negative.  A short text's polar mass p(negative) + p(positive) is shared out again by the polarity model
+(``sentiment_polarity_v1.json.gz``, trained on tweets and real short reviews,
+``vigie.nlp.train.sentiment_polarity``; see ``vigie.nlp.components._polarity``): the tweet models say
+whether there is an opinion, the polarity model also says which way it leans.  The
 label is the most probable class, except that a positive or negative one whose score is within
 ``margin`` of 0 becomes neutral; a neutral label's score is kept inside (−margin, margin).  So the
 label always agrees with the score: ``positive`` ⇔ score ≥ margin, ``negative`` ⇔ score ≤ −margin,
@@ -37,6 +40,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from vigie.nlp import extensions
+from vigie.nlp.components._polarity import DEFAULT_POLARITY, PolarityModel, PolaritySource, resplit
 from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import MODELS, LinearTextModel, text_features
 from vigie.nlp.components._util import batches
@@ -49,6 +53,7 @@ DEFAULT_HEAD = MODELS / "sentiment_e5_head_v1.npz"
 DEFAULT_REVIEWS = MODELS / "sentiment_reviews_v2.npz"
 HEAD_FILE = "head.npz"
 REVIEWS_FILE = "reviews.npz"
+POLARITY_FILE = "polarity.json.gz"
 PROFILES = ("accurate", "fast")
 CLASSES = ("negative", "neutral", "positive")
 
@@ -65,6 +70,7 @@ def sentiment_model(path: str | None = None) -> ModelSource:
         "model": {"@misc": "vigie.sentiment_model.v1", "path": None},
         "head": {"@misc": "vigie.sentiment_head.v1", "path": None},
         "reviews": {"@misc": "vigie.sentiment_reviews.v1", "path": None},
+        "polarity": {"@misc": "vigie.sentiment_polarity.v1", "path": None},
         "profile": "accurate",
         "max_chars": 20000,
         "unit_chars": 300,
@@ -73,11 +79,20 @@ def sentiment_model(path: str | None = None) -> ModelSource:
     },
 )
 def make_sentiment(nlp: Language, name: str, model: ModelSource, head: HeadSource, reviews: ReviewsSource,
-                   profile: str, max_chars: int, unit_chars: int, max_sentences: int, languages: list[str]):
+                   polarity: PolaritySource, profile: str, max_chars: int, unit_chars: int, max_sentences: int,
+                   languages: list[str]):
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {PROFILES}, not {profile!r}")
-    return SentimentComponent(name, model, head=head, reviews=reviews, profile=profile, max_chars=max_chars,
-                              unit_chars=unit_chars, max_sentences=max_sentences, languages=languages)
+    return SentimentComponent(name, model, head=head, reviews=reviews, polarity=polarity, profile=profile,
+                              max_chars=max_chars, unit_chars=unit_chars, max_sentences=max_sentences,
+                              languages=languages)
+
+
+@registry.misc("vigie.sentiment_polarity.v1")
+def sentiment_polarity(path: str | None = None) -> PolaritySource:
+    """The polarity model of short texts at ``path`` (default: the packaged
+    ``nlp/data/models/sentiment_polarity_v1.json.gz``)."""
+    return PolaritySource(path, DEFAULT_POLARITY)
 
 
 class EncoderHead:
@@ -335,12 +350,14 @@ class SentimentComponent(SavedModel):
     get ``{"label": None, "score": None}`` (the models are French)."""
 
     def __init__(self, name: str, model: ModelSource, *, head: HeadSource | None = None,
-                 reviews: ReviewsSource | None = None, profile: str = "accurate", max_chars: int = 20000,
-                 unit_chars: int = 300, max_sentences: int = 24, languages=("fr",)):
+                 reviews: ReviewsSource | None = None, polarity: PolaritySource | None = None,
+                 profile: str = "accurate", max_chars: int = 20000, unit_chars: int = 300, max_sentences: int = 24,
+                 languages=("fr",)):
         self.name = name
         self.source = model
         self.head_source = head or HeadSource(None, DEFAULT_HEAD)
         self.reviews_source = reviews or ReviewsSource(None, DEFAULT_REVIEWS)
+        self.polarity_source = polarity or PolaritySource(None, DEFAULT_POLARITY)
         self.profile = profile
         self.max_chars = max_chars
         self.unit_chars = unit_chars
@@ -360,6 +377,10 @@ class SentimentComponent(SavedModel):
         return self.reviews_source.get()
 
     @property
+    def polarity(self):
+        return self.polarity_source.get()
+
+    @property
     def margin(self) -> float:
         if self.profile == "accurate":
             return self.head.margin
@@ -367,11 +388,11 @@ class SentimentComponent(SavedModel):
 
     def load(self) -> None:
         super().load()
-        try:
-            self.reviews_source.get()
-        except Exception as exc:
-            raise PipelineLoadError(self.name, f"long-text model {self.reviews_source.path}: "
-                                               f"{type(exc).__name__}: {exc}") from exc
+        for what, source in (("long-text model", self.reviews_source), ("polarity model", self.polarity_source)):
+            try:
+                source.get()
+            except Exception as exc:
+                raise PipelineLoadError(self.name, f"{what} {source.path}: {type(exc).__name__}: {exc}") from exc
         if self.profile == "accurate":
             try:
                 self.head_source.get()
@@ -386,12 +407,15 @@ class SentimentComponent(SavedModel):
         if self.profile == "accurate":
             self.head.save(folder / HEAD_FILE)
         self.reviews.save(folder / REVIEWS_FILE)
+        self.polarity.save(folder / POLARITY_FILE)
 
     def _extra_from_disk(self, folder: Path) -> None:
         if (folder / HEAD_FILE).exists():
             self.head_source.set(EncoderHead.load(folder / HEAD_FILE))
         if (folder / REVIEWS_FILE).exists():
             self.reviews_source.set(ReviewsModel.load(folder / REVIEWS_FILE))
+        if (folder / POLARITY_FILE).exists():
+            self.polarity_source.set(PolarityModel.load(folder / POLARITY_FILE))
 
     def units(self, text: str) -> list[str]:
         """What is scored: the text itself, or its sentences when it is long."""
@@ -400,24 +424,46 @@ class SentimentComponent(SavedModel):
             return [courtesy_removed(text)]
         return spread(sentences(text), self.max_sentences) or [text]
 
-    def probabilities(self, units: list[str], encoder: np.ndarray | None = None) -> np.ndarray:
+    def probabilities(self, units: list[str], encoder: np.ndarray | None = None,
+                      polar: np.ndarray | None = None) -> np.ndarray:
         """(len(units), 3) class probabilities of the profile's model.  ``encoder``: a boolean mask of the
-        units the encoder may read (default: all); the others are scored by the linear model alone."""
-        linear = np.array([[self.model.proba(text_features(u)).get(c, 0.0) for c in CLASSES] for u in units])
-        if self.profile != "accurate":
-            return linear
-        from vigie.nlp.components._encoder import embed
-
-        head = self.head
-        # the encoder runs only where the linear model is not already sure (head.confident, chosen by CV)
-        unsure_mask = linear.max(axis=1) < head.confident
-        if encoder is not None:
-            unsure_mask &= encoder
-        unsure = np.flatnonzero(unsure_mask)
+        units the encoder may read (default: all); the others are scored by the linear model alone.
+        ``polar``: a boolean mask of the units whose polar mass the polarity model shares out again
+        (default: none; the component passes the short texts)."""
+        feats = [text_features(u) for u in units]
+        linear = np.array([[self.model.proba(f).get(c, 0.0) for c in CLASSES] for f in feats]).reshape(-1, 3)
         proba = linear.copy()
+        unsure = np.zeros(0, dtype=np.int64)
+        encoded_units = None
+        if self.profile == "accurate":
+            from vigie.nlp.components._encoder import embed
+
+            head = self.head
+            # the encoder runs only where the linear model is not already sure (head.confident, chosen by CV)
+            unsure_mask = linear.max(axis=1) < head.confident
+            if encoder is not None:
+                unsure_mask &= encoder
+            unsure = np.flatnonzero(unsure_mask)
+            if len(unsure):
+                encoded_units = embed([units[i] for i in unsure], threads=1)
+                proba[unsure] = (1.0 - head.weight) * linear[unsure] + head.weight * head.proba(encoded_units)
+        if polar is None or not polar.any():
+            return proba
+        model = self.polarity
+        if self.profile == "accurate" and model.accurate_share <= 0:
+            return proba  # switched off in this profile (see nlp/eval/README.md, "Short reviews")
+        picked = np.flatnonzero(polar)
+        q = model.linear_q([feats[i] for i in picked])
+        share = np.full(len(picked), model.fast_share)
         if len(unsure):
-            encoded = head.proba(embed([units[i] for i in unsure], threads=1))
-            proba[unsure] = (1.0 - head.weight) * linear[unsure] + head.weight * encoded
+            # texts the encoder read: its polarity head, with the share of the accurate profile
+            where = {unit: k for k, unit in enumerate(picked)}
+            rows = [where[i] for i in unsure if i in where]
+            read = [j for j, i in enumerate(unsure) if i in where]
+            if rows:
+                q[rows] = model.embed_q(encoded_units[read])
+                share[rows] = model.accurate_share
+        proba[picked] = resplit(proba[picked], q, share)
         return proba
 
     def is_long(self, text: str) -> bool:
@@ -453,7 +499,7 @@ class SentimentComponent(SavedModel):
             owners = np.asarray(owner)
             # the sentences of a long text are read by the linear model only: the encoder reads the whole text
             in_long = np.array([self.is_long(texts[i]) for i in owner])
-            proba = self.probabilities(units, encoder=~in_long)
+            proba = self.probabilities(units, encoder=~in_long, polar=~in_long)
             margin = self.margin
             long_texts: list[int] = []
             for i in sorted(set(owner)):

@@ -6,7 +6,13 @@
 - polarity of long reviews from a domain never trained on: ``nlp/eval/reviews_books_babelio.jsonl`` (180
   French book reviews of 300+ characters from Babelio, CC0, see nlp/eval/README.md) or any JSONL file of
   ``{"text", "label": "positive"|"negative"}`` given with ``--reviews PATH``: a review is read as
-  positive when its score is > 0, negative when < 0, and counted wrong when the score is 0 or None.
+  positive when its score is > 0, negative when < 0, and counted wrong when the score is 0 or None;
+- polarity of short reviews of the same never-trained domain, the same way:
+  ``nlp/eval/reviews_books_babelio_short.jsonl`` (300 Babelio reviews of 20 to 299 characters: the short
+  path of the component; ``--short-reviews PATH``, or ``--short-reviews ''`` to leave it out);
+- ``--texts PATH`` (repeatable): any JSONL of ``{"text", "label"}`` with neutral texts too, scored over
+  three classes (e.g. the short Services Publics+ accounts, see nlp/eval/README.md);
+- ``--no-deft``: leaves DEFT val unscored (every scoring of it is a look to record).
 
 Macro-F1 over negative / neutral / positive.  A text the component leaves unlabelled (``label`` None,
 e.g. detected as another language) counts as neutral and is counted in ``unlabelled``.
@@ -21,6 +27,7 @@ from pathlib import Path
 from vigie.nlp.train.data import EVAL, deft_path, read_deft, read_jsonl, read_municipal
 
 REVIEWS = EVAL / "reviews_books_babelio.jsonl"
+SHORT_REVIEWS = EVAL / "reviews_books_babelio_short.jsonl"
 
 CLASSES = ("negative", "neutral", "positive")
 
@@ -81,10 +88,24 @@ def polarity(nlp, path: str | Path) -> dict:
     return result
 
 
-def evaluate(nlp=None, reviews: str | Path | None = REVIEWS) -> dict:
+def labelled(nlp, path: str | Path) -> dict:
+    """Three-class figures (and the polarity of the polar texts) on a JSONL of short texts {text, label}."""
+    items = read_jsonl(Path(path))
+    pred, unlabelled = predict(nlp, [item["text"] for item in items])
+    gold = [item["label"] for item in items]
+    polar = [(g, p) for g, p in zip(gold, pred, strict=True) if g != "neutral"]
+    result = {**scores(gold, pred), "unlabelled": unlabelled, "set": str(path)}
+    result["polar_labelled_right"] = round(sum(g == p for g, p in polar) / len(polar), 4) if polar else None
+    return result
+
+
+def evaluate(nlp=None, reviews: str | Path | None = REVIEWS, deft: bool = True, labelled_sets=(),
+             short_reviews: str | Path | None = SHORT_REVIEWS) -> dict:
     nlp = nlp or default_nlp()
     result: dict = {}
-    if deft_path("val").exists():
+    if not deft:
+        result["deft_val"] = {"status": "not scored (--no-deft)"}
+    elif deft_path("val").exists():
         texts, gold = read_deft("val")
         pred, unlabelled = predict(nlp, texts)
         result["deft_val"] = {**scores(gold, pred), "unlabelled": unlabelled}
@@ -97,6 +118,10 @@ def evaluate(nlp=None, reviews: str | Path | None = REVIEWS) -> dict:
         result[f"municipal_{split}"] = {**scores([m["label"] for m in items], pred), "unlabelled": unlabelled}
     if reviews:
         result["reviews"] = polarity(nlp, reviews)
+    if short_reviews:
+        result["short_reviews"] = polarity(nlp, short_reviews)
+    for path in labelled_sets:
+        result[f"texts:{Path(path).name}"] = labelled(nlp, path)
     return result
 
 
@@ -104,8 +129,14 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=["accurate", "fast"], default="accurate")
     parser.add_argument("--reviews", default=str(REVIEWS), help="JSONL of long reviews {text, label}")
+    parser.add_argument("--short-reviews", default=str(SHORT_REVIEWS), help="JSONL of short reviews {text, label}")
+    parser.add_argument("--texts", action="append", default=[],
+                        help="JSONL of short texts {text, label} scored over three classes (repeatable)")
+    parser.add_argument("--no-deft", action="store_true",
+                        help="do not score DEFT val (a held-out look: record every one in nlp/eval/README.md)")
     args = parser.parse_args(argv)
-    print(json.dumps(evaluate(default_nlp(args.profile), args.reviews), indent=2, ensure_ascii=False))
+    print(json.dumps(evaluate(default_nlp(args.profile), args.reviews or None, not args.no_deft, args.texts,
+                              args.short_reviews or None), indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

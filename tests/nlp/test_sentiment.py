@@ -122,7 +122,7 @@ def test_works_after_fr_core_news_sm():
 
 @pytest.fixture(scope="module")
 def evaluation(pipeline):
-    return sentiment_eval.evaluate(pipeline, reviews=None)
+    return sentiment_eval.evaluate(pipeline, reviews=None, short_reviews=None)
 
 
 def test_evaluation_municipal(evaluation):

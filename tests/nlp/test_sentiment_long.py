@@ -125,10 +125,11 @@ def test_fast_profile_reads_the_long_text_model(fast):
 
 
 def test_short_texts_do_not_use_the_long_text_model(accurate):
-    """A text of up to unit_chars characters is decided as before (tweets, comments: DEFT figures unchanged)."""
+    """A text of up to unit_chars characters is decided as a unit (tweets, comments), its polar mass shared
+    out again by the polarity model (tests/nlp/test_sentiment_polarity.py), not by the long-text model."""
     component = accurate.get_pipe("vigie_sentiment")
     text = "Merci pour le nouveau parc, il est magnifique"
-    proba = component.probabilities([text])
+    proba = component.probabilities([text], encoder=np.array([True]), polar=np.array([True]))
     assert accurate(text)._.sentiment == decide(proba[0], component.margin)
 
 
