@@ -79,6 +79,19 @@ _BACKREF = re.compile(r"\\[1-9]")
 _HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine")
 _SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
+# what keeps praise of a group from being read as a positive statement: a negation ("ne sont pas les bienvenus"),
+# a contrast ("gentils mais…"), an excess ("trop gentils avec eux"), irony or mockery (markers, eye-rolling emojis)
+_STANCE_BLOCKERS = re.compile(r"\b(?:ne|n|pas|jamais|aucun|aucune|ni|nullement|guere|sans|rien|personne|mais|sauf|"
+                              r"pourtant|cependant|contre|quand meme|empeche|trop|soi-disant|pretendument|lol|mdr|ptdr|"
+                              r"xd|ironie|sarcasme|ben voyons|bien sur|evidemment|c est ca|emo_face_with_rolling_eyes|"
+                              r"emo_face_with_tears_of_joy|emo_rolling_on_the_floor_laughing|emo_smirking_face|"
+                              r"emo_upside_down_face|emo_clown_face|emo_winking_face)\b")
+_STATEMENT = re.compile(r"[^.!?…]+[.!?…]*")
+# equality and belonging said of a group: "des gens comme les autres", "ils font partie du village"
+_PRAISE_PHRASE = re.compile(r"\b(?:comme (?:les autres|tout le monde|nous|vous)|font partie|fait partie|"
+                            r"ont (?:toute )?leur place|a (?:toute )?sa place|autant que (?:les autres|nous|vous))\b")
+STANCE_MAX_WORDS = 40
+STANCE_WINDOW = 6  # words between the group and the praise  # a longer text says more than one thing about the group
 _IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
                        r"|fieres? d etre|fiers d etre)\b")
 GLUED_DETERMINERS = ("sales", "sale", "les", "des", "ces", "aux", "sal")
@@ -222,6 +235,7 @@ class Moderator:
         self.groups = Lexicon.table("moderation_groups.tsv")
         self.dehumanising = Lexicon.words("moderation_dehumanising.txt")
         self.officials = Lexicon.words("moderation_officials.txt")
+        self.praise = Lexicon.words("moderation_praise.txt")
         self.insults = Lexicon.words("toxicity_insults.txt")
         self.hostile = [re.compile(p) for p in _lines("moderation_hostile.txt")]
         self.counter = [re.compile(p) for p in _lines("moderation_counter.txt")]
@@ -450,6 +464,30 @@ class Moderator:
                 continue
             before = " ".join(words[max(0, i - 4):i])
             if _IDENTITY.search(before):
+                return True
+        return False
+
+    def positive_stance(self, canon: str) -> bool:
+        """The text praises, welcomes or defends a group it names ("les musulmans sont géniaux", "c'est nos
+        voisines et elles sont adorables", "les femmes sont aussi compétentes que les hommes") and says nothing
+        against anyone: no negation, contrast, excess, irony or hostile word.  The learned models' hate is not
+        read there (the rules still are): trained on hostile tweets, they take a group word for hate."""
+        words = _WORD.findall(canon)
+        if len(words) > STANCE_MAX_WORDS or _STANCE_BLOCKERS.search(canon):
+            return False
+        # praise asked as a question is doubt ("sont-ils vraiment capables… ?"): only statements count
+        if any(self._hostile_word(w) for w in words):
+            return False
+        for sentence in _STATEMENT.findall(canon):
+            if sentence.rstrip().endswith("?"):
+                continue
+            said = _WORD.findall(sentence)
+            groups = [i for i, _, _ in self.groups.find(said)]
+            if groups and _PRAISE_PHRASE.search(sentence):
+                return True
+            # the praise is said of the group: both in one sentence, a few words apart
+            if any(self.praise.get(w) is not None and any(abs(i - k) <= STANCE_WINDOW for i in groups)
+                   for k, w in enumerate(said)):
                 return True
         return False
 

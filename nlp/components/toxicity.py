@@ -285,6 +285,10 @@ class Context:
     def identity(self) -> bool:
         return moderator().identity_statement(self.canon)
 
+    @property
+    def positive(self) -> bool:
+        return moderator().positive_stance(self.canon)
+
 
 @Language.factory(
     "vigie_toxicity",
@@ -396,7 +400,7 @@ class ToxicityComponent(SavedModel):
             scores, verdict = self.analyse(text, model, ctx)
             out.append(result(scores, verdict, self.flag_labels))
             if self.profile == "accurate" and not out[-1]["flagged"] and len(text.split()) >= HEAD_MIN_WORDS and not (
-                    ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.identity) and (
+                    ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.identity or ctx.positive) and (
                     ctx.targets or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE):
                 pending.append((len(out) - 1, ctx, scores))
         if pending:
@@ -489,8 +493,8 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         # swearing about things ("saloperie de pluie"): the model's insult is at most the hostility head's (v3's
         # insult head), which does not take the swear words for an insult as readily as the NB-weighted one
         model["insult"] = min(model.get("insult", 0.0), hostility)
-    if ctx.countered or ctx.reports_quote or (not found and ctx.identity):  # condemning or reporting hate, or
-        # saying who one is ("je suis musulman et…"): not uttering it
+    if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive)):  # condemning or
+        # reporting hate, saying who one is ("je suis musulman et…") or praising a group: not uttering hate
         model = {label: min(value, 0.45) for label, value in model.items()}
     elif model.get("hate", 0.0) >= (MODEL_HATE_MIN if found or targets else MODEL_HATE_NO_GROUP) \
             and (found or (not ctx.long_text and (targets or hate_proba is None

@@ -11,6 +11,7 @@ import pytest
 import spacy
 
 import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from vigie.nlp.components.moderation import moderator
 from vigie.nlp.components.toxicity import DEFAULT_HEAD, HEAD_MIN_WORDS, ModerationHead
 from vigie.nlp.errors import PipelineLoadError
 
@@ -106,3 +107,40 @@ def test_packaged_head_round_trips_and_says_what_it_was_trained_on(tmp_path):
     again = ModerationHead.load(tmp_path / "copy.npz")
     x = np.random.default_rng(0).normal(size=(4, 384))
     assert np.allclose(again.proba(x), head.proba(x)) and np.allclose(again.threat_proba(x), head.threat_proba(x))
+
+
+@pytest.mark.parametrize("text", [
+    "Les musulmans sont géniaux, j'en connais plein.",
+    "Les femmes sont aussi compétentes que les hommes.",
+    "Les personnes handicapées sont des membres précieux de notre commune.",
+    "J'adore les Marocains, ils sont super accueillants.",
+    "Les juifs sont des gens comme les autres.",
+])
+def test_praise_of_a_group_is_not_read_as_hate(fast, accurate, text):
+    """Trained on hostile tweets, the linear model and the head took a group word for hate; a positive statement
+    with nothing against anyone keeps them out (``Moderator.positive_stance``)."""
+    assert not fast(text)._.toxicity["flagged"], text
+    assert not accurate(text)._.toxicity["flagged"], text
+
+
+@pytest.mark.parametrize("text", [
+    "Les musulmans sont géniaux pour toucher les allocs, bien sûr 🙄",  # irony
+    "Les handicapés sont sympas mais ils n'ont rien à faire dans nos écoles.",  # contrast, exclusion
+    "Les Roms sont-ils vraiment capables de travailler ?",  # doubt as a question
+    "Les femmes ne sont pas les bienvenues au conseil municipal.",  # negated welcome
+    "Les gays sont gentils, ces sales tarlouzes.",  # a slur beside the praise
+])
+def test_mocked_or_negated_praise_is_no_positive_statement(accurate, text):
+    assert not moderator().positive_stance(moderator().canonical(text)), text
+    assert accurate(text)._.toxicity["flagged"], text
+
+
+@pytest.mark.parametrize("text", [
+    "J'ai du mépris pour les handicapés.",
+    "Je n'ai que du mépris pour les handicapés.",
+    "Je n'éprouve que du dégoût pour les musulmans.",
+    "Franchement, je pense que les Roms sont de la vermine.",
+])
+def test_contempt_and_disgust_said_with_a_noun_are_flagged(fast, text):
+    tox = fast(text)._.toxicity
+    assert tox["flagged"] and tox["category"] in ("hate", "dehumanisation"), (text, tox)
