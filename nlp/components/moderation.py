@@ -44,7 +44,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "€": "e"})
 _OBFUSCATION = re.compile(r"[0-9@$€!*._|/\\-]")
 NULS = {"nul", "nuls", "nulle", "nulles"}  # an insult only in a strong frame ("ce gros nul", "bande de nuls")
-_SPACED = re.compile(r"(?<!\S)(?:[a-z0-9@$*][ ]){1,}[a-z0-9@$*](?!\S)")
+_SPACED = re.compile(r"(?<!\S)(?:[a-z0-9@$*][ ]){1,}[a-z0-9@$*](?=[\s.,;:!?…)»\"]|$)")
 _REPEAT = re.compile(r"([a-z])\1+")
 _REPEAT3 = re.compile(r"([a-z])\1{2,}")
 _SENTENCE = re.compile(r"[.!?;\n…]+")
@@ -86,6 +86,12 @@ _STANCE_BLOCKERS = re.compile(r"\b(?:ne|n|pas|jamais|aucun|aucune|ni|nullement|g
                               r"xd|ironie|sarcasme|ben voyons|bien sur|evidemment|c est ca|emo_face_with_rolling_eyes|"
                               r"emo_face_with_tears_of_joy|emo_rolling_on_the_floor_laughing|emo_smirking_face|"
                               r"emo_upside_down_face|emo_clown_face|emo_winking_face)\b")
+# swear words that, right before a group word (or "… de" before it), aim the swearing at the group
+SWEAR_AT = {"putain", "putains", "bordel", "saloperie", "saloperies", "foutus", "foutues", "maudits", "maudites",
+            "fichus", "fichues", "merde", "chiasse", "enfoires"}
+_RECLAIMING = re.compile(r"\b(?:en (?:bon|bonne|vrai|vraie|fier|fiere)(?: (?:vieux|vieille|petit|petite))?|nous les|"
+                         r"nous autres)$")
+_RESTRICT = re.compile(r"\bqu(?:e\b|')")
 _STATEMENT = re.compile(r"[^.!?…]+[.!?…]*")
 # equality and belonging said of a group: "des gens comme les autres", "ils font partie du village"
 _PRAISE_PHRASE = re.compile(r"\b(?:comme (?:les autres|tout le monde|nous|vous)|font partie|fait partie|"
@@ -441,6 +447,10 @@ class Moderator:
                     return True
         return False
 
+    def has_homonym(self, canon: str) -> bool:
+        """A slur word is used in a harmless sense somewhere ("raton laveur", "pédale de frein")."""
+        return bool(self._homonym_spans(canon))
+
     def _homonym_spans(self, canon: str) -> list[tuple[int, int]]:
         """Spans of the homonym contexts of a canonical text, sorted and merged (the patterns run only when a
         word they are about is present)."""
@@ -463,7 +473,7 @@ class Moderator:
             if self.groups.get(w) is None and self.slurs.get(w) is None:
                 continue
             before = " ".join(words[max(0, i - 4):i])
-            if _IDENTITY.search(before):
+            if _IDENTITY.search(before) or _RECLAIMING.search(before):
                 return True
         return False
 
@@ -524,7 +534,7 @@ class Moderator:
         def negated(i: int, lo: int | None = None) -> bool:
             lo = max(0, i - 3) if lo is None else lo
             found = [k for k in range(lo, i) if words[k] in NEGATIONS and sentence_of[k] == sentence_of[i]]
-            if found and all(words[k] in ("ne", "n") for k in found) and {"qu", "que"} & set(words[found[0]:i]):
+            if found and all(words[k] in ("ne", "n") for k in found) and {"qu", "que"} & set(words[found[0]:i + 4]):
                 return False  # "vous n'êtes qu'une menteuse": ne… que restricts, it does not deny
             if found and {"mais", "juste", "plutot", "seulement", "simplement"} & set(words[found[-1] + 1:i]):
                 return False  # "pas méchant, juste complètement débile": the negation bears on another word
@@ -554,6 +564,10 @@ class Moderator:
         for i, j, target in self.slurs.find(words):
             if in_quotes(starts[i]) or homonym(starts[i]):
                 continue
+            before = words[max(0, i - 4):i]
+            if (_IDENTITY.search(" ".join(before)) or _RECLAIMING.search(" ".join(before))) \
+                    and not NEGATIONS & set(before):
+                continue  # "je suis gouine et fière", "en bon vieux pédé du village": reclaimed, said of oneself
             if words[i] in self.framed and not self._framed(words, i):
                 continue
             found.append(Verdict("slur", target, SCORES["slur"], " ".join(words[i:j])))
@@ -562,6 +576,16 @@ class Moderator:
                     and not in_quotes(starts[i]) and not homonym(starts[i]):
                 target = self.groups.get(word)
                 found.append(Verdict("slur", target, SCORES["slur"], word))
+        # swearing at a group: "putain de handicapés", "ces bordel de dépressifs", "foutus migrants"
+        for i, j, target in groups:
+            before = words[max(0, i - 3):i]
+            aimed = any(w in SWEAR_AT for w in before[-1:]) or (
+                len(before) >= 2 and before[-1] in ("de", "d") and before[-2] in SWEAR_AT) or (
+                len(before) >= 3 and before[-2] in ("de", "d") and before[-3] in SWEAR_AT
+                and before[-1] in ("bonnes", "sales", "vieux", "vieilles", "gros", "grosses"))
+            if aimed and not negated(i, max(0, i - 4)):
+                found.append(Verdict("hate", target, SCORES["hate"], " ".join(words[max(0, i - 3):j])))
+                break
         # hate slogans and coded phrases ("remigration", "#IslamDehors", "mort aux …")
         for i, j, value in self.slogans.find(words):
             if not in_quotes(starts[i]):
@@ -578,7 +602,10 @@ class Moderator:
                     found.append(Verdict("insult", "person", SCORES["insult"], " ".join(words[max(0, i - 2):j])))
                 continue
             lo, hi = sorted((g[1], i))
-            if negated(i) or any(words[k] in NEGATIONS for k in range(lo, hi)):
+            between = [k for k in range(lo, hi) if words[k] in NEGATIONS]
+            restricts = between and all(words[k] in ("ne", "n") for k in between) and {"qu", "que"} & set(
+                words[between[0]:hi])  # "ne sont que des singes"
+            if negated(i) or (between and not restricts):
                 continue
             found.append(Verdict("dehumanisation", g[2], SCORES["dehumanisation"],
                                  " ".join(words[min(g[0], i):max(g[1], j)][:12])))
@@ -594,7 +621,10 @@ class Moderator:
                 if g is None or (negated(k) and not own_negation) \
                         or canon[m.end():].lstrip().startswith(("pas ", "jamais ", "point ")):
                     continue  # "je déteste pas les migrants": the negation follows the verb
-                if g[0] < k and k - g[1] <= 8 and any(words[x] in NEGATIONS for x in range(g[1], k)) \
+                between = [x for x in range(g[1], k) if words[x] in NEGATIONS] if g[0] < k else []
+                restricts = between and all(words[x] in ("ne", "n") for x in between) and _RESTRICT.search(
+                    canon[starts[between[0]]:m.end()])  # "ne sont que des singes": ne… que restricts
+                if between and k - g[1] <= 8 and not own_negation and not restricts \
                         and sentence_of[g[0]] == sentence_of[k] and "," not in canon[starts[g[0]]:starts[k]]:
                     continue  # "la femme n'est pas faite pour rester à la cuisine"
                 found.append(Verdict("hate", g[2], SCORES["hate"], f"{' '.join(words[g[0]:g[1]])} … {m.group(0)}"))

@@ -289,6 +289,10 @@ class Context:
     def positive(self) -> bool:
         return moderator().positive_stance(self.canon)
 
+    @property
+    def homonym(self) -> bool:
+        return moderator().has_homonym(self.canon)
+
 
 @Language.factory(
     "vigie_toxicity",
@@ -493,8 +497,9 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         # swearing about things ("saloperie de pluie"): the model's insult is at most the hostility head's (v3's
         # insult head), which does not take the swear words for an insult as readily as the NB-weighted one
         model["insult"] = min(model.get("insult", 0.0), hostility)
-    if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive)):  # condemning or
-        # reporting hate, saying who one is ("je suis musulman et…") or praising a group: not uttering hate
+    if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive)) or (
+            not found and not targets and ctx.homonym):  # condemning or reporting hate, saying who one is ("je
+        # suis musulman et…"), praising a group, or a slur word in a harmless sense ("raton laveur"): no hate
         model = {label: min(value, 0.45) for label, value in model.items()}
     elif model.get("hate", 0.0) >= (MODEL_HATE_MIN if found or targets else MODEL_HATE_NO_GROUP) \
             and (found or (not ctx.long_text and (targets or hate_proba is None

@@ -430,3 +430,49 @@ def test_sms_c_before_est_is_left_alone():
 ])
 def test_words_that_only_look_like_insults_in_reviews(pipeline, text):
     assert not _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Les Noirs ne sont que des singes qu'on a habillés.", "dehumanisation"),  # ne… que restricts, no denial
+    ("Les Arabes ne ramènent que des problèmes dans le quartier.", "hate"),
+    ("Les autistes sont des machines cassées, pas des enfants.", "dehumanisation"),
+    ("Les femmes sont des objets, juste bonnes à servir.", "dehumanisation"),
+    ("Putain de handicapés, ils prennent toutes les places devant la poste.", "hate"),
+    ("Foutus migrants, encore eux.", "hate"),
+    ("Les trans ne sont pas des humains, ce sont des monstres de foire.", "hate"),  # a denial that dehumanises
+    ("Il faut interdire aux Maghrébins l'accès à la piscine municipale.", "hate"),
+    ("À mon avis, les Roumains ne viennent ici que pour mendier et voler.", "hate"),
+    ("Les sourds sont des simplets, impossible de leur expliquer quoi que ce soit.", "hate"),
+    ("Monsieur le maire, je vais venir vous casser la gueule à la sortie du conseil.", "threat"),
+    ("Si un voisin recommence, je sors le fusil.", "threat"),
+    ("Si l'adjointe ferme encore la crèche, elle finira au fond du canal.", "threat"),
+    ("si le policier municipal me remet une amende jlui explose la tête", "threat"),
+    ("Les femmes qui portent plainte mériteraient une bonne raclée.", "threat"),
+    ("Le nouveau gardien est un n e g r o, sérieux ?", "slur"),  # spaced letters before a comma
+    ("Le premier adjoint est un lèche-bottes sans colonne vertébrale.", "insult"),
+])
+def test_sixth_round_forms_are_flagged(pipeline, text, category):
+    tox = _tox(pipeline, text)
+    assert tox["flagged"] and tox["category"] == category, (text, tox)
+
+
+@pytest.mark.parametrize("text", [
+    "Moi je suis gouine et fière, rendez-vous à la marche des fiertés dimanche !",  # reclaimed, said of oneself
+    "En bon vieux pédé du village, je vous invite tous à mon mariage à la mairie.",
+    "J'ai vu un raton laveur près de l'étang, c'est normal ?",  # homonym: the model's hate is not read
+    "Personne de sensé ne pense que les juifs contrôlent les banques.",
+    "jai jamais dit que les arabes etaient des délinquants relis mon com",
+    "Les R o m s du camp ont organisé une fête de quartier très sympa.",
+])
+def test_sixth_round_harmless_forms_are_not_flagged(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
+
+
+def test_swearing_at_a_thing_is_not_swearing_at_a_group_named_later():
+    canon = moderator().canonical("Putain de bus, encore en retard, et les migrants du foyer attendent dehors.")
+    assert not [v for v in moderator().verdicts(canon) if v.category == "hate"]
+
+
+def test_a_denied_reclaimed_slur_is_still_a_slur(pipeline):
+    assert _tox(pipeline, "Sale gouine, dégage de notre village")["flagged"]
+    assert moderator().verdicts(moderator().canonical("je suis pas une gouine, moi"))
