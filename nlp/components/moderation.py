@@ -483,11 +483,14 @@ class Moderator:
         against anyone: no negation, contrast, excess, irony or hostile word.  The learned models' hate is not
         read there (the rules still are): trained on hostile tweets, they take a group word for hate."""
         words = _WORD.findall(canon)
-        if len(words) > STANCE_MAX_WORDS or _STANCE_BLOCKERS.search(canon):
+        if len(words) > STANCE_MAX_WORDS:
+            return False
+        # the cheap checks first: most texts hold no praise word
+        if not any(self.praise.get(w) is not None for w in words) and not _PRAISE_PHRASE.search(canon):
+            return False
+        if _STANCE_BLOCKERS.search(canon) or any(self._hostile_word(w) for w in words):
             return False
         # praise asked as a question is doubt ("sont-ils vraiment capables… ?"): only statements count
-        if any(self._hostile_word(w) for w in words):
-            return False
         for sentence in _STATEMENT.findall(canon):
             if sentence.rstrip().endswith("?"):
                 continue
@@ -610,8 +613,9 @@ class Moderator:
             found.append(Verdict("dehumanisation", g[2], SCORES["dehumanisation"],
                                  " ".join(words[min(g[0], i):max(g[1], j)][:12])))
         # hostile predicates about a group
-        hostile = self.hostile if self._hostile_any.search(canon) else self._hostile_always
-        for pattern in hostile if groups else ():
+        # the pre-check (one alternation of every pattern: the costliest regex here) only when a group is named
+        hostile = () if not groups else self.hostile if self._hostile_any.search(canon) else self._hostile_always
+        for pattern in hostile:
             for m in pattern.finditer(canon):
                 if in_quotes(m.start()):
                     continue
