@@ -455,14 +455,11 @@ class SentimentComponent(SavedModel):
         picked = np.flatnonzero(polar)
         q = model.linear_q([feats[i] for i in picked])
         share = np.full(len(picked), model.fast_share)
-        if len(unsure):
+        read = np.isin(picked, unsure)  # both sorted: picked[read] is unsure[np.isin(unsure, picked)]
+        if read.any():
             # texts the encoder read: its polarity head, with the share of the accurate profile
-            where = {unit: k for k, unit in enumerate(picked)}
-            rows = [where[i] for i in unsure if i in where]
-            read = [j for j, i in enumerate(unsure) if i in where]
-            if rows:
-                q[rows] = model.embed_q(encoded_units[read])
-                share[rows] = model.accurate_share
+            q[read] = model.embed_q(encoded_units[np.isin(unsure, picked)])
+            share[read] = model.accurate_share
         proba[picked] = resplit(proba[picked], q, share)
         return proba
 

@@ -41,8 +41,8 @@ from vigie.nlp.components._polarity import DEFAULT_POLARITY, PolarityModel, resp
 from vigie.nlp.components._textmodel import text_features
 from vigie.nlp.components.sentiment import DEFAULT_HEAD, EncoderHead, courtesy_removed, decide
 from vigie.nlp.train.data import read_deft, read_municipal
-from vigie.nlp.train.export import Blocks, check_same, export_model
-from vigie.nlp.train.sentiment import MIN_DF, SEED
+from vigie.nlp.train.export import check_same, export_model
+from vigie.nlp.train.sentiment import SEED
 from vigie.nlp.train.sentiment import fit as fit_linear
 from vigie.nlp.train.sentiment_encoder import LINEAR, head_fit
 
@@ -66,9 +66,8 @@ def read_short_reviews(path: Path = REVIEWS) -> tuple[list[str], np.ndarray]:
 
 
 def fit_polar_linear(feats: list[dict], labels, C: float, sample_weight=None):
-    blocks = Blocks({"word": 1.0, "char": LINEAR["char_weight"]}, MIN_DF)
-    clf = LogisticRegression(C=C * LINEAR_C_RATIO, max_iter=3000, class_weight="balanced", random_state=SEED)
-    clf.fit(blocks.fit_transform(feats), labels, sample_weight=sample_weight)
+    """The linear model's own fit (its blocks and class weights) on polar labels."""
+    blocks, clf = fit_linear(feats, labels, C * LINEAR_C_RATIO, LINEAR["char_weight"], sample_weight)
     assert list(clf.classes_) == ["negative", "positive"]
     return blocks, clf
 

@@ -13,6 +13,7 @@ import spacy
 import vigie.nlp.components.sentiment  # noqa: F401  (registers the factory)
 from vigie.nlp.components._polarity import DEFAULT_POLARITY, PolarityModel, PolaritySource, resplit
 from vigie.nlp.components._savedmodel import ModelSource
+from vigie.nlp.components._textmodel import text_features
 from vigie.nlp.components.sentiment import CLASSES, DEFAULT_MODEL, SentimentComponent
 from vigie.nlp.errors import PipelineLoadError
 
@@ -136,3 +137,22 @@ def test_saved_pipeline_keeps_the_polarity_model(tmp_path):
     assert np.allclose(reloaded.embed_coef, original.embed_coef)
     assert reloaded.fast_share == original.fast_share and reloaded.linear.coef.shape == original.linear.coef.shape
     assert list(CLASSES) == ["negative", "neutral", "positive"]
+
+
+def test_masks_that_differ_are_matched_row_by_row():
+    """Units the encoder read but the polarity model must not touch (and the reverse) keep their rows."""
+    source = PolaritySource(None, DEFAULT_POLARITY)
+    model = PolarityModel.load(DEFAULT_POLARITY)
+    model.accurate_share = 1.0
+    source.set(model)
+    pipe = SentimentComponent("vigie_sentiment", ModelSource(None, DEFAULT_MODEL), profile="accurate", polarity=source)
+    units = ["Pas mal ce nouveau parc, un peu petit", "Merci beaucoup !", "Nul, je me suis ennuyé au concert",
+             "Super accueil à la mairie ce matin"]
+    encoder, polar = np.array([True, False, True, True]), np.array([True, True, False, True])
+    plain = pipe.probabilities(units, encoder=encoder)
+    mixed = pipe.probabilities(units, encoder=encoder, polar=polar)
+    assert np.allclose(mixed[2], plain[2])  # not a polar row
+    assert np.allclose(mixed[:, 1], plain[:, 1]) and np.allclose(mixed.sum(axis=1), 1.0)
+    linear_only = pipe.probabilities([units[1]], encoder=np.array([False]))
+    expected = resplit(linear_only, model.linear_q([text_features(units[1])]), model.fast_share)
+    assert np.allclose(mixed[1], expected[0])  # not read by the encoder: the linear polarity model, fast share
