@@ -41,8 +41,8 @@ PROTECTED = ("origin", "religion", "gender", "sexual_orientation", "disability")
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TOKEN = re.compile(r"\S+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
-                       "€": "e"})
-_OBFUSCATION = re.compile(r"[0-9@$€!*._|/\\-]")
+                       "€": "e", "©": "c"})
+_OBFUSCATION = re.compile(r"[0-9@$€©!*._|/\\-]")
 NULS = {"nul", "nuls", "nulle", "nulles"}  # an insult only in a strong frame ("ce gros nul", "bande de nuls")
 _SPACED = re.compile(r"(?<!\S)(?:[a-z0-9@$*][ ]){1,}[a-z0-9@$*](?=[\s.,;:!?…)»\"]|$)")
 _REPEAT = re.compile(r"([a-z])\1+")
@@ -289,6 +289,9 @@ class Moderator:
         lead = len(token) - len(token.lstrip("\"'«(“"))
         core = token[lead:].rstrip("\"'».,;:!?)”")
         tail = token[lead + len(core):]
+        unmasked = "a" + core[1:].translate(_LEET) if core.startswith("@") else ""
+        if len(unmasked) > 4 and self.is_known(unmasked):
+            return token[:lead] + unmasked + tail  # "@ttardés": a slur, not a mention
         if not core or core.startswith("@") or core.isdigit() or (
                 core.isalpha() and not _REPEAT3.search(core) and (len(core) < 5 or self.is_known(core))):
             return token

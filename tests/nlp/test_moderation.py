@@ -476,3 +476,24 @@ def test_swearing_at_a_thing_is_not_swearing_at_a_group_named_later():
 def test_a_denied_reclaimed_slur_is_still_a_slur(pipeline):
     assert _tox(pipeline, "Sale gouine, dégage de notre village")["flagged"]
     assert moderator().verdicts(moderator().canonical("je suis pas une gouine, moi"))
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Les chrétiens sont des hypocrites bornés.", "hate"),
+    ("Les gays sont tous superficiels et maniérés.", "hate"),
+    ("Les f3mmes sont toutes vénales.", "hate"),
+    ("Les gens du voyage pillent tout sur leur passage.", "hate"),
+])
+def test_stereotype_adjectives_and_masked_letters(pipeline, text, category):
+    tox = _tox(pipeline, text)
+    assert tox["flagged"] and tox["category"] == category, (text, tox)
+
+
+def test_an_at_sign_masking_a_letter_is_no_mention():
+    assert moderator().canonical("Les @ttardés du centre aéré") == "les attardes du centre aere"
+    assert moderator().canonical("Les bi©ots du kebab") == "les bicots du kebab"
+
+
+def test_a_real_mention_stays_a_mention():
+    assert "@user" in moderator().canonical("Merci @marie_durand pour les photos du marché")
+    assert not moderator().verdicts(moderator().canonical("Les bénévoles sont tous dévoués, merci à eux"))
