@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from vigie.nlp.components._textmodel import LEXICONS, normalise
+from vigie.nlp.components._textmodel import LEXICONS, lexicons, normalise
 from vigie.textfold import fold
 
 SCORES = {"threat": 0.95, "dehumanisation": 0.92, "hate": 0.9, "slur": 0.88, "insult": 0.8}
@@ -80,10 +80,11 @@ _HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|rom
 _SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
 # what keeps praise of a group from being read as a positive statement: a negation ("ne sont pas les bienvenus"),
-# a contrast ("gentils mais…"), an excess ("trop gentils avec eux"), irony or mockery (markers, eye-rolling emojis)
+# a contrast ("gentils mais…"), an excess ("trop gentils avec eux"), mockery (laughter, eye-rolling emojis); the
+# irony markers of the sentiment features (irony_markers.txt) are checked too (``positive_stance``)
 _STANCE_BLOCKERS = re.compile(r"\b(?:ne|n|pas|jamais|aucun|aucune|ni|nullement|guere|sans|rien|personne|mais|sauf|"
                               r"pourtant|cependant|contre|quand meme|empeche|trop|soi-disant|pretendument|lol|mdr|ptdr|"
-                              r"xd|ironie|sarcasme|ben voyons|bien sur|evidemment|c est ca|emo_face_with_rolling_eyes|"
+                              r"xd|ironie|sarcasme|c est ca|emo_face_with_rolling_eyes|"
                               r"emo_face_with_tears_of_joy|emo_rolling_on_the_floor_laughing|emo_smirking_face|"
                               r"emo_upside_down_face|emo_clown_face|emo_winking_face)\b")
 # swear words that, right before a group word (or "… de" before it), aim the swearing at the group
@@ -491,7 +492,8 @@ class Moderator:
         # the cheap checks first: most texts hold no praise word
         if not any(self.praise.get(w) is not None for w in words) and not _PRAISE_PHRASE.search(canon):
             return False
-        if _STANCE_BLOCKERS.search(canon) or any(self._hostile_word(w) for w in words):
+        if _STANCE_BLOCKERS.search(canon) or any(marker in canon for marker in lexicons()["irony"]) \
+                or any(self._hostile_word(w) for w in words):
             return False
         # praise asked as a question is doubt ("sont-ils vraiment capables… ?"): only statements count
         for sentence in _STATEMENT.findall(canon):

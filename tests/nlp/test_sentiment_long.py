@@ -143,13 +143,16 @@ def test_saved_pipeline_keeps_the_long_text_model(accurate, tmp_path):
     assert reloaded.reviews.embed_weight == original.embed_weight
 
 
-def test_unreadable_long_text_model_stops_the_build(tmp_path):
-    broken = tmp_path / "broken.npz"
-    broken.write_bytes(b"not a numpy archive")
+@pytest.mark.parametrize(("key", "loader", "name", "message"), [
+    ("reviews", "vigie.sentiment_reviews.v1", "broken.npz", r"long-text model .*broken\.npz"),
+    ("polarity", "vigie.sentiment_polarity.v1", "broken.json.gz", r"polarity model .*broken\.json\.gz"),
+])
+def test_unreadable_model_stops_the_build(tmp_path, key, loader, name, message):
+    broken = tmp_path / name
+    broken.write_bytes(b"not a model")
     nlp = spacy.blank("fr")
-    component = nlp.add_pipe("vigie_sentiment", config={
-        "profile": "fast", "reviews": {"@misc": "vigie.sentiment_reviews.v1", "path": str(broken)}})
-    with pytest.raises(PipelineLoadError, match=r"broken\.npz"):
+    component = nlp.add_pipe("vigie_sentiment", config={"profile": "fast", key: {"@misc": loader, "path": str(broken)}})
+    with pytest.raises(PipelineLoadError, match=message):
         component.load()
 
 
