@@ -21,7 +21,6 @@ extensions become Document fields.
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import multiprocessing
@@ -222,12 +221,15 @@ class Analyser:
         self.start()
         window = 4 * self.processes  # batches in flight: bounds the memory whatever the input size
         try:
-            while True:
-                pending = [(b, self.batch_size) for b in itertools.islice(batches, window)]
-                if not pending:
-                    break
-                for results in self._pool.imap(_worker_run, pending, chunksize=1):
-                    yield from results
+            # a sliding window: a new batch goes out as soon as the oldest comes back, so that no worker
+            # waits for the others at the end of a window
+            flight: deque = deque()
+            for batch in batches:
+                flight.append(self._pool.apply_async(_worker_run, ((batch, self.batch_size),)))
+                if len(flight) >= window:
+                    yield from flight.popleft().get()
+            while flight:
+                yield from flight.popleft().get()
         finally:
             if own:
                 self.close()

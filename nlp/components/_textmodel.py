@@ -45,6 +45,9 @@ _TOKEN = re.compile(r"#?\w+'?|!+\?+[!?]*|\?+!+[!?]*|!+|\?+|\.{2,}|…|<3|[:;x=][
 _WORD = re.compile(r"\w")
 _NUMBER = re.compile(r"\d+")
 _HIGH = re.compile("[\u2000-\U0010ffff]")
+# every emoji sequence lies inside such a run (keycaps start with #, * or a digit): the emoji library's
+# tokenizer, which walks its input character by character, then reads only the runs
+_EMOJI_RUN = re.compile("[#*0-9]?[\u00a9\u00ae\u2000-\U0010ffff]+")
 
 NEGATION_CUES = frozenset({"ne", "n'", "pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "nul", "guere"})
 NEGATION_AFTER_NE = frozenset({"plus", "personne"})  # cues only after ne/n'
@@ -125,7 +128,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
                 polarities.append(pol)
             return _emoji_name(chars, data)
 
-        text = emoji.replace_emoji(text, replace=note)
+        text = _EMOJI_RUN.sub(lambda run: emoji.replace_emoji(run.group(), replace=note), text)
     text = _URL.sub(" url ", text)
     text = _MENTION.sub(" @user ", text)
     return text, polarities
@@ -208,6 +211,27 @@ def featurize(text: str) -> tuple[list[str], list[str]]:
     return words + bigrams + markers, chars
 
 
+_COUNTED_SIZE = 1024
+_counted: OrderedDict[int, tuple[list[str], list[str], np.ndarray]] = OrderedDict()
+
+
+def counted(terms: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct terms of a feature list and their sublinear tf (1 + log count), kept for the last
+    lists seen: the models of one text (sentiment, polarity, toxicity) read the same lists.  An entry
+    holds its list, so the list's ``id`` cannot be reused while the entry lives."""
+    hit = _counted.get(id(terms))
+    if hit is not None and hit[0] is terms:
+        return hit[1], hit[2]
+    tally = Counter(terms)
+    keys = list(tally)
+    tf = 1.0 + np.log(np.fromiter(tally.values(), dtype=np.float64, count=len(keys)))
+    _counted[id(terms)] = (terms, keys, tf)
+    if len(_counted) > _COUNTED_SIZE:
+        with contextlib.suppress(KeyError):  # another thread may have evicted it meanwhile
+            _counted.popitem(last=False)
+    return keys, tf
+
+
 class LinearTextModel:
     """A TF-IDF + linear model exported from scikit-learn (no pickle, no scikit-learn needed)."""
 
@@ -251,14 +275,13 @@ class LinearTextModel:
             terms = features.get(name)
             if not terms:
                 continue
-            counted = Counter(terms)
-            ids = np.fromiter(map(vocab.get, counted, itertools.repeat(-1)), dtype=np.int64, count=len(counted))
+            keys, tf = counted(terms)
+            ids = np.fromiter(map(vocab.get, keys, itertools.repeat(-1)), dtype=np.int64, count=len(keys))
             known = ids >= 0
             if not known.any():
                 continue
             idx = ids[known]
-            counts = np.fromiter(counted.values(), dtype=np.float64, count=len(counted))[known]
-            vals = (1.0 + np.log(counts)) * self.idf[idx]
+            vals = tf[known] * self.idf[idx]
             vals *= weight / math.sqrt(float(vals @ vals))
             indices.append(idx)
             values.append(vals)

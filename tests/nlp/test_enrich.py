@@ -169,3 +169,24 @@ def test_invalid_utf8_line_is_reported_and_kept_byte_for_byte(tmp_path):
     assert lines[1] == bad  # written back unchanged, not "repaired"
     assert b'"enriched_at"' in lines[0]
     assert "line 2" in done.stderr + done.stdout and "invalid UTF-8" in done.stderr + done.stdout
+
+
+def test_worker_results_keep_input_order_over_many_batches():
+    """Two worker processes, batches of 3, far more batches than the window in flight: each result is the
+    one the same text gets in this process, in input order (the window slides as batches come back)."""
+    from vigie.nlp.enrich import Analyser, Item
+
+    texts = ["Toujours pas de ramassage des poubelles rue Victor Hugo !",
+             "Merci à la mairie pour le marché de Noël, superbe ambiance",
+             "Quand est-ce que la piscine rouvre ?",
+             "Accident grave sur la D933, la route est coupée",
+             "Bravo aux agents qui ont déneigé la place ce matin",
+             "Le parking de la gare est encore plein, c'est pénible"]
+    items = [Item(f"{texts[i % len(texts)]} {'encore ' * (i % 4)}#{i}") for i in range(61)]
+    with Analyser("fr_core_news_sm", processes=1, batch_size=3, profile="fast") as local:
+        expected = [r.fields for r in local.run(items)]
+    with Analyser("fr_core_news_sm", processes=2, batch_size=3, profile="fast") as pool:
+        got = [r.fields for r in pool.run(iter(items))]
+    assert len(got) == len(items)
+    assert got == expected
+    assert len({json.dumps(f, sort_keys=True, default=str) for f in got}) > len(texts)
