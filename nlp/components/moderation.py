@@ -76,7 +76,7 @@ _SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, rev
                        + r")(?![^\s,;:!?)»\"])(?!\s+(?:est|etait|sera|serait)\b)")  # "c est" is already "c'est"
 _BACKREF = re.compile(r"\\[1-9]")
 # the words the homonym patterns are about (moderation_homonyms.txt): no hint, no pattern to run
-_HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine")
+_HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine|attard")
 _SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
 # what keeps praise of a group from being read as a positive statement: a negation ("ne sont pas les bienvenus"),
@@ -128,6 +128,11 @@ CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
 THING_SWEARS = CON_LIKE | {"saloperie", "saloperies", "cochonnerie", "cochonneries", "putain", "merde"}
 # before a word that is a slur only in an insulting frame, these make it a plain mention ("des trisomiques",
 # "aux autistes", "sont trisomiques", "enfant trisomique")
+# before a framed slur used as a noun for a person: "un mongol", "l'autre attardé", "@x attardé"
+PERSON_PREV = {"un", "une", "le", "la", "l", "mon", "ma", "ton", "ta", "son", "sa", "notre", "votre", "leur", "quel",
+               "quelle", "autre", "user"}
+# a clitic before "attarde": the verb s'attarder ("je m'attarde", "qu'on s'y attarde")
+REFLEXIVE = {"m", "t", "s", "se", "me", "te", "y", "nous", "vous"}
 NEUTRAL_PREV = {"des", "aux", "les", "sont", "est", "etre", "etant", "enfant", "enfants", "personne", "personnes",
                 "jeunes", "adultes", "eleves", "d", "de", "du", "fils", "fille", "frere", "soeur", "bebe", "bebes"}
 # things an insult word can be said of ("cet abruti de GPS", "cette enfoirée de machine")
@@ -644,9 +649,14 @@ class Moderator:
                     or self._said_of_thing(words, i) \
                     or (words[j:j + 1] in (["de"], ["d"]) and words[j + 1:j + 2] and words[j + 1] in THING_NOUNS):
                 continue  # "cet abruti de GPS", "quel con je suis"
+            if words[i].startswith("attard") and (words[i] not in self.framed or (i and words[i - 1] in REFLEXIVE)):
+                continue  # "je m'attarde sur ce point", "qu'on s'y attarde": the verb s'attarder (to linger)
             if (words[i] in CON or (words[i] in self.framed and i and words[i - 1] in NEUTRAL_PREV)) \
                     and not (self._framed(words, i) or self._said_of_official(words, i, officials)):
                 continue
+            if words[i] in self.framed and not (self._framed(words, i) or self._person_noun(words, i)
+                                                or self._said_of_official(words, i, officials)):
+                continue  # "le président mongol", "cet hélicoptère attardé": an adjective, no person insulted
             if words[i] in THING_SWEARS and words[i + 1:i + 2] in (["de"], ["d"]) and i + 2 < len(words) and not (
                     self.officials.get(words[i + 2]) is not None or self.groups.get(words[i + 2]) is not None
                     or words[i + 2] in PERSONS or (words[i].endswith("s") and words[i + 2].endswith(("s", "x")))):
@@ -677,6 +687,13 @@ class Moderator:
                 b += 1
             out.append(b)
         return out
+
+    @staticmethod
+    def _person_noun(words: list[str], i: int) -> bool:
+        """A framed slur used as a noun for a person ("un mongol", "l'autre attardé", "@x attardé !") or said of
+        someone with an adverb ("il est vraiment attardé")."""
+        prev = words[i - 1] if i else ""
+        return not i or prev in PERSON_PREV or (prev in ADVERBS and i > 1 and words[i - 2] in COPULA | {"t"})
 
     @staticmethod
     def _framed(words: list[str], i: int) -> bool:

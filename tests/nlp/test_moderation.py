@@ -327,6 +327,12 @@ def test_group_words_and_slurs_misspelt_on_purpose(pipeline, text, target):
     "Des enfants qui crient « chinetoque » à une camarade, ça doit cesser.",
     "Je suis lesbienne et fière de l'être.",
     "Les personnes handicapées paient leurs impôts comme vous, elles ont droit aux mêmes services.",
+    "Je m'attarde un peu sur le budget de la piscine avant le vote.",  # s'attarder: to linger
+    "Ce dossier mérite qu'on s'y attarde, merci au conseil de quartier.",
+    "Le soleil s'est attardé sur la place du marché ce soir.",
+    "Nous ne devons pas nous attarder sur ce détail du compte rendu.",
+    "Le président mongol est reçu par le maire pour le jumelage.",       # a nationality
+    "Un jeune trisomique a été embauché à la cantine, belle initiative.",  # a neutral mention, no insult frame
 ])
 def test_homonyms_things_self_blame_reports_and_identity_are_not_flagged(pipeline, text):
     assert not _tox(pipeline, text)["flagged"], text
@@ -497,3 +503,16 @@ def test_an_at_sign_masking_a_letter_is_no_mention():
 def test_a_real_mention_stays_a_mention():
     assert "@user" in moderator().canonical("Merci @marie_durand pour les photos du marché")
     assert not moderator().verdicts(moderator().canonical("Les bénévoles sont tous dévoués, merci à eux"))
+
+
+@pytest.mark.parametrize("text", [
+    "Espèce d'attardé, tu as encore bloqué le parking !",
+    "L'autre attardé de la voirie a encore laissé la route fermée.",
+    "Le livreur est vraiment attardé, il sonne à 6 heures.",
+    "Attardé ! Tu roules sur le trottoir.",
+    "Franchement mon voisin c'est un mongol.",
+])
+def test_framed_slurs_said_of_a_person_stay_flagged(pipeline, text):
+    """The framed slurs ("mongol", "attardé") count as insults when used as a noun for a person or said of
+    someone, not as an adjective after a noun or as the verb s'attarder (cases above)."""
+    assert _tox(pipeline, text)["flagged"], text
