@@ -128,13 +128,11 @@ CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
 THING_SWEARS = CON_LIKE | {"saloperie", "saloperies", "cochonnerie", "cochonneries", "putain", "merde"}
 # before a word that is a slur only in an insulting frame, these make it a plain mention ("des trisomiques",
 # "aux autistes", "sont trisomiques", "enfant trisomique")
+NEUTRAL_PREV = {"des", "aux", "les", "sont", "est", "etre", "etant", "enfant", "enfants", "personne", "personnes",
+                "jeunes", "adultes", "eleves", "d", "de", "du", "fils", "fille", "frere", "soeur", "bebe", "bebes"}
 # before a framed slur used as a noun for a person: "un mongol", "l'autre attardé", "@x attardé"
 PERSON_PREV = {"un", "une", "le", "la", "l", "mon", "ma", "ton", "ta", "son", "sa", "notre", "votre", "leur", "quel",
                "quelle", "autre", "user"}
-# a clitic before "attarde": the verb s'attarder ("je m'attarde", "qu'on s'y attarde")
-REFLEXIVE = {"m", "t", "s", "se", "me", "te", "y", "nous", "vous"}
-NEUTRAL_PREV = {"des", "aux", "les", "sont", "est", "etre", "etant", "enfant", "enfants", "personne", "personnes",
-                "jeunes", "adultes", "eleves", "d", "de", "du", "fils", "fille", "frere", "soeur", "bebe", "bebes"}
 # things an insult word can be said of ("cet abruti de GPS", "cette enfoirée de machine")
 THING_NOUNS = {"gps", "machine", "machines", "ordi", "ordinateur", "imprimante", "voiture", "bagnole", "caisse",
                "telephone", "portable", "tel", "parcmetre", "horodateur", "distributeur", "pigeon", "pigeons",
@@ -649,8 +647,6 @@ class Moderator:
                     or self._said_of_thing(words, i) \
                     or (words[j:j + 1] in (["de"], ["d"]) and words[j + 1:j + 2] and words[j + 1] in THING_NOUNS):
                 continue  # "cet abruti de GPS", "quel con je suis"
-            if words[i].startswith("attard") and (words[i] not in self.framed or (i and words[i - 1] in REFLEXIVE)):
-                continue  # "je m'attarde sur ce point", "qu'on s'y attarde": the verb s'attarder (to linger)
             if (words[i] in CON or (words[i] in self.framed and i and words[i - 1] in NEUTRAL_PREV)) \
                     and not (self._framed(words, i) or self._said_of_official(words, i, officials)):
                 continue
