@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 from vigie.schema import Document, make_doc_id
 
 LAMBERSART = {"insee": "59328", "name": "Lambersart", "departement": "59"}
-START = datetime.now(UTC).replace(microsecond=0) - timedelta(days=5)
+# noon, five days ago: the documents span the same calendar days whatever the hour the tests run (from
+# START, 0 to 65 hours cover four days; started before 07:00 UTC they covered three, and the activity
+# share "publie 3 jours sur 3" outranked the local replies)
+START = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=5)
 
 
 def doc_id(item: str, platform: str = "facebook") -> str:
