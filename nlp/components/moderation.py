@@ -544,7 +544,8 @@ class Moderator:
 
         def negated(i: int, lo: int | None = None) -> bool:
             lo = max(0, i - 3) if lo is None else lo
-            found = [k for k in range(lo, i) if words[k] in NEGATIONS and sentence_of[k] == sentence_of[i]]
+            found = [k for k in range(lo, i) if words[k] in NEGATIONS and sentence_of[k] == sentence_of[i]
+                     and "," not in canon[starts[k]:starts[i]]]  # "je les supporte pas, ils pourrissent…"
             if found and all(words[k] in ("ne", "n") for k in found) and {"qu", "que"} & set(words[found[0]:i + 4]):
                 return False  # "vous n'êtes qu'une menteuse": ne… que restricts, it does not deny
             if found and {"mais", "juste", "plutot", "seulement", "simplement"} & set(words[found[-1] + 1:i]):

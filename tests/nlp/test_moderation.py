@@ -516,3 +516,30 @@ def test_framed_slurs_said_of_a_person_stay_flagged(pipeline, text):
     """The framed slurs ("mongol", "attardé") count as insults when used as a noun for a person or said of
     someone, not as an adjective after a noun or as the verb s'attarder (cases above)."""
     assert _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize("text", [
+    "Deux familles de réfugiés arrivent rue Pasteur. Ils vont ramener leur délinquance.",
+    "Une femme trans a été embauchée à la crèche. Ces gens-là ne devraient jamais approcher des enfants.",
+    "Les Roms du terrain vague, je les supporte pas, ils pourrissent le quartier.",  # the "pas" is another clause's
+    "L'association des sourds veut une salle. Ils sont tous un peu simplets de toute façon.",
+    "Deux lesbiennes reprennent le bar de la place. Elles vont faire fuir les familles.",
+    "Encore une famille d'Afghans rue des Lilas, bientôt on ne sera plus chez nous.",
+])
+def test_a_group_attacked_through_a_pronoun_or_in_a_later_clause_is_flagged(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] and result["category"] == "hate", (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "Je ne pense pas que les Roms pourrissent le quartier, ils sont nos voisins.",
+    "Les réfugiés ne sont pas des profiteurs, ils travaillent comme tout le monde.",
+])
+def test_the_new_predicates_leave_negated_statements_alone(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
+
+
+def test_transforming_a_place_is_hostile_only_into_a_ghetto():
+    mod = moderator()
+    assert not mod.verdicts(mod.canonical("Les jeunes migrants vont transformer la friche en jardin partagé."))
+    assert mod.verdicts(mod.canonical("Les migrants vont transformer le quartier en ghetto."))
