@@ -98,6 +98,14 @@ _STATEMENT = re.compile(r"[^.!?…]+[.!?…]*")
 _PRAISE_PHRASE = re.compile(r"\b(?:comme (?:les autres|tout le monde|nous|vous)|font partie|fait partie|"
                             r"ont (?:toute )?leur place|a (?:toute )?sa place|autant que (?:les autres|nous|vous))\b")
 STANCE_MAX_WORDS = 40
+INFORMATION_WINDOW = 10  # words between each group named and a word of information (``informative``)
+# what keeps a plain-looking statement about a group from being information: complaint words ("encore des…",
+# "toujours", "partout", "chez nous", "nos impôts", "marre"), what ought to be ("devraient", "faut", "ils ont qu'à"),
+# predictions about the group ("elles vont…", "on va leur…"), a judgement ("c'est leur truc") and trailing dots
+_COMPLAINT = re.compile(r"\b(?:encore|toujours|partout|chez nous|nos|notre|ras le bol|marre|assez|invasion|envahi\w*|"
+                        r"grand remplacement|a nos frais|aux frais|nos impots|gratuit\w*|privilege\w*|favoris\w*|"
+                        r"devrai\w*|doivent|doit|faut|faudrait|qu'a|qu a|(?:ils|elles|on) (?:vont|va)|c'est leur|"
+                        r"leur truc|exclu\w*)\b|\.\.|…")
 STANCE_WINDOW = 6  # words between the group and the praise  # a longer text says more than one thing about the group
 _IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
                        r"|fieres? d etre|fiers d etre)\b")
@@ -246,6 +254,7 @@ class Moderator:
         self.dehumanising = Lexicon.words("moderation_dehumanising.txt")
         self.officials = Lexicon.words("moderation_officials.txt")
         self.praise = Lexicon.words("moderation_praise.txt")
+        self.information = Lexicon.words("moderation_information.txt")
         self.insults = Lexicon.words("toxicity_insults.txt")
         self.hostile = [re.compile(p) for p in _lines("moderation_hostile.txt")]
         self.counter = [re.compile(p) for p in _lines("moderation_counter.txt")]
@@ -511,6 +520,22 @@ class Moderator:
                    for k, w in enumerate(said)):
                 return True
         return False
+
+    def informative(self, canon: str) -> bool:
+        """The text states a plain fact about a group it names: an event it holds, a service opened for it, someone
+        hired ("les migrants du foyer organisent une fête samedi", "un réfugié afghan a été embauché aux espaces
+        verts"), with no negation, contrast, excess, complaint, question, exclamation, irony or hostile word.  The
+        learned models' hate is not read there (the rules still are): trained on tweets collected with group words,
+        they take a plain mention for hate."""
+        words = _WORD.findall(canon)
+        if len(words) > STANCE_MAX_WORDS or "?" in canon or "!" in canon:
+            return False
+        cues = [k for k, w in enumerate(words) if self.information.get(w) is not None]
+        if not cues or _STANCE_BLOCKERS.search(canon) or _COMPLAINT.search(canon) \
+                or any(marker in canon for marker in lexicons()["irony"]) or any(self._hostile_word(w) for w in words):
+            return False
+        groups = [i for i, _, _ in self.groups.find(words)]
+        return bool(groups) and all(any(abs(i - k) <= INFORMATION_WINDOW for k in cues) for i in groups)
 
     def verdict(self, text: str) -> Verdict | None:
         canon = self.canonical(text)

@@ -290,6 +290,10 @@ class Context:
         return moderator().positive_stance(self.canon)
 
     @property
+    def informative(self) -> bool:
+        return moderator().informative(self.canon)
+
+    @property
     def homonym(self) -> bool:
         return moderator().has_homonym(self.canon)
 
@@ -404,7 +408,8 @@ class ToxicityComponent(SavedModel):
             scores, verdict = self.analyse(text, model, ctx)
             out.append(result(scores, verdict, self.flag_labels))
             if self.profile == "accurate" and not out[-1]["flagged"] and len(text.split()) >= HEAD_MIN_WORDS and not (
-                    ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.identity or ctx.positive) and (
+                    ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.identity or ctx.positive
+                    or ctx.informative) and (
                     ctx.targets or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE):
                 pending.append((len(out) - 1, ctx, scores))
         if pending:
@@ -497,7 +502,7 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         # swearing about things ("saloperie de pluie"): the model's insult is at most the hostility head's (v3's
         # insult head), which does not take the swear words for an insult as readily as the NB-weighted one
         model["insult"] = min(model.get("insult", 0.0), hostility)
-    if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive)) or (
+    if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive or ctx.informative)) or (
             not found and not targets and ctx.homonym):  # condemning or reporting hate, saying who one is ("je
         # suis musulman et…"), praising a group, or a slur word in a harmless sense ("raton laveur"): no hate
         model = {label: min(value, 0.45) for label, value in model.items()}

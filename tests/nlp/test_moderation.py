@@ -543,3 +543,26 @@ def test_transforming_a_place_is_hostile_only_into_a_ghetto():
     mod = moderator()
     assert not mod.verdicts(mod.canonical("Les jeunes migrants vont transformer la friche en jardin partagé."))
     assert mod.verdicts(mod.canonical("Les migrants vont transformer le quartier en ghetto."))
+
+
+@pytest.mark.parametrize("text", [
+    "Les migrants du foyer organisent une fête samedi.",
+    "Les réfugiés syriens ouvrent un restaurant rue Pasteur.",
+    "Un réfugié afghan a été embauché aux espaces verts.",
+    "Les Africains de la paroisse chantent à la messe de Noël.",
+])
+def test_plain_information_about_a_group_is_not_read_as_hate(pipeline, text):
+    """The learned models, trained on tweets collected with group words, read these as hate (both profiles did,
+    before ``Moderator.informative``)."""
+    assert not _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize("text", [
+    "Les migrants du foyer organisent encore une fête, ras le bol.",                   # a complaint
+    "La mairie a embauché trois réfugiés. Ils vont passer leur temps à voler le matériel.",  # a prediction
+    "Les juifs organisent le gala, l'argent c'est leur truc.",                          # a judgement
+    "Les Roms organisent une brocante ? Planquez vos portefeuilles !",                  # a question, an exclamation
+])
+def test_information_words_do_not_excuse_hostility(text):
+    mod = moderator()
+    assert not mod.informative(mod.canonical(text)), text
