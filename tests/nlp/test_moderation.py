@@ -522,6 +522,7 @@ def test_framed_slurs_said_of_a_person_stay_flagged(pipeline, text):
     "Deux familles de réfugiés arrivent rue Pasteur. Ils vont ramener leur délinquance.",
     "Une femme trans a été embauchée à la crèche. Ces gens-là ne devraient jamais approcher des enfants.",
     "Les Roms du terrain vague, je les supporte pas, ils pourrissent le quartier.",  # the "pas" is another clause's
+    "Les Marocains du quartier ne savent pas vivre, ils salissent tout et ne respectent personne.",
     "L'association des sourds veut une salle. Ils sont tous un peu simplets de toute façon.",
     "Deux lesbiennes reprennent le bar de la place. Elles vont faire fuir les familles.",
     "Encore une famille d'Afghans rue des Lilas, bientôt on ne sera plus chez nous.",

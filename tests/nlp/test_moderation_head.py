@@ -34,7 +34,7 @@ def accurate():
 
 MISSED_BY_RULES = [
     # stereotypes stated as facts, in the negative form the rules read as a negation
-    "Les Marocains du quartier ne savent pas vivre, ils salissent tout et ne respectent personne.",
+    "Les Marocains du quartier ne savent pas vivre et ne respectent personne.",
     "Les femmes ne comprennent rien à la mécanique, qu'elles laissent le garage municipal aux hommes.",
 ]
 CLEAN = [
