@@ -101,11 +101,12 @@ STANCE_MAX_WORDS = 40
 INFORMATION_WINDOW = 10  # words between each group named and a word of information (``informative``)
 # what keeps a plain-looking statement about a group from being information: complaint words ("encore des…",
 # "toujours", "partout", "chez nous", "nos impôts", "marre"), what ought to be ("devraient", "faut", "ils ont qu'à"),
-# predictions about the group ("elles vont…", "on va leur…"), a judgement ("c'est leur truc") and trailing dots
+# predictions about the group ("elles vont…", "on va leur…"), a judgement ("c'est leur truc"), a second statement
+# about the group through a pronoun ("… Ces gens-là couchent…", "qu'elles aillent jouer ailleurs") and trailing dots
 _COMPLAINT = re.compile(r"\b(?:encore|toujours|partout|chez nous|nos|notre|ras le bol|marre|assez|invasion|envahi\w*|"
                         r"grand remplacement|a nos frais|aux frais|nos impots|gratuit\w*|privilege\w*|favoris\w*|"
                         r"devrai\w*|doivent|doit|faut|faudrait|qu'a|qu a|(?:ils|elles|on) (?:vont|va)|c'est leur|"
-                        r"leur truc|exclu\w*)\b|\.\.|…")
+                        r"leur truc|exclu\w*|ils|elles|eux|ces gens|qu'ils|qu'elles|moqu\w*|c'est fait pour)\b|\.\.|…")
 STANCE_WINDOW = 6  # words between the group and the praise  # a longer text says more than one thing about the group
 _IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
                        r"|fieres? d etre|fiers d etre)\b")
