@@ -97,7 +97,8 @@ _STATEMENT = re.compile(r"[^.!?…]+[.!?…]*")
 # equality and belonging said of a group: "des gens comme les autres", "ils font partie du village"
 _PRAISE_PHRASE = re.compile(r"\b(?:comme (?:les autres|tout le monde|nous|vous)|font partie|fait partie|"
                             r"ont (?:toute )?leur place|a (?:toute )?sa place|autant que (?:les autres|nous|vous))\b")
-STANCE_MAX_WORDS = 40
+STANCE_MAX_WORDS = 40  # a longer text says more than one thing about the group
+STANCE_WINDOW = 6  # words between the group and the praise
 INFORMATION_WINDOW = 10  # words between each group named and a word of information (``informative``)
 # what keeps a plain-looking statement about a group from being information: complaint words ("encore des…",
 # "toujours", "partout", "chez nous", "nos impôts", "marre"), what ought to be ("devraient", "faut", "ils ont qu'à"),
@@ -105,9 +106,8 @@ INFORMATION_WINDOW = 10  # words between each group named and a word of informat
 # about the group through a pronoun ("… Ces gens-là couchent…", "qu'elles aillent jouer ailleurs") and trailing dots
 _COMPLAINT = re.compile(r"\b(?:encore|toujours|partout|chez nous|nos|notre|ras le bol|marre|assez|invasion|envahi\w*|"
                         r"grand remplacement|a nos frais|aux frais|nos impots|gratuit\w*|privilege\w*|favoris\w*|"
-                        r"devrai\w*|doivent|doit|faut|faudrait|qu'a|qu a|(?:ils|elles|on) (?:vont|va)|c'est leur|"
-                        r"leur truc|exclu\w*|ils|elles|eux|ces gens|qu'ils|qu'elles|moqu\w*|c'est fait pour)\b|\.\.|…")
-STANCE_WINDOW = 6  # words between the group and the praise  # a longer text says more than one thing about the group
+                        r"devrai\w*|doivent|doit|faut|faudrait|qu'a|qu a|on va|c'est leur|leur truc|exclu\w*|ils|elles|"
+                        r"eux|ces gens|moqu\w*|c'est fait pour)\b|\.\.|…")
 _IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
                        r"|fieres? d etre|fiers d etre)\b")
 GLUED_DETERMINERS = ("sales", "sale", "les", "des", "ces", "aux", "sal")
@@ -525,7 +525,8 @@ class Moderator:
     def informative(self, canon: str) -> bool:
         """The text states a plain fact about a group it names: an event it holds, a service opened for it, someone
         hired ("les migrants du foyer organisent une fête samedi", "un réfugié afghan a été embauché aux espaces
-        verts"), with no negation, contrast, excess, complaint, question, exclamation, irony or hostile word.  The
+        verts"), with no negation, contrast, excess, complaint, norm, prediction, pronoun statement, question,
+        exclamation, irony or hostile word (``_STANCE_BLOCKERS``, ``_COMPLAINT``).  The
         learned models' hate is not read there (the rules still are): trained on tweets collected with group words,
         they take a plain mention for hate."""
         words = _WORD.findall(canon)

@@ -504,7 +504,8 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         model["insult"] = min(model.get("insult", 0.0), hostility)
     if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive or ctx.informative)) or (
             not found and not targets and ctx.homonym):  # condemning or reporting hate, saying who one is ("je
-        # suis musulman et…"), praising a group, or a slur word in a harmless sense ("raton laveur"): no hate
+        # suis musulman et…"), praising a group or stating a plain fact about it, or a slur word in a harmless
+        # sense ("raton laveur"): no hate
         model = {label: min(value, 0.45) for label, value in model.items()}
     elif model.get("hate", 0.0) >= (MODEL_HATE_MIN if found or targets else MODEL_HATE_NO_GROUP) \
             and (found or (not ctx.long_text and (targets or hate_proba is None
