@@ -526,6 +526,11 @@ def test_framed_slurs_said_of_a_person_stay_flagged(pipeline, text):
     "L'association des sourds veut une salle. Ils sont tous un peu simplets de toute façon.",
     "Deux lesbiennes reprennent le bar de la place. Elles vont faire fuir les familles.",
     "Encore une famille d'Afghans rue des Lilas, bientôt on ne sera plus chez nous.",
+    "Les nouveaux voisins bulgares ? Ils vont piller le quartier.",
+    "Il faudrait une crèche à part pour les enfants de réfugiés, pas mélangés avec les nôtres.",
+    "Aucun musulman ne devrait pouvoir siéger au conseil des sages.",
+    "Les Comoriens ramènent des maladies à l'école, contrôlez-les.",
+    "Les Roms du camp font baisser le prix des maisons du quartier.",
 ])
 def test_a_group_attacked_through_a_pronoun_or_in_a_later_clause_is_flagged(pipeline, text):
     result = _tox(pipeline, text)
@@ -542,6 +547,7 @@ def test_the_new_predicates_leave_negated_statements_alone(pipeline, text):
 
 def test_transforming_a_place_is_hostile_only_into_a_ghetto():
     mod = moderator()
+    assert not mod.verdicts(mod.canonical("Les personnes handicapées ont une entrée à part, côté parking."))
     assert not mod.verdicts(mod.canonical("Les jeunes migrants vont transformer la friche en jardin partagé."))
     assert mod.verdicts(mod.canonical("Les migrants vont transformer le quartier en ghetto."))
 
