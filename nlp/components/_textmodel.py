@@ -211,27 +211,6 @@ def featurize(text: str) -> tuple[list[str], list[str]]:
     return words + bigrams + markers, chars
 
 
-_COUNTED_SIZE = 1024
-_counted: OrderedDict[int, tuple[list[str], list[str], np.ndarray]] = OrderedDict()
-
-
-def counted(terms: list[str]) -> tuple[list[str], np.ndarray]:
-    """The distinct terms of a feature list and their sublinear tf (1 + log count), kept for the last
-    lists seen: the models of one text (sentiment, polarity, toxicity) read the same lists.  An entry
-    holds its list, so the list's ``id`` cannot be reused while the entry lives."""
-    hit = _counted.get(id(terms))
-    if hit is not None and hit[0] is terms:
-        return hit[1], hit[2]
-    tally = Counter(terms)
-    keys = list(tally)
-    tf = 1.0 + np.log(np.fromiter(tally.values(), dtype=np.float64, count=len(keys)))
-    _counted[id(terms)] = (terms, keys, tf)
-    if len(_counted) > _COUNTED_SIZE:
-        with contextlib.suppress(KeyError):  # another thread may have evicted it meanwhile
-            _counted.popitem(last=False)
-    return keys, tf
-
-
 class LinearTextModel:
     """A TF-IDF + linear model exported from scikit-learn (no pickle, no scikit-learn needed)."""
 
@@ -275,13 +254,14 @@ class LinearTextModel:
             terms = features.get(name)
             if not terms:
                 continue
-            keys, tf = counted(terms)
-            ids = np.fromiter(map(vocab.get, keys, itertools.repeat(-1)), dtype=np.int64, count=len(keys))
+            counted = Counter(terms)
+            ids = np.fromiter(map(vocab.get, counted, itertools.repeat(-1)), dtype=np.int64, count=len(counted))
             known = ids >= 0
             if not known.any():
                 continue
             idx = ids[known]
-            vals = tf[known] * self.idf[idx]
+            counts = np.fromiter(counted.values(), dtype=np.float64, count=len(counted))[known]
+            vals = (1.0 + np.log(counts)) * self.idf[idx]
             vals *= weight / math.sqrt(float(vals @ vals))
             indices.append(idx)
             values.append(vals)
