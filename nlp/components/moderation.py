@@ -163,6 +163,13 @@ KIN = {"fils", "fille", "filles", "neveu", "neveux", "niece", "nieces", "frere",
        "mere", "enfant", "enfants", "cousin", "cousine", "cousins", "oncle", "tante", "bebe", "garcon", "gamin",
        "gamine", "mari", "epoux", "epouse", "compagnon", "compagne", "petit-fils", "petite-fille", "grand-pere",
        "grand-mere", "papa", "maman", "parrain", "marraine", "filleul", "filleule", "beau-frere", "belle-soeur"}
+# words of a clause addressed to someone: "je t'ai répondu mongol", "ferme-la attardé", "t'as rien compris autiste va"
+SECOND_PERSON = {"tu", "t", "te", "toi", "ta", "ton", "tes", "vous", "vos", "votre", "ferme", "ferme-la", "tais-toi",
+                 "degage", "casse-toi", "reponds", "regarde", "ecoute", "arrete"}
+# the author's relative described ("ma fille est trisomique"), before a group word; not in a question ("Mon fils
+# homo ? Je préférerais qu'il soit mort")
+_RELATIVE = re.compile(r"\b(?:mon|ma|mes|notre|nos) (?:" + "|".join(sorted(KIN, key=len, reverse=True))
+                       + r") (?:est|sont|etait|etaient|qui est|qui sont)$")
 PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "conducteur", "chauffeur", "gamin",
            "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
 
@@ -483,14 +490,15 @@ class Moderator:
         return merged
 
     def identity_statement(self, canon: str) -> bool:
-        """The author says they belong to a group ("je suis lesbienne et fière", "en tant que femme musulmane"):
-        the learned models' hate is not read there (the rules still are)."""
+        """The author says they or a relative belong to a group ("je suis lesbienne et fière", "en tant que femme
+        musulmane", "ma fille est trisomique"): the learned models' hate is not read there (the rules still are)."""
         words = _WORD.findall(canon)
         for i, w in enumerate(words):
             if self.groups.get(w) is None and self.slurs.get(w) is None:
                 continue
             before = " ".join(words[max(0, i - 4):i])
-            if _IDENTITY.search(before) or _RECLAIMING.search(before):
+            if _IDENTITY.search(before) or _RECLAIMING.search(before) \
+                    or (_RELATIVE.search(before) and "?" not in canon):
                 return True
         return False
 
@@ -615,6 +623,9 @@ class Moderator:
                     and not in_quotes(starts[i]) and not homonym(starts[i]):
                 target = self.groups.get(word)
                 found.append(Verdict("slur", target, SCORES["slur"], word))
+            elif word in self.framed and self.insults.get(word) is None and self._vocative(words, i, canon, starts) \
+                    and not in_quotes(starts[i]) and not homonym(starts[i]):
+                found.append(Verdict("insult", "person", SCORES["insult"], word))  # "t'as rien compris autiste va"
         # swearing at a group: "putain de handicapés", "ces bordel de dépressifs", "foutus migrants"
         for i, j, target in groups:
             before = words[max(0, i - 3):i]
@@ -678,15 +689,16 @@ class Moderator:
             if (words[i] in CON or (words[i] in self.framed and i and words[i - 1] in NEUTRAL_PREV)) \
                     and not (self._framed(words, i) or self._said_of_official(words, i, officials)):
                 continue
-            if words[i] in self.framed and not (self._framed(words, i) or self._person_noun(words, i)
+            vocative = words[i] in self.framed and self._vocative(words, i, canon, starts)
+            if words[i] in self.framed and not (self._framed(words, i) or self._person_noun(words, i) or vocative
                                                 or self._said_of_official(words, i, officials)):
                 continue  # "le président mongol", "cet hélicoptère attardé": an adjective, no person insulted
             if words[i] in THING_SWEARS and words[i + 1:i + 2] in (["de"], ["d"]) and i + 2 < len(words) and not (
                     self.officials.get(words[i + 2]) is not None or self.groups.get(words[i + 2]) is not None
                     or words[i + 2] in PERSONS or (words[i].endswith("s") and words[i + 2].endswith(("s", "x")))):
                 continue  # "ce con de GPS": about a thing
-            if negated(i, max(0, i - 4)):
-                continue
+            if negated(i, max(0, i - 4)) and not vocative:
+                continue  # "tu sais pas lire mongol": the negation bears on the verb, not on the address
             target = "official" if self._near_official(words, i, officials) else "person"
             found.append(Verdict("insult", target, SCORES["insult"], " ".join(words[i:j])))
         for a, b in officials:  # "ce maire de merde", "cet adjoint à la con"
@@ -718,6 +730,30 @@ class Moderator:
         someone with an adverb ("il est vraiment attardé")."""
         prev = words[i - 1] if i else ""
         return not i or prev in PERSON_PREV or (prev in ADVERBS and i > 1 and words[i - 2] in COPULA | {"t"})
+
+    @staticmethod
+    def _vocative(words: list[str], i: int, canon: str, starts: list[int]) -> bool:
+        """A framed slur said to someone at the end of a clause: "je t'ai répondu mongol", "t'as rien compris
+        autiste va", "ferme-la, attardé !". It must close its clause (punctuation, the end or "va" next), follow
+        a comma or a clause addressed to someone, and not follow a word that makes it a plain description
+        ("des autistes", "mon fils autiste"; "le peuple mongol" is a homonym, checked before). An insult of the
+        person addressed, not hate of the group: MLMA's training tweets label 26 of 35 such vocatives so."""
+        end = starts[i] + len(words[i])
+        rest = canon[end:].lstrip()
+        if not (not rest or rest[0] in ",.!?;…" or (rest.startswith("va")
+                                                      and (len(rest) == 2 or not rest[2].isalnum()))):
+            return False
+        prev = words[i - 1] if i else ""
+        if not i or prev in NEUTRAL_PREV | KIN | COPULA | DETERMINERS | PERSONS | NEGATIONS:
+            return False
+        if canon[:starts[i]].rstrip().endswith(","):
+            return True
+        clause = []
+        for k in range(i - 1, max(-1, i - 9), -1):
+            if _SENTENCE.search(canon[starts[k] + len(words[k]):starts[k + 1]]):
+                break
+            clause.append(words[k])
+        return bool(SECOND_PERSON & set(clause))
 
     @staticmethod
     def _framed(words: list[str], i: int) -> bool:

@@ -67,6 +67,10 @@ CATEGORY_LABELS = {"threat": ("threat",), "dehumanisation": ("hate",), "hate": (
                    "insult": ("insult",)}
 DEFAULT_MODEL = MODELS / "toxicity_v4.json.gz"
 DEFAULT_HEAD = MODELS / "moderation_e5_head_v2.npz"
+# the functional head of profile ``fast``: the same reading over the linear model's own features (words, characters,
+# rule markers), trained on the same kind of data (vigie.nlp.train.moderation_words); its thresholds are in the file
+DEFAULT_WORDS_HEAD = MODELS / "moderation_words_head_v1.json.gz"
+WORDS_CUE = "modèle (mots)"  # the words head's cue; it reads texts of LONG_TEXT_CHARS at most that name a group
 PROFILES = ("accurate", "fast")
 HEAD_THRESHOLD = 0.7  # leave-one-suite-out choice, see vigie.nlp.train.moderation_encoder
 HEAD_MIN_WORDS = 5  # shorter texts ("👀 à suivre") carry too little for the head
@@ -330,12 +334,20 @@ class ToxicityComponent(SavedModel):
         self.profile = profile
         self.head_path = Path(head_path) if head_path else DEFAULT_HEAD
         self._head: ModerationHead | None = None
+        self.words_head_path = DEFAULT_WORDS_HEAD
+        self._words_head: LinearTextModel | None = None
 
     @property
     def head(self) -> ModerationHead:
         if self._head is None:
             self._head = ModerationHead.load(self.head_path)
         return self._head
+
+    @property
+    def words_head(self) -> LinearTextModel:
+        if self._words_head is None:
+            self._words_head = LinearTextModel.load(self.words_head_path)
+        return self._words_head
 
     @property
     def model(self) -> LinearTextModel:
@@ -353,6 +365,10 @@ class ToxicityComponent(SavedModel):
                 self._head = ModerationHead.load(self.head_path)
             except Exception as exc:
                 raise PipelineLoadError(self.name, f"{self.head_path}: {type(exc).__name__}: {exc}") from exc
+        try:
+            self._words_head = LinearTextModel.load(self.words_head_path)
+        except Exception as exc:
+            raise PipelineLoadError(self.name, f"{self.words_head_path}: {type(exc).__name__}: {exc}") from exc
 
     def calibrated(self, proba: dict[str, float], thresholds: dict[str, float] | None = None) -> dict[str, float]:
         """Label probabilities rescaled so that each label's threshold maps to 0.5 (default thresholds:
@@ -395,8 +411,9 @@ class ToxicityComponent(SavedModel):
         return self.predict_many([text])[0]
 
     def predict_many(self, texts: list[str]) -> list[dict]:
-        """``doc._.toxicity`` of each text; in profile ``accurate`` the functional head reads, in one encoder
-        call, the texts left unflagged that name a group or show some hostility and that no veto holds."""
+        """``doc._.toxicity`` of each text.  The functional heads then read the texts left unflagged that name a
+        group or show some hostility and that no veto holds (``head_reads``): the words head, over the features
+        already computed, in both profiles; in profile ``accurate`` the e5 head first, in one encoder call."""
         out, pending = [], []
         for text in texts:
             if not any(ch.isalnum() for ch in text):
@@ -404,32 +421,31 @@ class ToxicityComponent(SavedModel):
                 continue
             ctx = self.context(text)
             model = self.model_scores([ctx])[0]
-            calibrated = model[0]
             scores, verdict = self.analyse(text, model, ctx)
             out.append(result(scores, verdict, self.flag_labels))
-            if self.profile == "accurate" and not out[-1]["flagged"] and len(text.split()) >= HEAD_MIN_WORDS and not (
-                    ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.identity or ctx.positive
-                    or ctx.informative) and (
-                    ctx.targets or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE):
+            if not out[-1]["flagged"] and head_reads(text, ctx, model[0]):
                 pending.append((len(out) - 1, ctx, scores))
-        if pending:
+        if not pending:
+            return out
+        words = self.words_head
+        read = [words.proba(ctx.features) for _, ctx, _ in pending]
+        heads = [(np.array([r["hateful"] for r in read]), np.array([r["threat"] for r in read]),
+                  float(words.thresholds["hateful"]), WORDS_CUE)]
+        if self.profile == "accurate":
             from vigie.nlp.components.request_model import embeddings
 
             x = embeddings([texts[i][: self.max_chars] for i, _, _ in pending])
-            head = self.head
-            proba, threat = head.proba(x), head.threat_proba(x)
-            for row, (i, ctx, scores) in enumerate(pending):
-                if proba[row] < head.threshold:
-                    continue
-                score = round(float(0.5 + 0.5 * (proba[row] - head.threshold) / (1.0 - head.threshold)), 4)
-                if threat[row] >= 0.5 and (ctx.targets or aimed_at_someone(ctx.canon)):
-                    category, target = "threat", (ctx.targets[0] if ctx.targets else "person")
-                elif ctx.targets:
-                    category, target = "hate", ctx.targets[0]
-                else:
-                    continue  # hostility with no group and no threat: the rules' and the linear model's call
-                scores = {**scores, category: max(scores.get(category, 0.0), score)}
-                out[i] = result(scores, Verdict(category, target, score, "modèle (e5)"), self.flag_labels)
+            heads.insert(0, (self.head.proba(x), self.head.threat_proba(x), self.head.threshold, "modèle (e5)"))
+        for row, (i, ctx, scores) in enumerate(pending):
+            for proba, threat, threshold, cue in heads:
+                if cue == WORDS_CUE and (ctx.long_text or not ctx.targets):
+                    continue  # trained on comments: on a review or an article its words are no evidence, and with
+                    # no group named they cannot tell a threat from an idiom ("mettre le feu aux poudres")
+                verdict = head_verdict(float(proba[row]), float(threat[row]), threshold, ctx, cue)
+                if verdict is not None:
+                    scores = {**scores, verdict.category: max(scores.get(verdict.category, 0.0), verdict.score)}
+                    out[i] = result(scores, verdict, self.flag_labels)
+                    break
         return out
 
     def __call__(self, doc: Doc) -> Doc:
@@ -444,6 +460,31 @@ class ToxicityComponent(SavedModel):
         for doc, tox in zip(docs, self.predict_many([d.text for d in docs]), strict=True):
             doc._.toxicity = tox
         return docs
+
+
+def head_reads(text: str, ctx: Context, calibrated: dict[str, float]) -> bool:
+    """Whether a functional head reads a text the rules and the linear model left unflagged: five words or more, no
+    veto (counter-speech, a reported quote, a negated hostile word, an identity statement, praise or plain
+    information about a group), and a protected group named or some hostility (the linear model's hostility or
+    insult at HEAD_GATE)."""
+    return len(text.split()) >= HEAD_MIN_WORDS and not (
+        ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.identity or ctx.positive
+        or ctx.informative) and (
+        bool(ctx.targets) or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE)
+
+
+def head_verdict(proba: float, threat: float, threshold: float, ctx: Context, cue: str) -> Verdict | None:
+    """What a functional head's probabilities (hateful, threat among hateful) say of a text it read: a threat when
+    someone is named it could be aimed at, hate when a protected group is named; hostility with no group and no
+    threat stays the rules' and the linear model's call."""
+    if proba < threshold:
+        return None
+    score = round(0.5 + 0.5 * (proba - threshold) / (1.0 - threshold), 4)
+    if threat >= 0.5 and (ctx.targets or aimed_at_someone(ctx.canon)):
+        return Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, cue)
+    if ctx.targets:
+        return Verdict("hate", ctx.targets[0], score, cue)
+    return None
 
 
 def aimed_at_someone(canon: str) -> bool:

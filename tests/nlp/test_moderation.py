@@ -573,3 +573,21 @@ def test_plain_information_about_a_group_is_not_read_as_hate(pipeline, text):
 def test_information_words_do_not_excuse_hostility(text):
     mod = moderator()
     assert not mod.informative(mod.canonical(text)), text
+
+
+@pytest.mark.parametrize("text, insulted", [
+    ("je t'ai répondu mongol", True),
+    ("t'as rien compris autiste va", True),
+    ("ferme-la, attardé !", True),
+    ("Tu sais pas lire trisomique ?", True),      # the negation bears on the verb, not on the address
+    ("Ton cousin trisomique va bien ?", False),   # a relative described
+    ("Tu connais des autistes ?", False),
+    ("Tu es venu avec ton frère handicapé ?", False),
+    ("Vous avez vu le reportage sur l'empire mongol ?", False),
+])
+def test_a_framed_slur_said_to_someone_is_an_insult_of_that_person(text, insulted):
+    """A vocative insults the person addressed; like MLMA's training labels, it is not read as hate of the group."""
+    mod = moderator()
+    found = mod.verdicts(mod.canonical(text))
+    assert any(v.category == "insult" for v in found) is insulted, (text, found)
+    assert not any(v.category in ("slur", "hate") for v in found), (text, found)

@@ -48,7 +48,7 @@ CLEAN = [
 
 @pytest.mark.parametrize("text", MISSED_BY_RULES)
 def test_accurate_flags_stereotypes_the_rules_miss(fast, accurate, text):
-    assert not fast(text)._.toxicity["flagged"]
+    assert not moderator().verdicts(moderator().canonical(text))  # the rules miss it
     tox = accurate(text)._.toxicity
     assert tox["flagged"] and tox["category"] == "hate" and tox["cue"] == "modèle (e5)"
     assert tox["target"] in ("origin", "gender")

@@ -1,0 +1,93 @@
+"""The words head of moderation (issue 16, item 3): a linear head over the toxicity model's own features, trained on
+the functional suites, that adds the flags the rules and the linear model miss in both profiles (after the e5 head
+in ``accurate``), never on long texts, civil complaints, plain information or a relative described.  Texts written
+for this test, in none of the suites."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import spacy
+
+import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from vigie.nlp.components._textmodel import LinearTextModel
+from vigie.nlp.components.moderation import moderator
+from vigie.nlp.components.toxicity import DEFAULT_WORDS_HEAD, LONG_TEXT_CHARS, WORDS_CUE, ToxicityComponent
+from vigie.nlp.errors import PipelineLoadError
+
+
+def pipeline(profile: str):
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("vigie_toxicity", config={"profile": profile})
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def fast():
+    return pipeline("fast")
+
+
+MISSED_BY_RULES = [
+    ("Les Roumains du marché, toujours à traîner près des distributeurs, on sait bien ce qu'ils font.", "origin"),
+    ("Les lesbiennes du club de rugby, faut pas s'étonner que les filles ne veulent plus s'inscrire.",
+     "sexual_orientation"),
+    ("Encore une kermesse pour les Africains, et nous on paie la salle.", "origin"),
+]
+CLEAN = [
+    "Le centre des réfugiés ouvre lundi, les bénévoles sont les bienvenus.",
+    "Les musulmans du quartier ont organisé une collecte pour les Restos du coeur.",
+    "Ma fille est trisomique, elle va à l'école du quartier.",  # a relative described
+    "Le trottoir de la rue des Tilleuls est défoncé depuis des mois, la mairie se moque de nous.",
+]
+
+
+def test_the_packaged_head_is_held_apart_from_the_held_out_suites():
+    head = LinearTextModel.load(DEFAULT_WORDS_HEAD)
+    assert head.classes == ["hateful", "threat"] and 0.5 <= head.thresholds["hateful"] < 1.0
+    suites = head.data["meta"]["trained_on"]["suites"]
+    assert "moderation_dev" in suites and "moderation_blind12" in suites
+    assert "moderation_blind13" not in suites and "moderation_blind14" not in suites
+
+
+@pytest.mark.parametrize("text, target", MISSED_BY_RULES)
+def test_fast_flags_implicit_hate_the_rules_miss(fast, text, target):
+    assert not moderator().verdicts(moderator().canonical(text))
+    tox = fast(text)._.toxicity
+    assert tox["flagged"] and tox["category"] == "hate" and tox["cue"] == WORDS_CUE, tox
+    assert tox["target"] == target
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_fast_leaves_information_relatives_and_complaints_alone(fast, text):
+    assert not fast(text)._.toxicity["flagged"], text
+
+
+def test_long_texts_are_not_read_by_the_words_head(fast):
+    text, _ = MISSED_BY_RULES[0]
+    review = ("Vu hier soir au cinéma du centre, une chronique de marché tournée caméra à l'épaule, avec des acteurs "
+              "amateurs, une lumière d'hiver très belle et une musique discrète qui accompagne les personnages "
+              "du début à la fin. ")
+    long_text = review + text
+    assert len(long_text) > LONG_TEXT_CHARS
+    assert fast(text)._.toxicity["cue"] == WORDS_CUE
+    assert fast(long_text)._.toxicity["cue"] != WORDS_CUE
+
+
+def test_batches_and_single_texts_agree(fast):
+    texts = [t for t, _ in MISSED_BY_RULES] + CLEAN + ["", "!!!"]
+    one_by_one = [fast(t)._.toxicity for t in texts]
+    batched = [d._.toxicity for d in fast.pipe(texts, batch_size=3)]
+    assert one_by_one == batched
+
+
+def test_a_missing_head_fails_at_load(tmp_path):
+    component = pipeline("fast").get_pipe("vigie_toxicity")
+    assert isinstance(component, ToxicityComponent)
+    component.words_head_path = tmp_path / "absent.json.gz"
+    component._words_head = None
+    with pytest.raises(PipelineLoadError):
+        component.load()
+    shutil.copy(DEFAULT_WORDS_HEAD, tmp_path / "absent.json.gz")
+    component.load()
+    assert component.words_head.classes == ["hateful", "threat"]
