@@ -170,6 +170,9 @@ SECOND_PERSON = {"tu", "t", "te", "toi", "ta", "ton", "tes", "vous", "vos", "vot
 # homo ? Je préférerais qu'il soit mort")
 _RELATIVE = re.compile(r"\b(?:mon|ma|mes|notre|nos) (?:" + "|".join(sorted(KIN, key=len, reverse=True))
                        + r") (?:est|sont|etait|etaient|qui est|qui sont)$")
+# a singular family word is one relative, not a group, after a possessive or before "de" ("la mère de Adam")
+RELATIVES = {"mere", "fille", "pere", "fils"}
+POSSESSIVES = {"ma", "ta", "sa", "mon", "ton", "son", "notre", "votre", "leur"}
 PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "conducteur", "chauffeur", "gamin",
            "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
 
@@ -422,8 +425,16 @@ class Moderator:
         homonym context, "passez le bouillon au chinois", names no group)."""
         for a, b in reversed(self._homonym_spans(canon)):
             canon = canon[:a] + " " + canon[b:]
-        found = sorted(self.groups.find(_WORD.findall(canon)))
+        words = _WORD.findall(canon)
+        found = sorted((i, j, v) for i, j, v in self.groups.find(words) if not self._relative(words, i, j))
         return list(dict.fromkeys(v for _, _, v in found))
+
+    @staticmethod
+    def _relative(words: list[str], i: int, j: int) -> bool:
+        """One relative named, not a group: "ma fille", "la mère de Adam", "sa mère"."""
+        if j - i != 1 or words[i] not in RELATIVES:
+            return False
+        return (i and words[i - 1] in POSSESSIVES) or words[j:j + 1] in (["de"], ["d"])
 
     @staticmethod
     def reports_quote(canon: str) -> bool:

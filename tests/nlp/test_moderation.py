@@ -591,3 +591,33 @@ def test_a_framed_slur_said_to_someone_is_an_insult_of_that_person(text, insulte
     found = mod.verdicts(mod.canonical(text))
     assert any(v.category == "insult" for v in found) is insulted, (text, found)
     assert not any(v.category in ("slur", "hate") for v in found), (text, found)
+
+
+@pytest.mark.parametrize("text", [
+    "Le gardien du stade mériterait qu'on lui casse les doigts.",
+    "Cet adjoint devrait se faire tabasser à la sortie du conseil.",
+    "Quelqu'un devrait donner une bonne correction au chef de la voirie.",
+    "Le prochain qui touche à mon portail, je lui plante un tournevis.",
+    "Si tu reviens sur le marché, tu repars en ambulance.",
+    "Tu fais le malin sur le groupe du quartier ? On sait où tu bosses.",
+    "Continue et on te repêchera dans la rivière un de ces jours.",
+    "Si elle vote ce budget, la conseillère ne rentrera pas chez elle indemne.",
+    "Le maire, faudrait lui refaire le portrait.",
+    "Ta boutique brûlerait bien avec tous ces cartons devant.",
+    "Quelqu'un devrait mettre le feu à cette permanence.",
+    "On va aller brûler le local de l'association ce soir.",
+    "Tu reviens te garer devant chez moi et jte plante 🔪",
+])
+def test_normative_and_veiled_threats_are_flagged(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] and result["category"] == "threat", (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "Atelier cuisine à la médiathèque samedi, vous apprendrez à découper les légumes 🔪",
+    "Je vais mettre le feu aux poudres au conseil municipal avec cette question",
+    "Mon fils a mis le feu aux poudres au repas de famille en parlant du projet.",
+    "Ce film mérite qu'on le revoie, quelle claque.",
+])
+def test_kitchen_knives_idioms_and_praise_are_not_threats(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
