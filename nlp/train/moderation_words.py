@@ -24,15 +24,19 @@ the rules and linear model as shipped) F1 of the whole ``fast`` decision on each
 head, for each C, clean weight and threshold of the grid, and the flags it adds to the 3,366 real Allociné film
 reviews (``nlp/train/data/allocine_reviews.jsonl``, no moderation label: a proxy for false flags on real text).
 The rule: the largest mean F1 gain over the suites such that no suite loses and the head adds no flag to the
-real reviews.  Chosen (2026-12-07, with the rules of that day): C 10, clean weight 0.3, threshold 0.6 (mean gain
-+0.0520, tied with C 10, clean weight 3, threshold 0.7).  History: the rule first allowed two added flags and the
-head first read texts naming no group; it then chose these same settings, whose head flagged two real film reviews
+real reviews.  Chosen (2026-12-07, with the rules and group words of that day): C 10, clean weight 3, threshold
+0.7 (mean gain +0.0525).  History: the rule first allowed two added flags and the
+head first read texts naming no group; it then chose C 10, clean weight 0.3, threshold 0.6, whose head flagged two
+real film reviews
 and one real Services Publics+ account ("Le personnage qui m'a le plus touché est la mère de Adam" as hate of
 women; "Il serait peut-être temps de prendre sa retraite monsieur Reno" as a threat), so the rule was tightened to
 no added flag, the head stopped reading texts naming no group, and C 10, clean weight 1, threshold 0.7 was shipped
 first (mean gain +0.0504).  A relative named ("la mère de Adam", "ma fille") then stopped counting as a group
-(``Moderator.group_targets``) and threat patterns were added; the grid, run again on those features, chose the
-settings above, which add no flag to the real reviews nor to 1,200 Services Publics+ accounts.  On top of the
+(``Moderator.group_targets``) and threat patterns were added; the grid, run again on those features, chose C 10,
+clean weight 0.3, threshold 0.6 (+0.0520); then more group words were added ("catho", "témoins de Jéhovah",
+"salle de prière", "ramadan", "dépressifs", "ESAT"…) and the grid, run again, chose the settings above (its first
+three choices lie within 0.003 of each other: the grid's noise), which add no flag to the real reviews nor to
+1,200 Services Publics+ accounts.  On top of the
 ``accurate`` profile's e5 head, a head of this kind (leave-one-suite-out, C 3, clean weight 3, threshold 0.8, then
 C 10, clean weight 1, threshold 0.7) raised F1 on 9 to 10 of 13 suites and lowered none (one-off checks,
 nlp/eval/README.md "Eighth round").
@@ -57,8 +61,8 @@ SUITES = ("moderation_dev", *(f"moderation_blind{i}" for i in range(1, 13)))
 REAL = Path(__file__).resolve().parent / "data" / "allocine_reviews.jsonl"
 C = 10.0
 THREAT_C = 1.0
-CLEAN_WEIGHT = 0.3
-THRESHOLD = 0.6
+CLEAN_WEIGHT = 3.0
+THRESHOLD = 0.7
 GRID = {"C": (1.0, 3.0, 10.0), "clean_weight": (0.3, 1.0, 3.0), "threshold": (0.6, 0.7, 0.75, 0.8, 0.85)}
 MIN_DF = {"word": 2, "char": 2}
 SEED = 13

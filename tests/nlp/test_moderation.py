@@ -621,3 +621,24 @@ def test_normative_and_veiled_threats_are_flagged(pipeline, text):
 ])
 def test_kitchen_knives_idioms_and_praise_are_not_threats(pipeline, text):
     assert not _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize("text, target", [
+    ("Les témoins de Jéhovah sont repassés dans la résidence.", "religion"),
+    ("La salle de prière de la rue Haute ferme pendant les travaux.", "religion"),
+    ("Un catho de plus au conseil des sages.", "religion"),
+    ("Les dépressifs du foyer ont droit à une sortie au lac.", "disability"),
+    ("L'ESAT livre les paniers de légumes le jeudi.", "disability"),
+])
+def test_more_groups_are_named(text, target):
+    mod = moderator()
+    assert mod.group_targets(mod.canonical(text)) == [target], text
+
+
+@pytest.mark.parametrize("text", [
+    "Le personnage qui m'a le plus touché est la mère de Adam.",
+    "Ma fille a gagné le cross du collège.",
+])
+def test_one_relative_named_is_not_a_group(text):
+    mod = moderator()
+    assert mod.group_targets(mod.canonical(text)) == [], text
