@@ -67,10 +67,11 @@ CATEGORY_LABELS = {"threat": ("threat",), "dehumanisation": ("hate",), "hate": (
                    "insult": ("insult",)}
 DEFAULT_MODEL = MODELS / "toxicity_v4.json.gz"
 DEFAULT_HEAD = MODELS / "moderation_e5_head_v2.npz"
-# the functional head of profile ``fast``: the same reading over the linear model's own features (words, characters,
-# rule markers), trained on the same kind of data (vigie.nlp.train.moderation_words); its thresholds are in the file
+# the words head (both profiles; after the e5 head in ``accurate``): a functional head over the linear model's own
+# features (words, characters, rule markers), trained on the functional suites (vigie.nlp.train.moderation_words);
+# its thresholds are in the file
 DEFAULT_WORDS_HEAD = MODELS / "moderation_words_head_v1.json.gz"
-WORDS_CUE = "modèle (mots)"  # the words head's cue; it reads texts of LONG_TEXT_CHARS at most that name a group
+WORDS_CUE = "modèle (mots)"
 PROFILES = ("accurate", "fast")
 HEAD_THRESHOLD = 0.7  # leave-one-suite-out choice, see vigie.nlp.train.moderation_encoder
 HEAD_MIN_WORDS = 5  # shorter texts ("👀 à suivre") carry too little for the head
@@ -427,21 +428,24 @@ class ToxicityComponent(SavedModel):
                 pending.append((len(out) - 1, ctx, scores))
         if not pending:
             return out
-        words = self.words_head
-        read = [words.proba(ctx.features) for _, ctx, _ in pending]
-        heads = [(np.array([r["hateful"] for r in read]), np.array([r["threat"] for r in read]),
-                  float(words.thresholds["hateful"]), WORDS_CUE)]
+        readings: list[list[tuple[float, float, float, str]]] = [[] for _ in pending]
         if self.profile == "accurate":
             from vigie.nlp.components.request_model import embeddings
 
             x = embeddings([texts[i][: self.max_chars] for i, _, _ in pending])
-            heads.insert(0, (self.head.proba(x), self.head.threat_proba(x), self.head.threshold, "modèle (e5)"))
+            head = self.head
+            for row, (proba, threat) in enumerate(zip(head.proba(x), head.threat_proba(x), strict=True)):
+                readings[row].append((float(proba), float(threat), head.threshold, "modèle (e5)"))
+        words = self.words_head
+        for row, (_, ctx, _) in enumerate(pending):
+            # trained on comments: on a review or an article its words are no evidence, and with no group named they
+            # cannot tell a threat from an idiom ("mettre le feu aux poudres")
+            if ctx.targets and not ctx.long_text:
+                read = words.proba(ctx.features)
+                readings[row].append((read["hateful"], read["threat"], float(words.thresholds["hateful"]), WORDS_CUE))
         for row, (i, ctx, scores) in enumerate(pending):
-            for proba, threat, threshold, cue in heads:
-                if cue == WORDS_CUE and (ctx.long_text or not ctx.targets):
-                    continue  # trained on comments: on a review or an article its words are no evidence, and with
-                    # no group named they cannot tell a threat from an idiom ("mettre le feu aux poudres")
-                verdict = head_verdict(float(proba[row]), float(threat[row]), threshold, ctx, cue)
+            for proba, threat, threshold, cue in readings[row]:
+                verdict = head_verdict(proba, threat, threshold, ctx, cue)
                 if verdict is not None:
                     scores = {**scores, verdict.category: max(scores.get(verdict.category, 0.0), verdict.score)}
                     out[i] = result(scores, verdict, self.flag_labels)

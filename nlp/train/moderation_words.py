@@ -85,11 +85,10 @@ def rows_of(comp: ToxicityComponent, texts: list[str]) -> list[dict]:
     for text in texts:
         ctx = comp.context(text)
         model = comp.model_scores([ctx])[0]
-        flagged = result(*comp.analyse(text, model, ctx), comp.flag_labels)["flagged"] \
-            if any(ch.isalnum() for ch in text) else False
+        alnum = any(ch.isalnum() for ch in text)
+        flagged = alnum and result(*comp.analyse(text, model, ctx), comp.flag_labels)["flagged"]
         out.append({"features": ctx.features, "flagged": flagged,
-                    "reads": not flagged and not ctx.long_text and any(ch.isalnum() for ch in text)
-                    and head_reads(text, ctx, model[0]),
+                    "reads": alnum and not flagged and not ctx.long_text and head_reads(text, ctx, model[0]),
                     "targets": bool(ctx.targets), "aimed": aimed_at_someone(ctx.canon)})
     return out
 
