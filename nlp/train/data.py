@@ -48,6 +48,17 @@ def read_municipal() -> list[dict]:
     return read_jsonl(EVAL / "sentiment_municipal.jsonl")
 
 
+def moderation_clean_texts() -> list[str]:
+    """The clean texts the moderation heads learn from beside the functional suites: the municipal set (ours) and,
+    when the shared data is there, DEFT 2017 train."""
+    texts = [m["text"] for m in read_municipal()]
+    if deft_path("train").exists():
+        texts += read_deft("train")[0]
+    else:
+        print(f"note: {deft_path('train')} not found: DEFT train left out of the clean texts")
+    return texts
+
+
 MLMA_MAP = {"offensive": "insult", "abusive": "insult", "disrespectful": "insult", "hateful": "hate"}
 # MLMA's ``target`` column: the trait the hostility is about; these are the traits protected against hate speech
 MLMA_PROTECTED = ("origin", "religion", "disability", "gender", "sexual_orientation")

@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from vigie.nlp.components.toxicity import DEFAULT_HEAD, HEAD_THRESHOLD, ModerationHead
-from vigie.nlp.train.data import EVAL, deft_path, read_deft, read_municipal
+from vigie.nlp.train.data import EVAL, moderation_clean_texts
 
 SUITES = ("moderation_dev.jsonl", "moderation_blind1.jsonl", "moderation_blind2.jsonl", "moderation_blind3.jsonl",
           "moderation_blind4.jsonl", "moderation_blind6.jsonl")
@@ -52,11 +52,7 @@ def training_rows() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
                 hateful.append(bool(case["flag"]))
                 threat.append(case["functionality"] == "threat")
                 weight.append(1.0)
-    clean = [m["text"] for m in read_municipal()]
-    if deft_path("train").exists():
-        clean += read_deft("train")[0]
-    else:
-        print(f"note: {deft_path('train')} not found: DEFT train left out of the clean texts")
+    clean = moderation_clean_texts()
     texts += clean
     hateful += [False] * len(clean)
     threat += [False] * len(clean)

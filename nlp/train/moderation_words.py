@@ -54,7 +54,7 @@ from sklearn.linear_model import LogisticRegression
 
 from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.toxicity import DEFAULT_WORDS_HEAD, ToxicityComponent, head_reads, result
-from vigie.nlp.train.data import EVAL, deft_path, read_deft, read_municipal
+from vigie.nlp.train.data import EVAL, moderation_clean_texts
 from vigie.nlp.train.export import Blocks, check_same, export_model
 
 SUITES = ("moderation_dev", *(f"moderation_blind{i}" for i in range(1, 13)))
@@ -103,15 +103,6 @@ def suite_rows(comp: ToxicityComponent) -> dict[str, list[dict]]:
             row.update(hateful=bool(case["flag"]), threat=case["functionality"] == "threat")
         suites[name] = rows
     return suites
-
-
-def clean_texts() -> list[str]:
-    texts = [m["text"] for m in read_municipal()]
-    if deft_path("train").exists():
-        texts += read_deft("train")[0]
-    else:
-        print(f"note: {deft_path('train')} not found: DEFT train left out of the clean texts")
-    return texts
 
 
 def fit(rows: list[dict], clean: list[dict], c: float, clean_weight: float):
@@ -186,7 +177,7 @@ def train(out: str | Path = DEFAULT_WORDS_HEAD, cv: bool = False) -> dict:
     started = time.time()
     comp = component()
     suites = suite_rows(comp)
-    clean = rows_of(comp, clean_texts())
+    clean = rows_of(comp, moderation_clean_texts())
     if cv:
         cross_validate(comp, suites, clean)
     rows = [r for rs in suites.values() for r in rs]
