@@ -56,6 +56,10 @@ _REPORT = re.compile(
     r"|capture|captures|transmis|transmise|signale|signalee|publie|publiee|groupe|conversation|traiterais|traiterait|traiterai"
     r"|crient|hurlent|criaient|scandent|chantaient|chantent|banderole|banderoles|inscription|inscriptions|retire|retiree"
     r"|efface|effacee|tague|taguee|colle|collee|colles|placarde|placardee)\b")
+_TURN = re.compile(r"\b(?:mais|je maintiens|je le redis|je redis|je le repete|je repete|je constate|ouvrez les yeux|"
+                   r"la verite c'est qu|le vrai probleme c'est)\b")  # counter-speech turning (``counter_reach``)
+_WORK = re.compile(r"\b(?:films?|livres?|romans?|thriller|polar|pieces?|chansons?|albums?|titres?|series?|intitule\w*|"
+                   r"spectacles?|bd|club lecture|feuilleton|episodes?|jeu video|podcast|affiche)\b")  # quoted titles
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[,.;:!?…»«()]")
 _CLAUSE_END = set(",.;:!?…»«()")
 _HASHTAG = re.compile(r"#([^\W_]\w{1,80})")
@@ -76,7 +80,7 @@ _SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, rev
                        + r")(?![^\s,;:!?)»\"])(?!\s+(?:est|etait|sera|serait)\b)")  # "c est" is already "c'est"
 _BACKREF = re.compile(r"\\[1-9]")
 # the words the homonym patterns are about (moderation_homonyms.txt): no hint, no pattern to run
-_HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine|attard")
+_HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine|attard|blanc")
 _SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
 # what keeps praise of a group from being read as a positive statement: a negation ("ne sont pas les bienvenus"),
@@ -270,6 +274,7 @@ class Moderator:
         self.hostile = [re.compile(p) for p in _lines("moderation_hostile.txt")]
         self.counter = [re.compile(p) for p in _lines("moderation_counter.txt")]
         self.homonyms = [re.compile(p) for p in _lines("moderation_homonyms.txt")]
+        self.idioms = re.compile("|".join(f"(?:{p})" for p in _lines("moderation_idioms.txt")))
         self.slogans = Lexicon.table("moderation_slogans.tsv")
         self.respell_stop = set(_lines("moderation_respell_stop.txt")) if respell_stop is None else respell_stop
         self._fixed: dict[str, str] = {}
@@ -420,6 +425,18 @@ class Moderator:
                 return match.group(0)
         return None
 
+    def counter_reach(self, canon: str) -> int:
+        """Where the counter-speech of a countered text stops holding: at a turn after its first cue ("pas
+        d'amalgame, mais…", "on m'a signalé ? je le redis :", "je maintiens") when what follows holds no cue of its
+        own; else the end of the text."""
+        first = next((m for p in self.counter for m in [p.search(canon)] if m), None)
+        if first is None or len(canon) > TURN_MAX_CHARS:
+            return len(canon)
+        turn = _TURN.search(canon, first.end())
+        if turn is None or self.countered(canon[turn.end():]):
+            return len(canon)
+        return turn.start()
+
     def group_targets(self, canon: str) -> list[str]:
         """The protected traits of the groups named in a canonical text, in order of appearance (a group word in a
         homonym context, "passez le bouillon au chinois", names no group)."""
@@ -434,6 +451,8 @@ class Moderator:
         """One relative named, not a group: "ma fille", "la mère de Adam", "sa mère"."""
         if j - i != 1 or words[i] not in RELATIVES:
             return False
+        if i >= 2 and words[i - 1] in ("grand", "arriere", "belle", "beau"):  # "ma grand mère", "sa belle mère"
+            i -= 1
         return (i and words[i - 1] in POSSESSIVES) or words[j:j + 1] in (["de"], ["d"])
 
     @staticmethod
@@ -481,6 +500,10 @@ class Moderator:
                 if self._hostile_word(word):
                     return True
         return False
+
+    def figurative(self, canon: str) -> bool:
+        """A violent idiom in a harmless sense ("mettre le feu aux poudres", "tirer à boulets rouges sur…")."""
+        return bool(self.idioms.search(canon))
 
     def has_homonym(self, canon: str) -> bool:
         """A slur word is used in a harmless sense somewhere ("raton laveur", "pédale de frein")."""
@@ -563,8 +586,11 @@ class Moderator:
         found = self.verdicts(canon)
         if not found:
             return None
-        if self.countered(canon):
-            return None
+        cue = self.countered(canon)
+        if cue:
+            found = standing(found, canon, cue, self.counter_reach(canon))
+            if not found:
+                return None
         return min(found, key=lambda v: PRIORITY.index(v.category))
 
     def verdicts(self, canon: str) -> list[Verdict]:
@@ -605,10 +631,16 @@ class Moderator:
             return len(words) - 1
 
         # threats
+        idioms = [m.span() for m in self.idioms.finditer(canon)]
+        titles = quoted if _WORK.search(canon) else []  # «Je vais te tuer, mon amour», a thriller
+
+        def titled(pos: int) -> bool:
+            return any(a <= pos < b for a, b in titles)
+
         for pattern in self.threats if self._threat_any.search(canon) else self._threat_always:
             for m in pattern.finditer(canon):
-                if in_quotes(m.start()):
-                    continue
+                if in_quotes(m.start()) or titled(m.start()) or any(a < m.end() and m.start() < b for a, b in idioms):
+                    continue  # quoted to condemn it, a title, or part of an idiom ("faut le tuer dans l'œuf")
                 k = word_at(m.start())
                 g = group_near(k, 12)
                 found.append(Verdict("threat", g[2] if g else "person", SCORES["threat"], m.group(0).strip()))
@@ -853,6 +885,33 @@ class Moderator:
             if 0 < a - i <= 4 and set(words[i + 1:a]) & {"de", "d", "du", "des", "au", "aux", "ces", "cette", "ce"}:
                 return True
         return False
+
+
+ADDRESSED = {"tu", "te", "t", "toi", "ta", "ton", "tes", "vous", "vos", "votre"}
+OWN = {"je", "j", "jvais", "moi"}
+TURN_CATEGORIES = ("threat", "dehumanisation", "hate", "slur")  # what a turn of counter-speech lets stand
+TURN_MAX_CHARS = 300  # a longer text (a review, an article) turns too often to tell
+
+
+def addressed_threat(verdict: Verdict, canon: str) -> bool:
+    """A threat whose own words address the reader or speak for the writer ("on sait où tu bosses", "je lui
+    défonce la tête") and that is not between quotes (a title: «Quand je serai grande, je te tuerai»): it stands
+    even beside a cue of counter-speech ("T'as signalé mes posts ? On sait où tu bosses"), which voids every
+    other verdict; a condemned threat names its authors or victims ("je condamne ceux qui veulent brûler la
+    mosquée")."""
+    if verdict.category != "threat" or not (ADDRESSED | OWN) & set(_WORD.findall(verdict.cue)):
+        return False
+    at = canon.find(verdict.cue)
+    return not any(m.start() <= at < m.end() for m in _QUOTED.finditer(canon))
+
+
+def standing(found, canon: str, cue: str, reach: int) -> list[Verdict]:
+    """The verdicts that stand in a text countered by ``cue``: threats at the reader or by the writer, threats
+    that hold the cue itself ("j'espère qu'elle va se faire agresser" is no report of an assault), and what
+    comes after the point where the counter-speech turns (``Moderator.counter_reach``: "pas d'amalgame, mais…")."""
+    return [v for v in found
+            if addressed_threat(v, canon) or (v.category == "threat" and cue.strip() and cue.strip() in v.cue)
+            or (v.category in TURN_CATEGORIES and reach < len(canon) and canon.find(v.cue.split(" … ")[0], reach) >= 0)]
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,7 @@ from vigie.nlp import extensions
 from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
 from vigie.nlp.components._util import batches, sigmoid
-from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, moderator
+from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, moderator, standing
 from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
 
@@ -302,6 +302,10 @@ class Context:
     def homonym(self) -> bool:
         return moderator().has_homonym(self.canon)
 
+    @property
+    def figurative(self) -> bool:
+        return moderator().figurative(self.canon)
+
 
 @Language.factory(
     "vigie_toxicity",
@@ -529,7 +533,8 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
     scores = {k: v for k, v in ctx.rule_scores.items() if k in ("harassment", "obscenity", "personal_data")}
     if ctx.countered:
         scores.pop("harassment", None)
-        found = []
+        mod = moderator()  # what stands: threats at the reader, threats holding the cue, what follows a turn
+        found = standing(found, ctx.canon, mod.countered(ctx.canon) or "", mod.counter_reach(ctx.canon))
     for v in found:
         for label in CATEGORY_LABELS[v.category]:
             scores[label] = max(scores.get(label, 0.0), v.score)
@@ -548,9 +553,10 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         # insult head), which does not take the swear words for an insult as readily as the NB-weighted one
         model["insult"] = min(model.get("insult", 0.0), hostility)
     if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive or ctx.informative)) or (
-            not found and not targets and ctx.homonym):  # condemning or reporting hate, saying who one is ("je
-        # suis musulman et…"), praising a group or stating a plain fact about it, or a slur word in a harmless
-        # sense ("raton laveur"): no hate
+            not found and not targets and (ctx.homonym or ctx.figurative)):
+        # condemning or reporting hate, saying who one is ("je suis musulman et…"), praising a group or stating a
+        # plain fact about it, a slur word in a harmless sense ("raton laveur") or a violent idiom ("mettre le feu
+        # aux poudres"): no hate
         model = {label: min(value, 0.45) for label, value in model.items()}
     elif model.get("hate", 0.0) >= (MODEL_HATE_MIN if found or targets else MODEL_HATE_NO_GROUP) \
             and (found or (not ctx.long_text and (targets or hate_proba is None

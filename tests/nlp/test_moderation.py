@@ -642,3 +642,76 @@ def test_more_groups_are_named(text, target):
 def test_one_relative_named_is_not_a_group(text):
     mod = moderator()
     assert mod.group_targets(mod.canonical(text)) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    "T'as signalé mes posts ? On sait où tu bosses",
+    "Tu m'as dénoncé à la modération ? Je vais te retrouver",
+])
+def test_a_threat_at_the_reader_stands_beside_a_cue_of_counter_speech(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] and result["category"] == "threat", result
+
+
+@pytest.mark.parametrize("text", [
+    "Je condamne ceux qui veulent brûler la mosquée",
+    "Quelqu'un devrait mettre le feu aux poudres dans ce débat",
+    "L'opposition tire à boulets rouges sur le maire à chaque conseil",
+    "Ce projet de parking, faut le tuer dans l'oeuf",
+    "Le budget a été descendu en flammes par la commission",
+    "On est morts de rire devant la vidéo du conseil",
+])
+def test_condemned_threats_and_violent_idioms_are_not_flagged(pipeline, text):
+    result = _tox(pipeline, text)
+    assert not result["flagged"], (text, result)
+
+
+def test_an_idiom_does_not_hide_a_threat_beside_it(pipeline):
+    result = _tox(pipeline, "Je vais te tuer, tu vas mourir de peur")
+    assert result["flagged"] and result["category"] == "threat", result
+
+
+@pytest.mark.parametrize("text", [
+    "j'espère qu'elle va crever dans un accident de voiture cette présidente de l'interco",
+    "Si je croise le maire au marché samedi je lui mets la tête dans les cageots",
+    "on se donne rdv devant chez le conseiller, ramenez des barres de fer",
+    "Je conseille au délégué de regarder derrière lui en partant du local mardi",
+    "la CM qui m'a bloqué, tu perds rien pour attendre",
+    "Tout le monde sait à quelle école vont vos enfants madame la conseillère",
+    "Le prochain qui me signale 🔪🩸 je rigole pas",
+    "Le centre d'accueil des réfugiés 🔥🔥🔥 ça serait beau à voir cette nuit",
+    "Effacez encore un de mes posts et je viens brûler vos bureaux",
+    "Ce garde champêtre mérite de se prendre une balle",
+    "jsais que c toi qui a porté plainte contre moi, tu vas payer et pas en euros",
+])
+def test_wishes_conditions_weapons_and_veiled_threats_are_flagged(pipeline, text):
+    result = _tox(pipeline, text)
+    assert result["flagged"] and result["category"] == "threat", (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "Le club lecture a choisi « Je vais te tuer, mon amour » pour mars, un thriller",
+    "Tu vas le regretter : je saisis la CADA pour obtenir les documents",
+    "on va les tuer au tir à la corde de la Saint-Jean, l'équipe est prête",
+    "faut battre les blancs en neige et les incorporer à la spatule, ma grand mère faisait comme ça",
+    "Le « ils vivent des aides » est un mythe, les chiffres de l'Insee le montrent",
+    "Ras-le-bol de lire cette haine contre les gens du voyage sous chaque post",
+])
+def test_titles_legal_action_games_recipes_and_rebuttals_are_not_flagged(pipeline, text):
+    result = _tox(pipeline, text)
+    assert not result["flagged"], (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "Pas d'amalgame bien sûr... mais tous les musulmans sont des terroristes en puissance",
+    "On m'a signalé ? Parfait, alors je le redis : les immigrés sont des rats qui vivent sur notre dos.",
+])
+def test_counter_speech_that_turns_into_hate_is_flagged(pipeline, text):
+    assert _tox(pipeline, text)["flagged"], text
+
+
+def test_a_turn_in_a_long_review_lets_no_insult_of_a_character_stand():
+    mod = moderator()
+    canon = mod.canonical("Bourré de clichés, " + "une intrigue lente et des dialogues plats, " * 8
+                          + "mais le héros est un vrai salaud.")
+    assert mod.countered(canon) and mod.counter_reach(canon) == len(canon)
