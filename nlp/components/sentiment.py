@@ -9,10 +9,11 @@ Two profiles (``profile`` setting, see docs/nlp.md):
 
 A text of up to ``unit_chars`` characters is scored as one unit; a longer one (review, article, long
 comment) is split into sentences (at most ``max_sentences``, spread over the whole text), each is
-scored by the linear model, and the long-text model (``sentiment_reviews_v2.npz``, trained on long
+scored by the linear model, and the long-text model (``sentiment_reviews_v3.npz``, trained on long
 reviews and informative texts, ``vigie.nlp.train.sentiment_reviews``) reads their opinion-weighted
 average and a few summaries of their scores (``summary``), plus the e5 embedding of the whole text
-(``whole_text``, profile ``accurate``) or the TF-IDF of its words (profile ``fast``), and gives the
+(``whole_text``) and the ``opinion_pool`` of its sentences' embeddings (profile ``accurate``) or the TF-IDF
+of its words (profile ``fast``), and gives the
 text's probabilities: models trained on tweets alone read the criticism inside a positive review as
 negative.  A short text's polar mass p(negative) + p(positive) is shared out again by the polarity model
 (``sentiment_polarity_v1.json.gz``, trained on tweets and real short reviews,
@@ -50,7 +51,7 @@ extensions.register()
 
 DEFAULT_MODEL = MODELS / "sentiment_v1.json.gz"
 DEFAULT_HEAD = MODELS / "sentiment_e5_head_v1.npz"
-DEFAULT_REVIEWS = MODELS / "sentiment_reviews_v2.npz"
+DEFAULT_REVIEWS = MODELS / "sentiment_reviews_v3.npz"
 HEAD_FILE = "head.npz"
 REVIEWS_FILE = "reviews.npz"
 POLARITY_FILE = "polarity.json.gz"
@@ -159,6 +160,7 @@ def summary(proba: np.ndarray) -> np.ndarray:
                                             (scores > 0.2).mean(), (scores < -0.2).mean()]])
 
 
+EMBED_DIM = 384  # multilingual-e5-small (``_encoder.DIM``; not imported: the fast profile never loads the encoder)
 WHOLE_CHARS = 1000  # a longer text is embedded as its first and last WHOLE_CHARS / 2 characters
 
 
@@ -175,6 +177,22 @@ def whole_text(text: str) -> str:
     return f"{text[:half]} … {text[-half:]}"
 
 
+_SPEAKER = re.compile(r"\b(?:je|j'|j’|me|m'|m’|moi|mon|ma|mes|nous|on|recommande|conseille)\b", re.IGNORECASE)
+SPEAKER_WEIGHT = 3.0  # a sentence where the writer speaks ("j'ai adoré", "je recommande") counts three times
+LAST_WEIGHT = 2.0  # added to the last sentence's weight: a review's verdict is usually there
+
+
+def opinion_pool(units: list[str], vectors: np.ndarray) -> np.ndarray:
+    """The L2-normalised weighted mean of a long text's sentence embeddings, the sentences where the writer speaks
+    (``_SPEAKER``) and the last one weighing more than the plot, the menu or the procedure they tell.  Read by the
+    long-text model of profile ``accurate`` beside the ``whole_text`` embedding: with it the model transfers
+    better to real reviews of a domain it never saw (nlp/eval/README.md, "Long texts, model v3")."""
+    weights = np.array([SPEAKER_WEIGHT if _SPEAKER.search(u) else 1.0 for u in units])
+    weights[-1] += LAST_WEIGHT
+    v = (np.asarray(vectors, dtype=np.float64) * weights[:, None]).sum(axis=0) / weights.sum()
+    return v / (np.linalg.norm(v) + 1e-9)
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = np.exp(z - z.max(axis=-1, keepdims=True))
     return z / z.sum(axis=-1, keepdims=True)
@@ -184,7 +202,8 @@ class ReviewsModel:
     """The long-text model, a numpy ``.npz`` (no pickle): per profile, a logistic regression over the
     ``summary`` of the sentences' probabilities under the linear model (``<profile>_coef`` (3, 10),
     ``<profile>_intercept``); for ``accurate``, a second one over the embedding of the ``whole_text``
-    (``embed_coef`` (3, 384), ``embed_intercept``) averaged with the first (``embed_weight`` = its share);
+    (``embed_coef`` (3, 384), ``embed_intercept``), since model v3 followed by the ``opinion_pool`` of the
+    sentences' embeddings ((3, 768)), averaged with the first (``embed_weight`` = its share);
     for ``fast``, a second one over the TF-IDF of the whole text's word features (``words_terms``,
     ``words_idf``, ``words_coef`` (3, terms), ``words_intercept``; sublinear tf, l2 norm, as
     scikit-learn's ``TfidfVectorizer``) averaged with the first (``words_weight``), a share
@@ -231,6 +250,12 @@ class ReviewsModel:
                                 margin=np.float64(self.margin), classes=np.array(CLASSES),
                                 meta=np.array(json.dumps(self.meta, ensure_ascii=False)))
 
+    @property
+    def reads_opinion(self) -> bool:
+        """Whether the embedding regression reads the ``opinion_pool`` of the sentences after the ``whole_text``
+        embedding (model v3: ``embed_coef`` (3, 768)) or the ``whole_text`` embedding alone ((3, 384))."""
+        return self.arrays["embed_coef"].shape[1] == 2 * EMBED_DIM
+
     def words_vector(self, words: list[str]) -> np.ndarray:
         """The TF-IDF vector of a text's word features (``text_features(text)["word"]``)."""
         x = np.zeros(len(self.terms))
@@ -269,7 +294,7 @@ class ReviewsSource(ModelSource):
 
 @registry.misc("vigie.sentiment_reviews.v1")
 def sentiment_reviews(path: str | None = None) -> ReviewsSource:
-    """The long-text model at ``path`` (default: the packaged ``nlp/data/models/sentiment_reviews_v2.npz``)."""
+    """The long-text model at ``path`` (default: the packaged ``nlp/data/models/sentiment_reviews_v3.npz``)."""
     return ReviewsSource(path, DEFAULT_REVIEWS)
 
 
@@ -476,6 +501,14 @@ class SentimentComponent(SavedModel):
             from vigie.nlp.components._encoder import embed
 
             embeddings = embed([whole_text(t[: self.max_chars]) for t in texts], threads=1)
+            if self.reviews.reads_opinion:  # and the pooled embeddings of its sentences (model v3)
+                units = [self.units(t) for t in texts]
+                vectors = embed([u for us in units for u in us], threads=1)
+                pooled, start = [], 0
+                for us in units:
+                    pooled.append(opinion_pool(us, vectors[start:start + len(us)]))
+                    start += len(us)
+                embeddings = np.hstack([embeddings, np.array(pooled)])
         share = self.reviews.words_weight if self.profile == "fast" else self.reviews.accurate_words_weight
         if share > 0:
             words = [text_features(t[: self.max_chars])["word"] for t in texts]

@@ -163,7 +163,9 @@ def test_packaged_model_says_what_it_was_trained_on(fast):
     # the real Allociné reviews are in: far more film texts than the 62 written ones
     assert meta["trained_on"]["film"] > 1000
     assert reviews.embed_weight + reviews.accurate_words_weight <= 1.0
-    assert reviews.accurate_words_weight > 0  # accurate reads the words model too
+    # model v3: accurate reads the whole text's embedding and the opinion pool of its sentences, no words model
+    assert reviews.reads_opinion and reviews.embed_weight == 1.0 and reviews.accurate_words_weight == 0.0
+    assert reviews.words_weight > 0  # fast reads the words model
 
 
 def test_accurate_average_includes_the_words_model_when_it_has_a_share():
@@ -244,11 +246,16 @@ def test_training_script_on_a_small_sample(tmp_path):
     real.write_text("".join(json.dumps({**r, "domain": "film"}, ensure_ascii=False) + "\n" for r in picked),
                     encoding="utf-8")
     out = tmp_path / "reviews.npz"
-    report = sentiment_reviews.main(["--cv", "--data", str(data), "--real", str(real), "--out", str(out)])
+    transfer = tmp_path / "transfer.jsonl"  # real texts "of another domain": here the same ones, for the code path
+    transfer.write_text(real.read_text(encoding="utf-8"), encoding="utf-8")
+    report = sentiment_reviews.main(["--cv", "--data", str(data), "--real", str(real), "--out", str(out),
+                                     "--transfer", str(transfer)])
     assert {line["domain"] for line in report["per_domain"]} == {"film", "hotel", "app", "info"}
     assert 0.0 <= report["cv"]["accurate"]["mean_over_domains"] <= 1.0
+    assert report["chosen"]["transfer"]["n"] == len(picked)
+    assert 0.0 <= report["chosen"]["transfer"]["criterion"] <= 1.0
     model = ReviewsModel.load(out)
-    assert model.arrays["embed_coef"].shape == (3, 384)
+    assert model.arrays["embed_coef"].shape == (3, 768) and model.reads_opinion
     assert sum(model.meta["trained_on"].values()) == len(sample) + len(picked) == report["trained_on"]
     nlp = spacy.blank("fr")
     nlp.add_pipe("vigie_sentiment", config={"profile": "fast",
@@ -263,3 +270,25 @@ def test_training_data_rows_are_checked(tmp_path):
     bad.write_text("domain\tlabel\ttext\nfilm\tgood\tUn film.\n", encoding="utf-8")
     with pytest.raises(ValueError, match="1 rows"):
         read_reviews(bad)
+
+
+def test_opinion_pool_weighs_the_writer_and_the_verdict():
+    from vigie.nlp.components.sentiment import opinion_pool
+
+    units = ["Le film raconte la guerre.", "J'ai adoré.", "Sortie en mars."]
+    vectors = np.eye(3)
+    pooled = opinion_pool(units, vectors)
+    # weights 1, 3 (the writer speaks), 1 + 2 (the last sentence): normalised
+    expected = np.array([1.0, 3.0, 3.0]) / np.linalg.norm([1.0, 3.0, 3.0])
+    assert np.allclose(pooled, expected)
+
+
+def test_accurate_long_text_reads_the_opinion_pool(accurate):
+    component = accurate.get_pipe("vigie_sentiment")
+    text = ("Nous avons passé trois nuits dans cet hôtel du centre pour un mariage. La chambre donnait sur la rue, "
+            "le parking était payant et le petit-déjeuner servi jusqu'à dix heures. "
+            "J'ai adoré l'accueil, le personnel est aux petits soins, je le recommande sans hésiter.")
+    assert component.reviews.reads_opinion
+    probs = component.long_proba([text], np.zeros((1, 10)))
+    assert probs.shape == (1, 3) and abs(float(probs.sum()) - 1.0) < 1e-9
+    assert accurate(text)._.sentiment["label"] == "positive"
