@@ -333,7 +333,7 @@ def cross_validate(x: dict, y: np.ndarray, domains: list[str], words: list[list[
     if transfer is not None:
         chosen["transfer"] = {"criterion": round(choices["accurate"][4][0], 4),
                               "film": round(choices["accurate"][1]["film"], 4),
-                              "set": round(choices["accurate"][5], 4), "n": int(len(transfer["y"]))}
+                              "set": round(choices["accurate"][5], 4), "n": len(transfer["y"])}
     report = {"chosen": chosen, "cv": {p: {"mean_over_domains": round(choices[p][0], 4),
                                           "per_domain": {d: round(v, 3) for d, v in choices[p][1].items()}}
                                       for p in PROFILES}}
