@@ -501,6 +501,11 @@ class Moderator:
                     return True
         return False
 
+    @staticmethod
+    def quotes_a_title(canon: str) -> bool:
+        """The text quotes something between quotation marks and names a work (film, livre, thriller, titre…)."""
+        return bool(_WORK.search(canon)) and bool(_QUOTED.search(canon))
+
     def figurative(self, canon: str) -> bool:
         """A violent idiom in a harmless sense ("mettre le feu aux poudres", "tirer à boulets rouges sur…")."""
         return bool(self.idioms.search(canon))

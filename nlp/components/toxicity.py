@@ -72,6 +72,8 @@ DEFAULT_HEAD = MODELS / "moderation_e5_head_v2.npz"
 # its thresholds are in the file
 DEFAULT_WORDS_HEAD = MODELS / "moderation_words_head_v1.json.gz"
 WORDS_CUE = "modèle (mots)"
+DEFAULT_THREAT_HEAD = MODELS / "moderation_threat_head_v1.json.gz"
+THREAT_CUE = "modèle (menaces)"
 PROFILES = ("accurate", "fast")
 HEAD_THRESHOLD = 0.7  # leave-one-suite-out choice, see vigie.nlp.train.moderation_encoder
 HEAD_MIN_WORDS = 5  # shorter texts ("👀 à suivre") carry too little for the head
@@ -304,7 +306,7 @@ class Context:
 
     @property
     def figurative(self) -> bool:
-        return moderator().figurative(self.canon)
+        return moderator().figurative(self.canon) or moderator().quotes_a_title(self.canon)
 
 
 @Language.factory(
@@ -341,6 +343,8 @@ class ToxicityComponent(SavedModel):
         self._head: ModerationHead | None = None
         self.words_head_path = DEFAULT_WORDS_HEAD
         self._words_head: LinearTextModel | None = None
+        self.threat_head_path: Path | None = DEFAULT_THREAT_HEAD
+        self._threat_head: LinearTextModel | None = None
 
     @property
     def head(self) -> ModerationHead:
@@ -353,6 +357,12 @@ class ToxicityComponent(SavedModel):
         if self._words_head is None:
             self._words_head = LinearTextModel.load(self.words_head_path)
         return self._words_head
+
+    @property
+    def threat_head(self) -> LinearTextModel:
+        if self._threat_head is None:
+            self._threat_head = LinearTextModel.load(self.threat_head_path)
+        return self._threat_head
 
     @property
     def model(self) -> LinearTextModel:
@@ -370,10 +380,13 @@ class ToxicityComponent(SavedModel):
                 self._head = ModerationHead.load(self.head_path)
             except Exception as exc:
                 raise PipelineLoadError(self.name, f"{self.head_path}: {type(exc).__name__}: {exc}") from exc
-        try:
-            self._words_head = LinearTextModel.load(self.words_head_path)
-        except Exception as exc:
-            raise PipelineLoadError(self.name, f"{self.words_head_path}: {type(exc).__name__}: {exc}") from exc
+        for attr, path in (("_words_head", self.words_head_path), ("_threat_head", self.threat_head_path)):
+            if path is None:
+                continue
+            try:
+                setattr(self, attr, LinearTextModel.load(path))
+            except Exception as exc:
+                raise PipelineLoadError(self.name, f"{path}: {type(exc).__name__}: {exc}") from exc
 
     def calibrated(self, proba: dict[str, float], thresholds: dict[str, float] | None = None) -> dict[str, float]:
         """Label probabilities rescaled so that each label's threshold maps to 0.5 (default thresholds:
@@ -418,8 +431,9 @@ class ToxicityComponent(SavedModel):
     def predict_many(self, texts: list[str]) -> list[dict]:
         """``doc._.toxicity`` of each text.  The functional heads then read the texts left unflagged that name a
         group or show some hostility and that no veto holds (``head_reads``): the words head, over the features
-        already computed, in both profiles; in profile ``accurate`` the e5 head first, in one encoder call."""
-        out, pending = [], []
+        already computed, in both profiles; in profile ``accurate`` the e5 head first, in one encoder call.  Last,
+        the threat head reads the short texts still unflagged that no veto holds (``threat_reads``)."""
+        out, pending, unflagged = [], [], []
         for text in texts:
             if not any(ch.isalnum() for ch in text):
                 out.append(result({}, None, self.flag_labels))
@@ -428,10 +442,28 @@ class ToxicityComponent(SavedModel):
             model = self.model_scores([ctx])[0]
             scores, verdict = self.analyse(text, model, ctx)
             out.append(result(scores, verdict, self.flag_labels))
-            if not out[-1]["flagged"] and head_reads(text, ctx, model[0]):
-                pending.append((len(out) - 1, ctx, scores))
-        if not pending:
+            if not out[-1]["flagged"]:
+                unflagged.append((len(out) - 1, ctx, scores))
+                if head_reads(text, ctx, model[0]):
+                    pending.append((len(out) - 1, ctx, scores))
+        if pending:
+            self._read_heads(texts, out, pending)
+        if self.threat_head_path is None:  # switched off (the head's own training reads the component without it)
             return out
+        threats = self.threat_head
+        threshold = float(threats.thresholds["threat"])
+        for i, ctx, scores in unflagged:
+            if out[i]["flagged"] or not threat_reads(ctx):
+                continue
+            proba = threats.proba(ctx.features)["threat"]
+            if proba >= threshold:
+                score = round(0.5 + 0.5 * (proba - threshold) / (1.0 - threshold), 4)
+                verdict = Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, THREAT_CUE)
+                out[i] = result({**scores, "threat": max(scores.get("threat", 0.0), score)}, verdict, self.flag_labels)
+        return out
+
+    def _read_heads(self, texts: list[str], out: list[dict], pending: list[tuple[int, Context, dict]]) -> None:
+        """The e5 head (profile ``accurate``) and the words head over the texts ``head_reads`` let through."""
         readings: list[list[tuple[float, float, float, str]]] = [[] for _ in pending]
         if self.profile == "accurate":
             from vigie.nlp.components.request_model import embeddings
@@ -454,7 +486,6 @@ class ToxicityComponent(SavedModel):
                     scores = {**scores, verdict.category: max(scores.get(verdict.category, 0.0), verdict.score)}
                     out[i] = result(scores, verdict, self.flag_labels)
                     break
-        return out
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.toxicity = self.predict(doc.text)
@@ -479,6 +510,15 @@ def head_reads(text: str, ctx: Context, calibrated: dict[str, float]) -> bool:
         ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.identity or ctx.positive
         or ctx.informative) and (
         bool(ctx.targets) or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE)
+
+
+def threat_reads(ctx: Context) -> bool:
+    """Whether the threat head reads a text left unflagged: a short one (not over LONG_TEXT_CHARS: trained on
+    comments, its words are no evidence in a review or an article) that no veto holds (counter-speech, a reported
+    quote, a violent idiom or a quoted title, a negated hostile word, an identity statement, praise or plain information about a
+    group)."""
+    return not (ctx.long_text or ctx.countered or ctx.reports_quote or ctx.figurative or ctx.negated_hostility
+                or ctx.identity or ctx.positive or ctx.informative)
 
 
 def head_verdict(proba: float, threat: float, threshold: float, ctx: Context, cue: str) -> Verdict | None:
