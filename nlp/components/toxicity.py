@@ -457,7 +457,7 @@ class ToxicityComponent(SavedModel):
                 continue
             proba = threats.proba(ctx.features)["threat"]
             if proba >= threshold:
-                score = round(0.5 + 0.5 * (proba - threshold) / (1.0 - threshold), 4)
+                score = above_threshold(proba, threshold)
                 verdict = Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, THREAT_CUE)
                 out[i] = result({**scores, "threat": max(scores.get("threat", 0.0), score)}, verdict, self.flag_labels)
         return out
@@ -512,11 +512,16 @@ def head_reads(text: str, ctx: Context, calibrated: dict[str, float]) -> bool:
         bool(ctx.targets) or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE)
 
 
+def above_threshold(proba: float, threshold: float) -> float:
+    """A head's probability at or above its threshold, rescaled to a score from 0.5 (the threshold) to 1."""
+    return round(0.5 + 0.5 * (proba - threshold) / (1.0 - threshold), 4)
+
+
 def threat_reads(ctx: Context) -> bool:
     """Whether the threat head reads a text left unflagged: a short one (not over LONG_TEXT_CHARS: trained on
     comments, its words are no evidence in a review or an article) that no veto holds (counter-speech, a reported
-    quote, a violent idiom or a quoted title, a negated hostile word, an identity statement, praise or plain information about a
-    group)."""
+    quote, a violent idiom or a quoted title, a negated hostile word, an identity statement, praise or plain
+    information about a group)."""
     return not (ctx.long_text or ctx.countered or ctx.reports_quote or ctx.figurative or ctx.negated_hostility
                 or ctx.identity or ctx.positive or ctx.informative)
 
@@ -527,7 +532,7 @@ def head_verdict(proba: float, threat: float, threshold: float, ctx: Context, cu
     threat stays the rules' and the linear model's call."""
     if proba < threshold:
         return None
-    score = round(0.5 + 0.5 * (proba - threshold) / (1.0 - threshold), 4)
+    score = above_threshold(proba, threshold)
     if threat >= 0.5 and (ctx.targets or aimed_at_someone(ctx.canon)):
         return Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, cue)
     if ctx.targets:
