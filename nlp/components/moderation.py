@@ -205,7 +205,9 @@ class Lexicon:
             else:
                 self.exact[term] = value
         self._cache: dict[str, str | None] = {}
-        self._first = {phrase[0] for phrase, _, _ in self.phrases}
+        self._by_first: dict[str, list[int]] = {}  # first word → indexes of the phrases it starts
+        for k, (phrase, _, _) in enumerate(self.phrases):
+            self._by_first.setdefault(phrase[0], []).append(k)
         longest_first = sorted((p for p, _ in self.prefixes), key=len, reverse=True)
         self._prefix_re = re.compile("|".join(re.escape(p) for p in longest_first))
         self._prefix_value = dict(self.prefixes)
@@ -235,13 +237,17 @@ class Lexicon:
     def find(self, words: list[str]) -> list[tuple[int, int, str]]:
         """(first word, last word + 1, value) of every match in a list of words."""
         found = [(i, i + 1, v) for i, w in enumerate(words) if (v := self.get(w)) is not None]
-        if self.phrases and self._first.intersection(words):
-            for phrase, star, value in self.phrases:
+        if not self._by_first:
+            return found
+        matches = []  # (phrase index, start, end, value): phrases in file order, then by position, as before
+        for i, word in enumerate(words):
+            for k in self._by_first.get(word, ()):
+                phrase, star, value = self.phrases[k]
                 n = len(phrase)
-                for i in range(len(words) - n + 1):
-                    if words[i:i + n - 1] == phrase[:-1] and (
-                            words[i + n - 1] == phrase[-1] or (star and words[i + n - 1].startswith(phrase[-1]))):
-                        found.append((i, i + n, value))
+                if i + n <= len(words) and words[i:i + n - 1] == phrase[:-1] and (
+                        words[i + n - 1] == phrase[-1] or (star and words[i + n - 1].startswith(phrase[-1]))):
+                    matches.append((k, i, i + n, value))
+        found.extend((i, j, v) for _, i, j, v in sorted(matches))
         return found
 
 
@@ -922,6 +928,13 @@ def standing(found, canon: str, cue: str, reach: int) -> list[Verdict]:
 @lru_cache(maxsize=1)
 def moderator() -> Moderator:
     return Moderator()
+
+
+@lru_cache(maxsize=256)
+def group_targets(canon: str) -> tuple[str, ...]:
+    """``Moderator.group_targets`` of a canonical text, cached: the model's features and the component's context
+    both need them."""
+    return tuple(moderator().group_targets(canon))
 
 
 @lru_cache(maxsize=256)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ from vigie.nlp import extensions
 from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
 from vigie.nlp.components._util import batches, sigmoid
-from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, moderator, standing
+from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, group_targets, moderator, standing
 from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
 
@@ -251,7 +251,7 @@ def toxicity_features(text: str) -> tuple[dict[str, list[str]], dict[str, float]
     base = text_features(text)
     scores, markers = rules().detect(text)
     canon, found, countered = analysis(text)
-    markers += [f"__mod_{v.category}" for v in found] + [f"__group_{t}" for t in moderator().group_targets(canon)]
+    markers += [f"__mod_{v.category}" for v in found] + [f"__group_{t}" for t in group_targets(canon)]
     if countered:
         markers.append("__countered")
     return {"word": base["word"] + markers, "char": base["char"]}, scores
@@ -276,35 +276,35 @@ class Context:
     canon: str
     long_text: bool = False  # over LONG_TEXT_CHARS: the model's hate counts only beside a rule
 
-    @property
+    @cached_property
     def negated_group(self) -> bool:  # computed only when the decision needs it
         return moderator().negated_group(self.canon)
 
-    @property
+    @cached_property
     def negated_insult(self) -> bool:
         return moderator().negated_insult(self.canon)
 
-    @property
+    @cached_property
     def negated_hostility(self) -> bool:
         return moderator().negated_hostility(self.canon)
 
-    @property
+    @cached_property
     def identity(self) -> bool:
         return moderator().identity_statement(self.canon)
 
-    @property
+    @cached_property
     def positive(self) -> bool:
         return moderator().positive_stance(self.canon)
 
-    @property
+    @cached_property
     def informative(self) -> bool:
         return moderator().informative(self.canon)
 
-    @property
+    @cached_property
     def homonym(self) -> bool:
         return moderator().has_homonym(self.canon)
 
-    @property
+    @cached_property
     def figurative(self) -> bool:
         return moderator().figurative(self.canon) or moderator().quotes_a_title(self.canon)
 
@@ -400,7 +400,7 @@ class ToxicityComponent(SavedModel):
         features, rule_scores = toxicity_features(text)
         mod = moderator()
         canon, found, countered = analysis(text)
-        return Context(features, rule_scores, list(found), countered, mod.group_targets(canon),
+        return Context(features, rule_scores, list(found), countered, list(group_targets(canon)),
                        mod.reports_quote(canon), canon, len(text) > LONG_TEXT_CHARS)
 
     def model_scores(self, contexts: list[Context]) -> list[tuple[dict[str, float], float]]:
