@@ -424,18 +424,23 @@ class Moderator:
         return fold(normalise(folded)[0])  # URLs and mentions replaced, emojis named
 
     # -- detection ------------------------------------------------------------------------------
-    def countered(self, text: str) -> str | None:
+    def _counter_match(self, text: str) -> re.Match | None:
+        """The first cue of counter-speech (``moderation_counter.txt``, in file order) in a text."""
         for pattern in self.counter if self._counter_any.search(text) else self._counter_always:
             match = pattern.search(text)
             if match:
-                return match.group(0)
+                return match
         return None
+
+    def countered(self, text: str) -> str | None:
+        match = self._counter_match(text)
+        return match.group(0) if match else None
 
     def counter_reach(self, canon: str) -> int:
         """Where the counter-speech of a countered text stops holding: at a turn after its first cue ("pas
         d'amalgame, mais…", "on m'a signalé ? je le redis :", "je maintiens") when what follows holds no cue of its
         own; else the end of the text."""
-        first = next((m for p in self.counter for m in [p.search(canon)] if m), None)
+        first = self._counter_match(canon)
         if first is None or len(canon) > TURN_MAX_CHARS:
             return len(canon)
         turn = _TURN.search(canon, first.end())
@@ -938,9 +943,9 @@ def group_targets(canon: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=256)
-def analysis(text: str) -> tuple[str, tuple[Verdict, ...], bool]:
-    """(canonical text, rule verdicts, countered) of a text; cached: the model's features and the
-    component both need them."""
+def analysis(text: str) -> tuple[str, tuple[Verdict, ...], str | None]:
+    """(canonical text, rule verdicts, the cue of counter-speech or None) of a text; cached: the model's features
+    and the component both need them."""
     mod = moderator()
     canon = mod.canonical(text)
-    return canon, tuple(mod.verdicts(canon)), mod.countered(canon) is not None
+    return canon, tuple(mod.verdicts(canon)), mod.countered(canon)

@@ -270,7 +270,7 @@ class Context:
     features: dict[str, list[str]]
     rule_scores: dict[str, float]
     found: list[Verdict]
-    countered: bool
+    countered: str | None  # the cue of counter-speech, if any
     targets: list[str]
     reports_quote: bool
     canon: str
@@ -578,8 +578,8 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
     scores = {k: v for k, v in ctx.rule_scores.items() if k in ("harassment", "obscenity", "personal_data")}
     if ctx.countered:
         scores.pop("harassment", None)
-        mod = moderator()  # what stands: threats at the reader, threats holding the cue, what follows a turn
-        found = standing(found, ctx.canon, mod.countered(ctx.canon) or "", mod.counter_reach(ctx.canon))
+        # what stands: threats at the reader, threats holding the cue, what follows a turn
+        found = standing(found, ctx.canon, ctx.countered, moderator().counter_reach(ctx.canon))
     for v in found:
         for label in CATEGORY_LABELS[v.category]:
             scores[label] = max(scores.get(label, 0.0), v.score)

@@ -22,3 +22,15 @@ def full_pipeline():
     from vigie.nlp.pipeline import build_pipeline
 
     return build_pipeline("fr_core_news_sm")
+
+
+def toxicity_pipeline(profile: str = "fast"):
+    """A blank French pipeline with ``vigie_toxicity`` alone, in ``profile`` (a fresh one at each call: some tests
+    change the component's head paths)."""
+    import spacy
+
+    import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("vigie_toxicity", config={"profile": profile})
+    return nlp

@@ -8,23 +8,17 @@ from __future__ import annotations
 import shutil
 
 import pytest
-import spacy
 
 import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from tests.nlp._vigie_nlp import toxicity_pipeline
 from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.toxicity import DEFAULT_THREAT_HEAD, THREAT_CUE, ToxicityComponent, threat_reads
 from vigie.nlp.errors import PipelineLoadError
 
 
-def pipeline(profile: str = "fast"):
-    nlp = spacy.blank("fr")
-    nlp.add_pipe("vigie_toxicity", config={"profile": profile})
-    return nlp
-
-
 @pytest.fixture(scope="module")
 def fast():
-    return pipeline("fast")
+    return toxicity_pipeline("fast")
 
 
 def test_the_packaged_head_is_held_apart_from_the_held_out_suites():
@@ -68,8 +62,7 @@ def test_it_reads_no_long_text_and_nothing_under_a_veto(fast):
 
 
 def test_a_missing_head_fails_at_load(tmp_path):
-    nlp = spacy.blank("fr")
-    component = nlp.add_pipe("vigie_toxicity", config={"profile": "fast"})
+    component = toxicity_pipeline("fast").get_pipe("vigie_toxicity")
     missing = tmp_path / "none.json.gz"
     component.threat_head_path = missing
     with pytest.raises(PipelineLoadError, match=r"none\.json\.gz"):
@@ -77,8 +70,7 @@ def test_a_missing_head_fails_at_load(tmp_path):
 
 
 def test_a_corrupt_head_fails_at_load(tmp_path):
-    nlp = spacy.blank("fr")
-    component = nlp.add_pipe("vigie_toxicity", config={"profile": "fast"})
+    component = toxicity_pipeline("fast").get_pipe("vigie_toxicity")
     broken = tmp_path / "head.json.gz"
     shutil.copy(DEFAULT_THREAT_HEAD, broken)
     broken.write_bytes(broken.read_bytes()[:100])

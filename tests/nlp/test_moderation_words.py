@@ -8,24 +8,18 @@ from __future__ import annotations
 import shutil
 
 import pytest
-import spacy
 
 import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from tests.nlp._vigie_nlp import toxicity_pipeline
 from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.moderation import moderator
 from vigie.nlp.components.toxicity import DEFAULT_WORDS_HEAD, LONG_TEXT_CHARS, WORDS_CUE, ToxicityComponent
 from vigie.nlp.errors import PipelineLoadError
 
 
-def pipeline(profile: str):
-    nlp = spacy.blank("fr")
-    nlp.add_pipe("vigie_toxicity", config={"profile": profile})
-    return nlp
-
-
 @pytest.fixture(scope="module")
 def fast():
-    return pipeline("fast")
+    return toxicity_pipeline("fast")
 
 
 MISSED_BY_RULES = [
@@ -82,7 +76,7 @@ def test_batches_and_single_texts_agree(fast):
 
 
 def test_a_missing_head_fails_at_load(tmp_path):
-    component = pipeline("fast").get_pipe("vigie_toxicity")
+    component = toxicity_pipeline("fast").get_pipe("vigie_toxicity")
     assert isinstance(component, ToxicityComponent)
     component.words_head_path = tmp_path / "absent.json.gz"
     component._words_head = None
