@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from vigie.nlp.components._patterns import PatternList
 from vigie.nlp.components._textmodel import LEXICONS, lexicons, normalise
 from vigie.textfold import fold
 
@@ -78,7 +79,6 @@ SMS = {"c": "c'est", "tt": "tous", "ts": "tous", "ke": "que", "ki": "qui", "pa":
        "pcq": "parce que", "ptdr": "", "mdr": "", "svp": "s'il vous plait", "tro": "trop", "e": "est"}
 _SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, reverse=True))
                        + r")(?![^\s,;:!?)»\"])(?!\s+(?:est|etait|sera|serait)\b)")  # "c est" is already "c'est"
-_BACKREF = re.compile(r"\\[1-9]")
 # the words the homonym patterns are about (moderation_homonyms.txt): no hint, no pattern to run
 _HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine|attard|blanc")
 _SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
@@ -277,27 +277,19 @@ class Moderator:
         self.praise = Lexicon.words("moderation_praise.txt")
         self.information = Lexicon.words("moderation_information.txt")
         self.insults = Lexicon.words("toxicity_insults.txt")
-        self.hostile = [re.compile(p) for p in _lines("moderation_hostile.txt")]
-        self.counter = [re.compile(p) for p in _lines("moderation_counter.txt")]
+        self.hostile = PatternList(_lines("moderation_hostile.txt"))
+        self.counter = PatternList(_lines("moderation_counter.txt"))
         self.homonyms = [re.compile(p) for p in _lines("moderation_homonyms.txt")]
         self.idioms = re.compile("|".join(f"(?:{p})" for p in _lines("moderation_idioms.txt")))
         self.slogans = Lexicon.table("moderation_slogans.tsv")
         self.respell_stop = set(_lines("moderation_respell_stop.txt")) if respell_stop is None else respell_stop
         self._fixed: dict[str, str] = {}
-        self.threats = [re.compile(p) for p in _lines("toxicity_threat.txt")]
+        self.threats = PatternList(_lines("toxicity_threat.txt"))
         self.known = (self.slurs, self.groups, self.dehumanising, self.officials, self.insults)
         entries = [fold(w) for w in _lines("moderation_negated_predicates.txt")]
         self._neg_words = {w for w in entries if not w.endswith("*")} | WEAK_INSULTS | CON_LIKE
         self._neg_prefixes = tuple(w[:-1] for w in entries if w.endswith("*"))
         self._weak_or_con = WEAK_INSULTS | CON
-        # each list as one alternation, to skip the loop over its patterns when none matches anywhere (a pattern
-        # with a back-reference cannot join one: group numbers shift; it always runs)
-        self._counter_any, self._threat_any, self._hostile_any = (
-            re.compile("|".join(f"(?:{p.pattern})" for p in patterns if not _BACKREF.search(p.pattern)))
-            for patterns in (self.counter, self.threats, self.hostile))
-        self._counter_always, self._threat_always, self._hostile_always = (
-            [p for p in patterns if _BACKREF.search(p.pattern)]
-            for patterns in (self.counter, self.threats, self.hostile))
 
     # -- de-obfuscation -------------------------------------------------------------------------
     def is_known(self, word: str) -> bool:
@@ -426,7 +418,7 @@ class Moderator:
     # -- detection ------------------------------------------------------------------------------
     def _counter_match(self, text: str) -> re.Match | None:
         """The first cue of counter-speech (``moderation_counter.txt``, in file order) in a text."""
-        for pattern in self.counter if self._counter_any.search(text) else self._counter_always:
+        for pattern in self.counter.candidates(text):
             match = pattern.search(text)
             if match:
                 return match
@@ -653,7 +645,7 @@ class Moderator:
         def titled(pos: int) -> bool:
             return any(a <= pos < b for a, b in titles)
 
-        for pattern in self.threats if self._threat_any.search(canon) else self._threat_always:
+        for pattern in self.threats.candidates(canon):
             for m in pattern.finditer(canon):
                 if in_quotes(m.start()) or titled(m.start()) or any(a < m.end() and m.start() < b for a, b in idioms):
                     continue  # quoted to condemn it, a title, or part of an idiom ("faut le tuer dans l'œuf")
@@ -720,7 +712,7 @@ class Moderator:
                                  " ".join(words[min(g[0], i):max(g[1], j)][:12])))
         # hostile predicates about a group
         # the pre-check (one alternation of every pattern: the costliest regex here) only when a group is named
-        hostile = () if not groups else self.hostile if self._hostile_any.search(canon) else self._hostile_always
+        hostile = self.hostile.candidates(canon) if groups else ()
         for pattern in hostile:
             for m in pattern.finditer(canon):
                 if in_quotes(m.start()):

@@ -34,6 +34,7 @@ from spacy.util import registry
 
 from vigie.nlp import extensions
 from vigie.nlp.components._savedmodel import ModelSource, SavedModel
+from vigie.nlp.components._patterns import PatternList
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
 from vigie.nlp.components._util import batches, sigmoid
 from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, group_targets, moderator, standing
@@ -178,7 +179,7 @@ class Rules:
         self.insults = WordList("toxicity_insults.txt")
         self.obscenity = WordList("toxicity_obscenity.txt")
         self.groups = WordList("toxicity_groups.txt")
-        self.patterns = {label: re.compile("|".join(f"(?:{p})" for p in _lines(f"toxicity_{label}.txt")))
+        self.patterns = {label: PatternList(_lines(f"toxicity_{label}.txt"))
                          for label in ("threat", "harassment", "hate")}
 
     @staticmethod
