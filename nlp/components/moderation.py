@@ -163,6 +163,7 @@ THING_NOUNS |= {"film", "films", "scenario", "histoire", "episode", "serie", "sa
 ADVERBS = {"vraiment", "tellement", "trop", "completement", "totalement", "franchement", "juste", "super", "tres",
            "assez", "carrement", "si", "bien", "encore", "toujours"}
 # family members: "mon fils est autiste" describes, it does not insult
+COUNTS = {"deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "vingt", "cent", "mille"}
 KIN = {"fils", "fille", "filles", "neveu", "neveux", "niece", "nieces", "frere", "freres", "soeur", "soeurs", "pere",
        "mere", "enfant", "enfants", "cousin", "cousine", "cousins", "oncle", "tante", "bebe", "garcon", "gamin",
        "gamine", "mari", "epoux", "epouse", "compagnon", "compagne", "petit-fils", "petite-fille", "grand-pere",
@@ -814,6 +815,8 @@ class Moderator:
             return False  # "c'est con" (a pity)
         if prev in ("est", "etait", "sont", "etaient") and prev2 in KIN:
             return False  # "mon neveu est autiste": a family member described, not an insult
+        if prev in ("est", "sont") and i > 2 and words[i - 3] == "sur" and (prev2.isdigit() or prev2 in COUNTS):
+            return False  # "un enfant sur cent est autiste": a figure
         if prev in FRAME_PREV and not (prev in ("ce", "cette", "ces", "cet") and words[i] not in CON
                                        and len(words) > i + 1 and words[i + 1] in COPULA):
             return True

@@ -73,6 +73,7 @@ DEFAULT_HEAD = MODELS / "moderation_e5_head_v2.npz"
 # its thresholds are in the file
 DEFAULT_WORDS_HEAD = MODELS / "moderation_words_head_v1.json.gz"
 WORDS_CUE = "modèle (mots)"
+MODEL_CUE = "modèle"  # a flag of the linear model alone
 DEFAULT_THREAT_HEAD = MODELS / "moderation_threat_head_v1.json.gz"
 THREAT_CUE = "modèle (menaces)"
 PROFILES = ("accurate", "fast")
@@ -616,6 +617,6 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
     for label, value in model.items():
         if value >= 0.5 and verdict is None:
             verdict = Verdict(label, (targets[0] if targets else None) if label == "hate" else "person",
-                              round(value, 4), "modèle")
+                              round(value, 4), MODEL_CUE)
         scores[label] = max(scores.get(label, 0.0), value)
     return scores, verdict

@@ -48,6 +48,16 @@ def read_municipal() -> list[dict]:
     return read_jsonl(EVAL / "sentiment_municipal.jsonl")
 
 
+NEUTRAL_DEV = Path(__file__).resolve().parent / "data" / "moderation_neutral_dev.jsonl"
+THREAT_DEV = Path(__file__).resolve().parent / "data" / "moderation_threat_dev.jsonl"
+
+
+def read_neutral_dev() -> list[dict]:
+    """The 300 development cases of neutral mentions of protected groups and hateful look-alikes
+    (``nlp/train/data/moderation_neutral_dev.jsonl``, stop 30; fields as in the moderation suites)."""
+    return read_jsonl(NEUTRAL_DEV)
+
+
 def moderation_clean_texts() -> list[str]:
     """The clean texts the moderation heads learn from beside the functional suites: the municipal set (ours) and,
     when the shared data is there, DEFT 2017 train."""

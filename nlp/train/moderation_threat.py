@@ -40,12 +40,12 @@ from sklearn.linear_model import LogisticRegression
 
 from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.toxicity import DEFAULT_THREAT_HEAD, ToxicityComponent, threat_reads
-from vigie.nlp.train.data import EVAL, moderation_clean_texts
+from vigie.nlp.train.data import EVAL, NEUTRAL_DEV, THREAT_DEV, moderation_clean_texts
 from vigie.nlp.train.export import Blocks, check_same, export_model
 from vigie.nlp.train.moderation_words import SUITES, component
 
 DATA = Path(__file__).resolve().parent / "data"
-DEV = DATA / "moderation_threat_dev.jsonl"
+DEV = THREAT_DEV
 REAL = DATA / "allocine_reviews.jsonl"
 C = 10.0
 THRESHOLD = 0.5
@@ -67,7 +67,7 @@ def rows_of(comp: ToxicityComponent, texts: list[str]) -> list[dict]:
 
 
 def suites(comp: ToxicityComponent) -> dict[str, list[dict]]:
-    paths = {name: EVAL / f"{name}.jsonl" for name in SUITES} | {"threat_dev": DEV}
+    paths = {name: EVAL / f"{name}.jsonl" for name in SUITES} | {"threat_dev": DEV, "neutral_dev": NEUTRAL_DEV}
     out = {}
     for name, path in paths.items():
         with path.open(encoding="utf-8") as handle:
@@ -134,7 +134,7 @@ def train(out: str | Path = DEFAULT_THREAT_HEAD, cv: bool = False) -> dict:
     report = cross_validate(by_suite, real) if cv else {}
     rows = [r for rs in by_suite.values() for r in rs] + real
     blocks, model = fit(rows)
-    meta = {"task": "threat or not", "trained_on": {"suites": [*SUITES, DEV.name],
+    meta = {"task": "threat or not", "trained_on": {"suites": [*SUITES, DEV.name, NEUTRAL_DEV.name],
                                                     "threats": sum(r["threat"] for r in rows),
                                                     "other_cases": sum(not r["threat"] for r in rows) - len(real),
                                                     "real_texts": len(real)},

@@ -54,10 +54,12 @@ from sklearn.linear_model import LogisticRegression
 
 from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.toxicity import DEFAULT_WORDS_HEAD, ToxicityComponent, head_reads, result
-from vigie.nlp.train.data import EVAL, moderation_clean_texts
+from vigie.nlp.train.data import EVAL, NEUTRAL_DEV, moderation_clean_texts, read_jsonl
 from vigie.nlp.train.export import Blocks, check_same, export_model
 
 SUITES = ("moderation_dev", *(f"moderation_blind{i}" for i in range(1, 13)))
+# development cases trained on beside the suites (one more fold of the leave-one-suite-out figures)
+DEV_SETS = {"neutral_dev": NEUTRAL_DEV}
 REAL = Path(__file__).resolve().parent / "data" / "allocine_reviews.jsonl"
 C = 10.0
 THREAT_C = 1.0
@@ -93,11 +95,13 @@ def rows_of(comp: ToxicityComponent, texts: list[str]) -> list[dict]:
     return out
 
 
-def suite_rows(comp: ToxicityComponent) -> dict[str, list[dict]]:
+def suite_rows(comp: ToxicityComponent, sets: dict[str, Path] | None = None) -> dict[str, list[dict]]:
+    """Rows of the tuning suites and the development sets trained on (or of ``sets``), with their labels."""
+    if sets is None:
+        sets = {name: EVAL / f"{name}.jsonl" for name in SUITES} | DEV_SETS
     suites = {}
-    for name in SUITES:
-        with (EVAL / f"{name}.jsonl").open(encoding="utf-8") as handle:
-            cases = [json.loads(line) for line in handle]
+    for name, path in sets.items():
+        cases = read_jsonl(path)
         rows = rows_of(comp, [c["text"] for c in cases])
         for case, row in zip(cases, rows, strict=True):
             row.update(hateful=bool(case["flag"]), threat=case["functionality"] == "threat")
@@ -183,7 +187,8 @@ def train(out: str | Path = DEFAULT_WORDS_HEAD, cv: bool = False) -> dict:
     rows = [r for rs in suites.values() for r in rs]
     blocks, hateful, threat = fit(rows, clean, C, CLEAN_WEIGHT)
     meta = {"task": "hateful or not (functional moderation suites), and threat among hateful",
-            "trained_on": {"suites": list(SUITES), "hateful": sum(r["hateful"] for r in rows),
+            "trained_on": {"suites": [*SUITES, *(path.name for path in DEV_SETS.values())],
+                           "hateful": sum(r["hateful"] for r in rows),
                            "not_hateful": sum(not r["hateful"] for r in rows), "clean": len(clean),
                            "clean_weight": CLEAN_WEIGHT},
             "C": C, "threat_C": THREAT_C, "seed": SEED, "features": "vigie.nlp.components.toxicity.toxicity_features"}

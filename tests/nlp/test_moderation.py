@@ -715,3 +715,25 @@ def test_a_turn_in_a_long_review_lets_no_insult_of_a_character_stand():
     canon = mod.canonical("Bourré de clichés, " + "une intrigue lente et des dialogues plats, " * 8
                           + "mais le héros est un vrai salaud.")
     assert mod.countered(canon) and mod.counter_reach(canon) == len(canon)
+
+
+@pytest.mark.parametrize("text", [
+    "Lors de la conférence, on a rappelé qu'environ un enfant sur cent est autiste.",  # a figure
+    "Un élève sur 100 est autiste, il faut plus d'AESH.",
+    "Les enfants porteurs de trisomie 21 sont accueillis au centre de loisirs cet été.",  # the condition
+    "Les jeunes gays mis à la porte par leurs parents peuvent appeler ce numéro.",  # what happened to them
+    "Des migrants mis à la porte du foyer hier soir, l'association cherche des lits.",
+])
+def test_figures_conditions_and_victims_are_not_flagged(pipeline, text):
+    assert not moderator().verdicts(moderator().canonical(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    "le maire est autiste, il n'écoute personne",
+    "espèce de trisomique, tu comprends rien",
+    "t'es un gros triso",
+    "les LGBT à la porte de la mairie !",
+    "les migrants doivent être mis à la porte, point",
+])
+def test_the_same_words_aimed_at_someone_or_a_group_stay_flagged(pipeline, text):
+    assert _tox(pipeline, text)["flagged"], text

@@ -33,6 +33,9 @@ CLEAN = [
     "Les musulmans du quartier ont organisé une collecte pour les Restos du coeur.",
     "Ma fille est trisomique, elle va à l'école du quartier.",  # a relative described
     "Le trottoir de la rue des Tilleuls est défoncé depuis des mois, la mairie se moque de nous.",
+    # buildings, closures: the neutral development cases (stop 30) taught the head these shapes
+    "Les minarets de la nouvelle mosquée seront visibles depuis la place",
+    "La synagogue sera fermée pour les fêtes de Kippour",
 ]
 
 
@@ -42,6 +45,7 @@ def test_the_packaged_head_is_held_apart_from_the_held_out_suites():
     suites = head.data["meta"]["trained_on"]["suites"]
     assert "moderation_dev" in suites and "moderation_blind12" in suites
     assert "moderation_blind13" not in suites and "moderation_blind14" not in suites
+    assert "moderation_blind15" not in suites and "moderation_neutral_dev.jsonl" in suites
 
 
 @pytest.mark.parametrize("text, target", MISSED_BY_RULES)
@@ -85,3 +89,4 @@ def test_a_missing_head_fails_at_load(tmp_path):
     shutil.copy(DEFAULT_WORDS_HEAD, tmp_path / "absent.json.gz")
     component.load()
     assert component.words_head.classes == ["hateful", "threat"]
+
