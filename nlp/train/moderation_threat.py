@@ -11,9 +11,11 @@ the other heads) flags a threat when its probability reaches the threshold store
 unflagged that is not long and that no veto holds (``threat_reads``).
 
 Data: threats (functionality ``threat``) against every other case of the functional moderation suites used for
-tuning (``moderation_dev``, ``moderation_blind1`` to ``moderation_blind12``; ``blind13`` to ``blind15`` stay held
-out) and of ``nlp/train/data/moderation_threat_dev.jsonl`` (240 development cases written for Vigie: threats of
-many forms, look-alikes, counter-speech; our own writing, MIT); and, as non-threats, real texts with no threat:
+tuning (``moderation_dev``, ``moderation_blind1`` to ``moderation_blind15`` since stop 30, when ``blind13`` to
+``blind15`` left the held-out sets for ``blind16``) and of ``nlp/train/data/moderation_threat_dev.jsonl`` (240
+development cases written for Vigie: threats of many forms, look-alikes, counter-speech) and
+``moderation_neutral_dev.jsonl`` (300: neutral mentions of groups and hateful look-alikes; both our own writing,
+MIT); and, as non-threats, real texts with no threat:
 the municipal set, DEFT 2017 train (not redistributed: only coefficients are) and the 3,366 Allociné film reviews
 (``allocine_reviews.jsonl``, MIT).  ``class_weight`` balanced, C = ``C``.
 
