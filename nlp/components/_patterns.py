@@ -13,14 +13,10 @@ its ways through, a flag of its own…) is always run.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Iterable, Iterator
-
-try:  # Python >= 3.11
-    from re import _constants as _sre, _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+from re import _constants as _sre  # type: ignore[attr-defined]  # the parser of re itself (Python 3.11)
+from re import _parser as _sre_parse  # type: ignore[attr-defined]
 
 GRAM = 6  # the openings are read up to this many characters
 _MAX_OPENINGS = 4096  # beyond this many alternatives the opening is not worth indexing: the pattern always runs

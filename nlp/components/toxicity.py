@@ -33,8 +33,8 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from vigie.nlp import extensions
-from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._patterns import PatternList
+from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
 from vigie.nlp.components._util import batches, sigmoid
 from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, group_targets, moderator, standing

@@ -50,6 +50,7 @@ def read_municipal() -> list[dict]:
 
 NEUTRAL_DEV = Path(__file__).resolve().parent / "data" / "moderation_neutral_dev.jsonl"
 THREAT_DEV = Path(__file__).resolve().parent / "data" / "moderation_threat_dev.jsonl"
+IMPLICIT_DEV = Path(__file__).resolve().parent / "data" / "moderation_implicit_dev.jsonl"
 
 
 def read_neutral_dev() -> list[dict]:

@@ -14,8 +14,9 @@ Data: threats (functionality ``threat``) against every other case of the functio
 tuning (``moderation_dev``, ``moderation_blind1`` to ``moderation_blind15`` since stop 30, when ``blind13`` to
 ``blind15`` left the held-out sets for ``blind16``) and of ``nlp/train/data/moderation_threat_dev.jsonl`` (240
 development cases written for Vigie: threats of many forms, look-alikes, counter-speech) and
-``moderation_neutral_dev.jsonl`` (300: neutral mentions of groups and hateful look-alikes; both our own writing,
-MIT); and, as non-threats, real texts with no threat:
+``moderation_neutral_dev.jsonl`` (300: neutral mentions of groups and hateful look-alikes) and
+``moderation_implicit_dev.jsonl`` (320: implicit hate and its look-alikes; all our own writing, MIT); and, as
+non-threats, real texts with no threat:
 the municipal set, DEFT 2017 train (not redistributed: only coefficients are) and the 3,366 Allociné film reviews
 (``allocine_reviews.jsonl``, MIT).  ``class_weight`` balanced, C = ``C``.
 
@@ -42,7 +43,7 @@ from sklearn.linear_model import LogisticRegression
 
 from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.toxicity import DEFAULT_THREAT_HEAD, ToxicityComponent, threat_reads
-from vigie.nlp.train.data import EVAL, NEUTRAL_DEV, THREAT_DEV, moderation_clean_texts
+from vigie.nlp.train.data import EVAL, IMPLICIT_DEV, NEUTRAL_DEV, THREAT_DEV, moderation_clean_texts
 from vigie.nlp.train.export import Blocks, check_same, export_model
 from vigie.nlp.train.moderation_words import SUITES, component
 
@@ -69,7 +70,8 @@ def rows_of(comp: ToxicityComponent, texts: list[str]) -> list[dict]:
 
 
 def suites(comp: ToxicityComponent) -> dict[str, list[dict]]:
-    paths = {name: EVAL / f"{name}.jsonl" for name in SUITES} | {"threat_dev": DEV, "neutral_dev": NEUTRAL_DEV}
+    paths = {name: EVAL / f"{name}.jsonl" for name in SUITES} | {"threat_dev": DEV, "neutral_dev": NEUTRAL_DEV,
+                                                                      "implicit_dev": IMPLICIT_DEV}
     out = {}
     for name, path in paths.items():
         with path.open(encoding="utf-8") as handle:
@@ -136,7 +138,7 @@ def train(out: str | Path = DEFAULT_THREAT_HEAD, cv: bool = False) -> dict:
     report = cross_validate(by_suite, real) if cv else {}
     rows = [r for rs in by_suite.values() for r in rs] + real
     blocks, model = fit(rows)
-    meta = {"task": "threat or not", "trained_on": {"suites": [*SUITES, DEV.name, NEUTRAL_DEV.name],
+    meta = {"task": "threat or not", "trained_on": {"suites": [*SUITES, DEV.name, NEUTRAL_DEV.name, IMPLICIT_DEV.name],
                                                     "threats": sum(r["threat"] for r in rows),
                                                     "other_cases": sum(not r["threat"] for r in rows) - len(real),
                                                     "real_texts": len(real)},

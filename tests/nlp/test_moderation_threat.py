@@ -27,6 +27,7 @@ def test_the_packaged_head_is_held_apart_from_the_held_out_suites():
     suites = head.data["meta"]["trained_on"]["suites"]
     assert "moderation_dev" in suites and "moderation_blind12" in suites and "moderation_threat_dev.jsonl" in suites
     assert "moderation_blind15" in suites and "moderation_neutral_dev.jsonl" in suites
+    assert "moderation_implicit_dev.jsonl" in suites
     assert "moderation_blind16" not in suites
 
 
