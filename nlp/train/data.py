@@ -48,15 +48,10 @@ def read_municipal() -> list[dict]:
     return read_jsonl(EVAL / "sentiment_municipal.jsonl")
 
 
+# development cases of moderation (fields as in the suites; READMEs beside them)
 NEUTRAL_DEV = Path(__file__).resolve().parent / "data" / "moderation_neutral_dev.jsonl"
 THREAT_DEV = Path(__file__).resolve().parent / "data" / "moderation_threat_dev.jsonl"
 IMPLICIT_DEV = Path(__file__).resolve().parent / "data" / "moderation_implicit_dev.jsonl"
-
-
-def read_neutral_dev() -> list[dict]:
-    """The 300 development cases of neutral mentions of protected groups and hateful look-alikes
-    (``nlp/train/data/moderation_neutral_dev.jsonl``, stop 30; fields as in the moderation suites)."""
-    return read_jsonl(NEUTRAL_DEV)
 
 
 def moderation_clean_texts() -> list[str]:
