@@ -103,8 +103,6 @@ def _step(op, av, states: set[_State]) -> set[_State]:
     if op is _sre.AT:
         if av is _sre.AT_BOUNDARY:  # zero width; at the very start it ties the opening to a word start
             return {(text, bound or (not text and is_open), is_open) for text, bound, is_open in states}
-        if av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING):
-            return states
         return states  # other anchors are zero width: they only restrict where a match starts
     if op is _sre.LITERAL:
         return _append(states, chr(av))
@@ -172,10 +170,6 @@ class PatternList:
                 self._by_gram[gram] = self._by_gram.get(gram, 0) | bit
             if floating:
                 self._floating.append((bit, tuple(floating)))
-        self._grams = frozenset(self._by_gram)
-
-    def __len__(self) -> int:
-        return len(self.patterns)
 
     def __iter__(self) -> Iterator[re.Pattern]:
         return iter(self.patterns)
@@ -185,7 +179,7 @@ class PatternList:
         mask = self._always
         by_gram = self._by_gram
         spaced, grams = _read(text)
-        for gram in grams & self._grams:
+        for gram in grams & by_gram.keys():
             mask |= by_gram[gram]
         for bit, floating in self._floating:
             if not mask & bit and any(gram in spaced for gram in floating):

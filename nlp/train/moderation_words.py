@@ -102,10 +102,9 @@ def rows_of(comp: ToxicityComponent, texts: list[str]) -> list[dict]:
     return out
 
 
-def suite_rows(comp: ToxicityComponent, sets: dict[str, Path] | None = None) -> dict[str, list[dict]]:
-    """Rows of the tuning suites and the development sets trained on (or of ``sets``), with their labels."""
-    if sets is None:
-        sets = {name: EVAL / f"{name}.jsonl" for name in SUITES} | DEV_SETS
+def suite_rows(comp: ToxicityComponent) -> dict[str, list[dict]]:
+    """Rows of the tuning suites and the development sets trained on, with their labels."""
+    sets = {name: EVAL / f"{name}.jsonl" for name in SUITES} | DEV_SETS
     suites = {}
     for name, path in sets.items():
         cases = read_jsonl(path)
