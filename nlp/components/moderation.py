@@ -47,9 +47,19 @@ _OBFUSCATION = re.compile(r"[0-9@$€©!*._|/\\-]")
 NULS = {"nul", "nuls", "nulle", "nulles"}  # an insult only in a strong frame ("ce gros nul", "bande de nuls")
 _SPACED = re.compile(r"(?<!\S)(?:[a-z0-9@$*][ ]){1,}[a-z0-9@$*](?=[\s.,;:!?…)»\"]|$)")
 _REPEAT = re.compile(r"([a-z])\1+")
+# two letter runs split by one space, the first of two letters or more ("lesbi ennes", "noi rs")
+_SPLIT_PAIR = re.compile(r"(?<![\w'])(?=([a-z]{2,12}) ([a-z]{1,10})(?![\w']))")
 _REPEAT3 = re.compile(r"([a-z])\1{2,}")
 _SENTENCE = re.compile(r"[.!?;\n…]+")
-_QUOTED = re.compile(r"«[^»]{1,200}»|\"[^\"]{1,200}\"|“[^”]{1,200}”")
+_QUOTED = re.compile(r"«[^»]{1,200}»|\"[^\"]{1,200}\"|“[^”]{1,200}”|(?:(?<=\s)|^)'[^'\n]{5,200}'(?=[\s.,;:!?]|$)")
+# what condemns or refutes a quoted statement ("« les X sont des parasites » : relisez-vous", "qu'on arrête avec
+# « … »", "y en a encore qui sortent '…' ?"): with a quote of three words or more, the quote is reported
+_CONDEMN = re.compile(r"\b(?:honte\w*|honteu\w+|relise[zr]?|relis-toi|relisez-vous|arret(?:e|ez|er|ons)\s+avec|"
+                      r"y en a encore qui|encore des gens qui|on vaut mieux|vocabulaire|cliches?|prejuges?|"
+                      r"stereotypes?|c'est faux|archi faux|n'importe quoi|la preuve que non|ignoble\w*|nauseabond\w*|"
+                      r"inadmissible|inacceptable|intolerable|degueulasse|consternant\w*|affligeant\w*|"
+                      r"(?:voila|voici) ce qu'on (?:lit|entend)|je lis encore|on lit encore|on entend encore|"
+                      r"solidarite|soutien a|soutien aux)\b")
 _REPORT = re.compile(
     r"\b(?:dit|dire|disent|ecrit|ecrire|ecrivent|crie|crier|hurle|tague|tagues|tag|tags|graffiti|graffitis|lu|lire"
     r"|entendu|entendre|hurlait|hurlaient|criait|criaient|scandait|scandaient|recoit|recoivent|traite|traitee|traites|traiter|insulte|insultee|insultes|insulter|propos|message|messages"
@@ -80,13 +90,15 @@ SMS = {"c": "c'est", "tt": "tous", "ts": "tous", "ke": "que", "ki": "qui", "pa":
 _SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, reverse=True))
                        + r")(?![^\s,;:!?)»\"])(?!\s+(?:est|etait|sera|serait)\b)")  # "c est" is already "c'est"
 # the words the homonym patterns are about (moderation_homonyms.txt): no hint, no pattern to run
-_HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine|attard|blanc")
+_HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine|attard|blanc|manchot|bicot|"
+                           r"cageot|asiati")
 _SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
 # what keeps praise of a group from being read as a positive statement: a negation ("ne sont pas les bienvenus"),
 # a contrast ("gentils mais…"), an excess ("trop gentils avec eux"), mockery (laughter, eye-rolling emojis); the
 # irony markers of the sentiment features (irony_markers.txt) are checked too (``positive_stance``)
-_STANCE_BLOCKERS = re.compile(r"\b(?:ne|n|pas|jamais|aucun|aucune|ni|nullement|guere|sans|rien|personne|mais|sauf|"
+_STANCE_BLOCKERS = re.compile(r"\b(?:ne|n|pas|jamais|aucun|aucune|ni|nullement|guere|sans|rien|"
+                              r"(?<!\bla )(?<!\bune )(?<!\bcette )(?<!\bquelle )personne|mais|sauf|"
                               r"pourtant|cependant|contre|quand meme|empeche|trop|soi-disant|pretendument|lol|mdr|ptdr|"
                               r"xd|ironie|sarcasme|c est ca|emo_face_with_rolling_eyes|"
                               r"emo_face_with_tears_of_joy|emo_rolling_on_the_floor_laughing|emo_smirking_face|"
@@ -95,7 +107,12 @@ _STANCE_BLOCKERS = re.compile(r"\b(?:ne|n|pas|jamais|aucun|aucune|ni|nullement|g
 SWEAR_AT = {"putain", "putains", "bordel", "saloperie", "saloperies", "foutus", "foutues", "maudits", "maudites",
             "fichus", "fichues", "merde", "chiasse", "enfoires"}
 _RECLAIMING = re.compile(r"\b(?:en (?:bon|bonne|vrai|vraie|fier|fiere)(?: (?:vieux|vieille|petit|petite))?|nous les|"
-                         r"nous autres)$")
+                         r"nous autres|moi (?:la|le|l|une|un)(?: (?:vieille|vieux|petite|petit|grande|grand))?|"
+                         r"(?:on est|nous sommes|on etait) (?:des|une bande de|une bande d|un groupe de|entre)|"
+                         r"(?:moi et |avec )?(?:mes|nos) (?:potes|copines|copains|amis|amies|soeurs|freres|sistas|"
+                         r"collegues|camarades)|(?:m|nous) (?:appellent|appelle|surnomment) (?:le|la|les))$")
+# after a slur said of oneself: "beurette assumée", "gouine et fière", "pédé et heureux"
+_RECLAIMED_AFTER = re.compile(r"^(?:assumee?s?|et (?:fiere?s?|heureu(?:x|se|ses)|assumee?s?)|fiere?s? de l etre)\b")
 _RESTRICT = re.compile(r"\bqu(?:e\b|')")
 _STATEMENT = re.compile(r"[^.!?…]+[.!?…]*")
 # equality and belonging said of a group: "des gens comme les autres", "ils font partie du village"
@@ -115,6 +132,19 @@ _COMPLAINT = re.compile(r"\b(?:encore|toujours|partout|chez nous|nos|notre|ras l
 _IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
                        r"|fieres? d etre|fiers d etre)\b")
 GLUED_DETERMINERS = ("sales", "sale", "les", "des", "ces", "aux", "sal")
+# a prohibition right before a threat pattern: "il ne faut jamais", "on n'a pas le droit de"
+_FORBIDDING = re.compile(r"(?:\b(?:ne|n')\s*|\b)(?:faut|doit|devrait|devrais|devez|doivent|faudrait)\s+"
+                         r"(?:pas|jamais|plus)\s*(?:(?:le|la|les|l'|s'en|en|y|se|s'|leur|lui)\s*){0,2}$"
+                         r"|\bpas le droit de\s+"
+                         r"(?:(?:le|la|les|l'|s'en|en|y|se|s'|leur|lui)\s*){0,2}$")
+# short words that never take part in a split group word ("mali en" stays two words)
+SPLIT_STOP = {"a", "au", "aux", "de", "des", "du", "en", "et", "le", "la", "les", "l", "un", "une", "ma", "ta", "sa",
+              "mon", "ton", "son", "ce", "se", "ne", "me", "te", "on", "il", "y", "ou", "si", "ni", "par", "pour",
+              "sur", "sous", "dans", "avec", "sans", "qui", "que", "qu", "est", "sont", "pas", "plus", "tout", "tous",
+              "mais", "nous", "vous", "ils", "elles", "elle", "leur", "leurs", "mes", "tes", "ses", "nos", "vos",
+              "ces", "cet", "cette", "je", "tu", "moi", "toi", "lui", "eux", "c", "d", "j", "m", "n", "s", "t", "es",
+              "as", "ai", "va", "vont", "fait", "ca", "lol", "mdr", "non", "oui"}
+NOBODY = {"aucun", "aucune", "personne", "nul", "nulle"}
 NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", "guere", "ni", "plus"}
 # words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
 FRAME_PREV = {"vrai", "vraie", "sale", "sales", "espece",
@@ -134,7 +164,9 @@ WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "
                 "sangsue", "sangsues", "cafard", "rat", "rats", "porc", "porcs", "chien", "chiens", "truie",
                 "naze", "nazes", "vipere", "viperes", "hypocrite", "hypocrites",
                 "incompetent", "incompetents", "incompetente", "incompetentes", "crapule", "crapules",
-                "racketteur", "racketteurs", "menteur", "menteurs", "menteuse", "menteuses"}
+                "racketteur", "racketteurs", "menteur", "menteurs", "menteuse", "menteuses", "vautour", "vautours",
+                "branquignol", "branquignols", "degueulasse", "degueulasses", "lourd", "lourds", "lourde", "lourdes",
+                "requin", "requins", "profiteur", "profiteurs", "profiteuse", "profiteuses", "beauf", "beaufs"}
 CON = {"con", "cons", "conne", "connes"}
 CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
 # swearing words that qualify a thing when followed by "de" + a noun ("cette saloperie de pluie")
@@ -159,6 +191,32 @@ THING_NOUNS |= {"film", "films", "scenario", "histoire", "episode", "serie", "sa
                 "spectacle", "piece", "musique", "chanson", "album", "jeu", "match", "emission", "doublage", "montage",
                 "intrigue", "dialogue", "dialogues", "suite", "remake", "concert", "expo", "exposition", "projet",
                 "idee", "decision", "reforme", "budget", "truc", "machin", "travaux", "article", "reportage"}
+# animals and pests a threat or an insult can be aimed at ("je vais tuer ce moustique", "les goélands sont des
+# voleurs"); words that also dehumanise people (rats, cafards, vermine, porcs) are left out
+# harm done to people: under a negation ("il ne faut jamais s'en prendre aux X") it denies hate
+HARM_PREFIXES = ("maltrait", "frapp", "tabass", "harcel", "humili", "lynch", "brutalis", "persecut", "discrimin",
+                 "stigmatis", "insulte", "agresse", "attaque", "menace", "tuer", "tue", "mourir", "crever", "battu",
+                 "battre", "rejete", "exclu", "moque", "violente", "viole", "cogne", "taper", "tape", "blesse",
+                 "detest", "refuser", "chasser", "expulser", "insulter")
+HARM_WORDS = {"mal", "hais", "hait", "hair", "haine", "haineux", "prendre"}  # "du mal", "s'en prendre"
+# verbs of violence that can be aimed at a thing as well as at a person
+VIOLENT_STEMS = ("tuer", "tue", "buter", "bute", "defonc", "brul", "cram", "explos", "eclat", "fracass", "peter",
+                 "gaz", "ecras", "noyer", "massacr", "extermin", "bousill", "cass", "flingu", "butt", "degomm",
+                 "detrui", "atomis", "pulveris", "bombard", "empoisonn", "etrangl", "abatt", "zigouill")
+# what may stand between a threat and the thing it is aimed at ("tuer TOUS CES moustiques")
+THING_LEAD = {"ce", "cet", "cette", "ces", "le", "la", "les", "l", "un", "une", "des", "tous", "toutes", "mon", "ma",
+              "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "votre", "nos", "vos", "leur", "leurs", "sale",
+              "sales", "foutu", "foutue", "foutus", "foutues", "maudit", "maudite", "maudits", "maudites", "vieux",
+              "vieille", "gros", "grosse", "petit", "petite", "de", "d", "du"}
+PESTS = {"mouche", "mouches", "guepe", "guepes", "moucheron", "moucherons", "tique", "tiques", "puce", "puces",
+         "limace", "limaces", "escargot", "escargots", "taupe", "taupes", "fourmi", "fourmis", "araignee", "araignees",
+         "ragondin", "ragondins", "sanglier", "sangliers", "goeland", "goelands", "mouette", "mouettes", "corneille",
+         "corneilles", "corbeau", "corbeaux", "chenille", "chenilles", "punaise", "punaises", "bestiole", "bestioles",
+         "insecte", "insectes", "mulot", "mulots", "chats", "chiens", "renard", "renards", "herbe", "herbes",
+         "ronce", "ronces", "plante", "plantes", "arbre", "arbres", "trottinette", "trottinettes", "imprimantes",
+         "ordis", "ordinateurs", "voitures", "bagnoles", "motos", "scooters", "camions", "radars", "panneaux",
+         "voisin-vigilant", "reveil", "television", "tele", "console", "manette", "pc"}
+THING_NOUNS |= PESTS
 # adverbs between a copula and its adjective ("c'est vraiment débile")
 ADVERBS = {"vraiment", "tellement", "trop", "completement", "totalement", "franchement", "juste", "super", "tres",
            "assez", "carrement", "si", "bien", "encore", "toujours"}
@@ -370,14 +428,15 @@ class Moderator:
 
     @cached_property
     def misspellings(self) -> dict[str, str]:
-        """Each target word with one inner letter dropped or two neighbours swapped → the word (ambiguous forms and
-        forms that are themselves lexicon words are left out).  The first and last letters are never dropped, and
-        no letter is added: those edits mostly give real words ("algerien" → "algerie", "malien" → "alien",
-        "fille" → "faille")."""
+        """Each target word with one inner letter dropped, two neighbours swapped or one letter doubled
+        ("handdicapes") → the word (ambiguous forms and forms that are themselves lexicon words are left out).  The
+        first and last letters are never dropped, and no other letter is added: those edits mostly give real words
+        ("algerien" → "algerie", "malien" → "alien", "fille" → "faille")."""
         seen: dict[str, set[str]] = {}
         for w in self._targets:
             forms = {w[:k] + w[k + 1:] for k in range(1, len(w) - 1)} | {
-                w[:k] + w[k + 1] + w[k] + w[k + 2:] for k in range(len(w) - 1) if w[k] != w[k + 1]}
+                w[:k] + w[k + 1] + w[k] + w[k + 2:] for k in range(len(w) - 1) if w[k] != w[k + 1]} | {
+                w[:k + 1] + w[k] + w[k + 1:] for k in range(len(w)) if w[k].isalpha()}
             for form in forms - {w}:
                 seen.setdefault(form, set()).add(w)
         return {f: next(iter(ws)) for f, ws in seen.items()
@@ -414,7 +473,22 @@ class Moderator:
         folded = _SPACED.sub(self._join_spaced, fold(text))
         folded = _SMS_QU.sub("qu'", _SMS_WORD.sub(lambda m: SMS[m.group(0)], folded))
         folded = _TOKEN.sub(lambda m: self._fix_token(m.group(0)), folded)
+        folded = self._join_splits(folded)
         return fold(normalise(folded)[0])  # URLs and mentions replaced, emojis named
+
+    def _join_splits(self, text: str) -> str:
+        """"lesbi ennes", "musul mans", "noi rs": two pieces that make a group or slur word of five letters or more,
+        neither a common short word nor a lexicon word, are joined; anything else stays as it is."""
+        out, last = [], 0
+        for m in _SPLIT_PAIR.finditer(text):
+            left, right = m.group(1), m.group(2)
+            start = m.start(1)
+            if start < last or left + right not in self._targets or left in SPLIT_STOP or right in SPLIT_STOP \
+                    or self.is_known(left) or self.is_known(right):
+                continue
+            out.append(text[last:start] + left + right)
+            last = m.end(2)
+        return "".join(out) + text[last:] if out else text
 
     # -- detection ------------------------------------------------------------------------------
     def _counter_match(self, text: str) -> re.Match | None:
@@ -461,8 +535,14 @@ class Moderator:
 
     @staticmethod
     def reports_quote(canon: str) -> bool:
-        """The text quotes something («…», "…") and says it was said, written or received."""
-        return bool(_QUOTED.search(canon)) and bool(_REPORT.search(_QUOTED.sub(" ", canon)))
+        """The text quotes something («…», "…", '…') and says it was said, written or received, or quotes a statement
+        of three words or more and condemns or refutes it."""
+        quotes = _QUOTED.findall(canon)
+        if not quotes:
+            return False
+        outside = _QUOTED.sub(" ", canon)
+        return bool(_REPORT.search(outside)) or (
+            any(len(_WORD.findall(q)) >= 3 for q in quotes) and bool(_CONDEMN.search(outside)))
 
     def negated_insult(self, canon: str) -> bool:
         """An insult word under a negation ("le maire n'est pas un idiot")."""
@@ -503,6 +583,24 @@ class Moderator:
                     break
                 if self._hostile_word(word):
                     return True
+        return False
+
+    def negated_harm(self, canon: str) -> bool:
+        """Harm done to someone denied or forbidden: "il ne faut jamais s'en prendre aux X", "aucune femme ne
+        devrait être harcelée", "personne (ne) mérite d'être frappé", "je refuse qu'on frappe…", "aucune raison de
+        refuser…" (a negation, a refusal or "aucune raison", then a word of harm within five words of its clause)."""
+        tokens = _CLAUSE_TOKEN.findall(canon)
+        for i, tok in enumerate(tokens):
+            if tok not in ("ne", "n", "pas", "jamais", "refuse", "refusons", "refusent") and tok not in NOBODY \
+                    and not (tok == "raison" and tokens[i - 1:i] in (["aucune"], ["pas"], ["de"])):
+                continue
+            for k, word in enumerate(tokens[i + 1:i + 6], start=i + 1):
+                if word in _CLAUSE_END:
+                    break
+                harm = word.startswith(HARM_PREFIXES) or (word in HARM_WORDS and (word != "prendre"
+                                                                            or tokens[k - 1] == "en"))
+                if harm and not (tokens[k - 1] == "pas" and (word == "mal" or word.startswith("exclu"))):
+                    return True  # not "pas mal de", "pas exclu que"
         return False
 
     @staticmethod
@@ -568,10 +666,18 @@ class Moderator:
             if groups and _PRAISE_PHRASE.search(sentence):
                 return True
             # the praise is said of the group: both in one sentence, a few words apart
-            if any(self.praise.get(w) is not None and any(abs(i - k) <= STANCE_WINDOW for i in groups)
-                   for k, w in enumerate(said)):
+            if any(self.praise.get(w) is not None and any(abs(i - k) <= STANCE_WINDOW or (
+                    i < k and self._predicated(said, k)) for i in groups) for k, w in enumerate(said)):
                 return True
         return False
+
+    @staticmethod
+    def _predicated(words: list[str], k: int) -> bool:
+        """The praise word is what a copula says of the subject: "… sont toujours polis", "… est très gentille"."""
+        j = k - 1
+        while j >= 0 and k - j <= 3 and words[j] in ADVERBS | {"deja", "hyper", "aussi", "si", "plus", "vraiment"}:
+            j -= 1
+        return j >= 0 and words[j] in COPULA | {"restent", "reste", "semblent", "sont", "etaient"}
 
     def informative(self, canon: str) -> bool:
         """The text states a plain fact about a group it names: an event it holds, a service opened for it, someone
@@ -651,7 +757,12 @@ class Moderator:
                 if in_quotes(m.start()) or titled(m.start()) or any(a < m.end() and m.start() < b for a, b in idioms):
                     continue  # quoted to condemn it, a title, or part of an idiom ("faut le tuer dans l'œuf")
                 k = word_at(m.start())
+                if NOBODY.intersection(words[max(0, k - 4):k]) or _FORBIDDING.search(canon[max(0, m.start() - 40):
+                                                                                            m.start()]):
+                    continue  # "personne mérite de se faire tabasser", "il ne faut jamais frapper…": harm denied
                 g = group_near(k, 12)
+                if g is None and self._threat_on_thing(words, k, word_at(m.end()), sentence_of, m.group(0)):
+                    continue  # "je vais tuer ce moustique", "ces frelons, faut tous les cramer"
                 found.append(Verdict("threat", g[2] if g else "person", SCORES["threat"], m.group(0).strip()))
                 break
         homonyms = self._homonym_spans(canon)
@@ -663,16 +774,14 @@ class Moderator:
         for i, j, target in self.slurs.find(words):
             if in_quotes(starts[i]) or homonym(starts[i]):
                 continue
-            before = words[max(0, i - 4):i]
-            if (_IDENTITY.search(" ".join(before)) or _RECLAIMING.search(" ".join(before))) \
-                    and not NEGATIONS & set(before):
+            if self._reclaimed(words, i, j):
                 continue  # "je suis gouine et fière", "en bon vieux pédé du village": reclaimed, said of oneself
             if words[i] in self.framed and not self._framed(words, i):
                 continue
             found.append(Verdict("slur", target, SCORES["slur"], " ".join(words[i:j])))
         for i, word in enumerate(words):  # "t'es autiste", "espèce d'handicapé": a group word used as an insult
             if word in self.framed and self.slurs.get(word) is None and self._framed(words, i) \
-                    and not in_quotes(starts[i]) and not homonym(starts[i]):
+                    and not in_quotes(starts[i]) and not homonym(starts[i]) and not self._reclaimed(words, i, i + 1):
                 target = self.groups.get(word)
                 found.append(Verdict("slur", target, SCORES["slur"], word))
             elif word in self.framed and self.insults.get(word) is None and self._vocative(words, i, canon, starts) \
@@ -716,8 +825,8 @@ class Moderator:
         hostile = self.hostile.candidates(canon) if groups else ()
         for pattern in hostile:
             for m in pattern.finditer(canon):
-                if in_quotes(m.start()):
-                    continue
+                if in_quotes(m.start()) or (reported and _CONDEMN.search(m.group(0))):
+                    continue  # quoted, or "… est une honte" said of a reported quote
                 k = word_at(m.start())
                 g = group_near(k)
                 own_negation = bool(NEGATIONS & set(_WORD.findall(m.group(0))))  # "aucun respect pour"
@@ -735,7 +844,7 @@ class Moderator:
         # insults
         for i, j, _ in self.insults.find(words):
             if in_quotes(starts[i]) or homonym(starts[i]) or self._thing(words, i) or self._self_directed(words, i) \
-                    or self._said_of_thing(words, i) \
+                    or self._said_of_thing(words, i) or self._reclaimed(words, i, j) \
                     or (words[j:j + 1] in (["de"], ["d"]) and words[j + 1:j + 2] and words[j + 1] in THING_NOUNS):
                 continue  # "cet abruti de GPS", "quel con je suis"
             if (words[i] in CON or (words[i] in self.framed and i and words[i - 1] in NEUTRAL_PREV)) \
@@ -749,8 +858,9 @@ class Moderator:
                     self.officials.get(words[i + 2]) is not None or self.groups.get(words[i + 2]) is not None
                     or words[i + 2] in PERSONS or (words[i].endswith("s") and words[i + 2].endswith(("s", "x")))):
                 continue  # "ce con de GPS": about a thing
-            if negated(i, max(0, i - 4)) and not vocative:
-                continue  # "tu sais pas lire mongol": the negation bears on the verb, not on the address
+            if negated(i, max(0, i - 4)) and not vocative and words[i - 1] not in ("ces", "cette", "cet", "ce"):
+                # "tu sais pas lire mongol": the negation bears on the verb (and not on "… pas se garer ces connasses")
+                continue
             target = "official" if self._near_official(words, i, officials) else "person"
             found.append(Verdict("insult", target, SCORES["insult"], " ".join(words[i:j])))
         for a, b in officials:  # "ce maire de merde", "cet adjoint à la con"
@@ -759,12 +869,25 @@ class Moderator:
                     and not in_quotes(starts[a]):
                 found.append(Verdict("insult", "official", SCORES["insult"], " ".join(words[a:b + 3])))
         for i, word in enumerate(words):
-            if ((word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)))
+            if ((word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)
+                                           or self._plural_frame(words, i)))
                     or (word in NULS and self._strong_frame(words, i))) \
-                    and not negated(i, max(0, i - 4)) and not in_quotes(starts[i]):
+                    and not negated(i, max(0, i - 4)) and not in_quotes(starts[i]) \
+                    and not self._said_of_thing(words, i) and not homonym(starts[i]):
                 target = "official" if self._near_official(words, i, officials) else "person"
                 found.append(Verdict("insult", target, SCORES["insult"], word))
         return found
+
+    @staticmethod
+    def _reclaimed(words: list[str], i: int, j: int) -> bool:
+        """A slur or an insult said of oneself or one's own circle, with no negation before it: "je suis gouine",
+        "moi la tafiole du village", "on est une bande de gouines", "mes copines travelos", "beurette assumée"."""
+        before = words[max(0, i - 4):i]
+        if NEGATIONS & set(before):
+            return False
+        said = " ".join(before)
+        return bool(_IDENTITY.search(said) or _RECLAIMING.search(said)
+                    or _RECLAIMED_AFTER.match(" ".join(words[j:j + 3])))
 
     @staticmethod
     def _sentences(canon: str, starts: list[int]) -> list[int]:
@@ -837,6 +960,21 @@ class Moderator:
             prev in ("d", "de") and prev2 in ("espece", "bande", "tas"))
 
     @staticmethod
+    def _plural_frame(words: list[str], i: int) -> bool:
+        """A weak insult said of a whole set of people: "ils sont tous des escrocs", "que des vautours", "les agents
+        immobiliers sont des requins" (a plural noun before "sont"); "c'est des", "ce sont des" need the plural too."""
+        if i < 2 or words[i - 1] not in ("des", "de"):
+            return False
+        prev2 = words[i - 2]
+        if prev2 in ("tous", "toutes", "que") or (prev2 in ("vrais", "vraies", "gros", "grosses") and i > 2
+                                                   and words[i - 3] in ("des", "de")):
+            return True
+        if prev2 not in ("sont", "etes", "seront", "etaient"):
+            return False
+        subject = words[i - 3] if i > 2 else ""
+        return subject in ("ils", "elles", "vous") or (subject.endswith(("s", "x")) and subject not in THING_NOUNS)
+
+    @staticmethod
     def _comparing(words: list[str], i: int) -> bool:
         prev = words[i - 1] if i else ""
         prev2 = words[i - 2] if i > 1 else ""
@@ -857,15 +995,53 @@ class Moderator:
     @staticmethod
     def _said_of_thing(words: list[str], i: int) -> bool:
         """"c'est (tellement) débile", "ce film est nul", "le scénario est complètement débile": an adjective said
-        of a thing or a situation, not of a person (a determiner before it, "c'est un débile", makes it one)."""
+        of a thing or a situation, not of a person (a determiner before it, "c'est un débile", makes it one, unless
+        the subject is a thing or an animal: "ces mouettes sont des voleuses")."""
         k = i - 1
         while k >= 0 and words[k] in ADVERBS:
+            k -= 1
+        article = k >= 0 and words[k] in DETERMINERS  # "les goélands sont des voleurs": said of a thing named
+        if article:
             k -= 1
         if k < 1 or words[k] not in ("est", "etait", "sont", "etaient", "devient", "reste"):
             return False
         subject = words[k - 1]
+        if article:
+            return subject in THING_NOUNS
         return subject in ("c", "ca", "cela") or subject in THING_NOUNS or (
             k > 2 and words[k - 2] in ("de", "d", "du", "des") and words[k - 3] in THING_NOUNS)
+
+    def _threat_on_thing(self, words: list[str], k: int, end: int, sentence_of: list[int], said: str) -> bool:
+        """A threat whose object is a thing or an animal: the noun right after it ("je vais tuer ce moustique", "faut
+        brûler cette imprimante") or, when it holds an object pronoun, the thing named before it in the sentence
+        ("ces frelons, je vais tous les cramer").  Never when it names the reader, a person or an official."""
+        said_words = set(_WORD.findall(said))
+        if said_words & (ADDRESSED | {"lui", "leur", "eux"}) or self.officials.find(words[max(0, k - 6):end + 4]):
+            return False
+        after = [w for w in words[end:end + 4] if w not in THING_LEAD]
+        if (after and after[0] in THING_NOUNS) or THING_NOUNS.intersection(words[k + 1:end]):
+            return True  # "je vais tuer ce moustique", "mort aux limaces"
+        if not said_words & {"les", "la", "le", "l"} or (after and after[0] in PERSONS):
+            return False
+        before = [w for w in range(max(0, k - 10), k) if sentence_of[w] == sentence_of[k]]
+        named = [w for w in before if words[w] in THING_NOUNS or words[w] in PERSONS]
+        return bool(named) and words[named[-1]] in THING_NOUNS
+
+    def aimed_at_thing(self, canon: str) -> bool:
+        """A violent verb aimed at a thing or an animal and nobody else named ("je vais défoncer mon ordi", "faut
+        gazer ces pigeons", "ces frelons, je vais tous les cramer"): no threat for the learned models to read.
+        False as soon as the text addresses someone, or names a person, an official or a group."""
+        words = _WORD.findall(canon)
+        if not THING_NOUNS.intersection(words) or ADDRESSED.intersection(words) or PERSONS.intersection(words) \
+                or self.officials.find(words) or self.groups.find(words):
+            return False
+        sentence_of = self._sentences(canon, [m.start() for m in _WORD.finditer(canon)])
+        for k, word in enumerate(words):
+            if word.startswith(VIOLENT_STEMS):
+                said = " ".join(words[max(0, k - 2):k + 1])
+                if self._threat_on_thing(words, k, k + 1, sentence_of, said):
+                    return True
+        return False
 
     @staticmethod
     def _self_directed(words: list[str], i: int) -> bool:

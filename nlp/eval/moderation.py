@@ -5,7 +5,9 @@ and optionally ``"variant"`` (the form the case tests; accuracy per variant is t
 (HateCheck-style: each functionality tests one thing, e.g. ``slur_obfuscated`` or ``counter_speech``).
 Scores ``doc._.toxicity["flagged"]`` of ``vigie_toxicity`` against ``flag``: precision, recall and F1 of
 hateful-vs-not (hateful = ``flag`` true), accuracy per functionality, and, among the flagged cases that
-expect a protected group, how often the component names the same ``target``.
+expect a protected group, how often the component names the same ``target``.  When cases also carry
+``"hate": bool`` (hate towards a protected group, as opposed to an insult of a person or of an unprotected
+group), the ``hate`` label of ``doc._.toxicity["labels"]`` is scored against it too (``hate_label``).
 
 The default suite ``nlp/eval/moderation_dev.jsonl`` is our development suite: the rules were tuned on
 it, so its figures are not held out.  A blind suite written by someone else is scored with ``--suite``.
@@ -64,6 +66,10 @@ def score_suite(cases: list[dict], preds: list[dict], errors: bool = False) -> d
               "per_functionality": {f: {"accuracy": round(a / n, 4), "n": n} for f, (a, n) in sorted(per.items())},
               "target_accuracy": {"accuracy": round(target_hits[0] / target_hits[1], 4) if target_hits[1] else None,
                                   "n": target_hits[1]}}
+    if all("hate" in c for c in cases):
+        hate = [(bool(c["hate"]), "hate" in (p.get("labels") or [])) for c, p in zip(cases, preds, strict=True)]
+        result["hate_label"] = prf(sum(g and h for g, h in hate), sum(h and not g for g, h in hate),
+                                   sum(g and not h for g, h in hate), counts=True)
     if per_variant:
         result["per_variant"] = {v: {"accuracy": round(a / n, 4), "n": n} for v, (a, n) in sorted(per_variant.items())}
     if errors:
