@@ -51,7 +51,15 @@ _REPEAT = re.compile(r"([a-z])\1+")
 _SPLIT_PAIR = re.compile(r"(?<![\w'])(?=([a-z]{2,12}) ([a-z]{1,10})(?![\w']))")
 _REPEAT3 = re.compile(r"([a-z])\1{2,}")
 _SENTENCE = re.compile(r"[.!?;\n…]+")
-_QUOTED = re.compile(r"«[^»]{1,200}»|\"[^\"]{1,200}\"|“[^”]{1,200}”|(?:(?<=\s)|^)'[^'\n]{5,200}'(?=[\s.,;:!?]|$)")
+_QUOTED = re.compile(r"«[^»]{1,200}»|\"[^\"]{1,200}\"|“[^”]{1,200}”|"
+                     r"(?:(?<=\s)|^)'(?:[^'\n]|(?<=[a-z])'(?=[a-z])){5,200}'(?=[\s.,;:!?]|$)")
+# what endorses a quoted statement instead of answering it ("« … » : tout est dit", "c'est ce que je pense")
+_CLAUSE_CLOSE = re.compile(r"\s*(?:[:?.…!,;—–-]|$)")
+_ENDORSE = re.compile(r"\b(?:ce que je pense|je pense pareil|je pense comme|tout est dit|c'est vrai|c'est la verite|"
+                      r"bien dit|"
+                      r"exactement|amen|je valide|valide|d'accord|raison|enfin quelqu'un|j'approuve|approuve|"
+                      r"\+1|100 ?%|tellement vrai|la verite|comme disait|comme dit|comme on dit|on le dit|"
+                      r"je le dis|je l'ai toujours dit|je confirme|confirme|voila)\b")
 # what condemns or refutes a quoted statement ("« les X sont des parasites » : relisez-vous", "qu'on arrête avec
 # « … »", "y en a encore qui sortent '…' ?"): with a quote of three words or more, the quote is reported
 _CONDEMN = re.compile(r"\b(?:honte\w*|honteu\w+|relise[zr]?|relis-toi|relisez-vous|arret(?:e|ez|er|ons)\s+avec|"
@@ -61,7 +69,7 @@ _CONDEMN = re.compile(r"\b(?:honte\w*|honteu\w+|relise[zr]?|relis-toi|relisez-vo
                       r"(?:voila|voici) ce qu'on (?:lit|entend)|je lis encore|on lit encore|on entend encore|"
                       r"solidarite|soutien a|soutien aux)\b")
 _REPORT = re.compile(
-    r"\b(?:dit|dire|disent|ecrit|ecrire|ecrivent|crie|crier|hurle|tague|tagues|tag|tags|graffiti|graffitis|lu|lire"
+    r"\b(?:dit|dire|disent|disait|disaient|ecrit|ecrire|ecrivent|ecrivez|ecris|lis|lisez|crie|crier|hurle|tague|tagues|tag|tags|graffiti|graffitis|lu|lire"
     r"|entendu|entendre|hurlait|hurlaient|criait|criaient|scandait|scandaient|recoit|recoivent|traite|traitee|traites|traiter|insulte|insultee|insultes|insulter|propos|message|messages"
     r"|commentaire|commentaires|tweet|post|phrase|slogan|mot|mots|terme|termes|lance|lancee|repete|pancarte|affiche|recu|recue|recus|lettre|courrier|mail|sms"
     r"|capture|captures|transmis|transmise|signale|signalee|publie|publiee|groupe|conversation|traiterais|traiterait|traiterai"
@@ -111,6 +119,14 @@ _RECLAIMING = re.compile(r"\b(?:en (?:bon|bonne|vrai|vraie|fier|fiere)(?: (?:vie
                          r"(?:on est|nous sommes|on etait) (?:des|une bande de|une bande d|un groupe de|entre)|"
                          r"(?:moi et |avec )?(?:mes|nos) (?:potes|copines|copains|amis|amies|soeurs|freres|sistas|"
                          r"collegues|camarades)|(?:m|nous) (?:appellent|appelle|surnomment) (?:le|la|les))$")
+# the writer belongs to the group named ("avec nous", "mes frères", "(moi)") …
+_IN_GROUP = re.compile(r"\b(?:nous|avec nous|on vous|on se|mes (?:freres|soeurs|potes|copines|copains|reufs|gars)|"
+                       r"moi inclus|moi compris|dont moi|comme moi|moi emo_\w+|\(moi)\b")
+# … and invites or celebrates
+_CELEBRATION = re.compile(r"\b(?:venez|rdv|rendez-vous|attend(?:ons)?|invitent|invite|invitons|bienvenue?s?|big up|"
+                          r"bravo|fete|feter|fetons|nombreux|nombreuses|kiffe|gagne|champions?|fier(?:e|es|s)?|"
+                          r"emo_(?:red_heart|black_heart|rainbow|party_popper|bottle_with_popping_cork|kissing_face\w*|"
+                          r"face_blowing_a_kiss|smiling_face_with_hearts|clapping_hands|raising_hands|musical_notes))")
 # after a slur said of oneself: "beurette assumée", "gouine et fière", "pédé et heureux"
 _RECLAIMED_AFTER = re.compile(r"^(?:assumee?s?|et (?:fiere?s?|heureu(?:x|se|ses)|assumee?s?)|fiere?s? de l etre)\b")
 _RESTRICT = re.compile(r"\bqu(?:e\b|')")
@@ -137,6 +153,10 @@ _FORBIDDING = re.compile(r"(?:\b(?:ne|n')\s*|\b)(?:faut|doit|devrait|devrais|dev
                          r"(?:pas|jamais|plus)\s*(?:(?:le|la|les|l'|s'en|en|y|se|s'|leur|lui)\s*){0,2}$"
                          r"|\bpas le droit de\s+"
                          r"(?:(?:le|la|les|l'|s'en|en|y|se|s'|leur|lui)\s*){0,2}$")
+# group words of four letters whose swapped or doubled letters are undone too ("rmos", "gayys"; a dropped letter
+# leaves too short a word to tell), and four-letter words that such edits would wrongly read as one
+SHORT_GROUP_WORDS = {"roms", "gays", "juif", "noir", "turc", "beur", "feuj", "homo", "sikh", "lgbt"}
+SHORT_STOP = {"truc", "trucs", "nori", "gasy", "mors", "bure", "orms", "hoom"}
 # short words that never take part in a split group word ("mali en" stays two words)
 SPLIT_STOP = {"a", "au", "aux", "de", "des", "du", "en", "et", "le", "la", "les", "l", "un", "une", "ma", "ta", "sa",
               "mon", "ton", "son", "ce", "se", "ne", "me", "te", "on", "il", "y", "ou", "si", "ni", "par", "pour",
@@ -148,7 +168,7 @@ NOBODY = {"aucun", "aucune", "personne", "nul", "nulle"}
 NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", "guere", "ni", "plus"}
 # words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
 FRAME_PREV = {"vrai", "vraie", "sale", "sales", "espece",
-              "bande", "gros", "grosse", "ptit", "petit", "petite", "quel", "quelle",
+              "bande", "gros", "grosse", "ptit", "petit", "petite", "petits", "petites", "quel", "quelle",
               "es", "etes", "cet", "pauvre", "vieux", "vieille", "tas", "sous", "race", "ces", "cette", "ce"}
 COPULA = {"est", "es", "etes", "sont", "suis", "soient", "soit", "serait", "seraient", "etait", "etaient"}
 DETERMINERS = {"un", "une", "des", "de", "d"}
@@ -166,7 +186,8 @@ WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "
                 "incompetent", "incompetents", "incompetente", "incompetentes", "crapule", "crapules",
                 "racketteur", "racketteurs", "menteur", "menteurs", "menteuse", "menteuses", "vautour", "vautours",
                 "branquignol", "branquignols", "degueulasse", "degueulasses", "lourd", "lourds", "lourde", "lourdes",
-                "requin", "requins", "profiteur", "profiteurs", "profiteuse", "profiteuses", "beauf", "beaufs"}
+                "requin", "requins", "profiteur", "profiteurs", "profiteuse", "profiteuses", "beauf", "beaufs",
+                "cruche", "cruches", "chauffard", "chauffards", "charognard", "charognards"}
 CON = {"con", "cons", "conne", "connes"}
 CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
 # swearing words that qualify a thing when followed by "de" + a noun ("cette saloperie de pluie")
@@ -197,12 +218,15 @@ THING_NOUNS |= {"film", "films", "scenario", "histoire", "episode", "serie", "sa
 HARM_PREFIXES = ("maltrait", "frapp", "tabass", "harcel", "humili", "lynch", "brutalis", "persecut", "discrimin",
                  "stigmatis", "insulte", "agresse", "attaque", "menace", "tuer", "tue", "mourir", "crever", "battu",
                  "battre", "rejete", "exclu", "moque", "violente", "viole", "cogne", "taper", "tape", "blesse",
-                 "detest", "refuser", "chasser", "expulser", "insulter")
-HARM_WORDS = {"mal", "hais", "hait", "hair", "haine", "haineux", "prendre"}  # "du mal", "s'en prendre"
+                 "detest", "refuser", "chass", "expulser", "insulter", "casse", "casser", "bouscul", "noyer", "noye")
+HARM_WORDS = {"mal", "hais", "hait", "hair", "haine", "haineux", "prendre", "peur"}  # "du mal", "s'en prendre"
 # verbs of violence that can be aimed at a thing as well as at a person
 VIOLENT_STEMS = ("tuer", "tue", "buter", "bute", "defonc", "brul", "cram", "explos", "eclat", "fracass", "peter",
                  "gaz", "ecras", "noyer", "massacr", "extermin", "bousill", "cass", "flingu", "butt", "degomm",
-                 "detrui", "atomis", "pulveris", "bombard", "empoisonn", "etrangl", "abatt", "zigouill")
+                 "detrui", "atomis", "pulveris", "bombard", "empoisonn", "etrangl", "abatt", "zigouill", "demont",
+                 "cogn", "frapp", "achev", "dezingu", "explos")
+_INTERJECTION = re.compile(r"\b(?:je (?:vous|te) (?:le )?(?:jure|dis|promets|garantis)|"
+                           r"(?:vous|tu) (?:savez|sais|vois|voyez))\b")
 # what may stand between a threat and the thing it is aimed at ("tuer TOUS CES moustiques")
 THING_LEAD = {"ce", "cet", "cette", "ces", "le", "la", "les", "l", "un", "une", "des", "tous", "toutes", "mon", "ma",
               "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "votre", "nos", "vos", "leur", "leurs", "sale",
@@ -390,7 +414,7 @@ class Moderator:
                     if self.is_known(candidate):
                         word = candidate
                         break
-            elif word.isalpha() and len(word) >= 5 and not self.is_known(word):
+            elif word.isalpha() and len(word) >= 4 and not self.is_known(word):
                 word = self._respelled(word) or word
             fixed.append(word)
         return token[:lead] + "'".join(fixed) + tail
@@ -433,14 +457,15 @@ class Moderator:
         first and last letters are never dropped, and no other letter is added: those edits mostly give real words
         ("algerien" → "algerie", "malien" → "alien", "fille" → "faille")."""
         seen: dict[str, set[str]] = {}
-        for w in self._targets:
-            forms = {w[:k] + w[k + 1:] for k in range(1, len(w) - 1)} | {
-                w[:k] + w[k + 1] + w[k] + w[k + 2:] for k in range(len(w) - 1) if w[k] != w[k + 1]} | {
-                w[:k + 1] + w[k] + w[k + 1:] for k in range(len(w)) if w[k].isalpha()}
-            for form in forms - {w}:
+        for w in self._targets | SHORT_GROUP_WORDS:
+            swapped = {w[:k] + w[k + 1] + w[k] + w[k + 2:] for k in range(len(w) - 1) if w[k] != w[k + 1]}
+            doubled = {w[:k + 1] + w[k] + w[k + 1:] for k in range(len(w)) if w[k].isalpha()}
+            dropped = {w[:k] + w[k + 1:] for k in range(1, len(w) - 1)}
+            for form in (swapped | doubled | dropped) - {w}:
                 seen.setdefault(form, set()).add(w)
         return {f: next(iter(ws)) for f, ws in seen.items()
-                if len(ws) == 1 and len(f) >= 5 and not self.is_known(f) and f not in self.respell_stop}
+                if len(ws) == 1 and (len(f) >= 5 or (len(f) == 4 and next(iter(ws)) in SHORT_GROUP_WORDS))
+                and not self.is_known(f) and f not in self.respell_stop and f not in SHORT_STOP}
 
     def _candidates(self, word: str):
         if _OBFUSCATION.search(word):
@@ -535,14 +560,22 @@ class Moderator:
 
     @staticmethod
     def reports_quote(canon: str) -> bool:
-        """The text quotes something («…», "…", '…') and says it was said, written or received, or quotes a statement
-        of three words or more and condemns or refutes it."""
+        """The text quotes something («…», "…", '…') and says it was said, written or received; or quotes a statement
+        of three words or more and condemns or refutes it; or quotes one of four words or more and answers it in
+        three words or more of its own that do not endorse it."""
         quotes = _QUOTED.findall(canon)
         if not quotes:
             return False
         outside = _QUOTED.sub(" ", canon)
-        return bool(_REPORT.search(outside)) or (
-            any(len(_WORD.findall(q)) >= 3 for q in quotes) and bool(_CONDEMN.search(outside)))
+        if _REPORT.search(outside):
+            return True
+        if any(len(_WORD.findall(q)) >= 3 for q in quotes) and _CONDEMN.search(outside):
+            return True
+        # a whole statement quoted (four words or more, closing its clause: not scare quotes inside a sentence, "le
+        # prof « qui se sent femme » 👏"), answered in the commenter's own words, not endorsed
+        closing = any(len(_WORD.findall(m.group(0))) >= 4 and _CLAUSE_CLOSE.match(canon, m.end())
+                      for m in _QUOTED.finditer(canon))
+        return closing and len(_WORD.findall(outside)) >= 3 and not _ENDORSE.search(outside)
 
     def negated_insult(self, canon: str) -> bool:
         """An insult word under a negation ("le maire n'est pas un idiot")."""
@@ -766,6 +799,12 @@ class Moderator:
                 found.append(Verdict("threat", g[2] if g else "person", SCORES["threat"], m.group(0).strip()))
                 break
         homonyms = self._homonym_spans(canon)
+        group_in = []
+
+        def in_group() -> bool:  # computed once, when a slur is met
+            if not group_in:
+                group_in.append(not found and self._in_group_invitation(canon, words))
+            return group_in[0]
 
         def homonym(pos: int) -> bool:
             return any(a <= pos < b for a, b in homonyms)
@@ -774,14 +813,15 @@ class Moderator:
         for i, j, target in self.slurs.find(words):
             if in_quotes(starts[i]) or homonym(starts[i]):
                 continue
-            if self._reclaimed(words, i, j):
+            if self._reclaimed(words, i, j) or in_group():
                 continue  # "je suis gouine et fière", "en bon vieux pédé du village": reclaimed, said of oneself
             if words[i] in self.framed and not self._framed(words, i):
                 continue
             found.append(Verdict("slur", target, SCORES["slur"], " ".join(words[i:j])))
         for i, word in enumerate(words):  # "t'es autiste", "espèce d'handicapé": a group word used as an insult
             if word in self.framed and self.slurs.get(word) is None and self._framed(words, i) \
-                    and not in_quotes(starts[i]) and not homonym(starts[i]) and not self._reclaimed(words, i, i + 1):
+                    and not in_quotes(starts[i]) and not homonym(starts[i]) \
+                    and not self._reclaimed(words, i, i + 1, identity=False):
                 target = self.groups.get(word)
                 found.append(Verdict("slur", target, SCORES["slur"], word))
             elif word in self.framed and self.insults.get(word) is None and self._vocative(words, i, canon, starts) \
@@ -844,7 +884,7 @@ class Moderator:
         # insults
         for i, j, _ in self.insults.find(words):
             if in_quotes(starts[i]) or homonym(starts[i]) or self._thing(words, i) or self._self_directed(words, i) \
-                    or self._said_of_thing(words, i) or self._reclaimed(words, i, j) \
+                    or self._said_of_thing(words, i) or self._reclaimed(words, i, j, identity=False) \
                     or (words[j:j + 1] in (["de"], ["d"]) and words[j + 1:j + 2] and words[j + 1] in THING_NOUNS):
                 continue  # "cet abruti de GPS", "quel con je suis"
             if (words[i] in CON or (words[i] in self.framed and i and words[i - 1] in NEUTRAL_PREV)) \
@@ -878,15 +918,26 @@ class Moderator:
                 found.append(Verdict("insult", target, SCORES["insult"], word))
         return found
 
+    def _in_group_invitation(self, canon: str, words: list[str]) -> bool:
+        """A slur used by the group about itself in an invitation or a celebration, with no threat before it and no
+        other hostile word: "les muzz du quartier vous invitent à rompre le jeûne avec nous", "les négros du quartier
+        ont gagné le tournoi, big up à mes frères", "salut les tapettes 😘 rdv 19h"."""
+        if not (_IN_GROUP.search(canon) and _CELEBRATION.search(canon)) or len(words) > 40:
+            return False
+        return not any(self._hostile_word(w) and self.slurs.get(w) is None for w in words) \
+            and not any(self.insults.get(w) is not None and self.slurs.get(w) is None for w in words)
+
     @staticmethod
-    def _reclaimed(words: list[str], i: int, j: int) -> bool:
+    def _reclaimed(words: list[str], i: int, j: int, identity: bool = True) -> bool:
         """A slur or an insult said of oneself or one's own circle, with no negation before it: "je suis gouine",
-        "moi la tafiole du village", "on est une bande de gouines", "mes copines travelos", "beurette assumée"."""
-        before = words[max(0, i - 4):i]
+        "moi la tafiole du village", "on est une bande de gouines", "mes copines travelos", "beurette assumée".
+        ``identity`` False leaves out a plain "je suis …" (a framed slur or an insult said of oneself, "je suis
+        vraiment un attardé", is self-deprecation in an ableist word, not a reclaimed one)."""
+        before = words[max(0, i - 5):i]
         if NEGATIONS & set(before):
             return False
         said = " ".join(before)
-        return bool(_IDENTITY.search(said) or _RECLAIMING.search(said)
+        return bool((identity and _IDENTITY.search(" ".join(before[-4:]))) or _RECLAIMING.search(said)
                     or _RECLAIMED_AFTER.match(" ".join(words[j:j + 3])))
 
     @staticmethod
@@ -1023,7 +1074,7 @@ class Moderator:
             return True  # "je vais tuer ce moustique", "mort aux limaces"
         if not said_words & {"les", "la", "le", "l"} or (after and after[0] in PERSONS):
             return False
-        before = [w for w in range(max(0, k - 10), k) if sentence_of[w] == sentence_of[k]]
+        before = [w for w in range(max(0, k - 20), k) if sentence_of[w] == sentence_of[k]]
         named = [w for w in before if words[w] in THING_NOUNS or words[w] in PERSONS]
         return bool(named) and words[named[-1]] in THING_NOUNS
 
@@ -1031,6 +1082,7 @@ class Moderator:
         """A violent verb aimed at a thing or an animal and nobody else named ("je vais défoncer mon ordi", "faut
         gazer ces pigeons", "ces frelons, je vais tous les cramer"): no threat for the learned models to read.
         False as soon as the text addresses someone, or names a person, an official or a group."""
+        canon = _INTERJECTION.sub(" ", canon)  # "je vous jure" addresses nobody
         words = _WORD.findall(canon)
         if not THING_NOUNS.intersection(words) or ADDRESSED.intersection(words) or PERSONS.intersection(words) \
                 or self.officials.find(words) or self.groups.find(words):

@@ -611,6 +611,8 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
     # and no group is named ("tu es un sale menteur", "je vais buter le maire"), the model's hate counts only as it
     # does with no rule at all (from MODEL_HATE_NO_GROUP and MODEL_HATE_NO_GROUP_PROBA)
     hateful = any(v.category in HATE_CATEGORIES or v.target in PROTECTED_TRAITS for v in found)
+    # an insult in a word that is a slur in that frame ("t'es un attardé") is no plain insult of a person
+    ableist = any(moderator().framed.intersection(v.cue.split()) for v in found)
     # an official named as the one insulted or threatened, and no group: the rules say who is aimed at
     at_official = bool(found) and not hateful and not targets and (
         any(v.target == "official" for v in found) or bool(moderator().officials.find(_WORD.findall(ctx.canon))))
@@ -623,15 +625,17 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         # swearing about things ("saloperie de pluie"): the model's insult is at most the hostility head's (v3's
         # insult head), which does not take the swear words for an insult as readily as the NB-weighted one
         model["insult"] = min(model.get("insult", 0.0), hostility)
-    if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive or ctx.informative)) or (
+    if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive or ctx.informative
+                                                              or ctx.negated_harm)) or (
             not found and not targets and (ctx.homonym or ctx.figurative or ctx.thing_aimed)):
-        # condemning or reporting hate, saying who one is ("je suis musulman et…"), praising a group or stating a
+        # condemning or reporting hate, denying harm ("il ne faut jamais s'en prendre aux X"), saying who one is
+        # ("je suis musulman et…"), praising a group or stating a
         # plain fact about it, a slur word in a harmless sense ("raton laveur"), a violent idiom ("mettre le feu
         # aux poudres") or violence aimed at a thing ("je vais défoncer cette imprimante"): no hate
         model = {label: min(value, 0.45) for label, value in model.items()}
     elif not at_official and model.get("hate", 0.0) >= (MODEL_HATE_MIN if hateful or targets else MODEL_HATE_NO_GROUP) \
             and (hateful or (not ctx.long_text and (targets or hate_proba is None or hate_proba >= (
-                MODEL_HATE_PERSON_PROBA if found else MODEL_HATE_NO_GROUP_PROBA)))) \
+                MODEL_HATE_PERSON_PROBA if found and not ableist else MODEL_HATE_NO_GROUP_PROBA)))) \
             and (found or hostility >= MODEL_HATE_HOSTILITY) \
             and (found or not (ctx.negated_group or ctx.negated_insult or ctx.negated_harm or swearing)):
         # hate as MLMA's annotators read it (hostile and about a protected trait) needs some hostility too
