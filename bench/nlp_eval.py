@@ -63,6 +63,10 @@ def headlines(name: str, result: dict) -> list[tuple[str, object, str]]:
         rows.append((f"moderation hateful-vs-not P / R / F1, {'dev suite (tuned on)' if dev else result.get('suite')}"
                      f" n={result.get('n')}",
                      f"{flag.get('precision')} / {flag.get('recall')} / {flag.get('f1')}", "F1 ≥ 0.80"))
+        if "hate_label" in result:  # suites whose cases say whether they are hate of a protected group
+            hate = result["hate_label"]
+            rows.append(("moderation hate label P / R / F1 (hate of a protected group, not insults)",
+                         f"{hate.get('precision')} / {hate.get('recall')} / {hate.get('f1')}", ""))
         worst = sorted(result.get("per_functionality", {}).items(), key=lambda kv: kv[1]["accuracy"])[:3]
         rows.append(("moderation weakest functionalities",
                      ", ".join(f"{k} {v['accuracy']:.2f}" for k, v in worst), ""))

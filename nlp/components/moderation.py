@@ -55,11 +55,10 @@ _QUOTED = re.compile(r"«[^»]{1,200}»|\"[^\"]{1,200}\"|“[^”]{1,200}”|"
                      r"(?:(?<=\s)|^)'(?:[^'\n]|(?<=[a-z])'(?=[a-z])){5,200}'(?=[\s.,;:!?]|$)")
 # what endorses a quoted statement instead of answering it ("« … » : tout est dit", "c'est ce que je pense")
 _CLAUSE_CLOSE = re.compile(r"\s*(?:[:?.…!,;—–-]|$)")
-_ENDORSE = re.compile(r"\b(?:ce que je pense|je pense pareil|je pense comme|tout est dit|c'est vrai|c'est la verite|"
-                      r"bien dit|"
-                      r"exactement|amen|je valide|valide|d'accord|raison|enfin quelqu'un|j'approuve|approuve|"
-                      r"\+1|100 ?%|tellement vrai|la verite|comme disait|comme dit|comme on dit|on le dit|"
-                      r"je le dis|je l'ai toujours dit|je confirme|confirme|voila)\b")
+_ENDORSE = re.compile(r"\b(?:ce que je pense|je pense pareil|je pense comme|tout est dit|c'est vrai|bien dit|"
+                      r"amen|je valide|(?:je suis|suis|tout a fait|completement) d'accord|(?:a|as|ont|avez) raison|"
+                      r"enfin quelqu'un|j'approuve|"
+                      r"\+1|100 ?%|tellement vrai|comme disait|je le dis|je l'ai toujours dit)\b")
 # what condemns or refutes a quoted statement ("« les X sont des parasites » : relisez-vous", "qu'on arrête avec
 # « … »", "y en a encore qui sortent '…' ?"): with a quote of three words or more, the quote is reported
 _CONDEMN = re.compile(r"\b(?:honte\w*|honteu\w+|relise[zr]?|relis-toi|relisez-vous|arret(?:e|ez|er|ons)\s+avec|"
@@ -120,11 +119,11 @@ _RECLAIMING = re.compile(r"\b(?:en (?:bon|bonne|vrai|vraie|fier|fiere)(?: (?:vie
                          r"(?:moi et |avec )?(?:mes|nos) (?:potes|copines|copains|amis|amies|soeurs|freres|sistas|"
                          r"collegues|camarades)|(?:m|nous) (?:appellent|appelle|surnomment) (?:le|la|les))$")
 # the writer belongs to the group named ("avec nous", "mes frères", "(moi)") …
-_IN_GROUP = re.compile(r"\b(?:nous|avec nous|on vous|on se|mes (?:freres|soeurs|potes|copines|copains|reufs|gars)|"
+_IN_GROUP = re.compile(r"\b(?:avec nous|(?:on|nous) vous|mes (?:freres|soeurs|potes|copines|copains|reufs|gars)|"
                        r"moi inclus|moi compris|dont moi|comme moi|moi emo_\w+|\(moi)\b")
 # … and invites or celebrates
-_CELEBRATION = re.compile(r"\b(?:venez|rdv|rendez-vous|attend(?:ons)?|invitent|invite|invitons|bienvenue?s?|big up|"
-                          r"bravo|fete|feter|fetons|nombreux|nombreuses|kiffe|gagne|champions?|fier(?:e|es|s)?|"
+_CELEBRATION = re.compile(r"\b(?:venez|rdv|rendez-vous|vous attend(?:ons)?|invitent|invite|invitons|bienvenue?s?|"
+                          r"big up|bravo|fete|feter|fetons|nombreux|nombreuses|kiffe|gagne|champions?|fier(?:e|es|s)?|"
                           r"emo_(?:red_heart|black_heart|rainbow|party_popper|bottle_with_popping_cork|kissing_face\w*|"
                           r"face_blowing_a_kiss|smiling_face_with_hearts|clapping_hands|raising_hands|musical_notes))")
 # after a slur said of oneself: "beurette assumée", "gouine et fière", "pédé et heureux"
@@ -403,7 +402,7 @@ class Moderator:
         if len(unmasked) > 4 and self.is_known(unmasked):
             return token[:lead] + unmasked + tail  # "@ttardés": a slur, not a mention
         if not core or core.startswith("@") or core.isdigit() or (
-                core.isalpha() and not _REPEAT3.search(core) and (len(core) < 5 or self.is_known(core))):
+                core.isalpha() and not _REPEAT3.search(core) and (len(core) < 4 or self.is_known(core))):
             return token
         words = core.split("'")
         fixed = []
@@ -560,13 +559,15 @@ class Moderator:
 
     @staticmethod
     def reports_quote(canon: str) -> bool:
-        """The text quotes something («…», "…", '…') and says it was said, written or received; or quotes a statement
-        of three words or more and condemns or refutes it; or quotes one of four words or more and answers it in
-        three words or more of its own that do not endorse it."""
+        """The text quotes something («…», "…", '…'), does not endorse it ("tout est dit", "bien dit") and says it
+        was said, written or received; or quotes a statement of three words or more and condemns or refutes it; or
+        quotes one of four words or more and answers it in three words or more of its own."""
         quotes = _QUOTED.findall(canon)
         if not quotes:
             return False
         outside = _QUOTED.sub(" ", canon)
+        if _ENDORSE.search(outside):
+            return False  # "« … » : tout est dit"
         if _REPORT.search(outside):
             return True
         if any(len(_WORD.findall(q)) >= 3 for q in quotes) and _CONDEMN.search(outside):
@@ -624,6 +625,8 @@ class Moderator:
         refuser…" (a negation, a refusal or "aucune raison", then a word of harm within five words of its clause)."""
         tokens = _CLAUSE_TOKEN.findall(canon)
         for i, tok in enumerate(tokens):
+            if tok in ("pas", "jamais") and i and tokens[i - 1].startswith(HARM_PREFIXES):
+                return True  # "on tape pas sur les handicapés" (the spoken negation without "ne")
             if tok not in ("ne", "n", "pas", "jamais", "refuse", "refusons", "refusent") and tok not in NOBODY \
                     and not (tok == "raison" and tokens[i - 1:i] in (["aucune"], ["pas"], ["de"])):
                 continue
@@ -674,7 +677,7 @@ class Moderator:
             if _IDENTITY.search(before) or _RECLAIMING.search(before) \
                     or (_RELATIVE.search(before) and "?" not in canon):
                 return True
-        return False
+        return self._in_group_invitation(canon, words)
 
     def positive_stance(self, canon: str) -> bool:
         """The text praises, welcomes or defends a group it names ("les musulmans sont géniaux", "c'est nos

@@ -52,6 +52,9 @@ def read_municipal() -> list[dict]:
 NEUTRAL_DEV = Path(__file__).resolve().parent / "data" / "moderation_neutral_dev.jsonl"
 THREAT_DEV = Path(__file__).resolve().parent / "data" / "moderation_threat_dev.jsonl"
 IMPLICIT_DEV = Path(__file__).resolve().parent / "data" / "moderation_implicit_dev.jsonl"
+# targets and forms (stop 31): each case also says whether it is hate towards a protected group (``hate``)
+TARGETS_DEV = Path(__file__).resolve().parent / "data" / "moderation_targets_dev.jsonl"
+TARGETS_DEV2 = Path(__file__).resolve().parent / "data" / "moderation_targets_dev2.jsonl"
 
 
 def moderation_clean_texts() -> list[str]:

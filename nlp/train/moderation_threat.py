@@ -43,9 +43,17 @@ from sklearn.linear_model import LogisticRegression
 
 from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.toxicity import DEFAULT_THREAT_HEAD, ToxicityComponent, threat_reads
-from vigie.nlp.train.data import EVAL, IMPLICIT_DEV, NEUTRAL_DEV, THREAT_DEV, moderation_clean_texts
+from vigie.nlp.train.data import (
+    EVAL,
+    IMPLICIT_DEV,
+    NEUTRAL_DEV,
+    TARGETS_DEV,
+    TARGETS_DEV2,
+    THREAT_DEV,
+    moderation_clean_texts,
+)
 from vigie.nlp.train.export import Blocks, check_same, export_model
-from vigie.nlp.train.moderation_words import SUITES, component
+from vigie.nlp.train.moderation_words import SUITES, THREATS, component
 
 DATA = Path(__file__).resolve().parent / "data"
 DEV = THREAT_DEV
@@ -70,15 +78,16 @@ def rows_of(comp: ToxicityComponent, texts: list[str]) -> list[dict]:
 
 
 def suites(comp: ToxicityComponent) -> dict[str, list[dict]]:
-    paths = {name: EVAL / f"{name}.jsonl" for name in SUITES} | {"threat_dev": DEV, "neutral_dev": NEUTRAL_DEV,
-                                                                      "implicit_dev": IMPLICIT_DEV}
+    paths = {name: EVAL / f"{name}.jsonl" for name in SUITES} | {
+        "threat_dev": DEV, "neutral_dev": NEUTRAL_DEV, "implicit_dev": IMPLICIT_DEV, "targets_dev": TARGETS_DEV,
+        "targets_dev2": TARGETS_DEV2}
     out = {}
     for name, path in paths.items():
         with path.open(encoding="utf-8") as handle:
             cases = [json.loads(line) for line in handle]
         rows = rows_of(comp, [c["text"] for c in cases])
         for case, row in zip(cases, rows, strict=True):
-            row.update(threat=case["functionality"] == "threat", hateful=bool(case["flag"]))
+            row.update(threat=case["functionality"] in THREATS, hateful=bool(case["flag"]))
         out[name] = rows
     return out
 
@@ -138,7 +147,8 @@ def train(out: str | Path = DEFAULT_THREAT_HEAD, cv: bool = False) -> dict:
     report = cross_validate(by_suite, real) if cv else {}
     rows = [r for rs in by_suite.values() for r in rs] + real
     blocks, model = fit(rows)
-    meta = {"task": "threat or not", "trained_on": {"suites": [*SUITES, DEV.name, NEUTRAL_DEV.name, IMPLICIT_DEV.name],
+    meta = {"task": "threat or not", "trained_on": {"suites": [*SUITES, DEV.name, NEUTRAL_DEV.name, IMPLICIT_DEV.name,
+                                                                    TARGETS_DEV.name, TARGETS_DEV2.name],
                                                     "threats": sum(r["threat"] for r in rows),
                                                     "other_cases": sum(not r["threat"] for r in rows) - len(real),
                                                     "real_texts": len(real)},

@@ -61,12 +61,23 @@ from sklearn.linear_model import LogisticRegression
 
 from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.toxicity import DEFAULT_WORDS_HEAD, ToxicityComponent, head_reads, result
-from vigie.nlp.train.data import EVAL, IMPLICIT_DEV, NEUTRAL_DEV, moderation_clean_texts, read_jsonl
+from vigie.nlp.train.data import (
+    EVAL,
+    IMPLICIT_DEV,
+    NEUTRAL_DEV,
+    TARGETS_DEV,
+    TARGETS_DEV2,
+    moderation_clean_texts,
+    read_jsonl,
+)
 from vigie.nlp.train.export import Blocks, check_same, export_model
 
 SUITES = ("moderation_dev", *(f"moderation_blind{i}" for i in range(1, 16)))
 # development cases trained on beside the suites (one more fold of the leave-one-suite-out figures)
-DEV_SETS = {"neutral_dev": NEUTRAL_DEV, "implicit_dev": IMPLICIT_DEV}
+DEV_SETS = {"neutral_dev": NEUTRAL_DEV, "implicit_dev": IMPLICIT_DEV, "targets_dev": TARGETS_DEV,
+            "targets_dev2": TARGETS_DEV2}
+# a threat in a suite or a development set
+THREATS = ("threat", "threat_group")
 REAL = Path(__file__).resolve().parent / "data" / "allocine_reviews.jsonl"
 C = 3.0
 THREAT_C = 1.0
@@ -110,7 +121,8 @@ def suite_rows(comp: ToxicityComponent) -> dict[str, list[dict]]:
         cases = read_jsonl(path)
         rows = rows_of(comp, [c["text"] for c in cases])
         for case, row in zip(cases, rows, strict=True):
-            row.update(hateful=bool(case["flag"]), threat=case["functionality"] == "threat")
+            # hateful: the case's hate when it says (an insult of a person is flagged, not hate), else its flag
+            row.update(hateful=bool(case.get("hate", case["flag"])), threat=case["functionality"] in THREATS)
         suites[name] = rows
     return suites
 
