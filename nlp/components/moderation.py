@@ -186,7 +186,8 @@ WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "
                 "racketteur", "racketteurs", "menteur", "menteurs", "menteuse", "menteuses", "vautour", "vautours",
                 "branquignol", "branquignols", "degueulasse", "degueulasses", "lourd", "lourds", "lourde", "lourdes",
                 "requin", "requins", "profiteur", "profiteurs", "profiteuse", "profiteuses", "beauf", "beaufs",
-                "cruche", "cruches", "chauffard", "chauffards", "charognard", "charognards"}
+                "cruche", "cruches", "chauffard", "chauffards", "charognard", "charognards", "consanguin",
+                "consanguins"}
 CON = {"con", "cons", "conne", "connes"}
 CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
 # swearing words that qualify a thing when followed by "de" + a noun ("cette saloperie de pluie")
@@ -446,6 +447,12 @@ class Moderator:
         return {w for w in words if len(w) >= 5 and "-" not in w}
 
     @cached_property
+    def _group_words(self) -> set[str]:
+        """Group words of four letters or more (a prefix entry with its common endings)."""
+        words = set(self.groups.exact) | {p + end for p, _ in self.groups.prefixes for end in ("", "s", "e", "es")}
+        return {w for w in words if len(w) >= 4}
+
+    @cached_property
     def _glued_phrases(self) -> dict[str, str]:
         return {"".join(words): " ".join(words) for lex in (self.groups, self.slurs) for words, _, _ in lex.phrases}
 
@@ -456,9 +463,11 @@ class Moderator:
         first and last letters are never dropped, and no other letter is added: those edits mostly give real words
         ("algerien" → "algerie", "malien" → "alien", "fille" → "faille")."""
         seen: dict[str, set[str]] = {}
+        groups = self._group_words
         for w in self._targets | SHORT_GROUP_WORDS:
             swapped = {w[:k] + w[k + 1] + w[k] + w[k + 2:] for k in range(len(w) - 1) if w[k] != w[k + 1]}
-            doubled = {w[:k + 1] + w[k] + w[k + 1:] for k in range(len(w)) if w[k].isalpha()}
+            # a doubled letter only in a group word ("arrabes"): a slur doubled is a name too often ("Pollack")
+            doubled = {w[:k + 1] + w[k] + w[k + 1:] for k in range(len(w)) if w[k].isalpha()} if w in groups else set()
             dropped = {w[:k] + w[k + 1:] for k in range(1, len(w) - 1)}
             for form in (swapped | doubled | dropped) - {w}:
                 seen.setdefault(form, set()).add(w)
