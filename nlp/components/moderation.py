@@ -114,10 +114,13 @@ _STANCE_BLOCKERS = re.compile(r"\b(?:ne|n|pas|jamais|aucun|aucune|ni|nullement|g
 SWEAR_AT = {"putain", "putains", "bordel", "saloperie", "saloperies", "foutus", "foutues", "maudits", "maudites",
             "fichus", "fichues", "merde", "chiasse", "enfoires"}
 _RECLAIMING = re.compile(r"\b(?:en (?:bon|bonne|vrai|vraie|fier|fiere)(?: (?:vieux|vieille|petit|petite))?|nous les|"
-                         r"nous autres|moi (?:la|le|l|une|un)(?: (?:vieille|vieux|petite|petit|grande|grand))?|"
-                         r"(?:on est|nous sommes|on etait) (?:des|une bande de|une bande d|un groupe de|entre)|"
-                         r"(?:moi et |avec )?(?:mes|nos) (?:potes|copines|copains|amis|amies|soeurs|freres|sistas|"
-                         r"collegues|camarades)|(?:m|nous) (?:appellent|appelle|surnomment) (?:le|la|les))$")
+                         r"nous autres)$")
+# … and, for a slur only (a stereotype said of "mes copines X" is no identity statement), one's own circle
+_RECLAIMING_CIRCLE = re.compile(r"\b(?:moi (?:la|le|l|une|un)(?: (?:vieille|vieux|petite|petit|grande|grand))?|"
+                                r"(?:on est|nous sommes|on etait) (?:des|une bande de|une bande d|un groupe de|entre)|"
+                                r"(?:moi et |avec )?(?:mes|nos) (?:potes|copines|copains|amis|amies|soeurs|freres|"
+                                r"sistas|collegues|camarades)|"
+                                r"(?:m|nous) (?:appellent|appelle|surnomment) (?:le|la|les))$")
 # the writer belongs to the group named ("avec nous", "mes frères", "(moi)") …
 _IN_GROUP = re.compile(r"\b(?:avec nous|(?:on|nous) vous|mes (?:freres|soeurs|potes|copines|copains|reufs|gars)|"
                        r"moi inclus|moi compris|dont moi|comme moi|moi emo_\w+|\(moi)\b")
@@ -631,16 +634,29 @@ class Moderator:
     def negated_harm(self, canon: str) -> bool:
         """Harm done to someone denied or forbidden: "il ne faut jamais s'en prendre aux X", "aucune femme ne
         devrait être harcelée", "personne (ne) mérite d'être frappé", "je refuse qu'on frappe…", "aucune raison de
-        refuser…" (a negation, a refusal or "aucune raison", then a word of harm within five words of its clause)."""
+        refuser…", "on n'a pas le droit de souhaiter du mal…": a word of harm close after a negation (three words
+        after "pas" or "jamais", four after "ne", six after "personne" or "aucun"), a refusal or "aucune raison",
+        in the same clause; "ne… que" restricts and denies nothing ("n'est que haine")."""
         tokens = _CLAUSE_TOKEN.findall(canon)
         for i, tok in enumerate(tokens):
             if tok in ("pas", "jamais") and i and tokens[i - 1].startswith(HARM_PREFIXES):
                 return True  # "on tape pas sur les handicapés" (the spoken negation without "ne")
-            if tok not in ("ne", "n", "pas", "jamais", "refuse", "refusons", "refusent") and tok not in NOBODY \
-                    and not (tok == "raison" and tokens[i - 1:i] in (["aucune"], ["pas"], ["de"])):
+            if tok in NOBODY:
+                reach = 6
+            elif tok in ("ne", "n"):
+                reach = 4
+            elif tok in ("pas", "jamais", "refuse", "refusons", "refusent") or (
+                    tok == "raison" and tokens[i - 1:i] in (["aucune"], ["pas"], ["de"])):
+                reach = 3
+            else:
                 continue
-            for k, word in enumerate(tokens[i + 1:i + 6], start=i + 1):
-                if word in _CLAUSE_END:
+            start = i + 1
+            if tokens[start:start + 3] == ["le", "droit", "de"]:
+                start += 3  # "pas le droit de …"
+            if tok in ("pas", "jamais") and tokens[start:start + 1] in (["pourquoi"], ["un"], ["une"]):
+                reach = 6  # "je vois pas pourquoi on ferait du mal…", "jamais un sourd devrait être moqué"
+            for k, word in enumerate(tokens[start:start + reach], start=start):
+                if word in _CLAUSE_END or (word in ("que", "qu") and tok in ("ne", "n")):
                     break
                 harm = word.startswith(HARM_PREFIXES) or (word in HARM_WORDS and (word != "prendre"
                                                                             or tokens[k - 1] == "en"))
@@ -950,7 +966,7 @@ class Moderator:
             return False
         said = " ".join(before)
         return bool((identity and _IDENTITY.search(" ".join(before[-4:]))) or _RECLAIMING.search(said)
-                    or _RECLAIMED_AFTER.match(" ".join(words[j:j + 3])))
+                    or _RECLAIMING_CIRCLE.search(said) or _RECLAIMED_AFTER.match(" ".join(words[j:j + 3])))
 
     @staticmethod
     def _sentences(canon: str, starts: list[int]) -> list[int]:

@@ -600,8 +600,12 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         scores.pop("harassment", None)
         # what stands: threats at the reader, threats holding the cue, what follows a turn
         found = standing(found, ctx.canon, ctx.countered, moderator().counter_reach(ctx.canon))
+    framed = moderator().framed
     for v in found:
-        for label in CATEGORY_LABELS[v.category] + (("hate",) if v.target in PROTECTED_TRAITS else ()):
+        # a threat at a protected group, or an insult in a word that is a slur in that frame ("t'es un attardé",
+        # "ok l'attardé": an ableist slur at a person), is hate too
+        hate = v.target in PROTECTED_TRAITS or (v.category == "insult" and framed.intersection(v.cue.split()))
+        for label in CATEGORY_LABELS[v.category] + (("hate",) if hate else ()):
             scores[label] = max(scores.get(label, 0.0), v.score)
     verdict = min(found, key=lambda v: PRIORITY.index(v.category)) if found else None
     for label in ("harassment", "personal_data"):  # the rules' reasons come before the model's
