@@ -116,19 +116,28 @@ SWEAR_AT = {"putain", "putains", "bordel", "saloperie", "saloperies", "foutus", 
 _RECLAIMING = re.compile(r"\b(?:en (?:bon|bonne|vrai|vraie|fier|fiere)(?: (?:vieux|vieille|petit|petite))?|nous les|"
                          r"nous autres)$")
 # … and, for a slur only (a stereotype said of "mes copines X" is no identity statement), one's own circle
-_RECLAIMING_CIRCLE = re.compile(r"\b(?:moi (?:la|le|l|une|un)(?: (?:vieille|vieux|petite|petit|grande|grand))?|"
-                                r"(?:on est|nous sommes|on etait) (?:des|une bande de|une bande d|un groupe de|entre)|"
+_RECLAIMING_CIRCLE = re.compile(r"\b(?:moi(?: (?:la|le|l|une|un)(?: (?:vieille|vieux|petite|petit|grande|grand))?)?|"
+                                r"(?:on est|nous sommes|on etait)(?: (?:vraiment|trop|tellement|toutes|tous))? "
+                                r"(?:des|une bande de|une bande d|un groupe de|une quinzaine de|une dizaine de|entre)"
+                                r"(?: (?:grosses|gros|vraies|vrais|sacrees|sacres|belles|beaux|vieilles|vieux))?|"
                                 r"(?:moi et |avec )?(?:mes|nos) (?:potes|copines|copains|amis|amies|soeurs|freres|"
-                                r"sistas|collegues|camarades)|"
+                                r"sistas|collegues|camarades)|(?:et moi|moi et \w+)(?: deux| trois)?|entre|"
                                 r"(?:m|nous) (?:appellent|appelle|surnomment) (?:le|la|les))$")
-# the writer belongs to the group named ("avec nous", "mes frères", "(moi)") …
+# the writer belongs to the group named ("avec nous", "mes frères", "(moi)", "ma famille", "c'est moi"); a community
+# named ("l'asso LGBT", "la pride") is no sign: hate is written about such events too
 _IN_GROUP = re.compile(r"\b(?:avec nous|(?:on|nous) vous|mes (?:freres|soeurs|potes|copines|copains|reufs|gars)|"
-                       r"moi inclus|moi compris|dont moi|comme moi|moi emo_\w+|\(moi)\b")
+                       r"moi inclus|moi compris|dont moi|comme moi|moi emo_\w+|\(moi|c'est moi|ma famille|"
+                       r"meilleure?s? (?:potes?|copines?|amie?s?)|je vous aime|(?:ma|mon) (?:meuf|mec|copine|copain|"
+                       r"femme|mari) et moi)\b")
 # … and invites or celebrates
 _CELEBRATION = re.compile(r"\b(?:venez|rdv|rendez-vous|vous attend(?:ons)?|invitent|invite|invitons|bienvenue?s?|"
                           r"big up|bravo|fete|feter|fetons|nombreux|nombreuses|kiffe|gagne|champions?|fier(?:e|es|s)?|"
+                          r"organisent|organise|organisons|apero|stand|tournoi|gala|bal|anniv\w*|soiree|"
                           r"emo_(?:red_heart|black_heart|rainbow|party_popper|bottle_with_popping_cork|kissing_face\w*|"
-                          r"face_blowing_a_kiss|smiling_face_with_hearts|clapping_hands|raising_hands|musical_notes))")
+                          r"face_blowing_a_kiss|smiling_face_with_hearts|clapping_hands|raising_hands|musical_notes|"
+                          r"sparkles|face_with_tears_of_joy))")
+# what may open a self-description before the slur ("Bio : pédé, …", "Vieille tapette de 70 ans")
+PROFILE_LEAD = {"bio", "insta", "vieille", "vieux", "jeune", "fier", "fiere", "moi"}
 # after a slur said of oneself: "beurette assumée", "gouine et fière", "pédé et heureux"
 _RECLAIMED_AFTER = re.compile(r"^(?:assumee?s?|et (?:fiere?s?|heureu(?:x|se|ses)|assumee?s?)|fiere?s? de l etre)\b")
 _RESTRICT = re.compile(r"\bqu(?:e\b|')")
@@ -190,7 +199,18 @@ WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "
                 "branquignol", "branquignols", "degueulasse", "degueulasses", "lourd", "lourds", "lourde", "lourdes",
                 "requin", "requins", "profiteur", "profiteurs", "profiteuse", "profiteuses", "beauf", "beaufs",
                 "cruche", "cruches", "chauffard", "chauffards", "charognard", "charognards", "consanguin",
-                "consanguins"}
+                "consanguins", "boulet", "boulets", "andouille", "andouilles", "truffe", "truffes", "cornichon",
+                "cornichons", "peste", "pestes", "tache", "taches", "bique", "chouette", "tanche", "tanches",
+                "rustre", "rustres", "rapace", "rapaces", "relou", "relous", "snob", "snobs", "bourrin", "bourrins",
+                "squatteur", "squatteurs", "radin", "radins", "radine", "radines", "gland", "glands", "nase",
+                "nases"}
+# weak insults that are also ordinary words after "quel", "gros" or "petit" ("quelle chouette idée", "quelle tâche",
+# "une grosse truffe noire"): only "pauvre", "vieille", "sale", "espèce de", "t'es un…" make them insults
+ORDINARY_WEAK = {"chouette", "tache", "taches", "bique", "truffe", "truffes", "cornichon", "cornichons", "peste",
+                 "pestes", "gland", "glands", "tanche", "tanches", "boulet", "boulets", "rapace", "rapaces", "requin",
+                 "requins", "clown", "clowns", "charognard", "charognards"}
+ORDINARY_FRAMES = {"quel", "quelle", "quels", "quelles", "gros", "grosse", "grand", "grande", "petit", "petite",
+                   "petits", "petites"}
 CON = {"con", "cons", "conne", "connes"}
 CON_LIKE = CON | {"connard", "connards", "connasse", "connasses"}
 # swearing words that qualify a thing when followed by "de" + a noun ("cette saloperie de pluie")
@@ -702,6 +722,10 @@ class Moderator:
             if _IDENTITY.search(before) or _RECLAIMING.search(before) \
                     or (_RELATIVE.search(before) and "?" not in canon):
                 return True
+            # a slur said of one's circle or opening a self-description ("ma meuf et moi, deux gouines…")
+            if self.slurs.get(w) is not None and (self._reclaimed(words, i, i + 1)
+                                                  or self._self_profile(words, i, i + 1, canon)):
+                return True
         return self._in_group_invitation(canon, words)
 
     def positive_stance(self, canon: str) -> bool:
@@ -841,7 +865,7 @@ class Moderator:
         for i, j, target in self.slurs.find(words):
             if in_quotes(starts[i]) or homonym(starts[i]):
                 continue
-            if self._reclaimed(words, i, j) or in_group():
+            if self._reclaimed(words, i, j) or in_group() or self._self_profile(words, i, j, canon):
                 continue  # "je suis gouine et fière", "en bon vieux pédé du village": reclaimed, said of oneself
             if words[i] in self.framed and not self._framed(words, i):
                 continue
@@ -849,11 +873,13 @@ class Moderator:
         for i, word in enumerate(words):  # "t'es autiste", "espèce d'handicapé": a group word used as an insult
             if word in self.framed and self.slurs.get(word) is None and self._framed(words, i) \
                     and not in_quotes(starts[i]) and not homonym(starts[i]) \
-                    and not self._reclaimed(words, i, i + 1, identity=False):
+                    and not self._reclaimed(words, i, i + 1, identity=False) \
+                    and not (not found and self._in_group_invitation(canon, words, word)):
                 target = self.groups.get(word)
                 found.append(Verdict("slur", target, SCORES["slur"], word))
             elif word in self.framed and self.insults.get(word) is None and self._vocative(words, i, canon, starts) \
-                    and not in_quotes(starts[i]) and not homonym(starts[i]):
+                    and not in_quotes(starts[i]) and not homonym(starts[i]) \
+                    and not self._reclaimed(words, i, i + 1, identity=False):
                 found.append(Verdict("insult", "person", SCORES["insult"], word))  # "t'as rien compris autiste va"
         # swearing at a group: "putain de handicapés", "ces bordel de dépressifs", "foutus migrants"
         for i, j, target in groups:
@@ -913,6 +939,7 @@ class Moderator:
         for i, j, _ in self.insults.find(words):
             if in_quotes(starts[i]) or homonym(starts[i]) or self._thing(words, i) or self._self_directed(words, i) \
                     or self._said_of_thing(words, i) or self._reclaimed(words, i, j, identity=False) \
+                    or (not found and self._in_group_invitation(canon, words, words[i])) \
                     or (words[j:j + 1] in (["de"], ["d"]) and words[j + 1:j + 2] and words[j + 1] in THING_NOUNS):
                 continue  # "cet abruti de GPS", "quel con je suis"
             if (words[i] in CON or (words[i] in self.framed and i and words[i - 1] in NEUTRAL_PREV)) \
@@ -937,6 +964,8 @@ class Moderator:
                     and not in_quotes(starts[a]):
                 found.append(Verdict("insult", "official", SCORES["insult"], " ".join(words[a:b + 3])))
         for i, word in enumerate(words):
+            if word in ORDINARY_WEAK and i and words[i - 1] in ORDINARY_FRAMES:
+                continue  # "quelle chouette idée", "un gros boulet de canon"
             if ((word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)
                                            or self._plural_frame(words, i)))
                     or (word in NULS and self._strong_frame(words, i))) \
@@ -946,14 +975,32 @@ class Moderator:
                 found.append(Verdict("insult", target, SCORES["insult"], word))
         return found
 
-    def _in_group_invitation(self, canon: str, words: list[str]) -> bool:
-        """A slur used by the group about itself in an invitation or a celebration, with no threat before it and no
-        other hostile word: "les muzz du quartier vous invitent à rompre le jeûne avec nous", "les négros du quartier
-        ont gagné le tournoi, big up à mes frères", "salut les tapettes 😘 rdv 19h"."""
+    def _in_group_invitation(self, canon: str, words: list[str], word: str | None = None) -> bool:
+        """A slur (or ``word``, an insult) used by the group about itself in an invitation or a celebration, with no
+        other hostile word and no one addressed as a target: "les muzz du quartier vous invitent à rompre le jeûne
+        avec nous", "les négros du quartier ont gagné le tournoi, big up à mes frères", "marche des salopes
+        dimanche, mes sœurs venez nombreuses"."""
         if not (_IN_GROUP.search(canon) and _CELEBRATION.search(canon)) or len(words) > 40:
             return False
-        return not any(self._hostile_word(w) and self.slurs.get(w) is None for w in words) \
-            and not any(self.insults.get(w) is not None and self.slurs.get(w) is None for w in words)
+        return not any((self._hostile_word(w) or self.insults.get(w) is not None) and self.slurs.get(w) is None
+                       and w != word and w not in self.framed for w in words)
+
+    def _self_profile(self, words: list[str], i: int, j: int, canon: str) -> bool:
+        """A slur opening a self-description: "Travelo de 52 ans, mercière…", "Bio : pédé, jardinier, trésorier…",
+        "Gouine, féministe et conseillère de quartier : oui, on peut cumuler" (the slur first, or after "bio",
+        "vieille", an emoji or a group word; then an age, or a comma and a first person in the text; no other hostile
+        word: "pédé, dégage" is no profile)."""
+        if i > 4 or any(w not in PROFILE_LEAD and not w.startswith("emo_") and self.groups.get(w) is None
+                        for w in words[:i]):
+            return False
+        rest = words[j:j + 3]
+        aged = len(rest) == 3 and rest[0] == "de" and rest[1].isdigit() and rest[2] == "ans"
+        after = canon.find(words[i]) + len(words[i])
+        listed = canon[after:].lstrip()[:1] == ","
+        first = bool(set(words) & {"je", "j", "moi", "mon", "ma", "mes", "nous", "on"})
+        return (aged or listed) and (first or aged) and not any(
+            (self._hostile_word(w) or self.insults.get(w) is not None) and self.slurs.get(w) is None
+            and w not in self.framed for w in words)
 
     @staticmethod
     def _reclaimed(words: list[str], i: int, j: int, identity: bool = True) -> bool:
@@ -1032,11 +1079,18 @@ class Moderator:
 
     @staticmethod
     def _strong_frame(words: list[str], i: int) -> bool:
-        """"espèce d'incapable", "bande de guignols", "quel guignol", "sale voleur"."""
+        """"espèce d'incapable", "bande de guignols", "quel guignol", "sale voleur", "vieille bique", "t'es qu'un
+        boulet"."""
         prev = words[i - 1] if i else ""
         prev2 = words[i - 2] if i > 1 else ""
-        return prev in ("quel", "quelle", "quels", "quelles", "sale", "sales", "gros", "grosse", "pauvre") or (
-            prev in ("d", "de") and prev2 in ("espece", "bande", "tas"))
+        if prev in ("quel", "quelle", "quels", "quelles", "sale", "sales", "gros", "grosse", "pauvre", "vieille",
+                    "vieux", "petite", "petit", "petits", "petites") or (
+                prev in ("d", "de") and prev2 in ("espece", "bande", "tas", "clique", "ramassis", "troupeau")):
+            return True
+        # "t'es qu'un boulet", "t'es vraiment une andouille", "une vraie peau de vache"
+        prev3 = words[i - 3] if i > 2 else ""
+        return prev in ("un", "une") and (prev2 in ("es", "vraiment", "vrai", "vraie", "trop") or (
+            prev2 == "qu" and prev3 in ("es", "est", "etes", "t")))
 
     @staticmethod
     def _plural_frame(words: list[str], i: int) -> bool:
@@ -1048,6 +1102,9 @@ class Moderator:
         if prev2 in ("tous", "toutes", "que") or (prev2 in ("vrais", "vraies", "gros", "grosses") and i > 2
                                                    and words[i - 3] in ("des", "de")):
             return True
+        if prev2 in ("est", "vraiment", "juste") and " ".join(words[max(0, i - 4):i - 1]).endswith(
+                ("c'est", "c est", "c est vraiment", "c'est vraiment", "c est juste", "c'est juste", "ce sont")):
+            return True  # "c'est vraiment des boulets"
         if prev2 not in ("sont", "etes", "seront", "etaient"):
             return False
         subject = words[i - 3] if i > 2 else ""

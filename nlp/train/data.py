@@ -55,6 +55,7 @@ IMPLICIT_DEV = Path(__file__).resolve().parent / "data" / "moderation_implicit_d
 # targets and forms (stop 31): each case also says whether it is hate towards a protected group (``hate``)
 TARGETS_DEV = Path(__file__).resolve().parent / "data" / "moderation_targets_dev.jsonl"
 TARGETS_DEV2 = Path(__file__).resolve().parent / "data" / "moderation_targets_dev2.jsonl"
+TARGETS_DEV3 = Path(__file__).resolve().parent / "data" / "moderation_targets_dev3.jsonl"
 
 
 def moderation_clean_texts() -> list[str]:

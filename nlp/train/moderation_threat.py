@@ -49,6 +49,7 @@ from vigie.nlp.train.data import (
     NEUTRAL_DEV,
     TARGETS_DEV,
     TARGETS_DEV2,
+    TARGETS_DEV3,
     THREAT_DEV,
     moderation_clean_texts,
 )
@@ -80,7 +81,7 @@ def rows_of(comp: ToxicityComponent, texts: list[str]) -> list[dict]:
 def suites(comp: ToxicityComponent) -> dict[str, list[dict]]:
     paths = {name: EVAL / f"{name}.jsonl" for name in SUITES} | {
         "threat_dev": DEV, "neutral_dev": NEUTRAL_DEV, "implicit_dev": IMPLICIT_DEV, "targets_dev": TARGETS_DEV,
-        "targets_dev2": TARGETS_DEV2}
+        "targets_dev2": TARGETS_DEV2, "targets_dev3": TARGETS_DEV3}
     out = {}
     for name, path in paths.items():
         with path.open(encoding="utf-8") as handle:
@@ -147,8 +148,9 @@ def train(out: str | Path = DEFAULT_THREAT_HEAD, cv: bool = False) -> dict:
     report = cross_validate(by_suite, real) if cv else {}
     rows = [r for rs in by_suite.values() for r in rs] + real
     blocks, model = fit(rows)
-    meta = {"task": "threat or not", "trained_on": {"suites": [*SUITES, DEV.name, NEUTRAL_DEV.name, IMPLICIT_DEV.name,
-                                                                    TARGETS_DEV.name, TARGETS_DEV2.name],
+    trained = [*SUITES, DEV.name, NEUTRAL_DEV.name, IMPLICIT_DEV.name, TARGETS_DEV.name, TARGETS_DEV2.name,
+               TARGETS_DEV3.name]
+    meta = {"task": "threat or not", "trained_on": {"suites": trained,
                                                     "threats": sum(r["threat"] for r in rows),
                                                     "other_cases": sum(not r["threat"] for r in rows) - len(real),
                                                     "real_texts": len(real)},

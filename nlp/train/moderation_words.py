@@ -67,6 +67,7 @@ from vigie.nlp.train.data import (
     NEUTRAL_DEV,
     TARGETS_DEV,
     TARGETS_DEV2,
+    TARGETS_DEV3,
     moderation_clean_texts,
     read_jsonl,
 )
@@ -75,7 +76,7 @@ from vigie.nlp.train.export import Blocks, check_same, export_model
 SUITES = ("moderation_dev", *(f"moderation_blind{i}" for i in range(1, 16)))
 # development cases trained on beside the suites (one more fold of the leave-one-suite-out figures)
 DEV_SETS = {"neutral_dev": NEUTRAL_DEV, "implicit_dev": IMPLICIT_DEV, "targets_dev": TARGETS_DEV,
-            "targets_dev2": TARGETS_DEV2}
+            "targets_dev2": TARGETS_DEV2, "targets_dev3": TARGETS_DEV3}
 # a threat in a suite or a development set
 THREATS = ("threat", "threat_group")
 REAL = Path(__file__).resolve().parent / "data" / "allocine_reviews.jsonl"

@@ -177,3 +177,52 @@ def test_the_suite_scorer_scores_the_hate_label():
     result = score_suite(cases, preds)
     assert result["hate_label"]["tp"] == 1 and result["hate_label"]["fp"] == 1 and result["hate_label"]["fn"] == 1
     assert "hate_label" not in score_suite([{k: v for k, v in c.items() if k != "hate"} for c in cases], preds)
+
+
+@pytest.mark.parametrize("text", [
+    "Eh la bourrique ! C'est un sens unique, tu sais lire ou pas ?",
+    "Espèce de fada, tu nous as fait perdre le match.",
+    "Ma belle-mère, cette vieille bique, a encore critiqué la purée.",
+    "@Paulo t'es qu'un boulet, relis le règlement.",
+    "Les propriétaires de la rue, c'est vraiment des rapaces.",
+])
+def test_insults_of_people_in_their_frames_are_flagged(pipeline, text):
+    result = pipeline(text)._.toxicity
+    assert result["flagged"] is True and result["category"] == "insult" and "hate" not in result["labels"], result
+
+
+@pytest.mark.parametrize("text", [
+    "Quelle chouette idée ce marché de Noël !",
+    "Quelle tâche ingrate, ranger le grenier.",
+    "Un gros boulet de canon exposé au musée.",
+    "Le grand requin blanc a besoin de graisse.",
+    "Aussi prévisible qu'un clown armé d'une tarte à la crème.",
+    "Un film aussi bidon et aussi nase, deux heures d'ennui.",
+])
+def test_the_same_words_as_ordinary_words_are_not_insults(pipeline, text):
+    assert pipeline(text)._.toxicity["flagged"] is False
+
+
+@pytest.mark.parametrize("text", [
+    "Travelo de 52 ans, mercière depuis 20 ans, toujours là pour vous trouver le bon bouton 💋",
+    "Le Rital du marché (c'est moi hein 🇮🇹) vous attend samedi avec ses tomates.",
+    "Ma meuf et moi, deux gouines à chats, on cherche quelqu'un pour nourrir nos minous.",
+    "Entre bougnoules on se comprend, passe à la maison pour l'aïd frérot.",
+])
+def test_self_descriptions_and_insiders_reclaim_a_slur(pipeline, text):
+    assert pipeline(text)._.toxicity["flagged"] is False
+
+
+@pytest.mark.parametrize("text", [
+    "Pédé, dégage de là",                                                      # no self-description
+    "Les pd de l'asso LGBT ont encore eu une subvention, bravo la mairie 👏",  # a community named is no insider
+    "Un stand LGBT au festival, encore un truc de dégénérés pour choquer les familles.",
+])
+def test_a_slur_about_a_community_event_stays_flagged(pipeline, text):
+    assert pipeline(text)._.toxicity["flagged"] is True
+
+
+def test_a_place_denied_to_a_group_is_not_counter_speech(pipeline):
+    # "aucun X ne mérite d'être frappé" denies harm; "aucun X ne mérite une place" denies a right
+    result = pipeline("Aucun autiste ne mérite une place à l'école ordinaire.")._.toxicity
+    assert result["flagged"] is True and "hate" in result["labels"], result
