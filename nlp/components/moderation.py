@@ -262,7 +262,7 @@ PESTS = {"mouche", "mouches", "guepe", "guepes", "moucheron", "moucherons", "tiq
          "insecte", "insectes", "mulot", "mulots", "chats", "chiens", "renard", "renards", "herbe", "herbes",
          "ronce", "ronces", "plante", "plantes", "arbre", "arbres", "trottinette", "trottinettes", "imprimantes",
          "ordis", "ordinateurs", "voitures", "bagnoles", "motos", "scooters", "camions", "radars", "panneaux",
-         "voisin-vigilant", "reveil", "television", "tele", "console", "manette", "pc"}
+         "reveil", "television", "tele", "console", "manette", "pc"}
 THING_NOUNS |= PESTS
 # adverbs between a copula and its adjective ("c'est vraiment débile")
 ADVERBS = {"vraiment", "tellement", "trop", "completement", "totalement", "franchement", "juste", "super", "tres",
