@@ -373,6 +373,12 @@ class Span:
     char_end: int
 
 
+def _word_forms(*lexicons: Lexicon) -> set[str]:
+    """The words of lexicons: each exact entry, and each prefix entry with its common endings."""
+    return {w for lex in lexicons for w in lex.exact} | {
+        p + end for lex in lexicons for p, _ in lex.prefixes for end in ("", "s", "e", "es")}
+
+
 class Moderator:
     def __init__(self, respell_stop: set[str] | None = None):
         self.slurs = Lexicon.table("moderation_slurs.tsv")
@@ -464,16 +470,11 @@ class Moderator:
     @cached_property
     def _targets(self) -> set[str]:
         """Group and slur words of five letters or more (a prefix entry with its common endings)."""
-        words = {w for lex in (self.groups, self.slurs) for w in lex.exact}
-        words |= {p + end for lex in (self.groups, self.slurs) for p, _ in lex.prefixes
-                  for end in ("", "s", "e", "es")}
-        return {w for w in words if len(w) >= 5 and "-" not in w}
+        return {w for w in _word_forms(self.groups, self.slurs) if len(w) >= 5 and "-" not in w}
 
     @cached_property
     def _group_words(self) -> set[str]:
-        """Group words of four letters or more (a prefix entry with its common endings)."""
-        words = set(self.groups.exact) | {p + end for p, _ in self.groups.prefixes for end in ("", "s", "e", "es")}
-        return {w for w in words if len(w) >= 4}
+        return _word_forms(self.groups)
 
     @cached_property
     def _glued_phrases(self) -> dict[str, str]:
@@ -851,21 +852,17 @@ class Moderator:
                 found.append(Verdict("threat", g[2] if g else "person", SCORES["threat"], m.group(0).strip()))
                 break
         homonyms = self._homonym_spans(canon)
-        group_in = []
-
-        def in_group() -> bool:  # computed once, when a slur is met
-            if not group_in:
-                group_in.append(not found and self._in_group_invitation(canon, words))
-            return group_in[0]
-
         def homonym(pos: int) -> bool:
             return any(a <= pos < b for a, b in homonyms)
 
         # slurs
+        in_group = None
         for i, j, target in self.slurs.find(words):
             if in_quotes(starts[i]) or homonym(starts[i]):
                 continue
-            if self._reclaimed(words, i, j) or in_group() or self._self_profile(words, i, j, canon):
+            if in_group is None:  # computed once, when a slur is met; only threats are found so far
+                in_group = not found and self._in_group_invitation(canon, words)
+            if self._reclaimed(words, i, j) or in_group or self._self_profile(words, i, j, canon):
                 continue  # "je suis gouine et fière", "en bon vieux pédé du village": reclaimed, said of oneself
             if words[i] in self.framed and not self._framed(words, i):
                 continue

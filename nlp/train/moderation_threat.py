@@ -43,18 +43,9 @@ from sklearn.linear_model import LogisticRegression
 
 from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.toxicity import DEFAULT_THREAT_HEAD, ToxicityComponent, threat_reads
-from vigie.nlp.train.data import (
-    EVAL,
-    IMPLICIT_DEV,
-    NEUTRAL_DEV,
-    TARGETS_DEV,
-    TARGETS_DEV2,
-    TARGETS_DEV3,
-    THREAT_DEV,
-    moderation_clean_texts,
-)
+from vigie.nlp.train.data import EVAL, THREAT_DEV, moderation_clean_texts
 from vigie.nlp.train.export import Blocks, check_same, export_model
-from vigie.nlp.train.moderation_words import SUITES, THREATS, component
+from vigie.nlp.train.moderation_words import DEV_SETS, SUITES, THREATS, component
 
 DATA = Path(__file__).resolve().parent / "data"
 DEV = THREAT_DEV
@@ -79,9 +70,8 @@ def rows_of(comp: ToxicityComponent, texts: list[str]) -> list[dict]:
 
 
 def suites(comp: ToxicityComponent) -> dict[str, list[dict]]:
-    paths = {name: EVAL / f"{name}.jsonl" for name in SUITES} | {
-        "threat_dev": DEV, "neutral_dev": NEUTRAL_DEV, "implicit_dev": IMPLICIT_DEV, "targets_dev": TARGETS_DEV,
-        "targets_dev2": TARGETS_DEV2, "targets_dev3": TARGETS_DEV3}
+    # the words head's development sets, after the threats written for this head
+    paths = {name: EVAL / f"{name}.jsonl" for name in SUITES} | {"threat_dev": DEV} | DEV_SETS
     out = {}
     for name, path in paths.items():
         with path.open(encoding="utf-8") as handle:
@@ -148,8 +138,7 @@ def train(out: str | Path = DEFAULT_THREAT_HEAD, cv: bool = False) -> dict:
     report = cross_validate(by_suite, real) if cv else {}
     rows = [r for rs in by_suite.values() for r in rs] + real
     blocks, model = fit(rows)
-    trained = [*SUITES, DEV.name, NEUTRAL_DEV.name, IMPLICIT_DEV.name, TARGETS_DEV.name, TARGETS_DEV2.name,
-               TARGETS_DEV3.name]
+    trained = [*SUITES, DEV.name, *(path.name for path in DEV_SETS.values())]
     meta = {"task": "threat or not", "trained_on": {"suites": trained,
                                                     "threats": sum(r["threat"] for r in rows),
                                                     "other_cases": sum(not r["threat"] for r in rows) - len(real),
