@@ -98,7 +98,7 @@ _SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, rev
                        + r")(?![^\s,;:!?)»\"])(?!\s+(?:est|etait|sera|serait)\b)")  # "c est" is already "c'est"
 # the words the homonym patterns are about (moderation_homonyms.txt): no hint, no pattern to run
 _HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine|attard|blanc|manchot|bicot|"
-                           r"cageot|asiati")
+                           r"cageot|asiati|noir|caraque|homme")
 _SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
 # what keeps praise of a group from being read as a positive statement: a negation ("ne sont pas les bienvenus"),
@@ -128,11 +128,11 @@ _RECLAIMING_CIRCLE = re.compile(r"\b(?:moi(?: (?:la|le|l|une|un)(?: (?:vieille|v
 _IN_GROUP = re.compile(r"\b(?:avec nous|(?:on|nous) vous|mes (?:freres|soeurs|potes|copines|copains|reufs|gars)|"
                        r"moi inclus|moi compris|dont moi|comme moi|moi emo_\w+|\(moi|c'est moi|ma famille|"
                        r"meilleure?s? (?:potes?|copines?|amie?s?)|je vous aime|(?:ma|mon) (?:meuf|mec|copine|copain|"
-                       r"femme|mari) et moi)\b")
+                       r"femme|mari) et moi|on se (?:retrouve|voit|capte|rejoint))\b")
 # … and invites or celebrates
 _CELEBRATION = re.compile(r"\b(?:venez|rdv|rendez-vous|vous attend(?:ons)?|invitent|invite|invitons|bienvenue?s?|"
                           r"big up|bravo|fete|feter|fetons|nombreux|nombreuses|kiffe|gagne|champions?|fier(?:e|es|s)?|"
-                          r"organisent|organise|organisons|apero|stand|tournoi|gala|bal|anniv\w*|soiree|"
+                          r"organisent|organise|organisons|apero|stand|tournoi|match|entrainement|gala|bal|anniv\w*|soiree|"
                           r"emo_(?:red_heart|black_heart|rainbow|party_popper|bottle_with_popping_cork|kissing_face\w*|"
                           r"face_blowing_a_kiss|smiling_face_with_hearts|clapping_hands|raising_hands|musical_notes|"
                           r"sparkles|face_with_tears_of_joy))")
@@ -140,6 +140,10 @@ _CELEBRATION = re.compile(r"\b(?:venez|rdv|rendez-vous|vous attend(?:ons)?|invit
 PROFILE_LEAD = {"bio", "insta", "vieille", "vieux", "jeune", "fier", "fiere", "moi"}
 # after a slur said of oneself: "beurette assumée", "gouine et fière", "pédé et heureux"
 _RECLAIMED_AFTER = re.compile(r"^(?:assumee?s?|et (?:fiere?s?|heureu(?:x|se|ses)|assumee?s?)|fiere?s? de l etre)\b")
+# a slur said of one's own ("mes tantouzes adorées", "nos gouines chéries"): the possessive, then a word of affection
+_AFFECTION = re.compile(r"^(?:adore|cheri|prefere|ador|cher)(?:e|es|s|ees)?\b")
+_LIKENED = re.compile(r"\b(?:pas|guere|jamais|rien)\s+(?:\w+\s+)?(?:mieux|plus|autre chose|davantage|d'autre)\s+"
+                      r"(?:que|qu')\s*(?:des|les|de|d'|un|une|du)?\s*$")
 _RESTRICT = re.compile(r"\bqu(?:e\b|')")
 _STATEMENT = re.compile(r"[^.!?…]+[.!?…]*")
 # equality and belonging said of a group: "des gens comme les autres", "ils font partie du village"
@@ -192,18 +196,20 @@ WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "
                 "mafieux", "charlatan", "charlatans", "pantin", "pantins", "larbin", "larbins", "ripou", "ripoux",
                 "magouilleur", "magouilleurs", "bouffon", "bouffons", "tocard", "tocards", "nullard", "nullards",
                 "incapable", "incapables", "feignasse", "feignasses", "planque", "planques", "parasite", "parasites",
-                "sangsue", "sangsues", "cafard", "rat", "rats", "porc", "porcs", "chien", "chiens", "truie",
-                "naze", "nazes", "vipere", "viperes", "hypocrite", "hypocrites",
-                "incompetent", "incompetents", "incompetente", "incompetentes", "crapule", "crapules",
-                "racketteur", "racketteurs", "menteur", "menteurs", "menteuse", "menteuses", "vautour", "vautours",
-                "branquignol", "branquignols", "degueulasse", "degueulasses", "lourd", "lourds", "lourde", "lourdes",
-                "requin", "requins", "profiteur", "profiteurs", "profiteuse", "profiteuses", "beauf", "beaufs",
-                "cruche", "cruches", "chauffard", "chauffards", "charognard", "charognards", "consanguin",
-                "consanguins", "boulet", "boulets", "andouille", "andouilles", "truffe", "truffes", "cornichon",
-                "cornichons", "peste", "pestes", "tache", "taches", "bique", "chouette", "tanche", "tanches",
-                "rustre", "rustres", "rapace", "rapaces", "relou", "relous", "snob", "snobs", "bourrin", "bourrins",
-                "squatteur", "squatteurs", "radin", "radins", "radine", "radines", "gland", "glands", "nase",
-                "nases"}
+                "sangsue", "sangsues", "cafard", "rat", "rats", "porc", "porcs", "chien", "chiens", "truie", "naze",
+                "nazes", "vipere", "viperes", "hypocrite", "hypocrites", "incompetent", "incompetents",
+                "incompetente", "incompetentes", "crapule", "crapules", "racketteur", "racketteurs", "menteur",
+                "menteurs", "menteuse", "menteuses", "vautour", "vautours", "branquignol", "branquignols",
+                "degueulasse", "degueulasses", "lourd", "lourds", "lourde", "lourdes", "requin", "requins",
+                "profiteur", "profiteurs", "profiteuse", "profiteuses", "beauf", "beaufs", "cruche", "cruches",
+                "chauffard", "chauffards", "charognard", "charognards", "consanguin", "consanguins", "boulet",
+                "boulets", "andouille", "andouilles", "truffe", "truffes", "cornichon", "cornichons", "peste",
+                "pestes", "tache", "taches", "bique", "chouette", "tanche", "tanches", "rustre", "rustres", "rapace",
+                "rapaces", "relou", "relous", "snob", "snobs", "bourrin", "bourrins", "squatteur", "squatteurs",
+                "radin", "radins", "radine", "radines", "gland", "glands", "nase", "nases", "pleurnichard",
+                "pleurnichards", "pleurnicharde", "pleurnichardes", "chialeuse", "chialeuses", "chialeur",
+                "chialeurs", "decerebre", "decerebres", "decerebree", "decerebrees", "charlot", "charlots", "minus",
+                "pignouf", "pignoufs"}
 # weak insults that are also ordinary words after "quel", "gros" or "petit" ("quelle chouette idée", "quelle tâche",
 # "une grosse truffe noire"): only "pauvre", "vieille", "sale", "espèce de", "t'es un…" make them insults
 ORDINARY_WEAK = {"chouette", "tache", "taches", "bique", "truffe", "truffes", "cornichon", "cornichons", "peste",
@@ -283,6 +289,25 @@ _RELATIVE = re.compile(r"\b(?:mon|ma|mes|notre|nos) (?:" + "|".join(sorted(KIN, 
 # a singular family word is one relative, not a group, after a possessive or before "de" ("la mère de Adam")
 RELATIVES = {"mere", "fille", "pere", "fils"}
 POSSESSIVES = {"ma", "ta", "sa", "mon", "ton", "son", "notre", "votre", "leur"}
+# the head noun of a subject that names people: a set of people who are not a protected group ("les chasseurs",
+# "les ultras du stade", "ces journalistes"), by the endings of French nouns of people or a few common names
+HUMAN_ENDINGS = ("eurs", "euses", "istes", "iens", "iennes", "ards", "ants", "antes", "ains", "aines", "ois", "oises")
+HUMAN_NOUNS = {"ultras", "fachos", "gauchos", "bobos", "flics", "keufs", "jeunes", "ados", "vieux", "riches", "gens",
+               "elus", "politiques", "supporters", "fans", "hooligans", "boomers", "vegans", "bourges", "cathos",
+               "profs", "medecins", "patrons", "proprios", "voisins", "mecs", "types", "gars", "nanas", "meufs",
+               "gamins", "motards", "bikers", "touristes", "agriculteurs", "syndicalistes", "journalistes", "mec",
+               "type", "bonhomme", "nana", "meuf", "gamin", "gamine", "abonne", "abonnee", "internaute"}
+SUBJECT_LEAD = {"les", "ces", "ce", "cette", "cet", "le", "la", "l", "mon", "ton", "son", "ma", "ta", "sa", "nos",
+                "vos", "mes", "tes", "ses", "leurs", "leur", "tous", "toutes"}
+PRONOUN_SUBJECTS = {"t", "tu", "vous", "il", "elle", "ils", "elles", "toi"}
+# dehumanising words that insult a person or a set of people they are said of ("t'es une merde", "les ultras sont
+# des sous-hommes"); the others ("chose", "machine", "animal", "invasion") need a group named
+DEHUMANISING_INSULTS = {"merde", "merdes", "ordure", "ordures", "raclure", "raclures", "dechet", "dechets",
+                        "sous-homme", "sous-hommes", "sous-humain", "sous-humains", "sous-merde", "sous-merdes",
+                        "vermine", "vermines", "parasite", "parasites", "porc", "porcs", "cafard", "cafards", "rat",
+                        "rats", "chien", "chiens", "chienne", "chiennes", "truie", "truies", "sangsue", "sangsues",
+                        "excrement", "excrements", "cochon", "cochons", "pourriture", "pourritures", "immondice",
+                        "immondices", "charogne", "charognes", "racaille", "racailles", "nuisible", "nuisibles"}
 PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "conducteur", "chauffeur", "gamin",
            "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
 
@@ -397,6 +422,7 @@ class Moderator:
         self.respell_stop = set(_lines("moderation_respell_stop.txt")) if respell_stop is None else respell_stop
         self._fixed: dict[str, str] = {}
         self.threats = PatternList(_lines("toxicity_threat.txt"))
+        self.mockery = PatternList(_lines("moderation_mockery.txt"))
         self.known = (self.slurs, self.groups, self.dehumanising, self.officials, self.insults)
         entries = [fold(w) for w in _lines("moderation_negated_predicates.txt")]
         self._neg_words = {w for w in entries if not w.endswith("*")} | WEAK_INSULTS | CON_LIKE
@@ -624,7 +650,9 @@ class Moderator:
             if self.groups.get(w) is None:
                 continue
             before = set(words[max(0, i - 5):i])
-            if NEGATIONS & set(words[i + 1:i + 4]) or (before & {"ne", "n"} and before & {"pas", "jamais"}):
+            # "plus" alone is a comparison ("les X sont les plus…"), a negation only with its "ne", itself caught
+            after = set(words[i + 1:i + 4]) - {"plus"}
+            if NEGATIONS & after or (before & {"ne", "n"} and before & {"pas", "jamais"}):
                 return True
         return False
 
@@ -890,7 +918,7 @@ class Moderator:
                 break
         # hate slogans and coded phrases ("remigration", "#IslamDehors", "mort aux …")
         for i, j, value in self.slogans.find(words):
-            if not in_quotes(starts[i]):
+            if not in_quotes(starts[i]) and not self._reclaimed(words, i, j, identity=False):
                 category, target = value.split(":")
                 found.append(Verdict(category, target, SCORES[category], " ".join(words[i:j])))
         # dehumanising comparisons
@@ -900,14 +928,19 @@ class Moderator:
                 continue
             g = group_near(i, 10)
             if g is None:
-                if words[i - 1:i] and words[i - 1] in ("sale", "sales", "bande", "espece"):
+                k = self._predicate_of(words, i)
+                if (words[i - 1:i] and words[i - 1] in ("sale", "sales", "bande", "espece")) or (
+                        k is not None and words[i] in DEHUMANISING_INSULTS and self._human_subject(words, k)
+                        and not negated(i)):
                     found.append(Verdict("insult", "person", SCORES["insult"], " ".join(words[max(0, i - 2):j])))
                 continue
             lo, hi = sorted((g[1], i))
             between = [k for k in range(lo, hi) if words[k] in NEGATIONS]
             restricts = between and all(words[k] in ("ne", "n") for k in between) and {"qu", "que"} & set(
                 words[between[0]:hi])  # "ne sont que des singes"
-            if negated(i) or (between and not restricts):
+            # "ils ne valent pas mieux que des porcs": the negation makes the likeness
+            likened = _LIKENED.search(canon[max(0, starts[i] - 40):starts[i]])
+            if not likened and (negated(i) or (between and not restricts)):
                 continue
             found.append(Verdict("dehumanisation", g[2], SCORES["dehumanisation"],
                                  " ".join(words[min(g[0], i):max(g[1], j)][:12])))
@@ -955,6 +988,18 @@ class Moderator:
                 continue
             target = "official" if self._near_official(words, i, officials) else "person"
             found.append(Verdict("insult", target, SCORES["insult"], " ".join(words[i:j])))
+        # mockery of a person's mind or worth ("t'as le QI d'une huître", "il n'a pas inventé la poudre"): the
+        # negation of "pas inventé", "pas le couteau le plus aiguisé" is the mockery's own
+        for pattern in self.mockery.candidates(canon):
+            for m in pattern.finditer(canon):
+                k = word_at(m.start())
+                # "il n'a pas inventé la poudre" mocks as "il vient d'inventer l'eau tiède" does
+                own_negation = m.group(0).startswith("invent") or bool(NEGATIONS & set(_WORD.findall(m.group(0))))
+                if in_quotes(m.start()) or (negated(k, max(0, k - 3)) and not own_negation):
+                    continue
+                target = "official" if self._near_official(words, k, officials) else "person"
+                found.append(Verdict("insult", target, SCORES["insult"], m.group(0)))
+                break
         for a, b in officials:  # "ce maire de merde", "cet adjoint à la con"
             tail = words[b:b + 3]
             if tail[:2] in (["de", "merde"], ["a", "la"]) and (tail[:2] == ["de", "merde"] or tail[2:] == ["con"]) \
@@ -963,8 +1008,16 @@ class Moderator:
         for i, word in enumerate(words):
             if word in ORDINARY_WEAK and i and words[i - 1] in ORDINARY_FRAMES:
                 continue  # "quelle chouette idée", "un gros boulet de canon"
+            predicate = word in WEAK_INSULTS and self._predicate_of(words, i)
+            # "ASSUREURS = ESCROCS", "les profs, ces feignasses,", "les touristes, des charognards": an insult set
+            # beside the people it names
+            beside = word in WEAK_INSULTS and i > 0 and (words[i + 1:i + 3] == ["en", "chef"] or
+                canon[:starts[i]].rstrip().endswith("=") or (
+                    words[i - 1] in ("ces", "des", "de", "vrais", "vraies", "sales")
+                    and canon[:starts[i - 1]].rstrip().endswith((",", ":", "=", "("))))
             if ((word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)
-                                           or self._plural_frame(words, i)))
+                                           or self._plural_frame(words, i)
+                                           or (predicate and self._human_subject(words, predicate)) or beside))
                     or (word in NULS and self._strong_frame(words, i))) \
                     and not negated(i, max(0, i - 4)) and not in_quotes(starts[i]) \
                     and not self._said_of_thing(words, i) and not homonym(starts[i]):
@@ -1010,7 +1063,8 @@ class Moderator:
             return False
         said = " ".join(before)
         return bool((identity and _IDENTITY.search(" ".join(before[-4:]))) or _RECLAIMING.search(said)
-                    or _RECLAIMING_CIRCLE.search(said) or _RECLAIMED_AFTER.match(" ".join(words[j:j + 3])))
+                    or _RECLAIMING_CIRCLE.search(said) or _RECLAIMED_AFTER.match(" ".join(words[j:j + 3]))
+                    or (before[-1:] in (["mes"], ["nos"]) and _AFFECTION.match(" ".join(words[j:j + 2]))))
 
     @staticmethod
     def _sentences(canon: str, starts: list[int]) -> list[int]:
@@ -1027,7 +1081,10 @@ class Moderator:
         """A framed slur used as a noun for a person ("un mongol", "l'autre attardé", "@x attardé !") or said of
         someone with an adverb ("il est vraiment attardé")."""
         prev = words[i - 1] if i else ""
-        return not i or prev in PERSON_PREV or (prev in ADVERBS and i > 1 and words[i - 2] in COPULA | {"t"})
+        # "des mongols qui savent même pas jouer": plural people, then what they do
+        plural = prev in ("des", "ces") and words[i + 1:i + 2] == ["qui"]
+        return not i or plural or prev in PERSON_PREV or (prev in ADVERBS and i > 1
+                                                           and words[i - 2] in COPULA | {"t"})
 
     @staticmethod
     def _vocative(words: list[str], i: int, canon: str, starts: list[int]) -> bool:
@@ -1107,6 +1164,55 @@ class Moderator:
         subject = words[i - 3] if i > 2 else ""
         return subject in ("ils", "elles", "vous") or (subject.endswith(("s", "x")) and subject not in THING_NOUNS)
 
+    def names_people(self, canon: str) -> bool:
+        """A person or a set of people who are not a protected group is named ("mon voisin", "ce type", "les
+        chasseurs", "ces vegans", "les Parisiens", "INFLUENCEURS"): a noun of people (PERSONS, HUMAN_NOUNS, or a plural
+        noun of people by its ending) that is no group word."""
+        for w in _WORD.findall(canon):
+            if w in THING_NOUNS or self.groups.get(w) is not None:
+                continue
+            if w in HUMAN_NOUNS or w in PERSONS or (len(w) > 5 and w.endswith(HUMAN_ENDINGS)):
+                return True
+        return False
+
+    @staticmethod
+    def _human_subject(words: list[str], k: int) -> bool:
+        """The subject of the copula at ``k`` names a person or a set of people: "t'es", "il est", "ce type est",
+        "les ultras du stade sont", "ces journalistes de France 3 sont" (a determiner, then a head noun of people,
+        up to six words back); never a thing, an animal or a pest ("les pigeons sont des parasites")."""
+        if k < 1:
+            return False
+        if words[k - 1] in PRONOUN_SUBJECTS:
+            return True
+        for d in range(k - 2, max(-1, k - 8), -1):
+            if words[d] in SUBJECT_LEAD and words[d + 1] not in SUBJECT_LEAD \
+                    and not (d and words[d - 1] in ("de", "d", "du", "des", "a", "au", "aux", "dans", "sur", "en")):
+                head = words[d + 1]
+                if head in THING_NOUNS:
+                    return False
+                return head in PERSONS or head in HUMAN_NOUNS or (
+                    head.endswith(HUMAN_ENDINGS) and head not in THING_NOUNS and len(head) > 4)
+            if words[d] in NEGATIONS or words[d] in COPULA:
+                return False
+        return False
+
+    @staticmethod
+    def _predicate_of(words: list[str], i: int) -> int | None:
+        """The copula a noun at ``i`` is predicated by, after a determiner ("sont des sous-hommes", "est une vraie
+        merde", "t'es qu'une merde", "sont vraiment des vendus"), or None."""
+        k = i - 1
+        while k >= 0 and words[k] in ADVERBS | {"vrai", "vraie", "vrais", "vraies", "veritable", "veritables",
+                                                 "sacre", "sacree", "gros", "grosse", "grosses", "petit", "petite"}:
+            k -= 1
+        if k < 0 or words[k] not in DETERMINERS:
+            return None  # "il est lourd", "elle est pourrie": an adjective, maybe of a thing
+        k -= 1
+        if k >= 0 and words[k] == "qu":
+            k -= 1
+        while k >= 0 and words[k] in ADVERBS | {"tous", "toutes"}:
+            k -= 1
+        return k if k >= 0 and words[k] in COPULA else None
+
     @staticmethod
     def _comparing(words: list[str], i: int) -> bool:
         prev = words[i - 1] if i else ""
@@ -1116,7 +1222,8 @@ class Moderator:
         if prev in ("des", "de", "d", "un", "une") and prev2 == "a" and i > 2 and words[i - 3].startswith(
                 ("ressembl", "pareil", "compar", "identique")):
             return True
-        linking = COPULA | {"comme", "que", "tous", "toutes", "c", "ce", "sont", "rien", "traite", "traiter",
+        linking = COPULA | {"comme", "que", "tous", "toutes", "c", "ce", "sont", "rien", "traite", "traiter", "dirait",
+                            "dirais", "diraient",
                             "traitent"}
         if prev in ("des", "de", "d", "du", "les", "une", "un") and prev2 in linking:
             return True

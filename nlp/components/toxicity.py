@@ -314,6 +314,10 @@ class Context:
         return moderator().informative(self.canon)
 
     @cached_property
+    def names_people(self) -> bool:
+        return moderator().names_people(self.canon)
+
+    @cached_property
     def homonym(self) -> bool:
         return moderator().has_homonym(self.canon)
 
@@ -616,9 +620,11 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
     # and no group is named ("tu es un sale menteur", "je vais buter le maire"), the model's hate counts only as it
     # does with no rule at all (from MODEL_HATE_NO_GROUP and MODEL_HATE_NO_GROUP_PROBA)
     hateful = any(v.category in HATE_CATEGORIES or v.target in PROTECTED_TRAITS for v in found)
-    # an official named as the one insulted or threatened, and no group: the rules say who is aimed at
-    at_official = bool(found) and not hateful and not targets and (
-        any(v.target == "official" for v in found) or bool(moderator().officials.find(_WORD.findall(ctx.canon))))
+    # an official named as the one insulted or threatened, and no protected group: the rules say who is aimed at
+    unprotected = bool(found) and not hateful and not targets and (
+        any(v.target == "official" for v in found) or bool(moderator().officials.find(_WORD.findall(ctx.canon)))
+        # … or a set of people who are no protected group ("les chasseurs sont des abrutis"): an insult, not hate
+        or ctx.names_people)
     model = dict(model)
     # since v4 the hostility that lets the model's hate count is the v3 insult head's ("hostility"), not the
     # insult label's: the insult label moved to a model (NB-weighted) whose scores on clean texts sit higher
@@ -636,7 +642,7 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         # sense ("raton laveur"), a violent idiom ("mettre le feu aux poudres") or violence aimed at a thing ("je vais
         # défoncer cette imprimante"): no hate
         model = {label: min(value, 0.45) for label, value in model.items()}
-    elif not at_official and model.get("hate", 0.0) >= (MODEL_HATE_MIN if hateful or targets else MODEL_HATE_NO_GROUP) \
+    elif not unprotected and model.get("hate", 0.0) >= (MODEL_HATE_MIN if hateful or targets else MODEL_HATE_NO_GROUP) \
             and (hateful or (not ctx.long_text and (targets or hate_proba is None or hate_proba >= (
                 MODEL_HATE_PERSON_PROBA if found else MODEL_HATE_NO_GROUP_PROBA)))) \
             and (found or hostility >= MODEL_HATE_HOSTILITY) \
