@@ -1006,12 +1006,18 @@ class Moderator:
                     and not in_quotes(starts[a]):
                 found.append(Verdict("insult", "official", SCORES["insult"], " ".join(words[a:b + 3])))
         for i, word in enumerate(words):
-            if word in ORDINARY_WEAK and i and words[i - 1] in ORDINARY_FRAMES:
+            # "quelle truffe ce type", "gros boulet va": a person right after, or said to someone
+            to_person = (words[i + 1:i + 2] in (["ce"], ["cette"], ["ces"]) and i + 2 < len(words)
+                         and (words[i + 2] in PERSONS or words[i + 2] in HUMAN_NOUNS)) or words[i + 1:] == ["va"]
+            if word in ORDINARY_WEAK and i and words[i - 1] in ORDINARY_FRAMES and not to_person:
                 continue  # "quelle chouette idée", "un gros boulet de canon"
             predicate = word in WEAK_INSULTS and self._predicate_of(words, i)
+            # "salut le naze", "arrête de faire la cruche"
+            hailed = i > 1 and word not in ORDINARY_WEAK and words[i - 1] in ("le", "la", "les") and words[i - 2] in (
+                "salut", "coucou", "bonjour", "bravo", "merci", "faire", "fais", "faites", "font")
             # "ASSUREURS = ESCROCS", "les profs, ces feignasses,", "les touristes, des charognards": an insult set
             # beside the people it names
-            beside = word in WEAK_INSULTS and i > 0 and (words[i + 1:i + 3] == ["en", "chef"] or
+            beside = word in WEAK_INSULTS and i > 0 and (words[i + 1:i + 3] == ["en", "chef"] or to_person or hailed or
                 canon[:starts[i]].rstrip().endswith("=") or (
                     words[i - 1] in ("ces", "des", "de", "vrais", "vraies", "sales")
                     and canon[:starts[i - 1]].rstrip().endswith((",", ":", "=", "("))))
@@ -1164,14 +1170,14 @@ class Moderator:
         subject = words[i - 3] if i > 2 else ""
         return subject in ("ils", "elles", "vous") or (subject.endswith(("s", "x")) and subject not in THING_NOUNS)
 
-    def names_people(self, canon: str) -> bool:
+    def names_people(self, canon: str, by_ending: bool = True) -> bool:
         """A person or a set of people who are not a protected group is named ("mon voisin", "ce type", "les
         chasseurs", "ces vegans", "les Parisiens", "INFLUENCEURS"): a noun of people (PERSONS, HUMAN_NOUNS, or a plural
         noun of people by its ending) that is no group word."""
         for w in _WORD.findall(canon):
             if w in THING_NOUNS or self.groups.get(w) is not None:
                 continue
-            if w in HUMAN_NOUNS or w in PERSONS or (len(w) > 5 and w.endswith(HUMAN_ENDINGS)):
+            if w in HUMAN_NOUNS or w in PERSONS or (by_ending and len(w) > 5 and w.endswith(HUMAN_ENDINGS)):
                 return True
         return False
 

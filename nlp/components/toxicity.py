@@ -37,7 +37,7 @@ from vigie.nlp.components._patterns import PatternList
 from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
 from vigie.nlp.components._util import batches, sigmoid
-from vigie.nlp.components.moderation import PRIORITY, Verdict, analysis, group_targets, moderator, standing
+from vigie.nlp.components.moderation import ADDRESSED, PRIORITY, Verdict, analysis, group_targets, moderator, standing
 from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
 
@@ -316,6 +316,10 @@ class Context:
     @cached_property
     def names_people(self) -> bool:
         return moderator().names_people(self.canon)
+
+    @cached_property
+    def names_persons(self) -> bool:  # the same from the word lists alone, not from the endings of nouns
+        return moderator().names_people(self.canon, by_ending=False)
 
     @cached_property
     def homonym(self) -> bool:
@@ -621,10 +625,11 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
     # does with no rule at all (from MODEL_HATE_NO_GROUP and MODEL_HATE_NO_GROUP_PROBA)
     hateful = any(v.category in HATE_CATEGORIES or v.target in PROTECTED_TRAITS for v in found)
     # an official named as the one insulted or threatened, and no protected group: the rules say who is aimed at
-    unprotected = bool(found) and not hateful and not targets and (
-        any(v.target == "official" for v in found) or bool(moderator().officials.find(_WORD.findall(ctx.canon)))
-        # … or a set of people who are no protected group ("les chasseurs sont des abrutis"): an insult, not hate
-        or ctx.names_people)
+    unprotected = not hateful and not targets and ((bool(found) and (
+        any(v.target == "official" for v in found) or bool(moderator().officials.find(_WORD.findall(ctx.canon)))))
+        # … or a person or a set of people who are no protected group ("les chasseurs sont des abrutis", "les maîtres
+        # qui promènent leur chien sans laisse"): an insult or a complaint, not hate
+        or (found and ctx.names_people))
     model = dict(model)
     # since v4 the hostility that lets the model's hate count is the v3 insult head's ("hostility"), not the
     # insult label's: the insult label moved to a model (NB-weighted) whose scores on clean texts sit higher
@@ -634,6 +639,9 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         # swearing about things ("saloperie de pluie"): the model's insult is at most the hostility head's (v3's
         # insult head), which does not take the swear words for an insult as readily as the NB-weighted one
         model["insult"] = min(model.get("insult", 0.0), hostility)
+        if not ctx.names_people and not ADDRESSED & set(_WORD.findall(ctx.canon)) and "@" not in ctx.canon:
+            # … and when nobody is addressed or named ("putain l'eau monte, elle est dans le garage"), no insult
+            model["insult"] = min(model["insult"], 0.45)
     if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive or ctx.informative
                                                               or ctx.negated_harm)) or (
             not found and not targets and (ctx.homonym or ctx.figurative or ctx.thing_aimed)):
