@@ -833,7 +833,14 @@ class Moderator:
         matches = list(_WORD.finditer(canon))
         words = [m.group(0) for m in matches]
         starts = [m.start() for m in matches]
-        groups = [(i, j, v) for i, j, v in self.groups.find(words) if not in_quotes(starts[i])]
+        homonyms = self._homonym_spans(canon)
+
+        def homonym(pos: int) -> bool:
+            return any(a <= pos < b for a, b in homonyms)
+
+        # a group word in a homonym context names no group ("t'es un homme mort", "dans le noir")
+        groups = [(i, j, v) for i, j, v in self.groups.find(words)
+                  if not in_quotes(starts[i]) and not homonym(starts[i])]
         officials = [(i, j) for i, j, _ in self.officials.find(words)]
         sentence_of = self._sentences(canon, starts)
 
@@ -879,10 +886,6 @@ class Moderator:
                     continue  # "je vais tuer ce moustique", "ces frelons, faut tous les cramer"
                 found.append(Verdict("threat", g[2] if g else "person", SCORES["threat"], m.group(0).strip()))
                 break
-        homonyms = self._homonym_spans(canon)
-        def homonym(pos: int) -> bool:
-            return any(a <= pos < b for a, b in homonyms)
-
         # slurs
         in_group = None
         for i, j, target in self.slurs.find(words):
@@ -892,8 +895,9 @@ class Moderator:
                 in_group = not found and self._in_group_invitation(canon, words)
             if self._reclaimed(words, i, j) or in_group or self._self_profile(words, i, j, canon):
                 continue  # "je suis gouine et fière", "en bon vieux pédé du village": reclaimed, said of oneself
-            if words[i] in self.framed and not self._framed(words, i):
-                continue
+            if words[i] in self.framed and not (self._framed(words, i) or (
+                    i and words[i - 1] in ("des", "ces") and words[j:j + 1] == ["qui"])):
+                continue  # "l'empire mongol"; but "des mongols qui savent même pas jouer"
             found.append(Verdict("slur", target, SCORES["slur"], " ".join(words[i:j])))
         for i, word in enumerate(words):  # "t'es autiste", "espèce d'handicapé": a group word used as an insult
             if word in self.framed and self.slurs.get(word) is None and self._framed(words, i) \
