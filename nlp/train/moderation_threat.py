@@ -10,9 +10,10 @@ to the JSON linear model format (``moderation_threat_head_v1.json.gz``).  ``vigi
 the other heads) flags a threat when its probability reaches the threshold stored in the file, on a text still
 unflagged that is not long and that no veto holds (``threat_reads``).
 
-Data: threats (functionality ``threat``) against every other case of the functional moderation suites used for
-tuning (``moderation_dev``, ``moderation_blind1`` to ``moderation_blind15`` since stop 30, when ``blind13`` to
-``blind15`` left the held-out sets for ``blind16``) and of ``nlp/train/data/moderation_threat_dev.jsonl`` (240
+Data: threats (functionality ``threat``, ``threat_group`` or ``threat_person``) against every other case of the
+functional moderation suites used for tuning (``moderation_dev``, ``moderation_blind1`` to ``moderation_blind15``
+since stop 30, when ``blind13`` to ``blind15`` left the held-out sets for ``blind16``, and ``moderation_blind18``
+since stop 32) and of ``nlp/train/data/moderation_threat_dev.jsonl`` (240
 development cases written for Vigie: threats of many forms, look-alikes, counter-speech) and
 ``moderation_neutral_dev.jsonl`` (300: neutral mentions of groups and hateful look-alikes) and
 ``moderation_implicit_dev.jsonl`` (320: implicit hate and its look-alikes; all our own writing, MIT); and, as
