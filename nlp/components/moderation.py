@@ -312,6 +312,11 @@ PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "c
            "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
 
 
+def _plural_people(words: list[str], i: int, j: int) -> bool:
+    """Words ``i:j`` name people, then say what they do: "des mongols qui savent même pas jouer"."""
+    return i > 0 and words[i - 1] in ("des", "ces") and words[j:j + 1] == ["qui"]
+
+
 def _lines(name: str) -> list[str]:
     return [line.rstrip("\n") for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("# ")]
@@ -895,8 +900,7 @@ class Moderator:
                 in_group = not found and self._in_group_invitation(canon, words)
             if self._reclaimed(words, i, j) or in_group or self._self_profile(words, i, j, canon):
                 continue  # "je suis gouine et fière", "en bon vieux pédé du village": reclaimed, said of oneself
-            if words[i] in self.framed and not (self._framed(words, i) or (
-                    i and words[i - 1] in ("des", "ces") and words[j:j + 1] == ["qui"])):
+            if words[i] in self.framed and not (self._framed(words, i) or _plural_people(words, i, j)):
                 continue  # "l'empire mongol"; but "des mongols qui savent même pas jouer"
             found.append(Verdict("slur", target, SCORES["slur"], " ".join(words[i:j])))
         for i, word in enumerate(words):  # "t'es autiste", "espèce d'handicapé": a group word used as an insult
@@ -1021,9 +1025,10 @@ class Moderator:
                 "salut", "coucou", "bonjour", "bravo", "merci", "faire", "fais", "faites", "font")
             # "ASSUREURS = ESCROCS", "les profs, ces feignasses,", "les touristes, des charognards": an insult set
             # beside the people it names
-            beside = word in WEAK_INSULTS and i > 0 and (words[i + 1:i + 3] == ["en", "chef"] or to_person or hailed or
-                canon[:starts[i]].rstrip().endswith("=") or (
-                    words[i - 1] in ("ces", "des", "de", "vrais", "vraies", "sales")
+            beside = word in WEAK_INSULTS and i > 0 and (
+                words[i + 1:i + 3] == ["en", "chef"] or to_person or hailed
+                or canon[:starts[i]].rstrip().endswith("=")
+                or (words[i - 1] in ("ces", "des", "de", "vrais", "vraies", "sales")
                     and canon[:starts[i - 1]].rstrip().endswith((",", ":", "=", "("))))
             if ((word in WEAK_INSULTS and (self._said_of_official(words, i, officials) or self._strong_frame(words, i)
                                            or self._plural_frame(words, i)
@@ -1091,10 +1096,8 @@ class Moderator:
         """A framed slur used as a noun for a person ("un mongol", "l'autre attardé", "@x attardé !") or said of
         someone with an adverb ("il est vraiment attardé")."""
         prev = words[i - 1] if i else ""
-        # "des mongols qui savent même pas jouer": plural people, then what they do
-        plural = prev in ("des", "ces") and words[i + 1:i + 2] == ["qui"]
-        return not i or plural or prev in PERSON_PREV or (prev in ADVERBS and i > 1
-                                                           and words[i - 2] in COPULA | {"t"})
+        return not i or _plural_people(words, i, i + 1) or prev in PERSON_PREV or (
+            prev in ADVERBS and i > 1 and words[i - 2] in COPULA | {"t"})
 
     @staticmethod
     def _vocative(words: list[str], i: int, canon: str, starts: list[int]) -> bool:
@@ -1174,14 +1177,14 @@ class Moderator:
         subject = words[i - 3] if i > 2 else ""
         return subject in ("ils", "elles", "vous") or (subject.endswith(("s", "x")) and subject not in THING_NOUNS)
 
-    def names_people(self, canon: str, by_ending: bool = True) -> bool:
+    def names_people(self, canon: str) -> bool:
         """A person or a set of people who are not a protected group is named ("mon voisin", "ce type", "les
         chasseurs", "ces vegans", "les Parisiens", "INFLUENCEURS"): a noun of people (PERSONS, HUMAN_NOUNS, or a plural
         noun of people by its ending) that is no group word."""
         for w in _WORD.findall(canon):
             if w in THING_NOUNS or self.groups.get(w) is not None:
                 continue
-            if w in HUMAN_NOUNS or w in PERSONS or (by_ending and len(w) > 5 and w.endswith(HUMAN_ENDINGS)):
+            if w in HUMAN_NOUNS or w in PERSONS or (len(w) > 5 and w.endswith(HUMAN_ENDINGS)):
                 return True
         return False
 
@@ -1198,10 +1201,8 @@ class Moderator:
             if words[d] in SUBJECT_LEAD and words[d + 1] not in SUBJECT_LEAD \
                     and not (d and words[d - 1] in ("de", "d", "du", "des", "a", "au", "aux", "dans", "sur", "en")):
                 head = words[d + 1]
-                if head in THING_NOUNS:
-                    return False
-                return head in PERSONS or head in HUMAN_NOUNS or (
-                    head.endswith(HUMAN_ENDINGS) and head not in THING_NOUNS and len(head) > 4)
+                return head not in THING_NOUNS and (head in PERSONS or head in HUMAN_NOUNS or (
+                    head.endswith(HUMAN_ENDINGS) and len(head) > 4))
             if words[d] in NEGATIONS or words[d] in COPULA:
                 return False
         return False
@@ -1232,9 +1233,8 @@ class Moderator:
         if prev in ("des", "de", "d", "un", "une") and prev2 == "a" and i > 2 and words[i - 3].startswith(
                 ("ressembl", "pareil", "compar", "identique")):
             return True
-        linking = COPULA | {"comme", "que", "tous", "toutes", "c", "ce", "sont", "rien", "traite", "traiter", "dirait",
-                            "dirais", "diraient",
-                            "traitent"}
+        linking = COPULA | {"comme", "que", "tous", "toutes", "c", "ce", "sont", "rien", "traite", "traiter",
+                            "traitent", "dirait", "dirais", "diraient"}
         if prev in ("des", "de", "d", "du", "les", "une", "un") and prev2 in linking:
             return True
         if prev in ("des", "de", "d", "du") and prev2 in ("bande", "tas", "race", "horde", "invasion", "ramassis"):

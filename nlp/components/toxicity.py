@@ -318,10 +318,6 @@ class Context:
         return moderator().names_people(self.canon)
 
     @cached_property
-    def names_persons(self) -> bool:  # the same from the word lists alone, not from the endings of nouns
-        return moderator().names_people(self.canon, by_ending=False)
-
-    @cached_property
     def homonym(self) -> bool:
         return moderator().has_homonym(self.canon)
 
@@ -624,12 +620,12 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
     # and no group is named ("tu es un sale menteur", "je vais buter le maire"), the model's hate counts only as it
     # does with no rule at all (from MODEL_HATE_NO_GROUP and MODEL_HATE_NO_GROUP_PROBA)
     hateful = any(v.category in HATE_CATEGORIES or v.target in PROTECTED_TRAITS for v in found)
-    # an official named as the one insulted or threatened, and no protected group: the rules say who is aimed at
-    unprotected = not hateful and not targets and ((bool(found) and (
-        any(v.target == "official" for v in found) or bool(moderator().officials.find(_WORD.findall(ctx.canon)))))
-        # … or a person or a set of people who are no protected group ("les chasseurs sont des abrutis", "les maîtres
-        # qui promènent leur chien sans laisse"): an insult or a complaint, not hate
-        or (found and ctx.names_people))
+    # an insult or a threat found, no protected group, and an official or a person or a set of people who are no
+    # protected group named ("Madame la maire, vous êtes une incapable", "les chasseurs sont des abrutis"): the rules
+    # say who is aimed at, and it is no hate
+    unprotected = bool(found) and not hateful and not targets and (
+        any(v.target == "official" for v in found) or bool(moderator().officials.find(_WORD.findall(ctx.canon)))
+        or ctx.names_people)
     model = dict(model)
     # since v4 the hostility that lets the model's hate count is the v3 insult head's ("hostility"), not the
     # insult label's: the insult label moved to a model (NB-weighted) whose scores on clean texts sit higher
