@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-import spacy
 
-import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from tests.nlp._vigie_nlp import toxicity_pipeline
 from vigie.nlp.components.moderation import moderator
 from vigie.nlp.eval import moderation as moderation_eval
 from vigie.schema import Toxicity
@@ -16,9 +15,7 @@ from vigie.schema import Toxicity
 
 @pytest.fixture(scope="module")
 def pipeline():
-    nlp = spacy.blank("fr")
-    nlp.add_pipe("vigie_toxicity")
-    return nlp
+    return toxicity_pipeline()
 
 
 def _tox(pipeline, text: str) -> dict:

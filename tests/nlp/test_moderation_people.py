@@ -6,17 +6,14 @@ hate), victims' reports and rebuttals (not flagged), and the words that mean som
 from __future__ import annotations
 
 import pytest
-import spacy
 
-import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from tests.nlp._vigie_nlp import toxicity_pipeline
 from vigie.nlp.components.moderation import moderator
 
 
 @pytest.fixture(scope="module")
 def pipeline():
-    nlp = spacy.blank("fr")
-    nlp.add_pipe("vigie_toxicity")
-    return nlp
+    return toxicity_pipeline()
 
 
 @pytest.mark.parametrize("text", [

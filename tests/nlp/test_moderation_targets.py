@@ -8,18 +8,15 @@ from __future__ import annotations
 import re
 
 import pytest
-import spacy
 
-import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
+from tests.nlp._vigie_nlp import toxicity_pipeline
 from vigie.nlp.components.moderation import moderator
 from vigie.nlp.eval.moderation import score_suite
 
 
 @pytest.fixture(scope="module")
 def pipeline():
-    nlp = spacy.blank("fr")
-    nlp.add_pipe("vigie_toxicity")
-    return nlp
+    return toxicity_pipeline()
 
 
 @pytest.mark.parametrize("text", [
