@@ -647,6 +647,13 @@ class Moderator:
         words = _WORD.findall(canon)
         return any(NEGATIONS & set(words[max(0, i - 4):i]) for i, _, _ in self.insults.find(words))
 
+    def insults_of_things(self, canon: str) -> bool:
+        """Insult words, each said of a thing or a situation ("cette histoire de télékinésie est débile", "c'est
+        tellement débile"; ``_said_of_thing``)."""
+        words = _WORD.findall(canon)
+        found = self.insults.find(words)
+        return bool(found) and all(self._said_of_thing(words, i) for i, _, _ in found)
+
     def negated_group(self, canon: str) -> bool:
         """A group named with a negation right after it ("les migrants ne sont pas…") or a whole one ("ne…
         pas", "ne… jamais") just before it ("je ne déteste pas les juifs")."""

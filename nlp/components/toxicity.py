@@ -73,7 +73,7 @@ CATEGORY_LABELS = {"threat": ("threat",), "dehumanisation": ("hate",), "hate": (
                    "insult": ("insult",)}
 HATE_CATEGORIES = ("hate", "dehumanisation", "slur")
 PROTECTED_TRAITS = ("origin", "religion", "gender", "sexual_orientation", "disability")
-DEFAULT_MODEL = MODELS / "toxicity_v4.json.gz"
+DEFAULT_MODEL = MODELS / "toxicity_v6.json.gz"
 DEFAULT_HEAD = MODELS / "moderation_e5_head_v2.npz"
 # the words head (both profiles; after the e5 head in ``accurate``): a functional head over the linear model's own
 # features (words, characters, rule markers), trained on the functional suites (vigie.nlp.train.moderation_words);
@@ -268,7 +268,7 @@ def toxicity_features(text: str) -> tuple[dict[str, list[str]], dict[str, float]
 
 @registry.misc("vigie.toxicity_model.v1")
 def toxicity_model(path: str | None = None) -> ModelSource:
-    """The toxicity model at ``path`` (default: the packaged ``nlp/data/models/toxicity_v4.json.gz``)."""
+    """The toxicity model at ``path`` (default: the packaged ``nlp/data/models/toxicity_v6.json.gz``)."""
     return ModelSource(path, DEFAULT_MODEL)
 
 
@@ -296,6 +296,10 @@ class Context:
     @cached_property
     def negated_hostility(self) -> bool:
         return moderator().negated_hostility(self.canon)
+
+    @cached_property
+    def insults_of_things(self) -> bool:
+        return moderator().insults_of_things(self.canon)
 
     @cached_property
     def negated_harm(self) -> bool:
@@ -638,6 +642,10 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
         if not ctx.names_people and not ADDRESSED & set(_WORD.findall(ctx.canon)) and "@" not in ctx.canon:
             # … and when nobody is addressed or named ("putain l'eau monte, elle est dans le garage"), no insult
             model["insult"] = min(model["insult"], 0.45)
+    if not found and ctx.insults_of_things:
+        # the rules read the insult word as denied ("les réfugiés ne sont ni des rats ni des parasites") or as said of
+        # a thing ("cette histoire est débile"): the model's insult does not count either
+        model["insult"] = min(model.get("insult", 0.0), 0.45)
     if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive or ctx.informative
                                                               or ctx.negated_harm)) or (
             not found and not targets and (ctx.homonym or ctx.figurative or ctx.thing_aimed)):

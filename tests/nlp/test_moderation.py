@@ -415,6 +415,7 @@ def test_rebuttals_and_reported_posters_are_not_flagged(pipeline, text):
 @pytest.mark.parametrize("text", [
     "Cette histoire de télékinésie est débile.",        # said of a thing
     "c est tellement debile que l on se dit qu'ils ont tout raté",
+    "Ce règlement du stationnement est complètement débile.",
 ])
 def test_adjectives_said_of_things_are_no_insults(pipeline, text):
     assert not _tox(pipeline, text)["flagged"], text
@@ -734,3 +735,14 @@ def test_figures_conditions_and_victims_are_not_flagged(pipeline, text):
 ])
 def test_the_same_words_aimed_at_someone_or_a_group_stay_flagged(pipeline, text):
     assert _tox(pipeline, text)["flagged"], text
+
+
+def test_insults_said_of_things_cap_the_models_insult(pipeline):
+    """When every insult word is said of a thing, the linear model's insult does not count either (v6's insult
+    threshold would flag "Cette histoire de télékinésie est débile." without it); said of a person it still does."""
+    from vigie.nlp.components.moderation import moderator
+
+    assert moderator().insults_of_things("cette histoire de telekinesie est debile")
+    assert not moderator().insults_of_things("t es vraiment debile toi")
+    assert not moderator().insults_of_things("il pleut sur la place du marche")  # no insult word at all
+    assert _tox(pipeline, "T'es vraiment débile toi.")["flagged"]
