@@ -270,6 +270,10 @@ PESTS = {"mouche", "mouches", "guepe", "guepes", "moucheron", "moucherons", "tiq
          "ordis", "ordinateurs", "voitures", "bagnoles", "motos", "scooters", "camions", "radars", "panneaux",
          "reveil", "television", "tele", "console", "manette", "pc"}
 THING_NOUNS |= PESTS
+# things an adjective may follow in a review or a complaint ("des blagues minables"), besides THING_NOUNS
+ATTRIBUTED_THINGS = {"blague", "blagues", "gag", "gags", "navet", "navets", "nanar", "nanars", "role", "roles", "scene",
+                     "scenes", "comedie", "comedies", "personnage", "personnages", "reglement", "arrete", "panneau",
+                     "panneaux", "rond-point", "amenagement", "amenagements", "comportement", "comportements"}
 # adverbs between a copula and its adjective ("c'est vraiment débile")
 ADVERBS = {"vraiment", "tellement", "trop", "completement", "totalement", "franchement", "juste", "super", "tres",
            "assez", "carrement", "si", "bien", "encore", "toujours"}
@@ -649,10 +653,10 @@ class Moderator:
 
     def insults_of_things(self, canon: str) -> bool:
         """Insult words, each said of a thing or a situation ("cette histoire de télékinésie est débile", "c'est
-        tellement débile"; ``_said_of_thing``)."""
+        tellement débile", "un navet bien crétin"; ``_said_of_thing``, ``_attributed``)."""
         words = _WORD.findall(canon)
         found = self.insults.find(words)
-        return bool(found) and all(self._said_of_thing(words, i) for i, _, _ in found)
+        return bool(found) and all(self._said_of_thing(words, i) or self._attributed(words, i) for i, _, _ in found)
 
     def negated_group(self, canon: str) -> bool:
         """A group named with a negation right after it ("les migrants ne sont pas…") or a whole one ("ne…
@@ -1309,9 +1313,22 @@ class Moderator:
 
     @staticmethod
     def _thing(words: list[str], i: int) -> bool:
-        """An insult word about a thing: "à la con", "de merde", "les ordures ménagères"."""
-        return (i >= 2 and words[i - 2] == "a" and words[i - 1] == "la") or words[i + 1:i + 2] in (["menageres"],
-                                                                                                ["menagere"])
+        """An insult word about a thing: "à la con", "de merde", "les ordures ménagères", or an adjective right after
+        a thing it qualifies, maybe past an adverb or two ("des blagues minables", "un film aussi minable", "un navet
+        bien crétin", "ce projet complètement débile")."""
+        if (i >= 2 and words[i - 2] == "a" and words[i - 1] == "la") or words[i + 1:i + 2] in (["menageres"],
+                                                                                               ["menagere"]):
+            return True
+        return Moderator._attributed(words, i)
+
+    @staticmethod
+    def _attributed(words: list[str], i: int) -> bool:
+        """An adjective right after a thing it qualifies, maybe past an adverb or two ("des blagues minables")."""
+        k = i - 1
+        while k >= 0 and i - k <= 3 and words[k] in ADVERBS | {"aussi", "plutot"}:
+            k -= 1
+        # "tel" is the phone among THING_NOUNS, but "un tel mongol" says "such a"
+        return k >= 0 and words[k] != "tel" and (words[k] in THING_NOUNS or words[k] in ATTRIBUTED_THINGS)
 
     @staticmethod
     def _near_official(words: list[str], i: int, officials: list[tuple[int, int]]) -> bool:

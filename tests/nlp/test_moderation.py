@@ -746,3 +746,22 @@ def test_insults_said_of_things_cap_the_models_insult(pipeline):
     assert not moderator().insults_of_things("t es vraiment debile toi")
     assert not moderator().insults_of_things("il pleut sur la place du marche")  # no insult word at all
     assert _tox(pipeline, "T'es vraiment débile toi.")["flagged"]
+
+
+@pytest.mark.parametrize("text", [
+    "Un film complètement crétin avec des dialogues écrits par un enfant.",
+    "Spiderman ne peut pas s'empêcher de faire des blagues minables pendant les combats.",
+    "Ce projet complètement débile va coûter une fortune à la commune.",
+    "Un bon gros navet bien crétin, deux heures de perdues.",
+])
+def test_adjectives_after_the_thing_they_qualify_are_no_insults(pipeline, text):
+    """An insult adjective right after a thing ("un film crétin", "des blagues minables") criticises the thing."""
+    assert not _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize("text", [
+    "Ce maire minable ne fait rien pour le quartier.",
+    "Quel crétin ce voisin, il a encore bloqué la sortie du parking.",
+])
+def test_adjectives_after_people_stay_insults(pipeline, text):
+    assert _tox(pipeline, text)["flagged"], text
