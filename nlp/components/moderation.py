@@ -277,6 +277,8 @@ ATTRIBUTED_THINGS = {"blague", "blagues", "gag", "gags", "navet", "navets", "nan
 # adverbs between a copula and its adjective ("c'est vraiment débile")
 ADVERBS = {"vraiment", "tellement", "trop", "completement", "totalement", "franchement", "juste", "super", "tres",
            "assez", "carrement", "si", "bien", "encore", "toujours"}
+# adverbs between a thing and the adjective that qualifies it ("un film aussi minable")
+ATTRIBUTE_ADVERBS = ADVERBS | {"aussi", "plutot"}
 # family members: "mon fils est autiste" describes, it does not insult
 COUNTS = {"deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "vingt", "cent", "mille"}
 KIN = {"fils", "fille", "filles", "neveu", "neveux", "niece", "nieces", "frere", "freres", "soeur", "soeurs", "pere",
@@ -1325,7 +1327,7 @@ class Moderator:
     def _attributed(words: list[str], i: int) -> bool:
         """An adjective right after a thing it qualifies, maybe past an adverb or two ("des blagues minables")."""
         k = i - 1
-        while k >= 0 and i - k <= 3 and words[k] in ADVERBS | {"aussi", "plutot"}:
+        while k >= 0 and i - k <= 3 and words[k] in ATTRIBUTE_ADVERBS:
             k -= 1
         # "tel" is the phone among THING_NOUNS, but "un tel mongol" says "such a"
         return k >= 0 and words[k] != "tel" and (words[k] in THING_NOUNS or words[k] in ATTRIBUTED_THINGS)

@@ -643,8 +643,8 @@ def decide(ctx: Context, model: dict[str, float], hate_proba: float | None = Non
             # … and when nobody is addressed or named ("putain l'eau monte, elle est dans le garage"), no insult
             model["insult"] = min(model["insult"], 0.45)
     if not found and ctx.insults_of_things:
-        # the rules read the insult word as denied ("les réfugiés ne sont ni des rats ni des parasites") or as said of
-        # a thing ("cette histoire est débile"): the model's insult does not count either
+        # the rules read every insult word as said of a thing ("cette histoire est débile", "des blagues minables"):
+        # the model's insult does not count either
         model["insult"] = min(model.get("insult", 0.0), 0.45)
     if ctx.countered or ctx.reports_quote or (not found and (ctx.identity or ctx.positive or ctx.informative
                                                               or ctx.negated_harm)) or (
