@@ -128,6 +128,19 @@ def prf(gold: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
     return tp / max(1.0, float(pred.sum())), tp / max(1.0, float(gold.sum()))
 
 
+def component_labels(oof: dict[str, np.ndarray], contexts: list, thresholds: dict[str, float],
+                     rows) -> dict[str, np.ndarray]:
+    """What the component labels (``decide``) each of ``rows`` with these out-of-fold probabilities and thresholds
+    (of the heads in ``thresholds``): per label of MODEL_LABELS, a boolean array over ``rows``."""
+    out = {label: np.zeros(len(rows), dtype=bool) for label in MODEL_LABELS}
+    for k, i in enumerate(rows):
+        scores, _ = decide(contexts[i], calibrate({label: oof[label][i] for label in thresholds}, thresholds),
+                           float(oof["hate"][i]))
+        for label in MODEL_LABELS:
+            out[label][k] = scores.get(label, 0.0) >= 0.5
+    return out
+
+
 def system_thresholds(chosen: dict, oof: dict[str, np.ndarray], contexts: list, y: dict, n_mlma: int,
                       quiet: bool = False, n_clean: int | None = None) -> int:
     """Replaces each label's threshold in ``chosen`` by the one chosen on the component's decisions over the MLMA
@@ -140,13 +153,7 @@ def system_thresholds(chosen: dict, oof: dict[str, np.ndarray], contexts: list, 
     heads = [label for label in oof if label in chosen]
 
     def labels(thresholds: dict[str, float], rows: range = range(n_mlma)) -> dict[str, np.ndarray]:
-        out = {label: np.zeros(len(rows), dtype=bool) for label in MODEL_LABELS}
-        for k, i in enumerate(rows):
-            scores, _ = decide(contexts[i], calibrate({label: oof[label][i] for label in heads}, thresholds),
-                               float(oof["hate"][i]))
-            for label in MODEL_LABELS:
-                out[label][k] = scores.get(label, 0.0) >= 0.5
-        return out
+        return component_labels(oof, contexts, thresholds, rows)
 
     def figures(thresholds: dict[str, float]) -> dict:
         pred = labels(thresholds)
@@ -270,15 +277,9 @@ def read_reviews(path: Path = REVIEWS) -> list[str]:
 def reviews_labelled(chosen: dict, oof: dict[str, np.ndarray], contexts: list, kind: np.ndarray) -> dict[str, int]:
     """How many film reviews the component labels insult and hate with these out-of-fold probabilities and the
     thresholds in ``chosen`` (rules included: some reviews do insult an actor)."""
-    heads = [label for label in oof if label in chosen]
-    thresholds = {label: chosen[label]["threshold"] for label in heads}
-    counts = {"insult": 0, "hate": 0}
-    for i in np.flatnonzero((kind == "review") | (kind == "review_group")):
-        scores, _ = decide(contexts[i], calibrate({label: oof[label][i] for label in heads}, thresholds),
-                           float(oof["hate"][i]))
-        for label in counts:
-            counts[label] += int(scores.get(label, 0.0) >= 0.5)
-    return counts
+    thresholds = {label: chosen[label]["threshold"] for label in oof if label in chosen}
+    rows = np.flatnonzero((kind == "review") | (kind == "review_group"))
+    return {label: int(flags.sum()) for label, flags in component_labels(oof, contexts, thresholds, rows).items()}
 
 
 def clean_checks(path: str) -> dict:

@@ -416,6 +416,11 @@ def test_rebuttals_and_reported_posters_are_not_flagged(pipeline, text):
     "Cette histoire de télékinésie est débile.",        # said of a thing
     "c est tellement debile que l on se dit qu'ils ont tout raté",
     "Ce règlement du stationnement est complètement débile.",
+    # an adjective right after the thing it qualifies (``Moderator._attributed``)
+    "Un film complètement crétin avec des dialogues écrits par un enfant.",
+    "Spiderman ne peut pas s'empêcher de faire des blagues minables pendant les combats.",
+    "Ce projet complètement débile va coûter une fortune à la commune.",
+    "Un bon gros navet bien crétin, deux heures de perdues.",
 ])
 def test_adjectives_said_of_things_are_no_insults(pipeline, text):
     assert not _tox(pipeline, text)["flagged"], text
@@ -746,17 +751,6 @@ def test_insults_said_of_things_cap_the_models_insult(pipeline):
     assert not moderator().insults_of_things("t es vraiment debile toi")
     assert not moderator().insults_of_things("il pleut sur la place du marche")  # no insult word at all
     assert _tox(pipeline, "T'es vraiment débile toi.")["flagged"]
-
-
-@pytest.mark.parametrize("text", [
-    "Un film complètement crétin avec des dialogues écrits par un enfant.",
-    "Spiderman ne peut pas s'empêcher de faire des blagues minables pendant les combats.",
-    "Ce projet complètement débile va coûter une fortune à la commune.",
-    "Un bon gros navet bien crétin, deux heures de perdues.",
-])
-def test_adjectives_after_the_thing_they_qualify_are_no_insults(pipeline, text):
-    """An insult adjective right after a thing ("un film crétin", "des blagues minables") criticises the thing."""
-    assert not _tox(pipeline, text)["flagged"], text
 
 
 @pytest.mark.parametrize("text", [
