@@ -12,7 +12,7 @@ import spacy
 
 import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
 from vigie.nlp.components.moderation import moderator
-from vigie.nlp.components.toxicity import DEFAULT_HEAD, HEAD_MIN_WORDS, ModerationHead
+from vigie.nlp.components.toxicity import DEFAULT_HEAD, HEAD_MIN_WORDS, LONG_TEXT_CHARS, ModerationHead
 from vigie.nlp.errors import PipelineLoadError
 
 
@@ -64,6 +64,28 @@ def test_short_texts_are_not_read_by_the_head(accurate):
     text = "👀 à suivre"
     assert len(text.split()) < HEAD_MIN_WORDS
     assert not accurate(text)._.toxicity["flagged"]
+
+
+# real Allociné film reviews (nlp/train/data/allocine_reviews.jsonl, MIT) the head read as hate
+PLOT_REVIEWS = (
+    "On suit plusieurs hommes qui acceptent pour de l'argent de suivre une femme",
+    "Un film télévisé méconnu qui dégouline de mièvrerie",
+    "robot monster est un veritable nanar",
+    "Une comédie améicaine dans la plus pure mouvance actuelle",
+)
+
+
+def test_long_texts_are_not_read_by_the_head(accurate):
+    """Trained on comments, the head read plot summaries of real film reviews as hate (stop 33's code flagged these
+    four); a review or an article is left to the rules and the linear model, as with the words head."""
+    from vigie.nlp.train.data import read_jsonl
+    from vigie.nlp.train.moderation_words import REAL
+
+    reviews = [r["text"] for r in read_jsonl(REAL)]
+    for start in PLOT_REVIEWS:
+        (review,) = [r for r in reviews if r.startswith(start)]
+        assert len(review) > LONG_TEXT_CHARS
+        assert not accurate(review)._.toxicity["flagged"], review
 
 
 def test_batches_and_single_texts_agree(accurate):
