@@ -77,7 +77,8 @@ _REPORT = re.compile(
 _TURN = re.compile(r"\b(?:mais|je maintiens|je le redis|je redis|je le repete|je repete|je constate|ouvrez les yeux|"
                    r"la verite c'est qu|le vrai probleme c'est)\b")  # counter-speech turning (``counter_reach``)
 _WORK = re.compile(r"\b(?:films?|livres?|romans?|thriller|polar|pieces?|chansons?|albums?|titres?|series?|intitule\w*|"
-                   r"spectacles?|bd|club lecture|feuilleton|episodes?|jeu video|podcast|affiche)\b")  # quoted titles
+                   r"spectacles?|bd|club (?:de )?lecture|feuilleton|episodes?|jeu video|podcast|affiche|projection|"
+                   r"theatre|troupe|jouera|jouent|representations?|cinema|opera|comedie|lecture)\b")  # quoted titles
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[,.;:!?…»«()]")
 _CLAUSE_END = set(",.;:!?…»«()")
 _HASHTAG = re.compile(r"#([^\W_]\w{1,80})")
@@ -98,7 +99,8 @@ _SMS_WORD = re.compile(r"(?<![^\s(«\"])(?:" + "|".join(sorted(SMS, key=len, rev
                        + r")(?![^\s,;:!?)»\"])(?!\s+(?:est|etait|sera|serait)\b)")  # "c est" is already "c'est"
 # the words the homonym patterns are about (moderation_homonyms.txt): no hint, no pattern to run
 _HOMONYM_HINT = re.compile(r"tapette|pedale|bride|mongol|gogol|raton|chinois|romano|avoine|attard|blanc|manchot|bicot|"
-                           r"cageot|asiati|noir|caraque|homme")
+                           r"cageot|asiati|noir|caraque|homme|ordure|guignol|ntm|gland|chien|blaireau|charogne|vermine|"
+                           r"batard|bouffon|sorciere|sauvage")
 _SMS_QU = re.compile(r"(?<![\w'])k'(?=[a-z])")  # "parce k'une" → "parce qu'une"
 # determiners that get glued to the next word to dodge filters ("lesmusulmans", "salbougnoules")
 # what keeps praise of a group from being read as a positive statement: a negation ("ne sont pas les bienvenus"),
@@ -209,12 +211,23 @@ WEAK_INSULTS = {"pourri", "pourris", "pourrie", "pourries", "clown", "clowns", "
                 "radin", "radins", "radine", "radines", "gland", "glands", "nase", "nases", "pleurnichard",
                 "pleurnichards", "pleurnicharde", "pleurnichardes", "chialeuse", "chialeuses", "chialeur",
                 "chialeurs", "decerebre", "decerebres", "decerebree", "decerebrees", "charlot", "charlots", "minus",
-                "pignouf", "pignoufs"}
+                "pignouf", "pignoufs",
+                # animals, food and things that insult only in a frame ("une vraie vache", "espèce d'âne", "pauvre
+                # courge", "vieille morue", "bande de larves"; not "les vaches de la ferme", "épandage de fumier")
+                "vache", "sorciere", "sorcieres", "fumier", "fumiers", "ane", "anes", "courge", "courges",
+                "pourriture", "pourritures", "limace", "limaces", "quiche", "quiches", "carpette", "carpettes",
+                "nouille", "nouilles", "boudin", "boudins", "becasse", "becasses", "teigne", "teignes", "morue",
+                "morues", "corniaud", "corniauds", "roquet", "roquets", "dinde", "dindes", "dindon", "dindons",
+                "cageot", "cageots", "larve", "larves", "chameau", "chameaux", "buse", "buses", "thon", "thons",
+                "pintade", "pintades", "sauvage", "sauvages"}
 # weak insults that are also ordinary words after "quel", "gros" or "petit" ("quelle chouette idée", "quelle tâche",
 # "une grosse truffe noire"): only "pauvre", "vieille", "sale", "espèce de", "t'es un…" make them insults
 ORDINARY_WEAK = {"chouette", "tache", "taches", "bique", "truffe", "truffes", "cornichon", "cornichons", "peste",
                  "pestes", "gland", "glands", "tanche", "tanches", "boulet", "boulets", "rapace", "rapaces", "requin",
-                 "requins", "clown", "clowns", "charognard", "charognards"}
+                 "requins", "clown", "clowns", "charognard", "charognards", "dinde", "dindes", "boudin", "boudins",
+                 "courge", "courges", "nouille", "nouilles", "quiche", "quiches", "thon", "thons", "cageot",
+                 "cageots", "buse", "buses", "chameau", "chameaux", "sauvage", "sauvages", "vache", "sorciere",
+                 "sorcieres", "roquet", "roquets"}
 ORDINARY_FRAMES = {"quel", "quelle", "quels", "quelles", "gros", "grosse", "grand", "grande", "petit", "petite",
                    "petits", "petites"}
 CON = {"con", "cons", "conne", "connes"}
@@ -988,7 +1001,8 @@ class Moderator:
                 break
         # insults
         for i, j, _ in self.insults.find(words):
-            if in_quotes(starts[i]) or homonym(starts[i]) or self._thing(words, i) or self._self_directed(words, i) \
+            if in_quotes(starts[i]) or titled(starts[i]) or homonym(starts[i]) or self._thing(words, i) \
+                    or self._self_directed(words, i) \
                     or self._said_of_thing(words, i) or self._reclaimed(words, i, j, identity=False) \
                     or (not found and self._in_group_invitation(canon, words, words[i])) \
                     or (words[j:j + 1] in (["de"], ["d"]) and words[j + 1:j + 2] and words[j + 1] in THING_NOUNS):
@@ -1028,8 +1042,9 @@ class Moderator:
                 found.append(Verdict("insult", "official", SCORES["insult"], " ".join(words[a:b + 3])))
         for i, word in enumerate(words):
             # "quelle truffe ce type", "gros boulet va": a person right after, or said to someone
-            to_person = (words[i + 1:i + 2] in (["ce"], ["cette"], ["ces"]) and i + 2 < len(words)
-                         and (words[i + 2] in PERSONS or words[i + 2] in HUMAN_NOUNS)) or words[i + 1:] == ["va"]
+            to_person = (words[i + 1:i + 2] in (["ce"], ["cette"], ["ces"], ["de"], ["d"]) and i + 2 < len(words)
+                         and (words[i + 2] in PERSONS or words[i + 2] in HUMAN_NOUNS
+                              or self.officials.get(words[i + 2]) is not None)) or words[i + 1:] == ["va"]
             if word in ORDINARY_WEAK and i and words[i - 1] in ORDINARY_FRAMES and not to_person:
                 continue  # "quelle chouette idée", "un gros boulet de canon"
             predicate = word in WEAK_INSULTS and self._predicate_of(words, i)
@@ -1047,7 +1062,7 @@ class Moderator:
                                            or self._plural_frame(words, i)
                                            or (predicate and self._human_subject(words, predicate)) or beside))
                     or (word in NULS and self._strong_frame(words, i))) \
-                    and not negated(i, max(0, i - 4)) and not in_quotes(starts[i]) \
+                    and not negated(i, max(0, i - 4)) and not in_quotes(starts[i]) and not titled(starts[i]) \
                     and not self._said_of_thing(words, i) and not homonym(starts[i]):
                 target = "official" if self._near_official(words, i, officials) else "person"
                 found.append(Verdict("insult", target, SCORES["insult"], word))

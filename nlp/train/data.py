@@ -56,6 +56,8 @@ IMPLICIT_DEV = Path(__file__).resolve().parent / "data" / "moderation_implicit_d
 TARGETS_DEV = Path(__file__).resolve().parent / "data" / "moderation_targets_dev.jsonl"
 TARGETS_DEV2 = Path(__file__).resolve().parent / "data" / "moderation_targets_dev2.jsonl"
 TARGETS_DEV3 = Path(__file__).resolve().parent / "data" / "moderation_targets_dev3.jsonl"
+# ordinary words that insult elsewhere, in their plain municipal sense, and aimed at people (stop 34)
+FALSEFRIENDS_DEV = Path(__file__).resolve().parent / "data" / "moderation_falsefriends_dev.jsonl"
 
 
 def moderation_clean_texts() -> list[str]:

@@ -759,3 +759,62 @@ def test_insults_said_of_things_cap_the_models_insult(pipeline):
 ])
 def test_adjectives_after_people_stay_insults(pipeline, text):
     assert _tox(pipeline, text)["flagged"], text
+
+
+# ordinary municipal life in words that insult elsewhere (stop 34; our own writing, never in the suites)
+MUNICIPAL_FALSE_FRIENDS = [
+    "Les bennes à ordures de la rue Pasteur débordent encore ce matin.",
+    "Le camion benne à ordures bloque la rue tous les matins à 6h.",
+    "La collecte des ordures ménagères est décalée au mardi à cause du férié.",
+    "Exposition photo sur la Mongolie à la médiathèque jusqu'au 15 janvier.",
+    "Les dons de la tombola iront à l'Unicef Mongolie.",
+    "Concert hommage à NTM samedi soir à la salle des fêtes.",
+    "Spectacle de Guignol pour les enfants mercredi à la bibliothèque.",
+    "La piste cyclable est défoncée, j'ai failli perdre une pédale.",
+    "Les crottes de chien sur les trottoirs, c'est vraiment dégoûtant.",
+    "Quelqu'un a retrouvé un chat noir près de la boulangerie.",
+    "Les chiens doivent être tenus en laisse dans le parc.",
+    "Le chêne du square a perdu tous ses glands, ça glisse sur le trottoir.",
+    "Encore des dépôts sauvages derrière le gymnase, la mairie peut faire quelque chose ?",
+    "Un manifeste contre la chasse aux sorcières du sénateur McCarthy, projection jeudi au ciné-club.",
+    "Le club de lecture de la médiathèque discutera de « L'Idiot » de Dostoïevski mardi.",
+    "Un blaireau a été percuté route de la forêt, il est sur le bas-côté depuis hier.",
+    "Le grenier est infesté de vermine, souris et mites, quelqu'un connaît un dératiseur ?",
+    "Retour du pain bâtard à la boulangerie de la place dès lundi.",
+    "Défilé des petites sorcières pour Halloween, départ 17h devant la mairie.",
+    "Un petit roquet aboie toute la journée au numéro 12, la mairie peut intervenir ?",
+]
+HOSTILE_FALSE_FRIENDS = [
+    "Ces ordures d'élus se gavent sur notre dos.",
+    "Le maire est un guignol, rien d'autre.",
+    "NTM le maire et toute son équipe.",
+    "Sale mongol, apprends à conduire.",
+    "Les Roms sont des chiens qu'il faut tenir en laisse.",
+    "Ces migrants c des chiens errants qui trainent partout.",
+    "La secrétaire de mairie est une vraie vache.",
+    "Pauvre courge, t'as rien compris au PLU.",
+    "Vieille morue, occupe-toi de tes affaires.",
+    "Ce petit roquet de conseiller aboie fort en réunion.",
+    "Les jeunes de la cité sont des sauvages.",
+]
+
+
+@pytest.mark.parametrize("text", MUNICIPAL_FALSE_FRIENDS)
+def test_municipal_words_in_their_plain_sense_are_not_flagged(pipeline, text):
+    """Rubbish collection, pets, pests, shows and titles: the homonym contexts (``moderation_homonyms.txt``), quoted
+    titles and the frames of weak insults keep them out (stop 33's code flagged 14 of these 20)."""
+    assert not _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize("text", HOSTILE_FALSE_FRIENDS)
+def test_the_same_words_aimed_at_people_stay_flagged(pipeline, text):
+    assert _tox(pipeline, text)["flagged"], text
+
+
+def test_false_friends_development_set(pipeline):
+    """The helper-written development set (nlp/train/data/moderation_falsefriends_dev.jsonl): plain senses almost
+    never flagged, most hostile uses caught (stop 34: 0.994 / 0.757; stop 33's code 0.894 / 0.571)."""
+    from vigie.nlp.train.data import FALSEFRIENDS_DEV
+
+    per = moderation_eval.evaluate(pipeline, FALSEFRIENDS_DEV)["per_functionality"]
+    assert per["literal_sense"]["accuracy"] >= 0.99 and per["hostile_use"]["accuracy"] >= 0.7, per
