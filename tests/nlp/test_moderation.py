@@ -818,3 +818,13 @@ def test_false_friends_development_set(pipeline):
 
     per = moderation_eval.evaluate(pipeline, FALSEFRIENDS_DEV)["per_functionality"]
     assert per["literal_sense"]["accuracy"] >= 0.99 and per["hostile_use"]["accuracy"] >= 0.7, per
+
+
+@pytest.mark.parametrize("text", [
+    "Espèce d'abruti, on t'a dit trois fois que la déchetterie est fermée le lundi !",
+    "Bande de guignols, on vous a dit que la route était coupée depuis lundi.",
+])
+def test_telling_someone_again_reports_no_hate(pipeline, text):
+    """"il m'a dit", "elle a dit" report what someone said (counter-speech cues); "on t'a dit", "on vous a dit" tell
+    the reader again: the insult beside them stands."""
+    assert _tox(pipeline, text)["flagged"], text
