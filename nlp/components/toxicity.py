@@ -488,8 +488,8 @@ class ToxicityComponent(SavedModel):
         return out
 
     def _read_heads(self, texts: list[str], out: list[dict], pending: list[tuple[int, Context, dict]]) -> None:
-        """The e5 head (profile ``accurate``) and the words head over the texts ``head_reads`` let through, when they are
-        no longer than LONG_TEXT_CHARS."""
+        """The e5 head (profile ``accurate``) and the words head over the texts ``head_reads`` let through, when they
+        are no longer than LONG_TEXT_CHARS."""
         readings: list[list[tuple[float, float, float, str]]] = [[] for _ in pending]
         # both heads were trained on comments: a review or an article is left to the rules and the linear model (the
         # e5 head flagged 7 real film reviews that tell a plot, nlp/eval/README.md "Fourteenth round")
