@@ -44,7 +44,7 @@ from vigie.nlp.components.toxicity import (
     head_reads,
 )
 from vigie.nlp.train.data import EVAL, moderation_clean_texts, read_jsonl
-from vigie.nlp.train.moderation_words import DEV_SETS, REAL, SUITES, THREATS, f1
+from vigie.nlp.train.moderation_words import DEV_SETS, REAL, SUITES, THREATS, choose, f1, grid_row, suite_gains
 
 # the shipped head (version 2) was trained on these suites; ``--cv`` tries the words head's wider tuning data (WIDE)
 TRAINED = ("moderation_dev.jsonl", "moderation_blind1.jsonl", "moderation_blind2.jsonl", "moderation_blind3.jsonl",
@@ -163,24 +163,11 @@ def cross_validate(suites: dict[str, list[dict]], clean: list[dict], real: list[
                 held_out[name] = probas(fit(train, clean, c, clean_weight), rows)
             real_p = probas(fit([r for rs in suites.values() for r in rs], clean, c, clean_weight), real)
             for threshold in GRID["threshold"]:
-                gains = {}
-                for name, rows in suites.items():
-                    gold = [r["hateful"] for r in rows]
-                    gains[name] = (round(f1(gold, [r["flagged"] for r in rows]), 4),
-                                   round(f1(gold, decide(rows, *held_out[name], threshold)), 4))
+                gains = suite_gains(suites, {name: decide(rows, *held_out[name], threshold)
+                                             for name, rows in suites.items()})
                 added = sum(decide(real, *real_p, threshold)) - sum(r["flagged"] for r in real)
-                mean = float(np.mean([b - a for a, b in gains.values()]))
-                worst = min(b - a for a, b in gains.values())
-                table.append({"C": c, "clean_weight": clean_weight, "threshold": threshold, "mean_gain": round(mean, 4),
-                              "worst_gain": round(worst, 4), "real_added": added, "suites": gains})
-                print(f"C {c:<5} clean {clean_weight:<4} threshold {threshold:<5} mean F1 gain {mean:+.4f} "
-                      f"worst {worst:+.4f} real reviews flagged in addition {added}", flush=True)
-    ok = [row for row in table if row["worst_gain"] >= 0 and not row["real_added"]]
-    if ok:
-        best = max(ok, key=lambda row: row["mean_gain"])
-        print("chosen by the rule:", json.dumps({k: best[k] for k in ("C", "clean_weight", "threshold")}))
-        for name, (before, after) in best["suites"].items():
-            print(f"  {name:<22} F1 {before:.3f} -> {after:.3f}")
+                table.append(grid_row({"C": c, "clean_weight": clean_weight, "threshold": threshold}, gains, added))
+    choose(table)
     return table
 
 

@@ -158,6 +158,40 @@ def f1(gold: list[bool], pred: list[bool]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+def suite_gains(suites: dict[str, list[dict]], after: dict[str, list[bool]]) -> dict[str, tuple[float, float]]:
+    """Flag F1 of each suite before a head (its rows' ``flagged``) and after it (``after``: the flags with the head)."""
+    gains = {}
+    for name, rows in suites.items():
+        gold = [r["hateful"] for r in rows]
+        gains[name] = (round(f1(gold, [r["flagged"] for r in rows]), 4), round(f1(gold, after[name]), 4))
+    return gains
+
+
+def grid_row(setting: dict, gains: dict[str, tuple[float, float]], added: int | None) -> dict:
+    """One setting of a leave-one-suite-out grid: its mean and worst F1 gain over the suites and the real reviews it
+    flags in addition, printed and returned."""
+    mean = float(np.mean([b - a for a, b in gains.values()]))
+    worst = min(b - a for a, b in gains.values())
+    print(f"C {setting['C']:<5} clean {setting['clean_weight']:<4} threshold {setting['threshold']:<5} mean F1 gain "
+          f"{mean:+.4f} worst {worst:+.4f} real reviews flagged in addition {added}", flush=True)
+    return {**setting, "mean_gain": round(mean, 4), "worst_gain": round(worst, 4), "real_added": added,
+            "suites": gains}
+
+
+def choose(table: list[dict]) -> dict | None:
+    """The grid's rule: the largest mean F1 gain such that no suite loses and no real review is flagged in addition
+    (printed with its suites; None when no setting passes)."""
+    ok = [row for row in table if row["worst_gain"] >= 0 and not row["real_added"]]
+    if not ok:
+        print("no setting passes the rule")
+        return None
+    best = max(ok, key=lambda row: row["mean_gain"])
+    print("chosen by the rule:", json.dumps({k: best[k] for k in ("C", "clean_weight", "threshold")}))
+    for name, (before, after) in best["suites"].items():
+        print(f"  {name:<22} F1 {before:.3f} -> {after:.3f}")
+    return best
+
+
 def cross_validate(comp: ToxicityComponent, suites: dict[str, list[dict]], clean: list[dict]) -> list[dict]:
     real_rows = []
     if REAL.exists():
@@ -176,26 +210,12 @@ def cross_validate(comp: ToxicityComponent, suites: dict[str, list[dict]], clean
             x = blocks.transform([r["features"] for r in real_rows]) if real_rows else None
             real = (hateful.predict_proba(x)[:, 1], threat.predict_proba(x)[:, 1]) if real_rows else None
             for threshold in GRID["threshold"]:
-                gains = {}
-                for name, rows in suites.items():
-                    gold = [r["hateful"] for r in rows]
-                    gains[name] = (round(f1(gold, [r["flagged"] for r in rows]), 4),
-                                   round(f1(gold, decide(rows, *held_out[name], threshold)), 4))
+                gains = suite_gains(suites, {name: decide(rows, *held_out[name], threshold)
+                                             for name, rows in suites.items()})
                 added = (sum(decide(real_rows, *real, threshold)) - sum(r["flagged"] for r in real_rows)) \
                     if real_rows else None
-                mean = float(np.mean([b - a for a, b in gains.values()]))
-                worst = min(b - a for a, b in gains.values())
-                table.append({"C": c, "clean_weight": clean_weight, "threshold": threshold,
-                              "mean_gain": round(mean, 4), "worst_gain": round(worst, 4), "real_added": added,
-                              "suites": gains})
-                print(f"C {c:<5} clean {clean_weight:<4} threshold {threshold:<5} mean F1 gain {mean:+.4f} "
-                      f"worst {worst:+.4f} real reviews flagged in addition {added}", flush=True)
-    ok = [row for row in table if row["worst_gain"] >= 0 and not row["real_added"]]
-    if ok:
-        best = max(ok, key=lambda row: row["mean_gain"])
-        print("chosen by the rule:", json.dumps({k: best[k] for k in ("C", "clean_weight", "threshold")}))
-        for name, (before, after) in best["suites"].items():
-            print(f"  {name:<20} F1 {before:.3f} -> {after:.3f}")
+                table.append(grid_row({"C": c, "clean_weight": clean_weight, "threshold": threshold}, gains, added))
+    choose(table)
     return table
 
 

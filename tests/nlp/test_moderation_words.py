@@ -91,3 +91,21 @@ def test_a_missing_head_fails_at_load(tmp_path):
     component.load()
     assert component.words_head.classes == ["hateful", "threat"]
 
+
+
+def test_the_grid_rule_of_the_heads_training():
+    """The rule both heads' ``--cv`` apply (``moderation_words.choose``): the largest mean F1 gain among the settings
+    that lower no suite and flag no real review in addition; none when no setting passes."""
+    from vigie.nlp.train.moderation_words import choose, grid_row, suite_gains
+
+    suites = {"a": [{"hateful": True, "flagged": False}, {"hateful": False, "flagged": False}],
+              "b": [{"hateful": True, "flagged": True}, {"hateful": False, "flagged": False}]}
+    helps = suite_gains(suites, {"a": [True, False], "b": [True, False]})
+    assert helps == {"a": (0.0, 1.0), "b": (1.0, 1.0)}
+    hurts_b = suite_gains(suites, {"a": [True, False], "b": [True, True]})
+    table = [grid_row({"C": 1, "clean_weight": 1, "threshold": 0.6}, hurts_b, 0),  # suite b lower
+             grid_row({"C": 3, "clean_weight": 1, "threshold": 0.6}, helps, 2),  # flags two reviews
+             grid_row({"C": 10, "clean_weight": 1, "threshold": 0.7}, helps, 0)]
+    assert table[0]["worst_gain"] < 0 and table[1]["real_added"] == 2
+    assert choose(table)["C"] == 10
+    assert choose(table[:2]) is None
