@@ -33,7 +33,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from vigie.nlp.components.toxicity import (
     DEFAULT_HEAD,
@@ -44,7 +43,19 @@ from vigie.nlp.components.toxicity import (
     head_reads,
 )
 from vigie.nlp.train.data import EVAL, moderation_clean_texts, read_jsonl
-from vigie.nlp.train.moderation_words import DEV_SETS, REAL, SUITES, THREATS, choose, f1, grid_row, suite_gains
+from vigie.nlp.train.moderation_words import (
+    DEV_SETS,
+    REAL,
+    SEED,
+    SUITES,
+    THREAT_C,
+    THREATS,
+    choose,
+    f1,
+    fit_regressions,
+    grid_row,
+    suite_gains,
+)
 
 # the shipped head (version 2) was trained on these suites; ``--cv`` tries the words head's wider tuning data (WIDE)
 TRAINED = ("moderation_dev.jsonl", "moderation_blind1.jsonl", "moderation_blind2.jsonl", "moderation_blind3.jsonl",
@@ -53,9 +64,7 @@ WIDE = {name: EVAL / f"{name}.jsonl" for name in SUITES} | DEV_SETS
 C = 4.0
 CLEAN_WEIGHT = 0.3
 THRESHOLD = HEAD_THRESHOLD
-THREAT_C = 1.0
 GRID = {"C": (1.0, 4.0, 10.0), "clean_weight": (0.3, 1.0, 3.0), "threshold": (0.6, 0.7, 0.8, 0.85)}
-SEED = 13
 
 
 def component(profile: str) -> ToxicityComponent:
@@ -115,16 +124,9 @@ def embed_rows(rows: list[dict], cache: str | Path | None) -> None:
 
 
 def fit(rows: list[dict], clean: list[dict], c: float, clean_weight: float):
-    """The hateful regression over ``rows`` and ``clean`` (weighted), and the threat one among hateful rows."""
-    data = rows + clean
-    x = np.array([r["x"] for r in data])
-    y = np.array([r.get("hateful", False) for r in data])
-    weight = np.array([1.0] * len(rows) + [clean_weight] * len(clean))
-    hateful = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=SEED)
-    hateful.fit(x, y, sample_weight=weight)
-    threat = LogisticRegression(C=THREAT_C, max_iter=5000, class_weight="balanced", random_state=SEED)
-    threat.fit(x[y], np.array([r["threat"] for r in data if r.get("hateful", False)]))
-    return hateful, threat
+    """The hateful regression over the e5 vectors of ``rows`` and ``clean`` (weighted), and the threat one among
+    hateful rows."""
+    return fit_regressions(np.array([r["x"] for r in rows + clean]), rows, clean, c, clean_weight)
 
 
 def probas(models, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:

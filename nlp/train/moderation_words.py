@@ -133,16 +133,21 @@ def suite_rows(comp: ToxicityComponent) -> dict[str, list[dict]]:
 
 def fit(rows: list[dict], clean: list[dict], c: float, clean_weight: float):
     """The two regressions over fresh TF-IDF blocks of ``rows`` (suite cases) and ``clean`` (weighted)."""
-    data = rows + clean
     blocks = Blocks({"word": 1.0, "char": 1.0}, MIN_DF)
-    x = blocks.fit_transform([r["features"] for r in data])
-    y = np.array([r.get("hateful", False) for r in data])
+    x = blocks.fit_transform([r["features"] for r in rows + clean])
+    return (blocks, *fit_regressions(x, rows, clean, c, clean_weight))
+
+
+def fit_regressions(x, rows: list[dict], clean: list[dict], c: float, clean_weight: float):
+    """The hateful regression over the inputs ``x`` of ``rows`` then ``clean`` (clean texts weighted
+    ``clean_weight``), and the threat one among hateful rows: both heads' (words and e5) training."""
+    y = np.array([r.get("hateful", False) for r in rows + clean])
     weight = np.array([1.0] * len(rows) + [clean_weight] * len(clean))
     hateful = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=SEED)
     hateful.fit(x, y, sample_weight=weight)
     threat = LogisticRegression(C=THREAT_C, max_iter=5000, class_weight="balanced", random_state=SEED)
     threat.fit(x[y], np.array([r["threat"] for r in rows if r["hateful"]]))
-    return blocks, hateful, threat
+    return hateful, threat
 
 
 def decide(rows: list[dict], proba: np.ndarray, threat: np.ndarray, threshold: float) -> list[bool]:
