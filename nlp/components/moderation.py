@@ -79,6 +79,11 @@ _TURN = re.compile(r"\b(?:mais|je maintiens|je le redis|je redis|je le repete|je
 _WORK = re.compile(r"\b(?:films?|livres?|romans?|thriller|polar|pieces?|chansons?|albums?|titres?|series?|intitule\w*|"
                    r"spectacles?|bd|club (?:de )?lecture|feuilleton|episodes?|jeu video|podcast|affiche|projection|"
                    r"theatre|troupe|jouera|jouent|representations?|cinema|opera|comedie|lecture)\b")  # quoted titles
+# a review of a film, a series or a book: its characters and plot name groups ("ces femmes si fragiles") that the
+# learned heads, trained on comments about local life, would read as their targets
+_REVIEWED_WORK = re.compile(r"\b(?:films?|scenarios?|jeu des acteurs|actrices?|realisat(?:eur|rice)s?|"
+                            r"personnages?|intrigue|mise en scene|casting|doublage|bande[- ]annonce|navets?|nanars?|"
+                            r"romans?|thriller|polar|documentaire|dessin anime)\b")
 _CLAUSE_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[,.;:!?…»«()]")
 _CLAUSE_END = set(",.;:!?…»«()")
 _HASHTAG = re.compile(r"#([^\W_]\w{1,80})")
@@ -182,6 +187,9 @@ SPLIT_STOP = {"a", "au", "aux", "de", "des", "du", "en", "et", "le", "la", "les"
               "ces", "cet", "cette", "je", "tu", "moi", "toi", "lui", "eux", "c", "d", "j", "m", "n", "s", "t", "es",
               "as", "ai", "va", "vont", "fait", "ca", "lol", "mdr", "non", "oui"}
 NOBODY = {"aucun", "aucune", "personne", "nul", "nulle"}
+# before "personne" or "nul", a word that makes it a noun or an adjective ("cette personne", "ce gros nul")
+NOBODY_NOT_AFTER = {"ce", "cet", "cette", "la", "le", "une", "un", "les", "des", "gros", "grosse", "vieux", "vieille",
+                    "sale", "pauvre", "petit", "petite", "espece", "quel", "quelle", "match", "bande", "de", "du"}
 NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", "guere", "ni", "plus"}
 # words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
 FRAME_PREV = {"vrai", "vraie", "sale", "sales", "espece",
@@ -267,6 +275,10 @@ VIOLENT_STEMS = ("tuer", "tue", "buter", "bute", "defonc", "brul", "cram", "expl
                  "gaz", "ecras", "noyer", "massacr", "extermin", "bousill", "cass", "flingu", "butt", "degomm",
                  "detrui", "atomis", "pulveris", "bombard", "empoisonn", "etrangl", "abatt", "zigouill", "demont",
                  "cogn", "frapp", "achev", "dezingu", "explos")
+# words a threat of harm is made of, beyond those verbs ("on va te pendre", "tu vas le payer", "gare à toi")
+THREAT_STEMS = ("egorg", "poignard", "couteau", "fusil", "balle", "pendre", "pendu", "pendus", "pendra", "regrett",
+                "payer", "paiera", "gaffe", "lapid", "incendi", "caillass", "saign", "batte", "battes", "barre",
+                "barres", "feu", "euthanas", "degag", "bombe", "fusill")
 _INTERJECTION = re.compile(r"\b(?:je (?:vous|te) (?:le )?(?:jure|dis|promets|garantis)|"
                            r"(?:vous|tu) (?:savez|sais|vois|voyez))\b")
 # what may stand between a threat and the thing it is aimed at ("tuer TOUS CES moustiques")
@@ -329,6 +341,21 @@ DEHUMANISING_INSULTS = {"merde", "merdes", "ordure", "ordures", "raclure", "racl
                         "immondices", "charogne", "charognes", "racaille", "racailles", "nuisible", "nuisibles"}
 PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "conducteur", "chauffeur", "gamin",
            "femme", "mari", "patron", "chef", "proprio", "proprietaire", "prof", "client", "vendeur", "livreur"}
+
+
+def reviews_a_work(canon: str) -> bool:
+    """The folded text speaks of a film, a series or a book (``_REVIEWED_WORK``)."""
+    return bool(_REVIEWED_WORK.search(canon))
+
+
+def nobody_at(words: list[str], i: int) -> bool:
+    """``words[i]`` says "nobody" ("personne ne mérite", "nul ne doit", "aucun enfant"): not a noun or an adjective
+    after a determiner ("cette personne", "ce gros nul du conseil, je vais le crever"), and "nul" only before
+    "ne"."""
+    word = words[i]
+    if word not in NOBODY or (i and words[i - 1] in NOBODY_NOT_AFTER):
+        return False
+    return word not in ("nul", "nulle") or words[i + 1:i + 2] in (["ne"], ["n"])
 
 
 def _plural_people(words: list[str], i: int, j: int) -> bool:
@@ -721,7 +748,7 @@ class Moderator:
         for i, tok in enumerate(tokens):
             if tok in ("pas", "jamais") and i and tokens[i - 1].startswith(HARM_PREFIXES):
                 return True  # "on tape pas sur les handicapés" (the spoken negation without "ne")
-            if tok in NOBODY:
+            if nobody_at(tokens, i):
                 reach = 6
             elif tok in ("ne", "n"):
                 reach = 4
@@ -909,8 +936,8 @@ class Moderator:
                 if in_quotes(m.start()) or titled(m.start()) or any(a < m.end() and m.start() < b for a, b in idioms):
                     continue  # quoted to condemn it, a title, or part of an idiom ("faut le tuer dans l'œuf")
                 k = word_at(m.start())
-                if NOBODY.intersection(words[max(0, k - 4):k]) or _FORBIDDING.search(canon[max(0, m.start() - 40):
-                                                                                            m.start()]):
+                if any(nobody_at(words, w) for w in range(max(0, k - 4), k)) \
+                        or _FORBIDDING.search(canon[max(0, m.start() - 40):m.start()]):
                     continue  # "personne mérite de se faire tabasser", "il ne faut jamais frapper…": harm denied
                 g = group_near(k, 12)
                 if g is None and self._threat_on_thing(words, k, word_at(m.end()), sentence_of, m.group(0)):
@@ -1399,6 +1426,13 @@ def moderator() -> Moderator:
 
 
 @lru_cache(maxsize=256)
+def speaks_of_harm(canon: str) -> bool:
+    """A word of violence or harm in the folded text (``VIOLENT_STEMS``, ``HARM_PREFIXES``, ``THREAT_STEMS``): what a
+    learned head's threat needs ("quelle merde ce GPS", "la folle avoine, il faudrait faucher" name none)."""
+    stems = VIOLENT_STEMS + HARM_PREFIXES + THREAT_STEMS
+    return any(word.startswith(stems) for word in _WORD.findall(canon))
+
+
 def group_targets(canon: str) -> tuple[str, ...]:
     """``Moderator.group_targets`` of a canonical text, cached: the model's features and the component's context
     both need them."""

@@ -37,7 +37,17 @@ from vigie.nlp.components._patterns import PatternList
 from vigie.nlp.components._savedmodel import ModelSource, SavedModel
 from vigie.nlp.components._textmodel import LEXICONS, MODELS, LinearTextModel, normalise, text_features
 from vigie.nlp.components._util import batches, sigmoid
-from vigie.nlp.components.moderation import ADDRESSED, PRIORITY, Verdict, analysis, group_targets, moderator, standing
+from vigie.nlp.components.moderation import (
+    ADDRESSED,
+    PRIORITY,
+    Verdict,
+    analysis,
+    group_targets,
+    moderator,
+    reviews_a_work,
+    speaks_of_harm,
+    standing,
+)
 from vigie.nlp.errors import PipelineLoadError
 from vigie.textfold import fold
 
@@ -78,7 +88,7 @@ DEFAULT_HEAD = MODELS / "moderation_e5_head_v2.npz"
 # the words head (both profiles; after the e5 head in ``accurate``): a functional head over the linear model's own
 # features (words, characters, rule markers), trained on the functional suites (vigie.nlp.train.moderation_words);
 # its thresholds are in the file
-DEFAULT_WORDS_HEAD = MODELS / "moderation_words_head_v1.json.gz"
+DEFAULT_WORDS_HEAD = MODELS / "moderation_words_head_v2.json.gz"
 WORDS_CUE = "modèle (mots)"
 MODEL_CUE = "modèle"  # a flag of the linear model alone
 DEFAULT_THREAT_HEAD = MODELS / "moderation_threat_head_v1.json.gz"
@@ -306,6 +316,10 @@ class Context:
         return moderator().negated_harm(self.canon)
 
     @cached_property
+    def reviews_work(self) -> bool:
+        return reviews_a_work(self.canon)
+
+    @cached_property
     def identity(self) -> bool:
         return moderator().identity_statement(self.canon)
 
@@ -471,25 +485,29 @@ class ToxicityComponent(SavedModel):
                 unflagged.append((len(out) - 1, ctx, scores))
                 if head_reads(text, ctx, model[0]):
                     pending.append((len(out) - 1, ctx, scores))
-        if pending:
-            self._read_heads(texts, out, pending)
-        if self.threat_head_path is None:  # switched off (the head's own training reads the component without it)
-            return out
-        threats = self.threat_head
-        threshold = float(threats.thresholds["threat"])
-        for i, ctx, scores in unflagged:
-            if out[i]["flagged"] or not threat_reads(ctx):
-                continue
-            proba = threats.proba(ctx.features)["threat"]
-            if proba >= threshold:
-                score = above_threshold(proba, threshold)
-                verdict = Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, THREAT_CUE)
-                out[i] = result({**scores, "threat": max(scores.get("threat", 0.0), score)}, verdict, self.flag_labels)
+        tentative = self._read_heads(texts, out, pending) if pending else {}
+        if self.threat_head_path is not None:  # None: switched off (the head's own training reads the component
+            threats = self.threat_head           # without it)
+            threshold = float(threats.thresholds["threat"])
+            for i, ctx, scores in unflagged:
+                if out[i]["flagged"] or not threat_reads(ctx):
+                    continue
+                proba = threats.proba(ctx.features)["threat"]
+                if proba >= threshold:
+                    score = above_threshold(proba, threshold)
+                    verdict = Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, THREAT_CUE)
+                    out[i] = result({**scores, "threat": max(scores.get("threat", 0.0), score)}, verdict,
+                                    self.flag_labels)
+        for i, flagged in tentative.items():  # the e5 head's threats with no word of harm, if nothing else flagged
+            if not out[i]["flagged"]:
+                out[i] = flagged
         return out
 
-    def _read_heads(self, texts: list[str], out: list[dict], pending: list[tuple[int, Context, dict]]) -> None:
+    def _read_heads(self, texts: list[str], out: list[dict],
+                    pending: list[tuple[int, Context, dict]]) -> dict[int, dict]:
         """The e5 head (profile ``accurate``) and the words head over the texts ``head_reads`` let through, when they
-        are no longer than LONG_TEXT_CHARS."""
+        are no longer than LONG_TEXT_CHARS.  Returns the e5 head's tentative flags (``head_verdict``), by text,
+        that stand only if the words head and the threat head leave the text unflagged."""
         readings: list[list[tuple[float, float, float, str]]] = [[] for _ in pending]
         # both heads were trained on comments: a review or an article is left to the rules and the linear model (the
         # e5 head flagged 7 real film reviews that tell a plot, nlp/eval/README.md "Fourteenth round")
@@ -508,13 +526,21 @@ class ToxicityComponent(SavedModel):
             if ctx.targets:
                 read = words.proba(ctx.features)
                 readings[row].append((read["hateful"], read["threat"], float(words.thresholds["hateful"]), WORDS_CUE))
+        tentative = {}
         for row, (i, ctx, scores) in enumerate(pending):
             for proba, threat, threshold, cue in readings[row]:
-                verdict = head_verdict(proba, threat, threshold, ctx, cue)
-                if verdict is not None:
-                    scores = {**scores, verdict.category: max(scores.get(verdict.category, 0.0), verdict.score)}
-                    out[i] = result(scores, verdict, self.flag_labels)
-                    break
+                verdict, sure = head_verdict(proba, threat, threshold, ctx, cue)
+                if verdict is None:
+                    continue
+                flagged = result({**scores, verdict.category: max(scores.get(verdict.category, 0.0), verdict.score)},
+                                 verdict, self.flag_labels)
+                if not sure:
+                    tentative.setdefault(i, flagged)
+                    continue
+                out[i] = flagged
+                tentative.pop(i, None)
+                break
+        return tentative
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.toxicity = self.predict(doc.text)
@@ -533,12 +559,12 @@ class ToxicityComponent(SavedModel):
 def head_reads(text: str, ctx: Context, calibrated: dict[str, float]) -> bool:
     """Whether a functional head reads a text the rules and the linear model left unflagged: five words or more, no
     veto (counter-speech, a reported quote, a negated hostile word or harm, violence aimed at a thing, an identity
-    statement, praise or plain information about a group), and a protected group named or some hostility (the
-    linear model's hostility or insult at HEAD_GATE)."""
+    statement, praise or plain information about a group, a review of a film, a series or a book: the heads were
+    trained on comments about local life, and read "ces femmes si fragiles" in a film review as hate), and a
+    protected group named or some hostility (the linear model's hostility or insult at HEAD_GATE)."""
     return len(text.split()) >= HEAD_MIN_WORDS and not (
         ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.negated_harm or ctx.thing_aimed
-        or ctx.identity or ctx.positive
-        or ctx.informative) and (
+        or ctx.identity or ctx.positive or ctx.informative or ctx.reviews_work) and (
         bool(ctx.targets) or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE)
 
 
@@ -556,18 +582,27 @@ def threat_reads(ctx: Context) -> bool:
                 or ctx.negated_harm or ctx.identity or ctx.positive or ctx.informative or ctx.thing_aimed)
 
 
-def head_verdict(proba: float, threat: float, threshold: float, ctx: Context, cue: str) -> Verdict | None:
-    """What a functional head's probabilities (hateful, threat among hateful) say of a text it read: a threat when
-    someone is named it could be aimed at, hate when a protected group is named; hostility with no group and no
-    threat stays the rules' and the linear model's call."""
+def head_verdict(proba: float, threat: float, threshold: float, ctx: Context,
+                 cue: str) -> tuple[Verdict | None, bool]:
+    """What a functional head's probabilities (hateful, threat among hateful) say of a text it read, and whether the
+    verdict is sure: a threat when someone is named it could be aimed at, hate when a protected group is named;
+    hostility with no group and no threat stays the rules' and the linear model's call.  The e5 head's threat also
+    needs a word of harm (``speaks_of_harm``): without one it is tentative, hate of the group named or an insult of
+    the person aimed at, and stands only when no other head flags the text (on its tuning data the e5 head called
+    threats "Une policière municipale mdrrr elle va faire quoi à part pleurer" and "foutue porte, elle grince à
+    réveiller les morts"; veiled threats, "on sait où habite l'adjointe", are the threat head's to name)."""
     if proba < threshold:
-        return None
+        return None, True
     score = above_threshold(proba, threshold)
     if threat >= 0.5 and (ctx.targets or aimed_at_someone(ctx.canon)):
-        return Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, cue)
+        if cue == WORDS_CUE or speaks_of_harm(ctx.canon):
+            return Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, cue), True
+        if ctx.targets:
+            return Verdict("hate", ctx.targets[0], score, cue), False
+        return Verdict("insult", "person", score, cue), False
     if ctx.targets:
-        return Verdict("hate", ctx.targets[0], score, cue)
-    return None
+        return Verdict("hate", ctx.targets[0], score, cue), True
+    return None, True
 
 
 def aimed_at_someone(canon: str) -> bool:

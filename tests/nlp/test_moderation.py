@@ -828,3 +828,23 @@ def test_telling_someone_again_reports_no_hate(pipeline, text):
     """"il m'a dit", "elle a dit" report what someone said (counter-speech cues); "on t'a dit", "on vous a dit" tell
     the reader again: the insult beside them stands."""
     assert _tox(pipeline, text)["flagged"], text
+
+
+# written for this test: "personne" and "nul" as nouns are no "nobody" that denies the harm after them
+@pytest.mark.parametrize("text", [
+    "Ce gros nul du conseil, je vais le crever à la sortie de la séance",
+    "Cette personne de l'accueil, je vais la crever si elle me refait attendre",
+    "Quel nul ce conseiller, je vais le buter",
+])
+def test_a_noun_personne_or_nul_denies_no_threat(pipeline, text):
+    verdicts = moderator().verdicts(moderator().canonical(text))
+    assert any(v.category == "threat" for v in verdicts), verdicts
+
+
+@pytest.mark.parametrize("text", [
+    "Personne ne mérite de se faire tabasser pour sa religion",
+    "Nul ne doit se faire frapper à cause de sa couleur de peau",
+    "Aucun enfant ne devrait se faire tabasser à la sortie du collège",
+])
+def test_nobody_still_denies_the_harm(pipeline, text):
+    assert not pipeline(text)._.toxicity["flagged"]

@@ -166,3 +166,59 @@ def test_mocked_or_negated_praise_is_no_positive_statement(accurate, text):
 def test_contempt_and_disgust_said_with_a_noun_are_flagged(fast, text):
     tox = fast(text)._.toxicity
     assert tox["flagged"] and tox["category"] in ("hate", "dehumanisation"), (text, tox)
+
+
+# written for this test: texts the e5 head reads as threats though no harm is said
+NO_HARM_SAID = [
+    "Quelle horreur cette imprimante de la médiathèque, elle bourre à chaque page, je vais finir par craquer.",
+    "La conseillère qui tient le stand des associations, elle va faire quoi à part sourire pour la photo mdr",
+]
+
+
+@pytest.mark.parametrize("text", ["Ce conseiller municipal, je vais le crever à la sortie de la séance",
+                                  "Tu vas le regretter, on sait où tu gares ta voiture le soir"])
+def test_a_heads_threat_with_a_word_of_harm_is_sure(accurate, text):
+    from vigie.nlp.components.toxicity import WORDS_CUE, head_verdict
+
+    ctx = accurate.get_pipe("vigie_toxicity").context(text)
+    verdict, sure = head_verdict(0.95, 0.9, 0.5, ctx, "modèle (e5)")
+    assert sure and verdict.category == "threat" and verdict.target == "person"
+    assert head_verdict(0.95, 0.9, 0.5, ctx, WORDS_CUE)[0].category == "threat"
+    assert head_verdict(0.4, 0.9, 0.5, ctx, "modèle (e5)") == (None, True)  # under the threshold: nothing
+
+
+@pytest.mark.parametrize("text", NO_HARM_SAID)
+def test_an_e5_threat_with_no_word_of_harm_is_only_tentative(accurate, text):
+    from vigie.nlp.components.toxicity import WORDS_CUE, head_verdict
+
+    ctx = accurate.get_pipe("vigie_toxicity").context(text)
+    verdict, sure = head_verdict(0.95, 0.9, 0.5, ctx, "modèle (e5)")
+    assert not sure and verdict.category == "insult" and verdict.target == "person"
+    # the words head keeps its threats: it reads only texts that name a group, and was trained for them
+    assert head_verdict(0.95, 0.9, 0.5, ctx, WORDS_CUE)[1]
+    # whatever the component decides, a text that says no harm is never called a threat by the e5 head
+    tox = accurate(text)._.toxicity
+    assert not (tox["category"] == "threat" and tox["cue"] == "modèle (e5)")
+
+
+def test_a_tentative_verdict_yields_to_the_threat_head(accurate, monkeypatch):
+    """With every head reading made tentative, the threat head still names a veiled threat; where it stays silent,
+    the tentative insult stands."""
+    from vigie.nlp.components import toxicity
+
+    veiled = ("Madame l'adjointe, vos enfants sortent de l'école à 16 h 30, ce serait dommage qu'il leur arrive un "
+              "souci.")
+    grumble = NO_HARM_SAID[0]
+    comp = accurate.get_pipe("vigie_toxicity")
+    assert comp.predict(veiled)["cue"] == toxicity.THREAT_CUE  # the threat head names it, the rules do not
+    calls = []
+
+    def tentative(proba, threat, threshold, ctx, cue):
+        calls.append(cue)
+        return toxicity.Verdict("insult", "person", 0.6, cue), False
+
+    monkeypatch.setattr(toxicity, "head_verdict", tentative)
+    after = comp.predict_many([veiled, grumble])
+    assert after[0]["category"] == "threat" and after[0]["cue"] == toxicity.THREAT_CUE
+    assert after[1]["flagged"] and after[1]["category"] == "insult" and after[1]["cue"] == "modèle (e5)"
+    assert calls == ["modèle (e5)", "modèle (e5)"]  # the words head reads only texts that name a group

@@ -64,10 +64,12 @@ def test_fast_leaves_information_relatives_and_complaints_alone(fast, text):
 
 def test_long_texts_are_not_read_by_the_words_head(fast):
     text, _ = MISSED_BY_RULES[0]
-    review = ("Vu hier soir au cinéma du centre, une chronique de marché tournée caméra à l'épaule, avec des acteurs "
-              "amateurs, une lumière d'hiver très belle et une musique discrète qui accompagne les personnages "
-              "du début à la fin. ")
-    long_text = review + text
+    # no word of a film or a book (those are vetoed whatever their length, see below): length alone decides
+    chronicle = ("Samedi matin au marché couvert, beaucoup de monde malgré la pluie, des étals de légumes d'hiver, le "
+                 "fromager de la vallée, les fleurs du lycée horticole et une fanfare qui a joué jusqu'à midi devant "
+                 "la fontaine. ")
+    long_text = chronicle + text
+    assert not moderator().verdicts(moderator().canonical(long_text))
     assert len(long_text) > LONG_TEXT_CHARS
     assert fast(text)._.toxicity["cue"] == WORDS_CUE
     assert fast(long_text)._.toxicity["cue"] != WORDS_CUE
@@ -109,3 +111,32 @@ def test_the_grid_rule_of_the_heads_training():
     assert table[0]["worst_gain"] < 0 and table[1]["real_added"] == 2
     assert choose(table)["C"] == 10
     assert choose(table[:2]) is None
+
+
+# written for this test: short reviews of films and books that name a group as characters or as an audience
+REVIEWS = [
+    "Très beau film sur trois femmes qui reprennent la ferme familiale, les actrices sont formidables.",
+    "Le roman suit une famille d'Algériens arrivée à Marseille en 1962, les personnages sont attachants.",
+    "Un documentaire sur les sourds du Jura, la réalisatrice leur laisse enfin la parole.",
+]
+
+
+@pytest.mark.parametrize("text", REVIEWS)
+def test_reviews_of_films_and_books_are_not_read_by_the_heads(fast, text):
+    from vigie.nlp.components.toxicity import head_reads
+
+    component = fast.get_pipe("vigie_toxicity")
+    ctx = component.context(text)
+    assert ctx.targets and ctx.reviews_work  # a group is named: without the veto the heads would read it
+    assert not head_reads(text, ctx, component.model_scores([ctx])[0][0])
+    assert not fast(text)._.toxicity["flagged"]
+
+
+def test_the_packaged_head_is_the_training_scripts_choice():
+    """The shipped file carries the settings the training script's defaults say (rebuilt with them, stop 35)."""
+    from vigie.nlp.train import moderation_words
+
+    head = LinearTextModel.load(DEFAULT_WORDS_HEAD)
+    meta = head.data["meta"]
+    assert meta["C"] == moderation_words.C and meta["trained_on"]["clean_weight"] == moderation_words.CLEAN_WEIGHT
+    assert head.thresholds["hateful"] == moderation_words.THRESHOLD
