@@ -194,7 +194,13 @@ NEGATIONS = {"ne", "n", "pas", "jamais", "aucun", "aucune", "nullement", "non", 
 # words before a framed slur or "con" that make it an insult: "sale melon", "espèce de con", "t'es mongol"
 FRAME_PREV = {"vrai", "vraie", "sale", "sales", "espece",
               "bande", "gros", "grosse", "ptit", "petit", "petite", "petits", "petites", "quel", "quelle",
-              "es", "etes", "cet", "pauvre", "vieux", "vieille", "tas", "sous", "race", "ces", "cette", "ce"}
+              "es", "etes", "cet", "pauvre", "vieux", "vieille", "tas", "sous", "race", "ces", "cette", "ce",
+              "pauvres", "vieilles", "grosses", "vrais", "vraies"}
+# the person a role names, before the thing it is in charge of: "l'adjoint aux travaux est un crétin fini"
+ROLE_NOUNS = {"adjoint", "adjointe", "responsable", "chef", "cheffe", "directeur", "directrice", "agent", "agents",
+              "conseiller", "conseillere", "delegue", "deleguee", "president", "presidente", "elu", "elue", "charge",
+              "chargee", "technicien", "technicienne", "gardien", "gardienne", "patron", "patronne", "gerant",
+              "gerante", "prof", "professeur", "professeure", "vendeur", "vendeuse"}
 COPULA = {"est", "es", "etes", "sont", "suis", "soient", "soit", "serait", "seraient", "etait", "etaient"}
 DETERMINERS = {"un", "une", "des", "de", "d"}
 # dehumanising nouns count after these words ("ces rats", "sont des cafards", "comme des animaux")
@@ -285,7 +291,7 @@ _INTERJECTION = re.compile(r"\b(?:je (?:vous|te) (?:le )?(?:jure|dis|promets|gar
 THING_LEAD = {"ce", "cet", "cette", "ces", "le", "la", "les", "l", "un", "une", "des", "tous", "toutes", "mon", "ma",
               "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "votre", "nos", "vos", "leur", "leurs", "sale",
               "sales", "foutu", "foutue", "foutus", "foutues", "maudit", "maudite", "maudits", "maudites", "vieux",
-              "vieille", "gros", "grosse", "petit", "petite", "de", "d", "du"}
+              "vieille", "gros", "grosse", "petit", "petite", "de", "d", "du", "putain", "putains"}
 PESTS = {"mouche", "mouches", "guepe", "guepes", "moucheron", "moucherons", "tique", "tiques", "puce", "puces",
          "limace", "limaces", "escargot", "escargots", "taupe", "taupes", "fourmi", "fourmis", "araignee", "araignees",
          "ragondin", "ragondins", "sanglier", "sangliers", "goeland", "goelands", "mouette", "mouettes", "corneille",
@@ -295,6 +301,8 @@ PESTS = {"mouche", "mouches", "guepe", "guepes", "moucheron", "moucherons", "tiq
          "ordis", "ordinateurs", "voitures", "bagnoles", "motos", "scooters", "camions", "radars", "panneaux",
          "reveil", "television", "tele", "console", "manette", "pc"}
 THING_NOUNS |= PESTS
+THING_NOUNS |= {"pompe", "chaudiere", "ascenseur", "compteur", "generateur", "congelateur", "frigo", "tondeuse",
+                "parapluie", "ciel", "pluie", "orage", "vent", "tempete", "canicule", "meduses", "meduse"}
 # things an adjective may follow in a review or a complaint ("des blagues minables"), besides THING_NOUNS
 ATTRIBUTED_THINGS = {"blague", "blagues", "gag", "gags", "navet", "navets", "nanar", "nanars", "role", "roles", "scene",
                      "scenes", "comedie", "comedies", "personnage", "personnages", "reglement", "arrete", "panneau",
@@ -359,8 +367,9 @@ def nobody_at(words: list[str], i: int) -> bool:
 
 
 def _plural_people(words: list[str], i: int, j: int) -> bool:
-    """Words ``i:j`` name people, then say what they do: "des mongols qui savent même pas jouer"."""
-    return i > 0 and words[i - 1] in ("des", "ces") and words[j:j + 1] == ["qui"]
+    """Words ``i:j`` name people, then say what they do: "des mongols qui savent même pas jouer", "les mongolll de
+    l'IME qui traînent au parc"."""
+    return i > 0 and words[i - 1] in ("des", "ces", "les") and "qui" in words[j:j + 4]
 
 
 def _lines(name: str) -> list[str]:
@@ -1311,6 +1320,8 @@ class Moderator:
         if k < 1 or words[k] not in ("est", "etait", "sont", "etaient", "devient", "reste"):
             return False
         subject = words[k - 1]
+        if k > 2 and words[k - 2] in ("aux", "au", "des", "du", "de", "d", "a") and words[k - 3] in ROLE_NOUNS:
+            return False  # "l'adjoint aux travaux est un crétin": said of the person
         if article:
             return subject in THING_NOUNS
         return subject in ("c", "ca", "cela") or subject in THING_NOUNS or (

@@ -848,3 +848,30 @@ def test_a_noun_personne_or_nul_denies_no_threat(pipeline, text):
 ])
 def test_nobody_still_denies_the_harm(pipeline, text):
     assert not pipeline(text)._.toxicity["flagged"]
+
+
+# written for this test, after blind suite 20's first look (stop 35): forms its errors showed
+@pytest.mark.parametrize("text, category", [
+    ("Le responsable des travaux est un crétin fini, trois mois pour un rond-point.", "insult"),
+    ("Les écolos du conseil, des pauvres cons qui n'ont jamais travaillé.", "insult"),
+    ("Les supporters d'en face, tous des bouseux consanguins.", "insult"),
+    ("Les mongolll du foyer qui crient dans le bus, ça devient pénible.", "slur"),
+    ("wsh c ki ces dépé qui dansent sur le char mdr", "slur"),
+    ("Mon voisin a un cerveau de moustique, il tond à 7 h le dimanche.", "insult"),
+    ("La gardienne, c'est pas une lumière, elle a encore perdu les clés.", "insult"),
+    ("Le nouveau DJ de la fête a le charisme d'une huître.", "insult"),
+    ("Je sais à quelle heure tu promènes ta fille au parc. Réfléchis.", "threat"),
+    ("J'espère que le plafond du gymnase s'effondrera sur eux pendant leur réunion.", "threat"),
+])
+def test_forms_blind20_showed_are_read(pipeline, text, category):
+    tox = pipeline(text)._.toxicity
+    assert tox["flagged"] and tox["category"] == category, tox
+
+
+@pytest.mark.parametrize("text", [
+    "Je refuse qu'on parle comme ça des enfants réfugiés de l'école, ce sont des élèves comme les autres.",
+    "À ceux qui ricanent parce qu'une femme préside le club de foot : elle a sauvé nos finances.",
+    "j'vais défoncer ce putain de distributeur, il a encore avalé ma carte",
+])
+def test_counter_speech_and_grumbles_blind20_showed_are_not_flagged(pipeline, text):
+    assert not pipeline(text)._.toxicity["flagged"]
