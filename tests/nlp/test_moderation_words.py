@@ -15,6 +15,7 @@ from vigie.nlp.components._textmodel import LinearTextModel
 from vigie.nlp.components.moderation import moderator
 from vigie.nlp.components.toxicity import DEFAULT_WORDS_HEAD, LONG_TEXT_CHARS, WORDS_CUE, ToxicityComponent
 from vigie.nlp.errors import PipelineLoadError
+from vigie.nlp.train.data import deft_path
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +141,23 @@ def test_the_packaged_head_is_the_training_scripts_choice():
     meta = head.data["meta"]
     assert meta["C"] == moderation_words.C and meta["trained_on"]["clean_weight"] == moderation_words.CLEAN_WEIGHT
     assert head.thresholds["hateful"] == moderation_words.THRESHOLD
+
+
+def _same_model(a: LinearTextModel, b: LinearTextModel) -> bool:
+    """The same decisions: vocabulary, idf weights, coefficients, intercepts and thresholds (not the gzip header)."""
+    left, right = dict(a.data), dict(b.data)
+    left.pop("meta", None), right.pop("meta", None)
+    return left == right
+
+
+@pytest.mark.skipif(not deft_path("train").exists(), reason="shared DEFT data not available (clean training texts)")
+def test_the_packaged_heads_rebuild_from_their_scripts(tmp_path):
+    """The words and threat heads learn from the rules' verdicts: a rule change leaves the packaged files stale
+    until their scripts rebuild them (they did not rebuild at stops 33-34)."""
+    from vigie.nlp.components.toxicity import DEFAULT_THREAT_HEAD
+    from vigie.nlp.train import moderation_threat, moderation_words
+
+    moderation_words.train(tmp_path / "words.json.gz")
+    assert _same_model(LinearTextModel.load(tmp_path / "words.json.gz"), LinearTextModel.load(DEFAULT_WORDS_HEAD))
+    moderation_threat.train(tmp_path / "threat.json.gz")
+    assert _same_model(LinearTextModel.load(tmp_path / "threat.json.gz"), LinearTextModel.load(DEFAULT_THREAT_HEAD))
