@@ -875,3 +875,25 @@ def test_forms_blind20_showed_are_read(pipeline, text, category):
 ])
 def test_counter_speech_and_grumbles_blind20_showed_are_not_flagged(pipeline, text):
     assert not pipeline(text)._.toxicity["flagged"]
+
+
+# written for this test: mockery idioms of a person's mind (stop 35), and the same words in a form or a review
+@pytest.mark.parametrize("text", [
+    "Il lui manque une case, au nouveau conseiller",
+    "Le voisin n'a pas la lumière à tous les étages",
+    "T'es vraiment un boulet, tu as encore oublié les clés de la salle",
+    "Tu sers à rien, sérieux, rends ton écharpe",
+    "T'as fumé quoi avant d'écrire ce commentaire ?",
+    "Quelle cervelle de moineau ce type",
+])
+def test_mockery_idioms_are_insults(pipeline, text):
+    tox = pipeline(text)._.toxicity
+    assert tox["flagged"] and tox["category"] == "insult", tox
+
+
+@pytest.mark.parametrize("text", [
+    "Sur le formulaire en ligne il vous manque une case à cocher pour le quotient familial",
+    "Ce couteau suisse est aussi utile qu'un tournevis, je le garde dans la boîte à gants",
+])
+def test_forms_and_tools_are_no_mockery(pipeline, text):
+    assert not pipeline(text)._.toxicity["flagged"]
