@@ -79,7 +79,7 @@ _TURN = re.compile(r"\b(?:mais|je maintiens|je le redis|je redis|je le repete|je
 _WORK = re.compile(r"\b(?:films?|livres?|romans?|thriller|polar|pieces?|chansons?|albums?|titres?|series?|intitule\w*|"
                    r"spectacles?|bd|club (?:de )?lecture|feuilleton|episodes?|jeu video|podcast|affiche|projection|"
                    r"theatre|troupe|jouera|jouent|representations?|cinema|opera|comedie|lecture)\b")  # quoted titles
-# a review of a film, a series or a book: its characters and plot name groups ("ces femmes si fragiles") that the
+# a review of a film or a book: its characters and plot name groups ("ces femmes si fragiles") that the
 # learned heads, trained on comments about local life, would read as their targets
 _REVIEWED_WORK = re.compile(r"\b(?:films?|scenarios?|jeu des acteurs|actrices?|realisat(?:eur|rice)s?|"
                             r"personnages?|intrigue|mise en scene|casting|doublage|bande[- ]annonce|navets?|nanars?|"
@@ -352,7 +352,7 @@ PERSONS = {"voisin", "voisine", "voisins", "mec", "type", "gars", "bonhomme", "c
 
 
 def reviews_a_work(canon: str) -> bool:
-    """The folded text speaks of a film, a series or a book (``_REVIEWED_WORK``)."""
+    """The folded text speaks of a film or a book (``_REVIEWED_WORK``)."""
     return bool(_REVIEWED_WORK.search(canon))
 
 

@@ -487,21 +487,24 @@ class ToxicityComponent(SavedModel):
                     pending.append((len(out) - 1, ctx, scores))
         tentative = self._read_heads(texts, out, pending) if pending else {}
         if self.threat_head_path is not None:  # None: switched off (the head's own training reads the component
-            threats = self.threat_head           # without it)
-            threshold = float(threats.thresholds["threat"])
-            for i, ctx, scores in unflagged:
-                if out[i]["flagged"] or not threat_reads(ctx):
-                    continue
-                proba = threats.proba(ctx.features)["threat"]
-                if proba >= threshold:
-                    score = above_threshold(proba, threshold)
-                    verdict = Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, THREAT_CUE)
-                    out[i] = result({**scores, "threat": max(scores.get("threat", 0.0), score)}, verdict,
-                                    self.flag_labels)
+            self._read_threat_head(out, unflagged)  # without it)
         for i, flagged in tentative.items():  # the e5 head's threats with no word of harm, if nothing else flagged
             if not out[i]["flagged"]:
                 out[i] = flagged
         return out
+
+    def _read_threat_head(self, out: list[dict], unflagged: list[tuple[int, Context, dict]]) -> None:
+        """The threat head over the texts still unflagged that ``threat_reads`` lets through."""
+        threats = self.threat_head
+        threshold = float(threats.thresholds["threat"])
+        for i, ctx, scores in unflagged:
+            if out[i]["flagged"] or not threat_reads(ctx):
+                continue
+            proba = threats.proba(ctx.features)["threat"]
+            if proba >= threshold:
+                score = above_threshold(proba, threshold)
+                verdict = Verdict("threat", ctx.targets[0] if ctx.targets else "person", score, THREAT_CUE)
+                out[i] = result({**scores, "threat": max(scores.get("threat", 0.0), score)}, verdict, self.flag_labels)
 
     def _read_heads(self, texts: list[str], out: list[dict],
                     pending: list[tuple[int, Context, dict]]) -> dict[int, dict]:
@@ -559,7 +562,7 @@ class ToxicityComponent(SavedModel):
 def head_reads(text: str, ctx: Context, calibrated: dict[str, float]) -> bool:
     """Whether a functional head reads a text the rules and the linear model left unflagged: five words or more, no
     veto (counter-speech, a reported quote, a negated hostile word or harm, violence aimed at a thing, an identity
-    statement, praise or plain information about a group, a review of a film, a series or a book: the heads were
+    statement, praise or plain information about a group, a review of a film or a book: the heads were
     trained on comments about local life, and read "ces femmes si fragiles" in a film review as hate), and a
     protected group named or some hostility (the linear model's hostility or insult at HEAD_GATE)."""
     return len(text.split()) >= HEAD_MIN_WORDS and not (
