@@ -196,11 +196,10 @@ FRAME_PREV = {"vrai", "vraie", "sale", "sales", "espece",
               "bande", "gros", "grosse", "ptit", "petit", "petite", "petits", "petites", "quel", "quelle",
               "es", "etes", "cet", "pauvre", "vieux", "vieille", "tas", "sous", "race", "ces", "cette", "ce",
               "pauvres", "vieilles", "grosses", "vrais", "vraies"}
-# the person a role names, before the thing it is in charge of: "l'adjoint aux travaux est un crétin fini"
-ROLE_NOUNS = {"adjoint", "adjointe", "responsable", "chef", "cheffe", "directeur", "directrice", "agent", "agents",
-              "conseiller", "conseillere", "delegue", "deleguee", "president", "presidente", "elu", "elue", "charge",
-              "chargee", "technicien", "technicienne", "gardien", "gardienne", "patron", "patronne", "gerant",
-              "gerante", "prof", "professeur", "professeure", "vendeur", "vendeuse"}
+# roles beside PERSONS, HUMAN_NOUNS and the officials' lexicon, that name the person in charge of a thing ("le
+# responsable des travaux est un crétin fini")
+ROLE_NOUNS = {"responsable", "responsables", "charge", "chargee", "delegue", "deleguee", "cheffe", "gerant", "gerante",
+              "patronne", "professeur", "professeure", "vendeuse"}
 COPULA = {"est", "es", "etes", "sont", "suis", "soient", "soit", "serait", "seraient", "etait", "etaient"}
 DETERMINERS = {"un", "une", "des", "de", "d"}
 # dehumanising nouns count after these words ("ces rats", "sont des cafards", "comme des animaux")
@@ -285,6 +284,7 @@ VIOLENT_STEMS = ("tuer", "tue", "buter", "bute", "defonc", "brul", "cram", "expl
 THREAT_STEMS = ("egorg", "poignard", "couteau", "fusil", "balle", "pendre", "pendu", "pendus", "pendra", "regrett",
                 "payer", "paiera", "gaffe", "lapid", "incendi", "caillass", "saign", "batte", "battes", "barre",
                 "barres", "feu", "euthanas", "degag", "bombe", "fusill")
+HARM_STEMS = VIOLENT_STEMS + HARM_PREFIXES + THREAT_STEMS
 _INTERJECTION = re.compile(r"\b(?:je (?:vous|te) (?:le )?(?:jure|dis|promets|garantis)|"
                            r"(?:vous|tu) (?:savez|sais|vois|voyez))\b")
 # what may stand between a threat and the thing it is aimed at ("tuer TOUS CES moustiques")
@@ -1306,8 +1306,7 @@ class Moderator:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         return nxt in ("de", "d") and i > 0 and prev in ("la", "cette", "ces", "ce", "les", "cet", "sale", "sales")
 
-    @staticmethod
-    def _said_of_thing(words: list[str], i: int) -> bool:
+    def _said_of_thing(self, words: list[str], i: int) -> bool:
         """"c'est (tellement) débile", "ce film est nul", "le scénario est complètement débile": an adjective said
         of a thing or a situation, not of a person (a determiner before it, "c'est un débile", makes it one, unless
         the subject is a thing or an animal: "ces mouettes sont des voleuses")."""
@@ -1320,12 +1319,16 @@ class Moderator:
         if k < 1 or words[k] not in ("est", "etait", "sont", "etaient", "devient", "reste"):
             return False
         subject = words[k - 1]
-        if k > 2 and words[k - 2] in ("aux", "au", "des", "du", "de", "d", "a") and words[k - 3] in ROLE_NOUNS:
-            return False  # "l'adjoint aux travaux est un crétin": said of the person
+        if k > 2 and words[k - 2] in ("aux", "au", "des", "du", "de", "d", "a") and self._names_person(words[k - 3]):
+            return False  # "l'adjoint aux travaux est un crétin": said of the person in charge of the thing
         if article:
             return subject in THING_NOUNS
         return subject in ("c", "ca", "cela") or subject in THING_NOUNS or (
             k > 2 and words[k - 2] in ("de", "d", "du", "des") and words[k - 3] in THING_NOUNS)
+
+    def _names_person(self, word: str) -> bool:
+        """A person, an official or a role in charge of something ("voisin", "adjoint", "responsable")."""
+        return word in PERSONS or word in HUMAN_NOUNS or word in ROLE_NOUNS or self.officials.get(word) is not None
 
     def _threat_on_thing(self, words: list[str], k: int, end: int, sentence_of: list[int], said: str) -> bool:
         """A threat whose object is a thing or an animal: the noun right after it ("je vais tuer ce moustique", "faut
@@ -1436,14 +1439,13 @@ def moderator() -> Moderator:
     return Moderator()
 
 
-@lru_cache(maxsize=256)
 def speaks_of_harm(canon: str) -> bool:
-    """A word of violence or harm in the folded text (``VIOLENT_STEMS``, ``HARM_PREFIXES``, ``THREAT_STEMS``): what a
-    learned head's threat needs ("quelle merde ce GPS", "la folle avoine, il faudrait faucher" name none)."""
-    stems = VIOLENT_STEMS + HARM_PREFIXES + THREAT_STEMS
-    return any(word.startswith(stems) for word in _WORD.findall(canon))
+    """A word of violence or harm in the folded text (``HARM_STEMS``): what a learned head's threat needs ("quelle
+    merde ce GPS", "la folle avoine, il faudrait faucher" name none)."""
+    return any(word.startswith(HARM_STEMS) for word in _WORD.findall(canon))
 
 
+@lru_cache(maxsize=256)
 def group_targets(canon: str) -> tuple[str, ...]:
     """``Moderator.group_targets`` of a canonical text, cached: the model's features and the component's context
     both need them."""

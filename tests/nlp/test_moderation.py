@@ -850,7 +850,7 @@ def test_nobody_still_denies_the_harm(pipeline, text):
     assert not pipeline(text)._.toxicity["flagged"]
 
 
-# written for this test, after blind suite 20's first look (stop 35): forms its errors showed
+# written for this test (stop 35): forms blind suite 20's errors showed, and mockery idioms of a person's mind
 @pytest.mark.parametrize("text, category", [
     ("Le responsable des travaux est un crétin fini, trois mois pour un rond-point.", "insult"),
     ("Les écolos du conseil, des pauvres cons qui n'ont jamais travaillé.", "insult"),
@@ -862,8 +862,14 @@ def test_nobody_still_denies_the_harm(pipeline, text):
     ("Le nouveau DJ de la fête a le charisme d'une huître.", "insult"),
     ("Je sais à quelle heure tu promènes ta fille au parc. Réfléchis.", "threat"),
     ("J'espère que le plafond du gymnase s'effondrera sur eux pendant leur réunion.", "threat"),
+    ("Il lui manque une case, au nouveau conseiller", "insult"),
+    ("Le voisin n'a pas la lumière à tous les étages", "insult"),
+    ("T'es vraiment un boulet, tu as encore oublié les clés de la salle", "insult"),
+    ("Tu sers à rien, sérieux, rends ton écharpe", "insult"),
+    ("T'as fumé quoi avant d'écrire ce commentaire ?", "insult"),
+    ("Quelle cervelle de moineau ce type", "insult"),
 ])
-def test_forms_blind20_showed_are_read(pipeline, text, category):
+def test_insults_slurs_and_threats_of_the_fifteenth_round_are_read(pipeline, text, category):
     tox = pipeline(text)._.toxicity
     assert tox["flagged"] and tox["category"] == category, tox
 
@@ -872,28 +878,9 @@ def test_forms_blind20_showed_are_read(pipeline, text, category):
     "Je refuse qu'on parle comme ça des enfants réfugiés de l'école, ce sont des élèves comme les autres.",
     "À ceux qui ricanent parce qu'une femme préside le club de foot : elle a sauvé nos finances.",
     "j'vais défoncer ce putain de distributeur, il a encore avalé ma carte",
-])
-def test_counter_speech_and_grumbles_blind20_showed_are_not_flagged(pipeline, text):
-    assert not pipeline(text)._.toxicity["flagged"]
-
-
-# written for this test: mockery idioms of a person's mind (stop 35), and the same words in a form or a review
-@pytest.mark.parametrize("text", [
-    "Il lui manque une case, au nouveau conseiller",
-    "Le voisin n'a pas la lumière à tous les étages",
-    "T'es vraiment un boulet, tu as encore oublié les clés de la salle",
-    "Tu sers à rien, sérieux, rends ton écharpe",
-    "T'as fumé quoi avant d'écrire ce commentaire ?",
-    "Quelle cervelle de moineau ce type",
-])
-def test_mockery_idioms_are_insults(pipeline, text):
-    tox = pipeline(text)._.toxicity
-    assert tox["flagged"] and tox["category"] == "insult", tox
-
-
-@pytest.mark.parametrize("text", [
+    # the same words in a form or about a tool: no mockery
     "Sur le formulaire en ligne il vous manque une case à cocher pour le quotient familial",
     "Ce couteau suisse est aussi utile qu'un tournevis, je le garde dans la boîte à gants",
 ])
-def test_forms_and_tools_are_no_mockery(pipeline, text):
+def test_counter_speech_grumbles_and_forms_of_the_fifteenth_round_are_not_flagged(pipeline, text):
     assert not pipeline(text)._.toxicity["flagged"]
