@@ -155,7 +155,8 @@ _RESTRICT = re.compile(r"\bqu(?:e\b|')")
 _STATEMENT = re.compile(r"[^.!?…]+[.!?…]*")
 # equality and belonging said of a group: "des gens comme les autres", "ils font partie du village"
 _PRAISE_PHRASE = re.compile(r"\b(?:comme (?:les autres|tout le monde|nous|vous)|font partie|fait partie|"
-                            r"ont (?:toute )?leur place|a (?:toute )?sa place|autant que (?:les autres|nous|vous))\b")
+                            r"ont (?:toute )?leur place|a (?:toute )?sa place|autant que (?:les autres|nous|vous)|"
+                            r"besoin de (?:plus|davantage) de|(?:plus|davantage) de place aux)\b")
 STANCE_MAX_WORDS = 40  # a longer text says more than one thing about the group
 STANCE_WINDOW = 6  # words between the group and the praise
 INFORMATION_WINDOW = 10  # words between each group named and a word of information (``informative``)
@@ -166,7 +167,26 @@ INFORMATION_WINDOW = 10  # words between each group named and a word of informat
 _COMPLAINT = re.compile(r"\b(?:encore|toujours|partout|chez nous|nos|notre|ras le bol|marre|assez|invasion|envahi\w*|"
                         r"grand remplacement|a nos frais|aux frais|nos impots|gratuit\w*|privilege\w*|favoris\w*|"
                         r"devrai\w*|doivent|doit|faut|faudrait|qu'a|qu a|on va|c'est leur|leur truc|exclu\w*|ils|elles|"
-                        r"eux|ces gens|moqu\w*|c'est fait pour)\b|\.\.|…")
+                        r"eux|ces gens|moqu\w*|c'est fait pour|"
+                        # insinuations and comparisons with "us" ("évidemment ma voiture a été rayée", "d'où le
+                        # chaos", "je me demande ce qu'elle cache", "plus de droits que nous")
+                        r"evidemment|forcement|comme par hasard|bizarrement|d'ou|adieu|je me demande|on se demande|"
+                        r"devinez|quelle surprise|que nous|qu'eux)\b|\.\.|…")
+# an information question ("combien de migrants sont arrivés ?", "où se trouve la mosquée ?", "est-ce que la piscine
+# est accessible aux personnes en fauteuil ?"); "pourquoi" asks for a reason and often carries a reproach
+_INFO_QUESTION = re.compile(r"^\s*(?:combien|quand|ou|a quelle|quel|quelle|quels|quelles|est-ce que|est ce que|"
+                            r"y a-t-il|y a t il|existe-t-il)\b[^?]*\?\s*$")
+# a figure or a year is information ("environ 12 % des habitants", "le droit de vote en 1944")
+_FIGURE = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)\b|\d\s*%|\bpour ?cent\b")
+# the author's acquaintances, or living and working with people, before a group word: "mon voisin est musulman", "je
+# travaille avec trois réfugiés afghans" (with the checks of ``Moderator.acquainted``)
+_ACQUAINTANCE = re.compile(r"\b(?:(?:mon|ma|mes) (?:meilleure? amie?|meilleurs amis|voisin|voisine|voisins|voisines|"
+                           r"collegue|collegues|ami|amie|amis|amies|copain|copine|copains|copines|pote|potes|"
+                           r"medecin|medecin traitant|prof|profs|professeur|professeure|patron|patronne|chef|coloc|"
+                           r"colocataire|colocataires|camarade|camarades|associe|associee|nounou|dentiste|kine|"
+                           r"coiffeur|coiffeuse|instit|maitresse|entraineur|entraineuse) (?:est|sont|etait|etaient)"
+                           r"|je (?:vis|travaille|habite|bosse|joue|vais|sors|fais du sport) avec"
+                           r"|j'ai (?:grandi|travaille|vecu|joue) avec|je connais)\b")
 _IDENTITY = re.compile(r"\b(?:je suis|j suis|chui|suis|en tant que|nous sommes|on est|moi meme|fiere? d etre"
                        r"|fieres? d etre|fiers d etre)\b")
 GLUED_DETERMINERS = ("sales", "sale", "les", "des", "ces", "aux", "sal")
@@ -822,7 +842,18 @@ class Moderator:
             if self.slurs.get(w) is not None and (self._reclaimed(words, i, i + 1)
                                                   or self._self_profile(words, i, i + 1, canon)):
                 return True
-        return self._in_group_invitation(canon, words)
+        return self._in_group_invitation(canon, words) or self.acquainted(canon, words)
+
+    def acquainted(self, canon: str, words: list[str]) -> bool:
+        """The author speaks of someone they know or live and work with, who belongs to a group ("mon voisin est
+        musulman", "je travaille avec trois réfugiés afghans"), and says nothing else that could carry hostility: a
+        statement with no negation, contrast, excess, complaint or insinuation, irony or hostile word ("mon voisin
+        est arabe, évidemment ma voiture a été rayée" is no such statement)."""
+        if len(words) > STANCE_MAX_WORDS or "?" in canon or "!" in canon or not _ACQUAINTANCE.search(canon) \
+                or _STANCE_BLOCKERS.search(canon) or _COMPLAINT.search(canon) \
+                or any(marker in canon for marker in lexicons()["irony"]) or any(self._hostile_word(w) for w in words):
+            return False
+        return any(_ACQUAINTANCE.search(" ".join(words[max(0, i - 6):i])) for i, _, _ in self.groups.find(words))
 
     def positive_stance(self, canon: str) -> bool:
         """The text praises, welcomes or defends a group it names ("les musulmans sont géniaux", "c'est nos
@@ -862,15 +893,23 @@ class Moderator:
 
     def informative(self, canon: str) -> bool:
         """The text states a plain fact about a group it names: an event it holds, a service opened for it, someone
-        hired ("les migrants du foyer organisent une fête samedi", "un réfugié afghan a été embauché aux espaces
-        verts"), with no negation, contrast, excess, complaint, norm, prediction, pronoun statement, question,
-        exclamation, irony or hostile word (``_STANCE_BLOCKERS``, ``_COMPLAINT``).  The
+        hired, a right, a figure or a year, or asks for information ("les migrants du foyer organisent une fête
+        samedi", "un réfugié afghan a été embauché aux espaces verts", "les femmes ont obtenu le droit de vote en
+        1944", "combien de migrants sont arrivés au port ?"), with no negation, contrast, excess, complaint,
+        insinuation, norm, prediction, pronoun statement, other question, exclamation, irony or hostile word
+        (``_STANCE_BLOCKERS``, ``_COMPLAINT``).  The
         learned models' hate is not read there (the rules still are): trained on tweets collected with group words,
         they take a plain mention for hate."""
         words = _WORD.findall(canon)
-        if len(words) > STANCE_MAX_WORDS or "?" in canon or "!" in canon:
+        asks = bool(_INFO_QUESTION.match(canon))
+        if len(words) > STANCE_MAX_WORDS or ("?" in canon and not asks) or "!" in canon:
             return False
         cues = [k for k, w in enumerate(words) if self.information.get(w) is not None]
+        figure = _FIGURE.search(canon)
+        if asks:
+            cues.append(0)
+        if figure:
+            cues.append(len(_WORD.findall(canon[:figure.start()])))
         if not cues or _STANCE_BLOCKERS.search(canon) or _COMPLAINT.search(canon) \
                 or any(marker in canon for marker in lexicons()["irony"]) or any(self._hostile_word(w) for w in words):
             return False

@@ -578,6 +578,34 @@ def test_information_words_do_not_excuse_hostility(text):
     assert not mod.informative(mod.canonical(text)), text
 
 
+@pytest.mark.parametrize("text", [
+    "Combien de réfugiés afghans vivent dans la commune ?",            # a question for information
+    "Le nombre de réfugiés accueillis a doublé en 2024.",              # a figure, a year
+    "Les musulmans jeûnent du lever au coucher du soleil.",            # a practice
+    "Ma collègue est lesbienne.",                                      # someone the author knows
+    "Mon dentiste est juif.",
+    "Je travaille avec deux femmes voilées à la poste.",
+    "Nous avons besoin de plus de femmes ingénieures.",                # the need for more of them
+])
+def test_questions_acquaintances_and_figures_about_a_group_are_not_read_as_hate(pipeline, text):
+    """Short statements of the kind functional test suites hold: the learned models read each as hate before
+    ``informative`` took questions and figures and ``identity_statement`` took acquaintances (stop 36)."""
+    assert not _tox(pipeline, text)["flagged"], text
+
+
+@pytest.mark.parametrize("text", [
+    "Mon collègue est arabe, comme par hasard la caisse est vide.",   # an insinuation
+    "Combien de migrants faudra-t-il encore accueillir ?",            # a complaint asked as a question
+    "Pourquoi les réfugiés ont-ils un logement gratuit ?",            # a question of reproach
+    "Les femmes ont plus de droits que nous maintenant.",              # a comparison with "us"
+    "Je travaille avec des Roms, planquez vos portefeuilles !",       # an exclamation
+])
+def test_questions_acquaintances_and_figures_do_not_excuse_hostility(text):
+    mod = moderator()
+    canon = mod.canonical(text)
+    assert not mod.informative(canon) and not mod.identity_statement(canon), text
+
+
 @pytest.mark.parametrize("text, insulted", [
     ("je t'ai répondu mongol", True),
     ("t'as rien compris autiste va", True),
