@@ -562,12 +562,14 @@ class ToxicityComponent(SavedModel):
 def head_reads(text: str, ctx: Context, calibrated: dict[str, float]) -> bool:
     """Whether a functional head reads a text the rules and the linear model left unflagged: five words or more, no
     veto (counter-speech, a reported quote, a negated hostile word or harm, violence aimed at a thing, an identity
-    statement, praise or plain information about a group, a review of a film or a book: the heads were
+    statement, praise or plain information about a group, a review of a film or a book, a violent idiom with no group
+    named, "battre la droite aux municipales": the heads were
     trained on comments about local life, and read "ces femmes si fragiles" in a film review as hate), and a
     protected group named or some hostility (the linear model's hostility or insult at HEAD_GATE)."""
     return len(text.split()) >= HEAD_MIN_WORDS and not (
         ctx.countered or ctx.reports_quote or ctx.negated_hostility or ctx.negated_harm or ctx.thing_aimed
-        or ctx.identity or ctx.positive or ctx.informative or ctx.reviews_work) and (
+        or ctx.identity or ctx.positive or ctx.informative or ctx.reviews_work or (ctx.figurative and not ctx.targets)
+    ) and (
         bool(ctx.targets) or max(calibrated.get("hostility", 0.0), calibrated.get("insult", 0.0)) >= HEAD_GATE)
 
 

@@ -654,6 +654,21 @@ def test_kitchen_knives_idioms_and_praise_are_not_threats(pipeline, text):
     assert not _tox(pipeline, text)["flagged"], text
 
 
+@pytest.mark.parametrize("profile", ["fast", "accurate"])
+def test_elections_matches_and_mortality_are_no_threats(profile):
+    """The threat head (both profiles) and the e5 head read these as threats before the election, match and
+    mortality idioms (stop 36); a threat that names its victims still stands beside an election word."""
+    nlp = toxicity_pipeline(profile)
+    for text in ("Les candidats devraient être éliminés au premier tour.",
+                 "Ce candidat mérite d'être éliminé dès le premier tour.",
+                 "Il faut battre la droite aux municipales.",
+                 "On devrait tous mourir un jour, c'est la vie."):
+        assert not _tox(nlp, text)["flagged"], (profile, text)
+    for text in ("Il faut éliminer les migrants avant les élections.",
+                 "Ce maire devrait être pendu après les élections."):
+        assert _tox(nlp, text)["flagged"], (profile, text)
+
+
 @pytest.mark.parametrize("text, target", [
     ("Les témoins de Jéhovah sont repassés dans la résidence.", "religion"),
     ("La salle de prière de la rue Haute ferme pendant les travaux.", "religion"),
