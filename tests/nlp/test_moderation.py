@@ -548,6 +548,29 @@ def test_the_new_predicates_leave_negated_statements_alone(pipeline, text):
     assert not _tox(pipeline, text)["flagged"], text
 
 
+@pytest.mark.parametrize("text", [
+    "Les personnes sourdes ne valent rien.",
+    "Les lesbiennes du club ne sont pas normales.",
+    "Aucun Tunisien du quartier n'est digne de confiance.",
+    "Les Roms ne méritent aucune aide de la commune.",
+    "On ne peut pas faire confiance aux musulmans.",
+])
+def test_hate_said_by_denying_something_good_is_flagged_by_the_rules(text):
+    mod = moderator()
+    found = mod.verdicts(mod.canonical(text))
+    assert any(v.category == "hate" for v in found), (text, found)
+
+
+@pytest.mark.parametrize("text", [
+    "Il est faux de dire que les lesbiennes ne sont pas normales.",
+    "Arrêtez de dire que les autistes ne servent à rien.",
+    "Ces promesses électorales ne valent rien.",
+    "On ne peut pas faire confiance aux prévisions météo.",
+])
+def test_denying_something_good_of_no_group_or_to_refute_it_is_no_hate(pipeline, text):
+    assert not _tox(pipeline, text)["flagged"], text
+
+
 def test_transforming_a_place_is_hostile_only_into_a_ghetto():
     mod = moderator()
     assert not mod.verdicts(mod.canonical("Les personnes handicapées ont une entrée à part, côté parking."))
