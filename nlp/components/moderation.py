@@ -156,7 +156,9 @@ _STATEMENT = re.compile(r"[^.!?…]+[.!?…]*")
 # equality and belonging said of a group: "des gens comme les autres", "ils font partie du village"
 _PRAISE_PHRASE = re.compile(r"\b(?:comme (?:les autres|tout le monde|nous|vous)|font partie|fait partie|"
                             r"ont (?:toute )?leur place|a (?:toute )?sa place|autant que (?:les autres|nous|vous)|"
-                            r"besoin de (?:plus|davantage) de|(?:plus|davantage) de place aux)\b")
+                            r"besoin de (?:plus|davantage) de|(?:plus|davantage) de place aux|"
+                            r"sont (?:avant tout |d'abord )?des (?:etres humains|humains|personnes|citoyens|citoyennes)"
+                            r"(?= comme| a part entiere| avant tout|\s*[.,;]|\s*$)|ensemble)\b")
 STANCE_MAX_WORDS = 40  # a longer text says more than one thing about the group
 STANCE_WINDOW = 6  # words between the group and the praise
 INFORMATION_WINDOW = 10  # words between each group named and a word of information (``informative``)

@@ -609,6 +609,8 @@ def test_information_words_do_not_excuse_hostility(text):
     "Mon dentiste est juif.",
     "Je travaille avec deux femmes voilées à la poste.",
     "Nous avons besoin de plus de femmes ingénieures.",                # the need for more of them
+    "Les réfugiés sont des êtres humains.",                            # equality
+    "Les gays sont des citoyens à part entière.",
 ])
 def test_questions_acquaintances_and_figures_about_a_group_are_not_read_as_hate(pipeline, text):
     """Short statements of the kind functional test suites hold: the learned models read each as hate before
