@@ -65,6 +65,15 @@ def test_counter_speech_and_quotes_are_not_flagged(pipeline, text):
     assert result["flagged"] is False, result
     assert result["category"] is None
 
+@pytest.mark.parametrize("text, flagged", [
+    ("Je refuse de dire que les Roms sont des voleurs.", False),          # refusing to say it
+    ("Jamais je ne traiterais ma voisine de salope.", False),             # a slur denied
+    ("Je ne traiterais jamais une collègue de pute.", False),
+    ("Je te traiterais bien de salope, mais tu le sais déjà.", True),     # no denial
+])
+def test_refusing_to_say_or_call_is_counter_speech(pipeline, text, flagged):
+    assert _tox(pipeline, text)["flagged"] is flagged, text
+
 
 @pytest.mark.parametrize("text", [
     "Les migrants ne sont pas des criminels",
