@@ -160,6 +160,7 @@ _PRAISE_PHRASE = re.compile(r"\b(?:comme (?:les autres|tout le monde|nous|vous)|
                             r"sont (?:avant tout |d'abord )?des (?:etres humains|humains|personnes|citoyens|citoyennes)"
                             r"(?= comme| a part entiere| avant tout|\s*[.,;]|\s*$)|ensemble)\b")
 STANCE_MAX_WORDS = 40  # a longer text says more than one thing about the group
+PLAIN_MAX_WORDS = 25  # a longer text says more than a mention (``plain_mention``)
 STANCE_WINDOW = 6  # words between the group and the praise
 INFORMATION_WINDOW = 10  # words between each group named and a word of information (``informative``)
 # what keeps a plain-looking statement about a group from being information: complaint words ("encore des…",
@@ -917,6 +918,22 @@ class Moderator:
             return False
         groups = [i for i, _, _ in self.groups.find(words)]
         return bool(groups) and all(any(abs(i - k) <= INFORMATION_WINDOW for k in cues) for i in groups)
+
+    def plain_mention(self, canon: str) -> bool:
+        """The text names a group and says nothing of it that could carry hostility: a short statement or question
+        ("nous avons deux enfants autistes dans la classe", "les homosexuels sont nombreux dans le milieu
+        associatif") addressed to nobody, with no hostile or negative word, no negation, contrast, excess,
+        complaint, insinuation, norm or prediction (``_STANCE_BLOCKERS``, ``_COMPLAINT``), no irony and no
+        exclamation.  The e5 head does not read it (``ToxicityComponent._read_heads``): it read such statements as
+        hate.  The rules, the linear model and the words head still do: the words head's implicit hate often holds no
+        hostile word ("les bisexuels sont infidèles par nature"): it lost 74 right flags of the tuning data, for 1 wrong
+        flag fewer, when it did not read them (stop 36)."""
+        words = _WORD.findall(canon)
+        if len(words) > PLAIN_MAX_WORDS or "!" in canon or SECOND_PERSON.intersection(words) \
+                or _STANCE_BLOCKERS.search(canon) or _COMPLAINT.search(canon) \
+                or any(marker in canon for marker in lexicons()["irony"]) or any(self._hostile_word(w) for w in words):
+            return False
+        return bool(self.groups.find(words))
 
     def verdict(self, text: str) -> Verdict | None:
         canon = self.canonical(text)
