@@ -1,4 +1,7 @@
-"""Evaluate ``vigie_toxicity``: ``.venv/bin/python -m vigie.nlp.eval.toxicity``.
+"""Evaluate ``vigie_toxicity``: ``.venv/bin/python -m vigie.nlp.eval.toxicity [--profile accurate|fast]``.
+
+The profile defaults to ``accurate``, the product's default (since stop 36; the MLMA looks before it ran the
+component's factory default, ``fast``).
 
 - MLMA French held-out split (``vigie.nlp.train.data.read_mlma``: deduplicated, ~20 % held out by a hash of
   the text; from the shared data folder, "data not available" without it): precision / recall of
@@ -13,6 +16,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 from vigie.nlp.train.data import EVAL, deft_path, mlma_path, read_deft, read_jsonl, read_mlma, read_municipal
@@ -20,13 +24,13 @@ from vigie.nlp.train.data import EVAL, deft_path, mlma_path, read_deft, read_jso
 LABELS = ("insult", "hate", "threat", "harassment", "obscenity", "personal_data")
 
 
-def default_nlp():
+def default_nlp(profile: str = "fast"):
     import spacy
 
     import vigie.nlp.components.toxicity  # noqa: F401  (registers the factory)
 
     pipeline = spacy.blank("fr")
-    pipeline.add_pipe("vigie_toxicity")
+    pipeline.add_pipe("vigie_toxicity", config={"profile": profile})
     return pipeline
 
 
@@ -90,5 +94,15 @@ def checks(nlp) -> dict:
     return result
 
 
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=("accurate", "fast"), default="accurate",
+                        help="NLP profile (default accurate, the product's default; fast: no e5 head)")
+    args = parser.parse_args(argv)
+    result = evaluate(default_nlp(args.profile))
+    result["profile"] = args.profile
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
 if __name__ == "__main__":
-    print(json.dumps(evaluate(), indent=2, ensure_ascii=False))
+    main()

@@ -246,3 +246,11 @@ def test_long_reviews_get_no_model_hate_without_a_rule():
         assert "hate" not in nlp(review)._.toxicity["labels"], review[:80]
     hateful = reviews[0] + " Et franchement, les femmes sont toutes des hystériques."
     assert nlp(hateful)._.toxicity["flagged"]
+
+
+def test_the_evaluation_command_refuses_unknown_arguments():
+    """``python -m vigie.nlp.eval.toxicity --help`` ran a whole evaluation (an extra look at MLMA's held-out split)
+    before the command parsed its arguments (stop 36)."""
+    with pytest.raises(SystemExit) as stop:
+        toxicity_eval.main(["--bogus"])
+    assert stop.value.code == 2
