@@ -853,8 +853,7 @@ class Moderator:
         statement with no negation, contrast, excess, complaint or insinuation, irony or hostile word ("mon voisin
         est arabe, évidemment ma voiture a été rayée" is no such statement)."""
         if len(words) > STANCE_MAX_WORDS or "?" in canon or "!" in canon or not _ACQUAINTANCE.search(canon) \
-                or _STANCE_BLOCKERS.search(canon) or _COMPLAINT.search(canon) \
-                or any(marker in canon for marker in lexicons()["irony"]) or any(self._hostile_word(w) for w in words):
+                or self._says_more(canon, words):
             return False
         return any(_ACQUAINTANCE.search(" ".join(words[max(0, i - 6):i])) for i, _, _ in self.groups.find(words))
 
@@ -913,8 +912,7 @@ class Moderator:
             cues.append(0)
         if figure:
             cues.append(len(_WORD.findall(canon[:figure.start()])))
-        if not cues or _STANCE_BLOCKERS.search(canon) or _COMPLAINT.search(canon) \
-                or any(marker in canon for marker in lexicons()["irony"]) or any(self._hostile_word(w) for w in words):
+        if not cues or self._says_more(canon, words):
             return False
         groups = [i for i, _, _ in self.groups.find(words)]
         return bool(groups) and all(any(abs(i - k) <= INFORMATION_WINDOW for k in cues) for i in groups)
@@ -930,10 +928,16 @@ class Moderator:
         flag fewer, when it did not read them (stop 36)."""
         words = _WORD.findall(canon)
         if len(words) > PLAIN_MAX_WORDS or "!" in canon or SECOND_PERSON.intersection(words) \
-                or _STANCE_BLOCKERS.search(canon) or _COMPLAINT.search(canon) \
-                or any(marker in canon for marker in lexicons()["irony"]) or any(self._hostile_word(w) for w in words):
+                or self._says_more(canon, words):
             return False
         return bool(self.groups.find(words))
+
+    def _says_more(self, canon: str, words: list[str]) -> bool:
+        """What keeps a statement about a group from being plain (``informative``, ``acquainted``,
+        ``plain_mention``): a negation, contrast or excess (``_STANCE_BLOCKERS``), a complaint, insinuation, norm or
+        prediction (``_COMPLAINT``), irony or a hostile word."""
+        return bool(_STANCE_BLOCKERS.search(canon) or _COMPLAINT.search(canon)) \
+            or any(marker in canon for marker in lexicons()["irony"]) or any(self._hostile_word(w) for w in words)
 
     def verdict(self, text: str) -> Verdict | None:
         canon = self.canonical(text)
