@@ -521,8 +521,8 @@ class ToxicityComponent(SavedModel):
         short = [row for row, (_, ctx, _) in enumerate(pending) if not ctx.long_text]
         # nor a plain mention of a group, which the e5 head read as hate ("beaucoup de personnes handicapées travaillent
         # à la mairie"; 5 flags of the tuning data's neutral mentions, none of its hate, stop 36)
-        e5rows = [row for row in short if not pending[row][1].plain]
-        if self.profile == "accurate" and e5rows:
+        e5rows = [row for row in short if not pending[row][1].plain] if self.profile == "accurate" else []
+        if e5rows:
             from vigie.nlp.components.request_model import embeddings
 
             x = embeddings([texts[pending[row][0]][: self.max_chars] for row in e5rows])
